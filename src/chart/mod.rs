@@ -1,0 +1,78 @@
+//! Stage 1: load a chart directory (Helm's layout, apiVersion v2) into memory.
+
+mod load;
+
+pub use load::load_chart;
+
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// A file of the chart, kept with the path it is shown under.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path inside the chart directory, with `/` separators (`templates/job.yaml`).
+    pub rel: String,
+    /// Path shown to users and in `# Source:` lines (`cronjob/templates/job.yaml`).
+    pub display: String,
+    pub text: String,
+}
+
+/// One `dependencies` entry of `Chart.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct Dependency {
+    pub name: String,
+    pub alias: Option<String>,
+    pub version: Option<String>,
+    pub repository: Option<String>,
+    /// Comma-separated value paths in Helm; already split here.
+    pub condition: Vec<String>,
+    pub tags: Vec<String>,
+    pub import_values: Vec<Value>,
+}
+
+/// The fields of `Chart.yaml` that kiln reads, plus the raw document.
+#[derive(Debug, Clone, Default)]
+pub struct ChartMeta {
+    pub api_version: String,
+    pub name: String,
+    pub version: String,
+    pub app_version: Option<String>,
+    pub description: Option<String>,
+    pub kube_version: Option<String>,
+    /// `application` (default) or `library`.
+    pub chart_type: String,
+    pub dependencies: Vec<Dependency>,
+    /// The whole `Chart.yaml` as parsed.
+    pub raw: Value,
+}
+
+impl ChartMeta {
+    pub fn is_library(&self) -> bool {
+        self.chart_type == "library"
+    }
+}
+
+/// A loaded chart with its subcharts.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub dir: PathBuf,
+    /// Prefix of every displayed path: `web`, or `web/charts/redis` for a subchart.
+    pub display_root: String,
+    pub meta: ChartMeta,
+    /// The key this chart's values live under in its parent (alias or name); its own name at the top.
+    pub values_key: String,
+    /// `values.yaml` as parsed (an object; empty when the file is missing).
+    pub values: Value,
+    /// `values.yaml` as text, for error locations.
+    pub values_file: Option<SourceFile>,
+    /// `values.schema.json`, if present.
+    pub schema: Option<Value>,
+    /// Everything under `templates/`, sorted by path.
+    pub templates: Vec<SourceFile>,
+    /// Everything under `crds/`, sorted by path.
+    pub crds: Vec<SourceFile>,
+    /// Subcharts from `charts/`, in directory order.
+    pub subcharts: Vec<Chart>,
+    /// The dependency entry of the parent that this subchart satisfies, if any.
+    pub dependency: Option<Dependency>,
+}

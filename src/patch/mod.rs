@@ -1,0 +1,1 @@
+//! Patch algorithms (stub: being written).

@@ -1,0 +1,4 @@
+//! stub
+pub struct RenderOptions;
+pub struct RenderedFile;
+pub fn render_chart() {}

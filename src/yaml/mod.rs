@@ -1,0 +1,7 @@
+//! YAML in and out. Documents are held as `serde_json::Value` (with preserved key order).
+
+pub mod emit;
+mod parse;
+
+pub use emit::{to_yaml, Style};
+pub use parse::{parse_document, parse_file, split_documents, Document};
