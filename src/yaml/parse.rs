@@ -75,7 +75,13 @@ pub fn parse_document(text: &str, file: &str) -> Result<Value> {
 /// Parses one YAML document that starts `line_offset` lines into `file`.
 pub fn parse_document_at(text: &str, file: &str, line_offset: usize) -> Result<Value> {
     serde_saphyr::from_str_with_options::<Value>(text, options())
-        .map(|v| if is_blank_document(text) { Value::Null } else { v })
+        .map(|v| {
+            if is_blank_document(text) {
+                Value::Null
+            } else {
+                v
+            }
+        })
         .map_err(|e| yaml_error(&e, text, file, line_offset))
 }
 
@@ -136,7 +142,10 @@ mod tests {
     #[test]
     fn reads_yaml_1_1_like_kubectl() {
         let v = parse_document("a: yes\nb: 0644\nc: 'on'\nd: ~\n", "x").unwrap();
-        assert_eq!(v, serde_json::json!({"a": true, "b": 420, "c": "on", "d": null}));
+        assert_eq!(
+            v,
+            serde_json::json!({"a": true, "b": 420, "c": "on", "d": null})
+        );
     }
 
     #[test]
