@@ -99,10 +99,7 @@ fn rendered_yaml_error(e: Error, rendered: &str, source: &str, template: Option<
         shown.source_line = rendered.lines().nth(loc.line - 1).map(str::to_string);
         e = e.with_location(shown);
         let bad = rendered.lines().nth(loc.line - 1).unwrap_or("").trim();
-        let template_line = template
-            .lines()
-            .position(|l| !bad.is_empty() && l.trim() == bad)
-            .map(|i| i + 1);
+        let template_line = template_line_for(template, bad);
         e = match template_line {
             Some(n) => e.with_note(format!("this line comes from {source}:{n}")),
             None => e.with_note(format!(
@@ -111,6 +108,39 @@ fn rendered_yaml_error(e: Error, rendered: &str, source: &str, template: Option<
         };
     }
     e
+}
+
+/// The template line that produced a rendered line: the same text, or failing that the one
+/// line whose literal text around its `{{ … }}` expressions frames the rendered line.
+fn template_line_for(template: &str, rendered: &str) -> Option<usize> {
+    if rendered.is_empty() {
+        return None;
+    }
+    if let Some(i) = template.lines().position(|l| l.trim() == rendered) {
+        return Some(i + 1);
+    }
+    let framed: Vec<usize> = template
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim();
+            match (l.find("{{"), l.rfind("}}")) {
+                (Some(a), Some(b)) if a < b => {
+                    let (head, tail) = (&l[..a], &l[b + 2..]);
+                    !head.is_empty()
+                        && rendered.starts_with(head)
+                        && rendered.ends_with(tail)
+                        && rendered.len() >= head.len() + tail.len()
+                }
+                _ => false,
+            }
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    match framed.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
