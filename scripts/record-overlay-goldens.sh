@@ -23,6 +23,11 @@ overlays="$root/tests/overlays"
 if [ -n "${KUBECTL:-}" ]; then
   kubectl=$KUBECTL
 else
+  tools="$(dirname "$0")/../../shared/tools/get-reference-tools.sh"
+  if [ ! -f "$tools" ]; then
+    echo "error: $tools not found; set KUBECTL=/path/to/kubectl (kubectl 1.35 with kustomize v5.7.1)" >&2
+    exit 2
+  fi
   bin=$(bash "$(dirname "$0")/../../shared/tools/get-reference-tools.sh" | tail -n1)
   kubectl="$bin/kubectl"
 fi
