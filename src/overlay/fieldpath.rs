@@ -145,7 +145,11 @@ pub fn visit_mut<E>(
             let mut map = Map::new();
             map.insert(
                 k.clone(),
-                if rest.is_empty() { Value::Null } else { Value::Object(Map::new()) },
+                if rest.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Object(Map::new())
+                },
             );
             *v = Value::Object(map);
             visit_mut(v.get_mut(k.as_str()).unwrap(), rest, walk, f)
@@ -163,7 +167,10 @@ pub fn visit_mut<E>(
         (Seg::Match(k, want), Value::Array(items)) => {
             let mut found = false;
             for item in items.iter_mut() {
-                if item.get(k.as_str()).is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str())) {
+                if item
+                    .get(k.as_str())
+                    .is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str()))
+                {
                     found = true;
                     visit_mut(item, rest, walk, f)?;
                 }
@@ -201,7 +208,10 @@ pub fn collect<'a>(value: &'a Value, segs: &[Seg], out: &mut Vec<&'a Value>) {
         }
         (Seg::Match(k, want), Value::Array(items)) => {
             for item in items {
-                if item.get(k.as_str()).is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str())) {
+                if item
+                    .get(k.as_str())
+                    .is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str()))
+                {
                     collect(item, rest, out);
                 }
             }
@@ -241,28 +251,53 @@ mod tests {
     fn parses_both_path_styles() {
         assert_eq!(
             parse_slash(r"metadata/annotations/a.io\/b"),
-            vec![Seg::Key("metadata".into()), Seg::Key("annotations".into()), Seg::Key("a.io/b".into())]
+            vec![
+                Seg::Key("metadata".into()),
+                Seg::Key("annotations".into()),
+                Seg::Key("a.io/b".into())
+            ]
         );
         assert_eq!(
             parse_slash("spec/containers[]/image"),
-            vec![Seg::Key("spec".into()), Seg::Key("containers".into()), Seg::All, Seg::Key("image".into())]
+            vec![
+                Seg::Key("spec".into()),
+                Seg::Key("containers".into()),
+                Seg::All,
+                Seg::Key("image".into())
+            ]
         );
         assert_eq!(
             parse_dotted("spec.containers.[name=web].image"),
-            vec![Seg::Key("spec".into()), Seg::Key("containers".into()), Seg::Match("name".into(), "web".into()), Seg::Key("image".into())]
+            vec![
+                Seg::Key("spec".into()),
+                Seg::Key("containers".into()),
+                Seg::Match("name".into(), "web".into()),
+                Seg::Key("image".into())
+            ]
         );
         assert_eq!(parse_dotted("a.*.b")[1], Seg::All);
-        assert_eq!(parse_dotted("metadata.annotations.[a.b/c]")[2], Seg::Key("a.b/c".into()));
+        assert_eq!(
+            parse_dotted("metadata.annotations.[a.b/c]")[2],
+            Seg::Key("a.b/c".into())
+        );
     }
 
     #[test]
     fn walks_lists_implicitly_and_creates() {
         let mut v = json!({"spec": {"containers": [{"name": "a"}, {"name": "b"}]}});
-        let walk = Walk { create: true, implicit_lists: true };
-        visit_mut::<()>(&mut v, &parse_slash("spec/containers/image"), walk, &mut |x| {
-            *x = json!("img");
-            Ok(())
-        })
+        let walk = Walk {
+            create: true,
+            implicit_lists: true,
+        };
+        visit_mut::<()>(
+            &mut v,
+            &parse_slash("spec/containers/image"),
+            walk,
+            &mut |x| {
+                *x = json!("img");
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!(v["spec"]["containers"][1]["image"], "img");
         let mut w = json!({});

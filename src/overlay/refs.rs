@@ -21,18 +21,31 @@ struct RefField {
 }
 
 const fn pod(kind: &'static str, path: &'static str) -> RefField {
-    RefField { kind, in_kinds: &[], pod: true, path }
+    RefField {
+        kind,
+        in_kinds: &[],
+        pod: true,
+        path,
+    }
 }
 
 const fn at(kind: &'static str, in_kinds: &'static [&'static str], path: &'static str) -> RefField {
-    RefField { kind, in_kinds, pod: false, path }
+    RefField {
+        kind,
+        in_kinds,
+        pod: false,
+        path,
+    }
 }
 
 const REF_FIELDS: &[RefField] = &[
     pod("ConfigMap", "volumes/configMap/name"),
     pod("ConfigMap", "volumes/projected/sources/configMap/name"),
     pod("ConfigMap", "containers/env/valueFrom/configMapKeyRef/name"),
-    pod("ConfigMap", "initContainers/env/valueFrom/configMapKeyRef/name"),
+    pod(
+        "ConfigMap",
+        "initContainers/env/valueFrom/configMapKeyRef/name",
+    ),
     pod("ConfigMap", "containers/envFrom/configMapRef/name"),
     pod("ConfigMap", "initContainers/envFrom/configMapRef/name"),
     pod("Secret", "volumes/secret/secretName"),
@@ -43,7 +56,10 @@ const REF_FIELDS: &[RefField] = &[
     pod("Secret", "initContainers/envFrom/secretRef/name"),
     pod("Secret", "imagePullSecrets/name"),
     pod("ServiceAccount", "serviceAccountName"),
-    pod("PersistentVolumeClaim", "volumes/persistentVolumeClaim/claimName"),
+    pod(
+        "PersistentVolumeClaim",
+        "volumes/persistentVolumeClaim/claimName",
+    ),
     pod("PriorityClass", "priorityClassName"),
     at("Secret", &["ServiceAccount"], "imagePullSecrets/name"),
     at("Secret", &["Ingress"], "spec/tls/secretName"),
@@ -52,13 +68,29 @@ const REF_FIELDS: &[RefField] = &[
     at("Secret", &["StorageClass"], "parameters/userSecretName"),
     at("Secret", &["StorageClass"], "parameters/secretRef"),
     at("Service", &["StatefulSet"], "spec/serviceName"),
-    at("Service", &["Ingress"], "spec/rules/http/paths/backend/service/name"),
+    at(
+        "Service",
+        &["Ingress"],
+        "spec/rules/http/paths/backend/service/name",
+    ),
     at("Service", &["Ingress"], "spec/defaultBackend/service/name"),
     at("Service", &["APIService"], "spec/service/name"),
     at("Service", &["HTTPRoute"], "spec/rules/backendRefs/name"),
-    at("PersistentVolume", &["PersistentVolumeClaim"], "spec/volumeName"),
-    at("StorageClass", &["PersistentVolume", "PersistentVolumeClaim"], "spec/storageClassName"),
-    at("StorageClass", &["StatefulSet"], "spec/volumeClaimTemplates/spec/storageClassName"),
+    at(
+        "PersistentVolume",
+        &["PersistentVolumeClaim"],
+        "spec/volumeName",
+    ),
+    at(
+        "StorageClass",
+        &["PersistentVolume", "PersistentVolumeClaim"],
+        "spec/storageClassName",
+    ),
+    at(
+        "StorageClass",
+        &["StatefulSet"],
+        "spec/volumeClaimTemplates/spec/storageClassName",
+    ),
     at("IngressClass", &["Ingress"], "spec/ingressClassName"),
 ];
 
@@ -66,7 +98,12 @@ const REF_FIELDS: &[RefField] = &[
 fn cluster_scoped(kind: &str) -> bool {
     matches!(
         kind,
-        "ClusterRole" | "PriorityClass" | "PersistentVolume" | "StorageClass" | "IngressClass" | "Namespace"
+        "ClusterRole"
+            | "PriorityClass"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "IngressClass"
+            | "Namespace"
     )
 }
 
@@ -86,9 +123,15 @@ impl Index {
     fn new(objs: &[Obj]) -> Index {
         let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (i, o) in objs.iter().enumerate() {
-            by_name.entry((o.kind().to_string(), o.orig_name.clone())).or_default().push(i);
+            by_name
+                .entry((o.kind().to_string(), o.orig_name.clone()))
+                .or_default()
+                .push(i);
             if o.name() != o.orig_name {
-                by_name.entry((o.kind().to_string(), o.name().to_string())).or_default().push(i);
+                by_name
+                    .entry((o.kind().to_string(), o.name().to_string()))
+                    .or_default()
+                    .push(i);
             }
         }
         let snaps = objs
@@ -118,13 +161,20 @@ impl Index {
         hits.sort_unstable();
         hits.dedup();
         if hits.len() > 1 {
-            let same: Vec<usize> = hits.iter().copied().filter(|&i| ns_eq(&self.snaps[i].namespace, ns)).collect();
+            let same: Vec<usize> = hits
+                .iter()
+                .copied()
+                .filter(|&i| ns_eq(&self.snaps[i].namespace, ns))
+                .collect();
             if same.len() == 1 {
                 return Ok(Some(&self.snaps[same[0]]));
             }
             return Err(Error::new(
                 ErrorKind::Overlay,
-                format!("reference to {kind} `{name}` is ambiguous: {} objects match", hits.len()),
+                format!(
+                    "reference to {kind} `{name}` is ambiguous: {} objects match",
+                    hits.len()
+                ),
             ));
         }
         Ok(hits.first().map(|&i| &self.snaps[i]))
@@ -134,7 +184,10 @@ impl Index {
 /// Points every reference at the final names.
 pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
     let index = Index::new(objs);
-    let walk = Walk { create: false, implicit_lists: true };
+    let walk = Walk {
+        create: false,
+        implicit_lists: true,
+    };
     for obj in objs.iter_mut() {
         let kind = obj.kind().to_string();
         let ns = obj.namespace().to_string();
@@ -198,7 +251,11 @@ pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
 
 /// `{kind, name}` references (HPA scaleTargetRef, roleRef).
 fn rename_typed(r: &mut Value, index: &Index, ns: &str, orig_ns: &str) -> Result<()> {
-    let kind = r.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind = r
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let Some(name) = r.get("name").and_then(Value::as_str).map(str::to_string) else {
         return Ok(());
     };
@@ -216,7 +273,11 @@ fn rename_subject(s: &mut Value, index: &Index, binding_ns: &str) -> Result<()> 
     let Some(name) = s.get("name").and_then(Value::as_str).map(str::to_string) else {
         return Ok(());
     };
-    let sns = s.get("namespace").and_then(Value::as_str).unwrap_or(binding_ns).to_string();
+    let sns = s
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or(binding_ns)
+        .to_string();
     if let Some(t) = index.find("ServiceAccount", &name, &sns, &sns)? {
         s["name"] = Value::String(t.name.clone());
         if s.get("namespace").is_some() || !t.namespace.is_empty() {
@@ -231,13 +292,20 @@ fn rename_rule(rule: &mut Value, index: &Index, ns: &str, orig_ns: &str) -> Resu
     let resources: Vec<String> = rule
         .get("resources")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     let Some(Value::Array(names)) = rule.get_mut("resourceNames") else {
         return Ok(());
     };
     for n in names {
-        let Some(name) = n.as_str().map(str::to_string) else { continue };
+        let Some(name) = n.as_str().map(str::to_string) else {
+            continue;
+        };
         for (res, kind) in [("configmaps", "ConfigMap"), ("secrets", "Secret")] {
             if resources.iter().any(|r| r == res) {
                 if let Some(t) = index.find(kind, &name, ns, orig_ns)? {
@@ -255,7 +323,11 @@ fn rename_service_ref(svc: &mut Value, index: &Index) -> Result<()> {
     let Some(name) = svc.get("name").and_then(Value::as_str).map(str::to_string) else {
         return Ok(());
     };
-    let sns = svc.get("namespace").and_then(Value::as_str).unwrap_or("").to_string();
+    let sns = svc
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if let Some(t) = index.find("Service", &name, &sns, &sns)? {
         svc["name"] = Value::String(t.name.clone());
         if svc.get("namespace").is_some() {
