@@ -313,3 +313,22 @@ mod tests {
         assert_eq!(find_key_line(text, &k(&["image", "missing"])), None);
     }
 }
+
+/// Merges `extra` over `base` as a later `-f` file would.
+pub fn merge_user(base: &mut Value, extra: Value) {
+    match (base, extra) {
+        (Value::Object(b), Value::Object(e)) => {
+            for (k, v) in e {
+                match b.get_mut(&k) {
+                    Some(existing) if existing.is_object() && v.is_object() => {
+                        merge_user(existing, v)
+                    }
+                    _ => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, e) => *b = e,
+    }
+}
