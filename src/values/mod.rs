@@ -82,6 +82,14 @@ pub fn user_values(flags: &ValueFlags) -> Result<Value> {
     Ok(Value::Object(base))
 }
 
+/// Merges `extra` over `base` as a later `-f` file would (maps merge, the rest replaces).
+pub fn merge_user(base: &mut Value, extra: Value) {
+    match (base, extra) {
+        (Value::Object(b), Value::Object(e)) => merge_maps(b, e),
+        (b, e) => *b = e,
+    }
+}
+
 /// Reads a file, or stdin for `-`.
 fn read_input(path: &str) -> Result<String> {
     if path.trim() == "-" {
@@ -311,24 +319,5 @@ mod tests {
         assert_eq!(find_key_line(text, &k(&["other", "tag"])), Some((8, 3)));
         assert_eq!(find_key_line(text, &k(&["a"])), Some((1, 1)));
         assert_eq!(find_key_line(text, &k(&["image", "missing"])), None);
-    }
-}
-
-/// Merges `extra` over `base` as a later `-f` file would.
-pub fn merge_user(base: &mut Value, extra: Value) {
-    match (base, extra) {
-        (Value::Object(b), Value::Object(e)) => {
-            for (k, v) in e {
-                match b.get_mut(&k) {
-                    Some(existing) if existing.is_object() && v.is_object() => {
-                        merge_user(existing, v)
-                    }
-                    _ => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-        }
-        (b, e) => *b = e,
     }
 }
