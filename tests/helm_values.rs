@@ -8,7 +8,7 @@
 //! Helm fails, kiln must fail too; kiln's error text is snapshotted.
 
 use kiln::chart::{load_chart, Chart};
-use kiln::values::{resolve, user_values, ValueFlags, ValueTree};
+use kiln::values::{resolve, resolve_with_files, user_values_with_files, ValueFlags, ValueTree};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,8 +68,8 @@ fn kiln_values(chart: &Chart, tree: &ValueTree, out: &mut BTreeMap<String, Value
 }
 
 fn run(chart: &Chart, args: &[String]) -> kiln::Result<BTreeMap<String, Value>> {
-    let user = user_values(&flags(args))?;
-    let tree = resolve(chart, user)?;
+    let user = user_values_with_files(&flags(args))?;
+    let tree = resolve_with_files(chart, &user)?;
     let mut out = BTreeMap::new();
     kiln_values(chart, &tree, &mut out);
     Ok(out)
@@ -175,4 +175,42 @@ fn values_match_helm() {
         failures.join("\n")
     );
     assert!(compared >= 40, "only {compared} cases compared values");
+}
+
+/// A violating default points at its line in the chart's `values.yaml`; the same value given
+/// by a flag has no location.
+#[test]
+fn schema_errors_point_at_defaults() {
+    let dir = std::env::temp_dir().join(format!("kiln-values-schema-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: bad\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("values.yaml"),
+        "image:\n  repo: x\n  # the tag\n  tag: 5\nreplicas: 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("values.schema.json"),
+        r#"{"properties": {"image": {"properties": {"tag": {"type": "string"}}}}}"#,
+    )
+    .unwrap();
+    let chart = load_chart(&dir).unwrap();
+    let error = resolve(&chart, serde_json::json!({})).unwrap_err();
+    let location = error.location().expect("a location in values.yaml");
+    assert_eq!(location.file, "bad/values.yaml");
+    assert_eq!((location.line, location.column, location.len), (4, 3, 3));
+    assert_eq!(location.source_line.as_deref(), Some("  tag: 5"));
+    assert_eq!(
+        error.message(),
+        "values don't meet the specifications of the schema(s) in the following chart(s):\n\
+         bad:\n- at '/image/tag': got number, want string"
+    );
+    let error = resolve(&chart, serde_json::json!({"image": {"tag": 6}})).unwrap_err();
+    assert!(error.location().is_none(), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

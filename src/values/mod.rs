@@ -17,7 +17,7 @@ pub mod merge;
 pub mod schema;
 pub mod set_flag;
 
-use crate::chart::Chart;
+use crate::chart::{Chart, SourceFile};
 use crate::{Error, ErrorKind, Location, Result};
 use deps::{coalesce, process_enabled, process_imports, Node};
 use merge::{merge_maps, Nulls};
@@ -45,12 +45,40 @@ pub struct ValueTree {
     pub children: Vec<(usize, ValueTree)>,
 }
 
+/// User values together with the `-f` files they were read from, so that errors about a
+/// value can point at its line.
+#[derive(Debug, Clone, Default)]
+pub struct UserValues {
+    /// The merged user values (a map).
+    pub values: Value,
+    /// The `-f` files in command-line order, each with the map it parsed to.
+    pub files: Vec<(SourceFile, Map<String, Value>)>,
+}
+
 /// The user-supplied values: `-f` files in order, then the `--set` family in Helm's fixed group order.
 pub fn user_values(flags: &ValueFlags) -> Result<Value> {
+    user_values_with_files(flags).map(|u| u.values)
+}
+
+/// [`user_values`], keeping the `-f` files for error locations (see [`resolve_with_files`]).
+pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
     let mut base = Map::new();
+    let mut files = Vec::new();
     for file in &flags.files {
         let text = read_input(file)?;
-        merge_maps(&mut base, parse_values_file(&text, file)?);
+        let display = if file.trim() == "-" {
+            "<stdin>"
+        } else {
+            file.as_str()
+        };
+        let parsed = parse_values_file(&text, display)?;
+        merge_maps(&mut base, parsed.clone());
+        let source = SourceFile {
+            rel: file.clone(),
+            display: display.to_string(),
+            text,
+        };
+        files.push((source, parsed));
     }
     let mut read_file = |path: &str| read_input(path).map_err(|e| e.message().to_string());
     for flag in &flags.set_json {
@@ -79,7 +107,10 @@ pub fn user_values(flags: &ValueFlags) -> Result<Value> {
             set_flag::parse_into(kind, flag, &mut base, &mut read_file)?;
         }
     }
-    Ok(Value::Object(base))
+    Ok(UserValues {
+        values: Value::Object(base),
+        files,
+    })
 }
 
 /// Merges `extra` over `base` as a later `-f` file would (maps merge, the rest replaces).
@@ -107,7 +138,7 @@ fn read_input(path: &str) -> Result<String> {
 pub fn parse_values_file(text: &str, display_path: &str) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for doc in crate::yaml::split_documents(text) {
-        match crate::yaml::parse_document(doc.text, display_path)? {
+        match crate::yaml::parse_document_at(doc.text, display_path, doc.line_offset)? {
             Value::Null => {}
             Value::Object(map) => merge_maps(&mut out, map),
             other => {
@@ -127,29 +158,49 @@ pub fn parse_values_file(text: &str, display_path: &str) -> Result<Map<String, V
 /// Coalesces user values over chart defaults, scopes subcharts, evaluates conditions and tags,
 /// and validates every chart's `values.schema.json`.
 pub fn resolve(chart: &Chart, user: Value) -> Result<ValueTree> {
-    let user = match user {
-        Value::Object(map) => map,
+    resolve_with_files(
+        chart,
+        &UserValues {
+            values: user,
+            files: Vec::new(),
+        },
+    )
+}
+
+/// [`resolve`]; a schema violation whose value comes from a `-f` file or a `values.yaml` points
+/// at the line of its key there.
+pub fn resolve_with_files(chart: &Chart, user: &UserValues) -> Result<ValueTree> {
+    let user_map = match &user.values {
+        Value::Object(map) => map.clone(),
         Value::Null => Map::new(),
         other => {
             return Err(Error::new(
                 ErrorKind::Values,
-                format!("user values must be a map, not {}", deps::kind_of(&other)),
+                format!("user values must be a map, not {}", deps::kind_of(other)),
             ))
         }
     };
     let mut root = Node::new(chart, 0)?;
-    process_enabled(&mut root, &user, "")?;
+    process_enabled(&mut root, &user_map, "")?;
     process_imports(&mut root)?;
-    let values = coalesce(&root, user.clone(), Nulls::Delete)?;
-    let mut report = Report::default();
-    check_schemas(&root, &chart.meta.name, &values, &user, &mut report)?;
-    if let Some(error) = report.into_error() {
+    let values = coalesce(&root, user_map.clone(), Nulls::Delete)?;
+    let mut check = SchemaCheck {
+        root_values: &values,
+        user: &user_map,
+        files: &user.files,
+        charts: Vec::new(),
+        keys: Vec::new(),
+        text: Vec::new(),
+        location: None,
+    };
+    check.chart(&root, &chart.meta.name, &values)?;
+    if let Some(error) = check.into_error() {
         return Err(error);
     }
     Ok(tree(&root, values))
 }
 
-fn tree(node: &Node<'_>, mut values: Map<String, Value>) -> ValueTree {
+fn tree(node: &Node<'_>, values: Map<String, Value>) -> ValueTree {
     let children = node
         .subs
         .iter()
@@ -161,19 +212,67 @@ fn tree(node: &Node<'_>, mut values: Map<String, Value>) -> ValueTree {
             (sub.index, tree(sub, section))
         })
         .collect();
-    // Keep the map as is; `values` is only moved here.
-    let values = Value::Object(std::mem::take(&mut values));
-    ValueTree { values, children }
+    ValueTree {
+        values: Value::Object(values),
+        children,
+    }
 }
 
-/// Schema violations of all charts, in Helm's layout.
-#[derive(Default)]
-struct Report {
+/// Validates every chart's schema and collects the report in Helm's layout.
+struct SchemaCheck<'a> {
+    root_values: &'a Map<String, Value>,
+    user: &'a Map<String, Value>,
+    files: &'a [(SourceFile, Map<String, Value>)],
+    /// The charts from the top down to the one being checked.
+    charts: Vec<&'a Chart>,
+    /// The subchart keys from the top down to the one being checked.
+    keys: Vec<String>,
     text: Vec<String>,
     location: Option<Location>,
 }
 
-impl Report {
+impl<'a> SchemaCheck<'a> {
+    fn chart(&mut self, node: &Node<'a>, name: &str, values: &Map<String, Value>) -> Result<()> {
+        self.charts.push(node.chart);
+        if let Some(schema) = &node.chart.schema {
+            let found = schema::validate(schema, &Value::Object(values.clone())).map_err(|e| {
+                Error::new(
+                    ErrorKind::Schema,
+                    format!(
+                        "{}/values.schema.json is not a valid JSON schema: {e}",
+                        node.chart.display_root
+                    ),
+                )
+            })?;
+            if !found.is_empty() {
+                self.text.push(format!("{name}:"));
+                for violation in &found {
+                    violation.lines(0, &mut self.text);
+                }
+                if self.location.is_none() {
+                    self.location = found.iter().find_map(|v| self.locate(&v.path));
+                }
+            }
+        }
+        for sub in &node.subs {
+            match values.get(&sub.key) {
+                None | Some(Value::Null) => {}
+                Some(Value::Object(section)) => {
+                    self.keys.push(sub.key.clone());
+                    self.chart(sub, &sub.key, section)?;
+                    self.keys.pop();
+                }
+                Some(other) => self.text.push(format!(
+                    "{}:\ninvalid type for values: expected a map, got {}",
+                    sub.key,
+                    deps::kind_of(other)
+                )),
+            }
+        }
+        self.charts.pop();
+        Ok(())
+    }
+
     fn into_error(self) -> Option<Error> {
         if self.text.is_empty() {
             return None;
@@ -188,91 +287,75 @@ impl Report {
             None => error,
         })
     }
+
+    /// Where the value at `pointer` (in the current chart's values) was written: the last `-f`
+    /// file that gave it, else the top-most `values.yaml` that has it. None when a flag set
+    /// it or when the key cannot be found for certain.
+    fn locate(&self, pointer: &str) -> Option<Location> {
+        let mut path: Vec<String> = self.keys.clone();
+        path.extend(
+            pointer
+                .split('/')
+                .skip(1)
+                .map(|k| k.replace("~1", "/").replace("~0", "~")),
+        );
+        // Point at the key of a list rather than into it.
+        let mut at = Some(self.root_values);
+        let mut keep = 0;
+        for key in &path {
+            match at.and_then(|m| m.get(key)) {
+                Some(Value::Object(map)) => at = Some(map),
+                Some(_) => at = None,
+                None => break,
+            }
+            keep += 1;
+        }
+        path.truncate(keep);
+        if path.len() <= self.keys.len() {
+            return None;
+        }
+        if let Some(given) = lookup(self.user, &path) {
+            let (file, _) = self
+                .files
+                .iter()
+                .rev()
+                .find(|(_, parsed)| lookup(parsed, &path) == Some(given))?;
+            return key_location(file, &path);
+        }
+        for (depth, chart) in self.charts.iter().enumerate() {
+            let rel = &path[depth..];
+            let defaults = chart.values.as_object()?;
+            if lookup(defaults, rel).is_some() {
+                return key_location(chart.values_file.as_ref()?, rel);
+            }
+        }
+        None
+    }
 }
 
-fn check_schemas(
-    node: &Node<'_>,
-    name: &str,
-    values: &Map<String, Value>,
-    user: &Map<String, Value>,
-    report: &mut Report,
-) -> Result<()> {
-    if let Some(schema) = &node.chart.schema {
-        let found = schema::validate(schema, &Value::Object(values.clone())).map_err(|e| {
-            Error::new(
-                ErrorKind::Schema,
-                format!(
-                    "{}/values.schema.json is not a valid JSON schema: {e}",
-                    node.chart.display_root
-                ),
-            )
-        })?;
-        if !found.is_empty() {
-            report.text.push(format!("{name}:"));
-            for violation in &found {
-                violation.lines(0, &mut report.text);
-            }
-            if report.location.is_none() {
-                report.location = found
-                    .iter()
-                    .find_map(|v| default_location(node.chart, &v.path, user));
-            }
-        }
+/// The value at a path of map keys.
+fn lookup<'v>(map: &'v Map<String, Value>, path: &[String]) -> Option<&'v Value> {
+    let (last, init) = path.split_last()?;
+    let mut at = map;
+    for key in init {
+        at = at.get(key)?.as_object()?;
     }
-    for sub in &node.subs {
-        let empty = Map::new();
-        let sub_user = match user.get(&sub.key) {
-            Some(Value::Object(map)) => map,
-            _ => &empty,
-        };
-        match values.get(&sub.key) {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(section)) => {
-                check_schemas(sub, &sub.key, section, sub_user, report)?
-            }
-            Some(other) => report.text.push(format!(
-                "{}:\ninvalid type for values: expected a map, got {}",
-                sub.key,
-                deps::kind_of(other)
-            )),
-        }
-    }
-    Ok(())
+    at.get(last)
 }
 
-/// Where a violating value comes from the chart's `values.yaml` (the user did not set it),
-/// the line of its key there.
-fn default_location(chart: &Chart, pointer: &str, user: &Map<String, Value>) -> Option<Location> {
-    let file = chart.values_file.as_ref()?;
-    let keys: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|k| k.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    if keys.is_empty() {
-        return None;
-    }
-    // A path the user set (or any map on it the user replaced) does not come from the defaults.
-    let mut at = user;
-    for (i, key) in keys.iter().enumerate() {
-        match at.get(key) {
-            None => break,
-            Some(Value::Object(map)) if i + 1 < keys.len() => at = map,
-            Some(_) => return None,
-        }
-    }
-    let (line, column) = find_key_line(&file.text, &keys)?;
+fn key_location(file: &SourceFile, path: &[String]) -> Option<Location> {
+    let (line, column) = find_key_line(&file.text, path)?;
     Some(Location::in_source(
         file.display.clone(),
         &file.text,
         line,
         column,
-        keys.last()?.chars().count(),
+        path.last()?.chars().count(),
     ))
 }
 
 /// Finds the line (1-based) and column of a nested key in block-style YAML, by indentation.
-/// Gives up (None) on anything it cannot follow for certain: flow style, quoted keys, lists.
+/// Gives up (None) on anything it cannot follow for certain, such as flow style or quoted keys.
 fn find_key_line(text: &str, keys: &[String]) -> Option<(usize, usize)> {
     let mut depth = 0;
     let mut parent_indent: Option<usize> = None;
