@@ -214,3 +214,61 @@ fn schema_errors_point_at_defaults() {
     assert!(error.location().is_none(), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The same cases end to end: `kiln render` of the kiln flavour of the chart prints, in every
+/// chart's document, the values Helm printed (or fails where Helm fails).
+#[test]
+fn kiln_render_matches_helm() {
+    let chart_dir = suite().join("chart");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(suite().join("cases"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let args: Vec<String> = std::fs::read_to_string(case.join("args"))
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .arg("render")
+            .arg(&chart_dir)
+            .args(&args)
+            .current_dir(case)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match (out.status.success(), case.join("helm.yaml").exists()) {
+            (true, true) => {
+                let helm = helm_values(&std::fs::read_to_string(case.join("helm.yaml")).unwrap());
+                let kiln = helm_values(&stdout);
+                if helm.keys().ne(kiln.keys()) {
+                    failures.push(format!(
+                        "{name}: documents differ: Helm {:?}, kiln {:?}",
+                        helm.keys().collect::<Vec<_>>(),
+                        kiln.keys().collect::<Vec<_>>()
+                    ));
+                    continue;
+                }
+                for (source, helm_value) in &helm {
+                    if let Some(d) = first_difference("", helm_value, &kiln[source]) {
+                        failures.push(format!("{name}: {source}: {d}"));
+                    }
+                }
+            }
+            (false, false) => {}
+            (true, false) => failures.push(format!("{name}: Helm fails but kiln render succeeds")),
+            (false, true) => failures.push(format!("{name}: kiln render fails: {stderr}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

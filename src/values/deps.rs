@@ -1,7 +1,7 @@
 //! Subcharts: which are enabled (tags, then conditions), `import-values`, and the coalescing
 //! of a chart together with its subcharts, in the order Helm 4 does these steps.
 
-use super::merge::{coalesce_chart, coalesce_globals, coalesce_tables, path_value, table, Nulls};
+use super::merge::{coalesce_chart, coalesce_globals, merge_under, path_value, table, Nulls};
 use crate::chart::{Chart, Dependency};
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
@@ -215,10 +215,10 @@ pub(super) fn process_imports(node: &mut Node<'_>) -> Result<()> {
                 }
             }
             // Earlier imports win over later ones, as in Helm.
-            imported = coalesce_tables(imported, &value, Nulls::Keep);
+            imported = merge_under(imported, &value);
         }
     }
-    node.defaults = coalesce_tables(merged, &imported, Nulls::Keep);
+    node.defaults = merge_under(merged, &imported);
     Ok(())
 }
 

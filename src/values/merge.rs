@@ -85,6 +85,25 @@ pub fn coalesce_tables(
     out
 }
 
+/// Merges `lower` under `upper`, keeping nulls: `upper` wins, maps merge, and the result
+/// keeps `upper`'s key order with `lower`'s extra keys after (used for `import-values`).
+pub fn merge_under(upper: Map<String, Value>, lower: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = upper;
+    for (key, value) in lower {
+        match (out.get_mut(key), value) {
+            (Some(Value::Object(mine)), Value::Object(theirs)) => {
+                let merged = merge_under(std::mem::take(mine), theirs);
+                *mine = merged;
+            }
+            (Some(_), _) => {}
+            (None, value) => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    out
+}
+
 /// The top level of coalescing one chart: `defaults` are the chart's values, `subcharts` the
 /// keys of its (enabled) subcharts, whose sections are coalesced with nulls kept.
 pub fn coalesce_chart(
@@ -241,6 +260,18 @@ mod tests {
         let kept = coalesce_tables(user, &defaults, Nulls::Keep);
         assert_eq!(kept["gone"], Value::Null);
         assert_eq!(kept["nested"]["b"], json!({"c": null, "d": 4}));
+    }
+
+    #[test]
+    fn merge_under_keeps_upper_order_and_nulls() {
+        let upper = map(json!({"b": {"x": null}, "a": 1}));
+        let lower = map(json!({"a": 2, "c": 3, "b": {"x": 1, "y": 2}}));
+        let out = merge_under(upper, &lower);
+        assert_eq!(
+            Value::Object(out.clone()),
+            json!({"b": {"x": null, "y": 2}, "a": 1, "c": 3})
+        );
+        assert_eq!(out.keys().collect::<Vec<_>>(), ["b", "a", "c"]);
     }
 
     #[test]
