@@ -11,6 +11,19 @@
 //!    parent's globals win). The parent's values hold the merged subchart sections too.
 //! 3. Every chart's `values.schema.json` is checked against its own values ([`schema`]); all
 //!    violations of all charts are reported together.
+//!
+//! Helm's order of these steps has visible effects, which kiln keeps (each is a golden case
+//! in `tests/helm_values/`): when a chart lists dependencies, Helm first merges every
+//! subchart's defaults (and globals) into the parent's defaults, so a subchart's own `null`
+//! defaults disappear, `--set global.x=null` removes `x` from the parent's globals while the
+//! subchart still sees the default `x`, and a user `null` for a key that only the parent's
+//! `values.yaml` gives the subchart stays `null`. Conditions and `tags` of nested subcharts
+//! are resolved from the top chart's values (`sub.leaf.enabled`); `import-values` read the
+//! charts' defaults only, never user values.
+//!
+//! One Helm behaviour is not copied: Helm shares nested maps between a parent's and a
+//! subchart's `global` (a shallow copy), so a subchart's default `global.a.b.c` leaks into
+//! the parent's own `global.a.b`. In kiln every chart's values are its own.
 
 mod deps;
 pub mod merge;
