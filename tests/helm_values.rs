@@ -272,3 +272,45 @@ fn kiln_render_matches_helm() {
         failures.join("\n")
     );
 }
+
+/// Where kiln deliberately differs from Helm: Helm's shallow copy of `global` lets a
+/// subchart's nested default globals leak into the parent's own `global`; kiln keeps them in
+/// the subchart (the subchart still sees the parent's globals merged over its own).
+#[test]
+fn nested_sub_globals_do_not_leak_into_the_parent() {
+    let dir = std::env::temp_dir().join(format!("kiln-values-globals-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sub = dir.join("charts/sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("values.yaml"),
+        "global:\n  a:\n    b:\n      x: 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sub.join("Chart.yaml"),
+        "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sub.join("values.yaml"),
+        "global:\n  a:\n    b:\n      x: 0\n      z: 2\n",
+    )
+    .unwrap();
+    let chart = load_chart(&dir).unwrap();
+    let tree = resolve(&chart, serde_json::json!({})).unwrap();
+    assert_eq!(
+        tree.values["global"],
+        serde_json::json!({"a": {"b": {"x": 1}}})
+    );
+    assert_eq!(
+        tree.children[0].1.values["global"],
+        serde_json::json!({"a": {"b": {"x": 1, "z": 2}}})
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
