@@ -500,7 +500,7 @@ mod tests {
     fn strategy_parse() {
         let s = PatchStrategy::parse("merge,retainKeys");
         assert!(s.merge && s.retain_keys && !s.replace);
-        assert_eq!(PatchStrategy::parse("replace").replace, true);
+        assert!(PatchStrategy::parse("replace").replace);
         assert_eq!(PatchStrategy::parse("bogus"), PatchStrategy::default());
     }
 

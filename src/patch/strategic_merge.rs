@@ -42,8 +42,10 @@
 //!   non-null key of the patch map must be listed. kustomize ignores the directive and leaves it in
 //!   the output.
 //! - `$deleteFromPrimitiveList/<field>: [v, ...]` removes those values from the primitive list
-//!   `<field>`. kustomize copies the directive into the output. (The API server, for an absent
-//!   list, would set the list to the values to delete; kiln leaves it absent.)
+//!   `<field>`. kustomize copies the directive into the output. Two API-server quirks kiln does not
+//!   copy: for an absent list, and for a list without the merge strategy (`args`), the server sets
+//!   the list to the values to delete; kiln leaves an absent list absent and removes the values
+//!   from any list.
 //! - `$setElementOrder/<field>: [...]` orders the list `<field>` after merging: the elements it names
 //!   (by merge key, or by value for primitives) in its order, interleaved with the original elements
 //!   it does not name as the API server does (an unnamed original element is placed before a named
