@@ -8,6 +8,18 @@
 //! embedded with `include_str!` and parsed once, on first use, into a [`Schema`]: lookups are
 //! hash-map reads with no JSON parsing.
 //!
+//! # Data format
+//!
+//! The file is an OpenAPI v2 document (`{"definitions": {...}}`), so [`Schema::from_openapi`] reads
+//! it and a user's schema alike. Definitions keep the names of `_definitions.json`
+//! (`io.k8s.api.core.v1.PodSpec`); a kind's definition has `x-kubernetes-group-version-kind` and
+//! `x-kiln-namespaced`; properties keep `$ref`/`items.$ref` (only towards patch metadata),
+//! `x-kubernetes-patch-strategy`, `x-kubernetes-patch-merge-key`, and `x-kubernetes-list-map-keys`
+//! where a merged list has more keys than its merge key. To add validation schemas (the lint
+//! issue), widen the extraction to keep whole definitions (the parser ignores keys it does not
+//! use) or ship a sibling file keyed by the same definition names; [`KindInfo::definition`] names a
+//! kind's definition.
+//!
 //! Custom resources are unknown here: [`is_namespaced`] says `true` (the safe default kustomize uses
 //! too) and [`patch_meta`] says `None` (so their lists are replaced). A kustomization's `openapi` field
 //! or a CRD supplies more: build a [`Schema`] with [`Schema::from_openapi`] or [`Schema::add_crd`] and

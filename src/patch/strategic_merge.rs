@@ -239,15 +239,15 @@ fn merge_map_body(
             continue;
         };
         let delete = match (current, patch_value) {
+            (Value::Object(current), Value::Object(p)) if field.strategy.replace => {
+                // `x-kubernetes-patch-strategy: replace`: the patch's map, not a merge.
+                let mut fresh = Map::new();
+                let outcome = merge_map(&mut fresh, p, field.meta, &here)?;
+                *current = fresh;
+                outcome == Outcome::Delete
+            }
             (Value::Object(current), Value::Object(p)) => {
-                if field.strategy.replace && !deletes_map(p) {
-                    let mut fresh = Map::new();
-                    merge_map_body(&mut fresh, p, field.meta, &here)?;
-                    *current = fresh;
-                    false
-                } else {
-                    merge_map(current, p, field.meta, &here)? == Outcome::Delete
-                }
+                merge_map(current, p, field.meta, &here)? == Outcome::Delete
             }
             (Value::Array(current), Value::Array(p)) => {
                 if field.strategy.merge {
@@ -278,10 +278,6 @@ fn merge_map_body(
         }
     }
     Ok(())
-}
-
-fn deletes_map(patch: &Map<String, Value>) -> bool {
-    patch.get(PATCH).and_then(Value::as_str) == Some("delete")
 }
 
 /// `$retainKeys`: every non-null patch key must be listed; original keys not listed are cleared.
