@@ -1,7 +1,7 @@
 {# The pod template shared by the Job and the CronJob. `indent` is applied by the caller. #}
 {% import "_helpers.tpl" as h %}
 
-{% macro pod_template() -%}
+{% macro pod_template() %}{% filter trim %}
 metadata:
   labels:
     {{ h.selector_labels() | indent(4) }}
@@ -96,7 +96,7 @@ spec:
   tolerations:
     {{ Values.tolerations | toyaml | indent(4) }}
 {% endif %}
-{%- endmacro %}
+{% endfilter %}{% endmacro %}
 
 {# The Job spec shared by the Job and the CronJob's jobTemplate. #}
 {% macro job_spec() -%}
