@@ -1,7 +1,30 @@
-//! Stage 2: compute the values a chart renders with (stub: being written).
+//! Stage 2: compute the values a chart renders with, by Helm's rules.
+//!
+//! 1. [`user_values`]: the `-f` files in order (`-` is stdin; the documents of one file and the
+//!    files are stacked with [`merge::merge_maps`], later wins, nulls kept), then the flag groups
+//!    in Helm's fixed order, whatever their order on the command line: every `--set-json`, then
+//!    `--set`, `--set-string`, `--set-file`, `--set-literal` (grammar in [`set_flag`]). The flags
+//!    write into the merged file values, so `--set list[1]=x` changes a list given by a `-f` file
+//!    in place, while a list that exists only in the chart defaults is replaced.
+//! 2. [`resolve`]: the user values coalesced over the chart defaults (rules in [`merge`]), then
+//!    each subchart: it sees the values under its key (alias, else name) coalesced over its own
+//!    defaults, plus the parent's `global` (the parent winning). Tags, then conditions, decide
+//!    which subcharts are enabled: a dependency is disabled by its tags only when none of its tags
+//!    is `true` and one is `false` in the top-level `tags:` map; the first of its `condition`
+//!    paths (relative to the parent's values) that holds a bool then decides. Conditions and tags
+//!    are read from the values with every subchart enabled, as Helm does. The parent's values
+//!    hold each enabled subchart's merged values under its key.
+//! 3. Every chart's `values.schema.json` is checked against its scoped values ([`schema`]).
+
+pub mod merge;
+pub mod schema;
+pub mod set_flag;
+
 use crate::chart::Chart;
-use crate::Result;
-use serde_json::Value;
+use crate::{Error, ErrorKind, Result};
+use serde_json::{Map, Value};
+use set_flag::SetKind;
+use std::io::Read;
 
 /// The value flags of `kiln render`, as given on the command line (each list in command-line order).
 #[derive(Debug, Clone, Default)]
@@ -25,16 +48,236 @@ pub struct ValueTree {
 
 /// The user-supplied values: `-f` files in order, then the `--set` family in Helm's fixed group order.
 pub fn user_values(flags: &ValueFlags) -> Result<Value> {
-    let _ = flags;
-    Ok(Value::Object(Default::default()))
+    let mut stdin_text: Option<String> = None;
+    let mut read = |path: &str| -> Result<String> {
+        if path.trim() == "-" {
+            if stdin_text.is_none() {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| Error::io("<stdin>", e))?;
+                stdin_text = Some(text);
+            }
+            return Ok(stdin_text.clone().unwrap_or_default());
+        }
+        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+    };
+
+    let mut base = Map::new();
+    for file in &flags.files {
+        let text = read(file)?;
+        let shown = if file.trim() == "-" {
+            "<stdin>"
+        } else {
+            file.as_str()
+        };
+        merge::merge_maps(&mut base, parse_values_file(&text, shown)?);
+    }
+    let groups = [
+        (SetKind::Json, &flags.set_json),
+        (SetKind::Typed, &flags.set),
+        (SetKind::String, &flags.set_string),
+        (SetKind::File, &flags.set_file),
+        (SetKind::Literal, &flags.set_literal),
+    ];
+    for (kind, texts) in groups {
+        for text in texts {
+            let mut read_file = |path: &str| read(path).map_err(|e| e.message().to_string());
+            set_flag::apply(kind, text, &mut base, &mut read_file)?;
+        }
+    }
+    Ok(Value::Object(base))
+}
+
+/// Parses a values file: its YAML documents merged in order; each must be a map (or empty).
+pub fn parse_values_file(text: &str, shown: &str) -> Result<Map<String, Value>> {
+    let mut out = Map::new();
+    for doc in crate::yaml::split_documents(text) {
+        match crate::yaml::parse_document(doc.text, shown)? {
+            Value::Null => {}
+            Value::Object(map) => merge::merge_maps(&mut out, map),
+            other => {
+                return Err(Error::new(
+                    ErrorKind::Values,
+                    format!(
+                        "values file {shown} must be a map of keys to values, not {}",
+                        kind_name(&other)
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Coalesces user values over chart defaults, scopes subcharts, evaluates conditions and tags,
 /// and validates every chart's `values.schema.json`.
 pub fn resolve(chart: &Chart, user: Value) -> Result<ValueTree> {
-    let _ = user;
-    Ok(ValueTree {
-        values: chart.values.clone(),
-        children: Vec::new(),
-    })
+    let user = match user {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        other => {
+            return Err(Error::new(
+                ErrorKind::Values,
+                format!("the user values must be a map, not {}", kind_name(&other)),
+            ))
+        }
+    };
+    // Conditions and tags are read with every subchart enabled.
+    let all = Enabled::all(chart);
+    let full = coalesce_chart(chart, user.clone(), &all)?;
+    let tags = match full.get("tags") {
+        Some(Value::Object(tags)) => tags.clone(),
+        _ => Map::new(),
+    };
+    let enabled = decide(chart, &full, &tags);
+    let values = coalesce_chart(chart, user, &enabled)?;
+    let tree = build_tree(chart, Value::Object(values), &enabled);
+    schema::validate_tree(chart, &tree)?;
+    Ok(tree)
+}
+
+/// Which subcharts are enabled, as a tree parallel to `Chart::subcharts`.
+#[derive(Debug, Clone)]
+struct Enabled {
+    subs: Vec<Option<Enabled>>,
+}
+
+impl Enabled {
+    fn all(chart: &Chart) -> Enabled {
+        Enabled {
+            subs: chart
+                .subcharts
+                .iter()
+                .map(|s| Some(Enabled::all(s)))
+                .collect(),
+        }
+    }
+}
+
+/// Tags then conditions for each subchart of `chart`, whose (fully coalesced) values are `scope`.
+fn decide(chart: &Chart, scope: &Map<String, Value>, tags: &Map<String, Value>) -> Enabled {
+    let subs = chart
+        .subcharts
+        .iter()
+        .map(|sub| {
+            let mut on = true;
+            if let Some(dep) = &sub.dependency {
+                let (mut any_true, mut any_false) = (false, false);
+                for tag in &dep.tags {
+                    match tags.get(tag) {
+                        Some(Value::Bool(true)) => any_true = true,
+                        Some(Value::Bool(false)) => any_false = true,
+                        _ => {}
+                    }
+                }
+                on = any_true || !any_false;
+                for path in &dep.condition {
+                    if let Some(Value::Bool(b)) = path_value(scope, path.trim()) {
+                        on = *b;
+                        break;
+                    }
+                }
+            }
+            on.then(|| {
+                let inner = match scope.get(&sub.values_key) {
+                    Some(Value::Object(m)) => m.clone(),
+                    _ => Map::new(),
+                };
+                decide(sub, &inner, tags)
+            })
+        })
+        .collect();
+    Enabled { subs }
+}
+
+/// A dotted path's value, if it names a non-map value (Helm's `PathValue`).
+fn path_value<'a>(values: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return None;
+    }
+    let mut keys = path.split('.');
+    let last = keys.next_back()?;
+    let mut table = values;
+    for key in keys {
+        table = table.get(key)?.as_object()?;
+    }
+    table.get(last).filter(|v| !v.is_object())
+}
+
+/// User values over the chart's defaults, then each enabled subchart scoped under its key.
+fn coalesce_chart(
+    chart: &Chart,
+    user: Map<String, Value>,
+    enabled: &Enabled,
+) -> Result<Map<String, Value>> {
+    let mut defaults = match &chart.values {
+        Value::Object(map) => map.clone(),
+        _ => Map::new(),
+    };
+    let on: Vec<(&Chart, &Enabled)> = chart
+        .subcharts
+        .iter()
+        .zip(&enabled.subs)
+        .filter_map(|(sub, e)| e.as_ref().map(|e| (sub, e)))
+        .collect();
+    let keys: Vec<&str> = on.iter().map(|(sub, _)| sub.values_key.as_str()).collect();
+    // Helm's defaults always hold a map for each enabled subchart, so a user `null` there resets
+    // the subchart to its own defaults.
+    for key in &keys {
+        if !defaults.contains_key(*key) {
+            defaults.insert(key.to_string(), Value::Object(Map::new()));
+        }
+    }
+    let mut values = merge::coalesce_values(&defaults, user, &keys);
+    for (sub, sub_enabled) in on {
+        let key = &sub.values_key;
+        let mut scoped = match values.get(key) {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(map)) => map.clone(),
+            Some(other) => {
+                return Err(Error::new(
+                    ErrorKind::Values,
+                    format!(
+                        "the values of subchart {key:?} of chart {:?} must be a map, not {}",
+                        chart.meta.name,
+                        kind_name(other)
+                    ),
+                ))
+            }
+        };
+        merge::coalesce_globals(&mut scoped, &values);
+        let merged = coalesce_chart(sub, scoped, sub_enabled)?;
+        values.insert(key.clone(), Value::Object(merged));
+    }
+    Ok(values)
+}
+
+fn build_tree(chart: &Chart, values: Value, enabled: &Enabled) -> ValueTree {
+    let children = chart
+        .subcharts
+        .iter()
+        .zip(&enabled.subs)
+        .enumerate()
+        .filter_map(|(i, (sub, e))| {
+            let e = e.as_ref()?;
+            let scoped = values
+                .get(&sub.values_key)
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new()));
+            Some((i, build_tree(sub, scoped, e)))
+        })
+        .collect();
+    ValueTree { values, children }
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
 }

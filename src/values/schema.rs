@@ -1,0 +1,195 @@
+//! `values.schema.json` validation: every chart's schema against its scoped values (a subchart's
+//! values include `global`), every violation listed with its JSON-pointer path, as Helm does.
+
+use super::ValueTree;
+use crate::chart::Chart;
+use crate::{Error, ErrorKind, Location, Result};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+/// The header of Helm's schema error, kept word for word.
+const HEADER: &str =
+    "values don't meet the specifications of the schema(s) in the following chart(s):";
+
+/// Validates the whole tree; one error listing every violation of every chart.
+pub fn validate_tree(chart: &Chart, tree: &ValueTree) -> Result<()> {
+    let mut report = String::new();
+    let mut location = None;
+    walk(chart, tree, &chart.meta.name, &mut report, &mut location)?;
+    if report.is_empty() {
+        return Ok(());
+    }
+    let mut err = Error::new(
+        ErrorKind::Schema,
+        format!("{HEADER}\n{}", report.trim_end()),
+    );
+    if let Some(loc) = location {
+        err = err.with_location(loc);
+    }
+    Err(err)
+}
+
+/// One chart, then its enabled subcharts.
+fn walk(
+    chart: &Chart,
+    tree: &ValueTree,
+    name: &str,
+    report: &mut String,
+    location: &mut Option<Location>,
+) -> Result<()> {
+    if let Some(schema) = &chart.schema {
+        let violations = violations(chart, schema, &tree.values)?;
+        if !violations.is_empty() {
+            report.push_str(&format!("{name}:\n"));
+            for (path, message) in &violations {
+                report.push_str(&format!("- at '{}': {message}\n", display_pointer(path)));
+            }
+            if location.is_none() {
+                *location = violations
+                    .iter()
+                    .find_map(|(path, _)| default_location(chart, &tree.values, path));
+            }
+        }
+    }
+    for (index, child) in &tree.children {
+        let sub = &chart.subcharts[*index];
+        walk(sub, child, &sub.values_key, report, location)?;
+    }
+    Ok(())
+}
+
+/// `(JSON pointer, message)` for each violation, in the validator's order.
+fn violations(chart: &Chart, schema: &Value, values: &Value) -> Result<Vec<(String, String)>> {
+    let schema_file = format!("{}/values.schema.json", chart.display_root);
+    let validator = jsonschema::validator_for(schema).map_err(|e| {
+        Error::new(
+            ErrorKind::Schema,
+            format!("{schema_file} is not a valid JSON schema: {e}"),
+        )
+    })?;
+    let mut out: Vec<(String, String)> = validator
+        .iter_errors(values)
+        .map(|e| {
+            let path = e.instance_path().as_str().to_string();
+            let message = match e.kind() {
+                ValidationErrorKind::Type { kind } => {
+                    let want = match kind {
+                        TypeKind::Single(t) => t.to_string(),
+                        TypeKind::Multiple(set) => set
+                            .iter()
+                            .map(|t| t.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                    };
+                    format!("got {}, want {want}", json_type(e.instance()))
+                }
+                _ => e.to_string(),
+            };
+            (path, message)
+        })
+        .collect();
+    out.dedup();
+    Ok(out)
+}
+
+fn display_pointer(path: &str) -> &str {
+    if path.is_empty() {
+        "/"
+    } else {
+        path
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The line of a violating key in the chart's `values.yaml`, when the key is written there.
+fn default_location(chart: &Chart, values: &Value, pointer: &str) -> Option<Location> {
+    let file = chart.values_file.as_ref()?;
+    // Only when the violating value is the default itself (not overridden by the user).
+    if chart.values.pointer(pointer)? != values.pointer(pointer)? {
+        return None;
+    }
+    let keys: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let (line, column, len) = find_key_line(&file.text, &keys)?;
+    Some(Location::in_source(
+        file.display.clone(),
+        &file.text,
+        line,
+        column,
+        len,
+    ))
+}
+
+/// Finds `keys` (a path of map keys; list indexes end the search) in block-style YAML text by
+/// indentation. Returns the 1-based line and column of the deepest key found and its length.
+pub fn find_key_line(text: &str, keys: &[String]) -> Option<(usize, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = 0;
+    let mut parent_indent: Option<usize> = None;
+    let mut found = None;
+    for key in keys {
+        if key.parse::<usize>().is_ok() && found.is_some() {
+            break;
+        }
+        let mut hit = None;
+        for (i, line) in lines.iter().enumerate().skip(start) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            if let Some(p) = parent_indent {
+                if indent <= p {
+                    break;
+                }
+            }
+            let name = [key.clone(), format!("\"{key}\""), format!("'{key}'")]
+                .into_iter()
+                .find(|k| {
+                    trimmed.starts_with(k.as_str())
+                        && trimmed[k.len()..].trim_start().starts_with(':')
+                });
+            if let Some(name) = name {
+                hit = Some((i, indent, name.chars().count()));
+                break;
+            }
+        }
+        let (i, indent, len) = hit?;
+        found = Some((i + 1, indent + 1, len));
+        start = i + 1;
+        parent_indent = Some(indent);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_keys_by_indentation() {
+        let text = "a:\n  x: 1\nb:\n  # c\n  x: 2\n  'y': 3\n";
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(find_key_line(text, &path(&["b", "x"])), Some((5, 3, 1)));
+        assert_eq!(find_key_line(text, &path(&["a", "x"])), Some((2, 3, 1)));
+        assert_eq!(find_key_line(text, &path(&["b", "y"])), Some((6, 3, 3)));
+        assert_eq!(find_key_line(text, &path(&["a", "y"])), None);
+    }
+}
