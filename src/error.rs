@@ -97,12 +97,7 @@ impl Location {
     }
 
     /// A location for a byte offset into `source`.
-    pub fn at_offset(
-        file: impl Into<String>,
-        source: &str,
-        offset: usize,
-        len: usize,
-    ) -> Location {
+    pub fn at_offset(file: impl Into<String>, source: &str, offset: usize, len: usize) -> Location {
         let offset = offset.min(source.len());
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
@@ -196,11 +191,18 @@ impl fmt::Display for Error {
             write!(f, "\n{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
             if let Some(src) = &loc.source_line {
                 let src = src.trim_end();
-                let shown: String = src.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+                let shown: String = src
+                    .chars()
+                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .collect();
                 let indent = " ".repeat(loc.column.saturating_sub(1));
                 let width = shown.chars().count();
                 let len = loc.len.min(width.saturating_sub(loc.column - 1)).max(1);
-                write!(f, "\n{pad} |\n{num} | {shown}\n{pad} | {indent}{}", "^".repeat(len))?;
+                write!(
+                    f,
+                    "\n{pad} |\n{num} | {shown}\n{pad} | {indent}{}",
+                    "^".repeat(len)
+                )?;
             }
         }
         for note in &self.notes {

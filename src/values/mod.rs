@@ -281,3 +281,22 @@ fn kind_name(v: &Value) -> &'static str {
         Value::Object(_) => "a map",
     }
 }
+
+/// Merges `extra` over `base` as a later `-f` file would.
+pub fn merge_user(base: &mut Value, extra: Value) {
+    match (base, extra) {
+        (Value::Object(b), Value::Object(e)) => {
+            for (k, v) in e {
+                match b.get_mut(&k) {
+                    Some(existing) if existing.is_object() && v.is_object() => {
+                        merge_user(existing, v)
+                    }
+                    _ => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, e) => *b = e,
+    }
+}
