@@ -11,7 +11,8 @@
 //!   - scalars and lists replace whole (a list is never merged item by item);
 //!   - a user `null` deletes a key that has a non-null default; a user `null` for a key without a
 //!     default stays `null`;
-//!   - `null`s in the chart defaults are dropped, so they cannot shadow anything;
+//!   - a `null` in the chart defaults is copied as `null` (Helm 4.1; a subchart's default nulls
+//!     disappear, because its pre-merged defaults hold them and its own coalesce deletes them);
 //!   - a user map over a default scalar wins, and a user scalar over a default map wins too
 //!     (Helm only warns);
 //!   - under the key of a subchart, nulls are kept (the subchart's own coalesce deletes the
@@ -34,28 +35,24 @@ pub fn merge_maps(base: &mut Map<String, Value>, over: Map<String, Value>) {
 }
 
 /// User values over one chart's defaults (the chart's own keys only; subcharts are scoped by
-/// the caller). `subchart_keys` are the keys that belong to subcharts.
+/// the caller). `subchart_keys` are the keys that belong to subcharts. With `keep_nulls` (Helm's
+/// "merge" mode, used to pre-merge a chart's defaults with its subcharts') user nulls are kept.
 pub fn coalesce_values(
     defaults: &Map<String, Value>,
     mut user: Map<String, Value>,
     subchart_keys: &[&str],
+    keep_nulls: bool,
 ) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, default) in defaults {
         match user.shift_remove(key) {
             // A user null deletes the default.
-            Some(Value::Null) => {}
+            Some(Value::Null) if !keep_nulls => {}
             Some(Value::Object(user_map)) => match default {
                 Value::Object(default_map) => {
-                    let keep_nulls = subchart_keys.contains(&key.as_str());
-                    let mut default_map = default_map.clone();
-                    if !keep_nulls {
-                        drop_nulls(&mut default_map);
-                    }
-                    out.insert(
-                        key.clone(),
-                        Value::Object(coalesce_tables(user_map, default_map, keep_nulls)),
-                    );
+                    let keep = keep_nulls || subchart_keys.contains(&key.as_str());
+                    let merged = coalesce_tables(user_map, default_map.clone(), keep);
+                    out.insert(key.clone(), Value::Object(merged));
                 }
                 _ => {
                     out.insert(key.clone(), Value::Object(user_map));
@@ -64,17 +61,10 @@ pub fn coalesce_values(
             Some(user_value) => {
                 out.insert(key.clone(), user_value);
             }
-            None => match default {
-                Value::Null => {}
-                Value::Object(map) => {
-                    let mut map = map.clone();
-                    drop_nulls(&mut map);
-                    out.insert(key.clone(), Value::Object(map));
-                }
-                other => {
-                    out.insert(key.clone(), other.clone());
-                }
-            },
+            // Defaults are copied as they are, nulls included (Helm 4.1).
+            None => {
+                out.insert(key.clone(), default.clone());
+            }
         }
     }
     // Keys only the user has, nulls included.
@@ -148,16 +138,6 @@ pub fn coalesce_globals(sub: &mut Map<String, Value>, parent: &Map<String, Value
     sub.insert("global".to_string(), Value::Object(sub_global));
 }
 
-/// Removes `null` entries from a map and the maps inside it (not inside lists).
-pub fn drop_nulls(map: &mut Map<String, Value>) {
-    map.retain(|_, v| !v.is_null());
-    for value in map.values_mut() {
-        if let Value::Object(inner) = value {
-            drop_nulls(inner);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,14 +170,19 @@ mod tests {
             "gone": null, "list": [9], "scalar": 5, "map": {"b": {"d": null, "e": 4}, "new": null},
             "tomap": {"y": 1}, "toscalar": "z", "extra": null,
         }));
-        let got = coalesce_values(&defaults, user, &[]);
+        let got = coalesce_values(&defaults, user.clone(), &[], false);
         assert_eq!(
             Value::Object(got),
             json!({
-                "keep": 1, "list": [9], "scalar": 5, "map": {"a": 1, "b": {"c": 2, "e": 4}, "new": null},
+                "keep": 1, "nulldef": null, "list": [9], "scalar": 5,
+                "map": {"a": 1, "b": {"c": 2, "e": 4}, "n": null, "new": null},
                 "tomap": {"y": 1}, "toscalar": "z", "extra": null,
             })
         );
+        // Merge mode (pre-merging defaults) keeps every null.
+        let got = coalesce_values(&defaults, user, &[], true);
+        assert_eq!(got["gone"], json!(null));
+        assert_eq!(got["map"]["b"], json!({"c": 2, "d": null, "e": 4}));
     }
 
     #[test]
@@ -205,11 +190,11 @@ mod tests {
         let defaults = obj(json!({"sub": {"a": 1, "b": 2}}));
         let user = obj(json!({"sub": {"a": null}}));
         assert_eq!(
-            Value::Object(coalesce_values(&defaults, user.clone(), &["sub"])),
+            Value::Object(coalesce_values(&defaults, user.clone(), &["sub"], false)),
             json!({"sub": {"a": null, "b": 2}})
         );
         assert_eq!(
-            Value::Object(coalesce_values(&defaults, user, &[])),
+            Value::Object(coalesce_values(&defaults, user, &[], false)),
             json!({"sub": {"b": 2}})
         );
     }

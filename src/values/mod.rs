@@ -93,7 +93,7 @@ pub fn user_values(flags: &ValueFlags) -> Result<Value> {
 pub fn parse_values_file(text: &str, shown: &str) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for doc in crate::yaml::split_documents(text) {
-        match crate::yaml::parse_document(doc.text, shown)? {
+        match crate::yaml::parse_document_at(doc.text, shown, doc.line_offset)? {
             Value::Null => {}
             Value::Object(map) => merge::merge_maps(&mut out, map),
             other => {
@@ -123,15 +123,33 @@ pub fn resolve(chart: &Chart, user: Value) -> Result<ValueTree> {
             ))
         }
     };
-    // Conditions and tags are read with every subchart enabled.
+    // Conditions and tags are read from the plain chart defaults with every subchart enabled.
     let all = Enabled::all(chart);
-    let full = coalesce_chart(chart, user.clone(), &all)?;
+    let own = match &chart.values {
+        Value::Object(map) => map.clone(),
+        _ => Map::new(),
+    };
+    let plain = Mode {
+        keep_nulls: false,
+        premerged: false,
+    };
+    let full = coalesce_chart(chart, &own, user.clone(), &all, plain)?;
     let tags = match full.get("tags") {
         Some(Value::Object(tags)) => tags.clone(),
         _ => Map::new(),
     };
     let enabled = decide(chart, &full, &tags);
-    let values = coalesce_chart(chart, user, &enabled)?;
+    let rendering = Mode {
+        keep_nulls: false,
+        premerged: true,
+    };
+    let values = coalesce_chart(
+        chart,
+        &defaults_of(chart, &enabled)?,
+        user,
+        &enabled,
+        rendering,
+    )?;
     let tree = build_tree(chart, Value::Object(values), &enabled);
     schema::validate_tree(chart, &tree)?;
     Ok(tree)
@@ -205,16 +223,47 @@ fn path_value<'a>(values: &'a Map<String, Value>, path: &str) -> Option<&'a Valu
     table.get(last).filter(|v| !v.is_object())
 }
 
-/// User values over the chart's defaults, then each enabled subchart scoped under its key.
-fn coalesce_chart(
-    chart: &Chart,
-    user: Map<String, Value>,
-    enabled: &Enabled,
-) -> Result<Map<String, Value>> {
-    let mut defaults = match &chart.values {
+/// How [`coalesce_chart`] treats defaults and nulls.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    /// Keep user nulls instead of letting them delete defaults (Helm's `MergeValues`).
+    keep_nulls: bool,
+    /// Use each chart's pre-merged defaults (see [`defaults_of`]) rather than its `values.yaml`.
+    premerged: bool,
+}
+
+/// A chart's defaults as Helm's render step sees them: a chart that lists enabled dependencies
+/// has its `values.yaml` pre-merged with theirs (nulls kept), as Helm does while processing
+/// `import-values`; otherwise its `values.yaml`.
+fn defaults_of(chart: &Chart, enabled: &Enabled) -> Result<Map<String, Value>> {
+    let own = match &chart.values {
         Value::Object(map) => map.clone(),
         _ => Map::new(),
     };
+    let lists_enabled_dependency = chart
+        .subcharts
+        .iter()
+        .zip(&enabled.subs)
+        .any(|(sub, e)| e.is_some() && sub.dependency.is_some());
+    if !lists_enabled_dependency {
+        return Ok(own);
+    }
+    let mode = Mode {
+        keep_nulls: true,
+        premerged: true,
+    };
+    coalesce_chart(chart, &own, Map::new(), enabled, mode)
+}
+
+/// `user` over `defaults` (this chart's), then each enabled subchart scoped under its key, with
+/// the parent's `global` copied in.
+fn coalesce_chart(
+    chart: &Chart,
+    defaults: &Map<String, Value>,
+    user: Map<String, Value>,
+    enabled: &Enabled,
+    mode: Mode,
+) -> Result<Map<String, Value>> {
     let on: Vec<(&Chart, &Enabled)> = chart
         .subcharts
         .iter()
@@ -222,24 +271,17 @@ fn coalesce_chart(
         .filter_map(|(sub, e)| e.as_ref().map(|e| (sub, e)))
         .collect();
     let keys: Vec<&str> = on.iter().map(|(sub, _)| sub.values_key.as_str()).collect();
-    // Helm's defaults always hold a map for each enabled subchart, so a user `null` there resets
-    // the subchart to its own defaults.
-    for key in &keys {
-        if !defaults.contains_key(*key) {
-            defaults.insert(key.to_string(), Value::Object(Map::new()));
-        }
-    }
-    let mut values = merge::coalesce_values(&defaults, user, &keys);
+    let mut values = merge::coalesce_values(defaults, user, &keys, mode.keep_nulls);
     for (sub, sub_enabled) in on {
         let key = &sub.values_key;
         let mut scoped = match values.get(key) {
-            None | Some(Value::Null) => Map::new(),
+            None => Map::new(),
             Some(Value::Object(map)) => map.clone(),
             Some(other) => {
                 return Err(Error::new(
                     ErrorKind::Values,
                     format!(
-                        "the values of subchart {key:?} of chart {:?} must be a map, not {}",
+                        "the values of subchart {key:?} (in chart {:?}) must be a map, not {}",
                         chart.meta.name,
                         kind_name(other)
                     ),
@@ -247,7 +289,15 @@ fn coalesce_chart(
             }
         };
         merge::coalesce_globals(&mut scoped, &values);
-        let merged = coalesce_chart(sub, scoped, sub_enabled)?;
+        let sub_defaults = if mode.premerged {
+            defaults_of(sub, sub_enabled)?
+        } else {
+            match &sub.values {
+                Value::Object(map) => map.clone(),
+                _ => Map::new(),
+            }
+        };
+        let merged = coalesce_chart(sub, &sub_defaults, scoped, sub_enabled, mode)?;
         values.insert(key.clone(), Value::Object(merged));
     }
     Ok(values)
@@ -282,21 +332,10 @@ fn kind_name(v: &Value) -> &'static str {
     }
 }
 
-/// Merges `extra` over `base` as a later `-f` file would.
+/// Merges `extra` over `base` as a later `-f` file would (Helm's `mergeMaps`).
 pub fn merge_user(base: &mut Value, extra: Value) {
     match (base, extra) {
-        (Value::Object(b), Value::Object(e)) => {
-            for (k, v) in e {
-                match b.get_mut(&k) {
-                    Some(existing) if existing.is_object() && v.is_object() => {
-                        merge_user(existing, v)
-                    }
-                    _ => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-        }
+        (Value::Object(b), Value::Object(e)) => merge::merge_maps(b, e),
         (b, e) => *b = e,
     }
 }

@@ -71,20 +71,7 @@ fn violations(chart: &Chart, schema: &Value, values: &Value) -> Result<Vec<(Stri
         .iter_errors(values)
         .map(|e| {
             let path = e.instance_path().as_str().to_string();
-            let message = match e.kind() {
-                ValidationErrorKind::Type { kind } => {
-                    let want = match kind {
-                        TypeKind::Single(t) => t.to_string(),
-                        TypeKind::Multiple(set) => set
-                            .iter()
-                            .map(|t| t.to_string())
-                            .collect::<Vec<_>>()
-                            .join(" or "),
-                    };
-                    format!("got {}, want {want}", json_type(e.instance()))
-                }
-                _ => e.to_string(),
-            };
+            let message = message(e.kind(), e.instance(), &e.to_string());
             (path, message)
         })
         .collect();
@@ -93,10 +80,80 @@ fn violations(chart: &Chart, schema: &Value, values: &Value) -> Result<Vec<(Stri
 }
 
 fn display_pointer(path: &str) -> &str {
-    if path.is_empty() {
-        "/"
-    } else {
-        path
+    path
+}
+
+/// A violation in the words Helm's validator uses, where kiln knows them; otherwise the
+/// jsonschema crate's own message.
+fn message(kind: &ValidationErrorKind, instance: &Value, fallback: &str) -> String {
+    let size = |v: &Value| match v {
+        Value::String(s) => s.chars().count(),
+        Value::Array(l) => l.len(),
+        Value::Object(m) => m.len(),
+        _ => 0,
+    };
+    let quoted = |v: &Value| match v {
+        Value::String(s) => format!("'{s}'"),
+        other => other.to_string(),
+    };
+    let names = |list: &[String]| {
+        list.iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match kind {
+        ValidationErrorKind::Type { kind } => {
+            let want = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            format!("got {}, want {want}", json_type(instance))
+        }
+        ValidationErrorKind::Minimum { limit } => format!("minimum: got {instance}, want {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("maximum: got {instance}, want {limit}"),
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            format!("exclusiveMinimum: got {instance}, want {limit}")
+        }
+        ValidationErrorKind::ExclusiveMaximum { limit } => {
+            format!("exclusiveMaximum: got {instance}, want {limit}")
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            format!("minLength: got {}, want {limit}", size(instance))
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            format!("maxLength: got {}, want {limit}", size(instance))
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            format!("minItems: got {}, want {limit}", size(instance))
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            format!("maxItems: got {}, want {limit}", size(instance))
+        }
+        ValidationErrorKind::Enum { options } => match options.as_ref() {
+            Value::Array(list) => format!(
+                "value must be one of {}",
+                list.iter().map(quoted).collect::<Vec<_>>().join(", ")
+            ),
+            other => format!("value must be one of {}", quoted(other)),
+        },
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("value must be {}", quoted(expected_value))
+        }
+        ValidationErrorKind::Required { property } => {
+            format!("missing property {}", quoted(property))
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            format!("additional properties {} not allowed", names(unexpected))
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            format!("{} does not match pattern '{pattern}'", quoted(instance))
+        }
+        _ => fallback.to_string(),
     }
 }
 

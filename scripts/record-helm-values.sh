@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Records Helm's values for every case of tests/helm_values/cases.txt as a golden file:
+# runs the real `helm template` on tests/helm_values/chart (whose templates print `.Values` as
+# JSON, one document per chart) and stores its stdout in tests/helm_values/golden/NAME.yaml.
+# A case that fails stores `ERROR:` and Helm's stderr instead.
+# Usage: scripts/record-helm-values.sh [NAME...]   (no names: every case)
+# KILN_REFERENCE_BIN may name the folder holding helm (default: get-reference-tools.sh).
+set -euo pipefail
+here=$(dirname "$0")
+bin=${KILN_REFERENCE_BIN:-$(bash "$here/../../shared/tools/get-reference-tools.sh" | tail -n1)}
+cd "$here/.."
+cases=tests/helm_values/cases.txt
+golden=tests/helm_values/golden
+mkdir -p "$golden"
+"$bin/helm" version --short >"$golden/HELM_VERSION"
+sep=$'\x1f'
+while IFS= read -r line || [ -n "$line" ]; do
+  case "$line" in ''|'#'*) continue ;; esac
+  IFS="$sep" read -r -a parts <<<"${line// | /$sep}"
+  name=${parts[0]}
+  args=("${parts[@]:1}")
+  if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
+  if out=$("$bin/helm" template rel tests/helm_values/chart "${args[@]}" 2>/tmp/helm-values-stderr.$$); then
+    printf '%s\n' "$out" >"$golden/$name.yaml"
+  else
+    { echo "ERROR:"; cat /tmp/helm-values-stderr.$$; } >"$golden/$name.yaml"
+  fi
+  echo "recorded $name"
+done <"$cases"
+rm -f /tmp/helm-values-stderr.$$
