@@ -1,1 +1,3 @@
-//! Patch algorithms (stub: being written).
+//! Patch algorithms (stub on main: the real module is being written).
+pub mod json6902;
+pub mod strategic_merge;
