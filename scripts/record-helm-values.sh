@@ -3,6 +3,7 @@
 # runs the real `helm template` on tests/helm_values/chart (whose templates print `.Values` as
 # JSON, one document per chart) and stores its stdout in tests/helm_values/golden/NAME.yaml.
 # A case that fails stores `ERROR:` and Helm's stderr instead.
+# A case may start with `--chart DIR` to use another chart.
 # Usage: scripts/record-helm-values.sh [NAME...]   (no names: every case)
 # KILN_REFERENCE_BIN may name the folder holding helm (default: get-reference-tools.sh).
 set -euo pipefail
@@ -19,8 +20,10 @@ while IFS= read -r line || [ -n "$line" ]; do
   IFS="$sep" read -r -a parts <<<"${line// | /$sep}"
   name=${parts[0]}
   args=("${parts[@]:1}")
+  chart=tests/helm_values/chart
+  if [ "${args[0]:-}" = --chart ]; then chart=${args[1]}; args=("${args[@]:2}"); fi
   if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
-  if out=$("$bin/helm" template rel tests/helm_values/chart "${args[@]}" 2>/tmp/helm-values-stderr.$$); then
+  if out=$("$bin/helm" template rel "$chart" ${args[@]+"${args[@]}"} 2>/tmp/helm-values-stderr.$$); then
     printf '%s\n' "$out" >"$golden/$name.yaml"
   else
     { echo "ERROR:"; cat /tmp/helm-values-stderr.$$; } >"$golden/$name.yaml"

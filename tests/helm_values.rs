@@ -88,7 +88,11 @@ fn flatten(
 }
 
 fn kiln_values(args: &[String]) -> kiln::Result<BTreeMap<String, Value>> {
-    let chart = kiln::chart::load_chart(Path::new(CHART))?;
+    let (chart, args) = match args {
+        [flag, dir, rest @ ..] if flag == "--chart" => (dir.as_str(), rest),
+        _ => (CHART, args),
+    };
+    let chart = kiln::chart::load_chart(Path::new(chart))?;
     let user = user_values(&flags(args))?;
     let tree = resolve(&chart, user)?;
     let mut out = BTreeMap::new();
