@@ -4,7 +4,7 @@
 //!
 //! The test chart's templates print `.Values` as JSON, one document per chart, so a golden is
 //! a map from `# Source:` path to that chart's values. Cases named `err_*` must fail in Helm and
-//! in kiln; kiln's error text is snapshotted.
+//! in kiln; kiln's error text (and kind) is snapshotted.
 
 use kiln::values::{resolve, user_values, ValueFlags, ValueTree};
 use serde_json::Value;
@@ -161,7 +161,8 @@ fn errors_match_helm() {
             ),
             Err(e) => insta::assert_snapshot!(
                 case.name.clone(),
-                format!("{e}\n---\nkind: {:?}\nhelm: {}", e.kind(), helm.trim_end())
+                // Helm's own text stays in the golden only: its line order is not stable.
+                format!("{e}\n---\nkind: {:?}", e.kind())
             ),
         }
     }

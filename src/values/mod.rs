@@ -233,8 +233,8 @@ struct Mode {
 }
 
 /// A chart's defaults as Helm's render step sees them: a chart that lists enabled dependencies
-/// has its `values.yaml` pre-merged with theirs (nulls kept), as Helm does while processing
-/// `import-values`; otherwise its `values.yaml`.
+/// has its `values.yaml` pre-merged with theirs (nulls kept) plus what it imports from them
+/// (`import-values`), as Helm does; otherwise its `values.yaml`.
 fn defaults_of(chart: &Chart, enabled: &Enabled) -> Result<Map<String, Value>> {
     let own = match &chart.values {
         Value::Object(map) => map.clone(),
@@ -252,7 +252,67 @@ fn defaults_of(chart: &Chart, enabled: &Enabled) -> Result<Map<String, Value>> {
         keep_nulls: true,
         premerged: true,
     };
-    coalesce_chart(chart, &own, Map::new(), enabled, mode)
+    let merged = coalesce_chart(chart, &own, Map::new(), enabled, mode)?;
+    let imported = imported_values(chart, &merged, enabled);
+    // The chart's own values win over what it imports.
+    Ok(merge::coalesce_tables(merged, imported, true))
+}
+
+/// The values a chart imports from its enabled subcharts (`import-values` of its dependencies),
+/// read from its pre-merged defaults: a string `name` imports the subchart's `exports.name` map
+/// at the top level; `{child: a.b, parent: x.y}` imports the subchart's map `a.b` at `x.y`
+/// (`.` is the top level). Earlier imports win over later ones; a missing or non-map source is
+/// skipped, as in Helm.
+fn imported_values(
+    chart: &Chart,
+    merged: &Map<String, Value>,
+    enabled: &Enabled,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (sub, _) in chart
+        .subcharts
+        .iter()
+        .zip(&enabled.subs)
+        .filter(|(_, e)| e.is_some())
+    {
+        let Some(dep) = &sub.dependency else { continue };
+        for item in &dep.import_values {
+            let (child, parent) = match item {
+                Value::String(name) => (format!("exports.{name}"), ".".to_string()),
+                Value::Object(map) => {
+                    let text = |k: &str| match map.get(k) {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                        None => String::new(),
+                    };
+                    (text("child"), text("parent"))
+                }
+                _ => continue,
+            };
+            let Some(table) = table_at(merged, &format!("{}.{child}", sub.values_key)) else {
+                continue;
+            };
+            let mut placed = table.clone();
+            if parent != "." {
+                for key in parent.rsplit('.') {
+                    let mut wrapper = Map::new();
+                    wrapper.insert(key.to_string(), Value::Object(placed));
+                    placed = wrapper;
+                }
+            }
+            out = merge::coalesce_tables(out, placed, true);
+        }
+    }
+    out
+}
+
+/// The map at a dotted path (Helm's `Values.Table`).
+fn table_at<'a>(values: &'a Map<String, Value>, path: &str) -> Option<&'a Map<String, Value>> {
+    let mut here = values;
+    for key in path.split('.') {
+        here = here.get(key)?.as_object()?;
+    }
+    Some(here)
 }
 
 /// `user` over `defaults` (this chart's), then each enabled subchart scoped under its key, with
