@@ -1,4 +1,5 @@
-//! Stage 2: compute the values a chart renders with, by Helm's rules.
+//! Stage 2: compute the values a chart renders with, by Helm's rules (checked against
+//! Helm 4.1.4 by `tests/helm_values.rs`).
 //!
 //! 1. [`user_values`]: the `-f` files in order (`-` is stdin; the documents of one file and the
 //!    files are stacked with [`merge::merge_maps`], later wins, nulls kept), then the flag groups
@@ -6,15 +7,22 @@
 //!    `--set`, `--set-string`, `--set-file`, `--set-literal` (grammar in [`set_flag`]). The flags
 //!    write into the merged file values, so `--set list[1]=x` changes a list given by a `-f` file
 //!    in place, while a list that exists only in the chart defaults is replaced.
-//! 2. [`resolve`]: the user values coalesced over the chart defaults (rules in [`merge`]), then
-//!    each subchart: it sees the values under its key (alias, else name) coalesced over its own
-//!    defaults, plus the parent's `global` (the parent winning). Tags, then conditions, decide
-//!    which subcharts are enabled: a dependency is disabled by its tags only when none of its tags
-//!    is `true` and one is `false` in the top-level `tags:` map; the first of its `condition`
-//!    paths (relative to the parent's values) that holds a bool then decides. Conditions and tags
-//!    are read from the values with every subchart enabled, as Helm does. The parent's values
-//!    hold each enabled subchart's merged values under its key.
-//! 3. Every chart's `values.schema.json` is checked against its scoped values ([`schema`]).
+//! 2. [`resolve`]: which subcharts are enabled: tags, then conditions. A dependency is disabled by
+//!    its tags only when none of its tags is `true` and one is `false` in the top-level `tags:`
+//!    map; then the first of its `condition` paths (relative to the parent's values) that holds a
+//!    bool decides. Both are read from the user values coalesced over the plain chart defaults
+//!    with every subchart enabled, as Helm does.
+//! 3. The chart defaults: a chart that lists enabled dependencies has its `values.yaml`
+//!    pre-merged with theirs (their values under their key, the parent's side winning, nulls
+//!    kept, `global` copied down) plus what it imports from them with `import-values`.
+//! 4. The user values coalesced over those defaults ([`merge::coalesce_values`]): maps merge,
+//!    scalars and lists replace, a user `null` deletes a key that has a default (a `null` for a
+//!    key without one stays), a `null` in the defaults stays. Then each enabled subchart: the
+//!    values under its key (alias, else name) with the parent's `global` copied in (the parent
+//!    winning), coalesced over its own defaults the same way; a user `null` under a subchart's
+//!    key deletes that subchart's default. The parent's values hold each enabled subchart's
+//!    result under its key; a disabled subchart's key keeps only what the parent and user set.
+//! 5. Every chart's `values.schema.json` is checked against its scoped values ([`schema`]).
 
 pub mod merge;
 pub mod schema;
@@ -397,5 +405,75 @@ pub fn merge_user(base: &mut Value, extra: Value) {
     match (base, extra) {
         (Value::Object(b), Value::Object(e)) => merge::merge_maps(b, e),
         (b, e) => *b = e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn temp_file(name: &str, text: &str) -> String {
+        let dir = std::env::temp_dir().join(format!("kiln-values-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+
+    #[test]
+    fn files_then_flag_groups_in_helm_order() {
+        let a = temp_file("a.yaml", "x: 1\nm: {a: 1, l: [1, 2]}\n---\nd2: 2\n");
+        let b = temp_file("b.yaml", "m: {b: 2, l: [3]}\nn: null\n");
+        let text = temp_file("t.txt", "file text");
+        let flags = ValueFlags {
+            files: vec![a, b],
+            // Given last on the command line, but applied after --set-json and before --set-string.
+            set: vec!["s=1,j=set,m.l[1]=B".into()],
+            set_string: vec!["s=str".into()],
+            set_file: vec![format!("f={text}")],
+            set_json: vec![r#"j={"k":1}"#.into()],
+            set_literal: vec!["lit=a,b".into()],
+        };
+        assert_eq!(
+            user_values(&flags).unwrap(),
+            json!({
+                "x": 1, "m": {"a": 1, "l": [3, "B"], "b": 2}, "d2": 2, "n": null,
+                "j": "set", "s": "str", "f": "file text", "lit": "a,b",
+            })
+        );
+    }
+
+    #[test]
+    fn a_values_file_must_be_a_map() {
+        let list = temp_file("list.yaml", "- a\n");
+        let flags = ValueFlags {
+            files: vec![list.clone()],
+            ..ValueFlags::default()
+        };
+        let err = user_values(&flags).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Values);
+        assert!(err.message().contains(&list), "{err}");
+        assert_eq!(
+            parse_values_file("# only a comment\n", "x").unwrap(),
+            Map::new()
+        );
+    }
+
+    #[test]
+    fn path_value_and_table_at() {
+        let values = json!({"a": {"b": {"c": true}, "s": "x"}, "top": false});
+        let map = values.as_object().unwrap();
+        assert_eq!(path_value(map, "a.b.c"), Some(&json!(true)));
+        assert_eq!(path_value(map, "top"), Some(&json!(false)));
+        assert_eq!(
+            path_value(map, "a.b"),
+            None,
+            "a map is not a condition value"
+        );
+        assert_eq!(path_value(map, "a.s.c"), None);
+        assert_eq!(path_value(map, ""), None);
+        assert_eq!(table_at(map, "a.b").map(|m| m.len()), Some(1));
+        assert_eq!(table_at(map, "a.s"), None);
     }
 }
