@@ -6,7 +6,7 @@
 //! a map from `# Source:` path to that chart's values. Cases named `err_*` must fail in Helm and
 //! in kiln; kiln's error text (and kind) is snapshotted.
 
-use kiln::values::{resolve, user_values, ValueFlags, ValueTree};
+use kiln::values::{resolve_with_files, user_values_with_files, ValueFlags, ValueTree};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -93,8 +93,8 @@ fn kiln_values(args: &[String]) -> kiln::Result<BTreeMap<String, Value>> {
         _ => (CHART, args),
     };
     let chart = kiln::chart::load_chart(Path::new(chart))?;
-    let user = user_values(&flags(args))?;
-    let tree = resolve(&chart, user)?;
+    let (user, files) = user_values_with_files(&flags(args))?;
+    let tree = resolve_with_files(&chart, user, &files)?;
     let mut out = BTreeMap::new();
     flatten(&chart, &tree, &chart.meta.name, &mut out);
     Ok(out)

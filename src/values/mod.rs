@@ -28,7 +28,7 @@ pub mod merge;
 pub mod schema;
 pub mod set_flag;
 
-use crate::chart::Chart;
+use crate::chart::{Chart, SourceFile};
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 use set_flag::SetKind;
@@ -56,6 +56,12 @@ pub struct ValueTree {
 
 /// The user-supplied values: `-f` files in order, then the `--set` family in Helm's fixed group order.
 pub fn user_values(flags: &ValueFlags) -> Result<Value> {
+    user_values_with_files(flags).map(|(values, _)| values)
+}
+
+/// [`user_values`], also returning the `-f` files read (for [`resolve_with_files`] to point
+/// schema errors at the line that set a value).
+pub fn user_values_with_files(flags: &ValueFlags) -> Result<(Value, Vec<SourceFile>)> {
     let mut stdin_text: Option<String> = None;
     let mut read = |path: &str| -> Result<String> {
         if path.trim() == "-" {
@@ -72,6 +78,7 @@ pub fn user_values(flags: &ValueFlags) -> Result<Value> {
     };
 
     let mut base = Map::new();
+    let mut sources = Vec::new();
     for file in &flags.files {
         let text = read(file)?;
         let shown = if file.trim() == "-" {
@@ -80,6 +87,11 @@ pub fn user_values(flags: &ValueFlags) -> Result<Value> {
             file.as_str()
         };
         merge::merge_maps(&mut base, parse_values_file(&text, shown)?);
+        sources.push(SourceFile {
+            rel: shown.to_string(),
+            display: shown.to_string(),
+            text,
+        });
     }
     let groups = [
         (SetKind::Json, &flags.set_json),
@@ -94,7 +106,7 @@ pub fn user_values(flags: &ValueFlags) -> Result<Value> {
             set_flag::apply(kind, text, &mut base, &mut read_file)?;
         }
     }
-    Ok(Value::Object(base))
+    Ok((Value::Object(base), sources))
 }
 
 /// Parses a values file: its YAML documents merged in order; each must be a map (or empty).
@@ -121,6 +133,12 @@ pub fn parse_values_file(text: &str, shown: &str) -> Result<Map<String, Value>> 
 /// Coalesces user values over chart defaults, scopes subcharts, evaluates conditions and tags,
 /// and validates every chart's `values.schema.json`.
 pub fn resolve(chart: &Chart, user: Value) -> Result<ValueTree> {
+    resolve_with_files(chart, user, &[])
+}
+
+/// [`resolve`], with the `-f` files the user values came from, so that a schema violation whose
+/// value was set by one of them points at its line.
+pub fn resolve_with_files(chart: &Chart, user: Value, files: &[SourceFile]) -> Result<ValueTree> {
     let user = match user {
         Value::Object(map) => map,
         Value::Null => Map::new(),
@@ -159,7 +177,7 @@ pub fn resolve(chart: &Chart, user: Value) -> Result<ValueTree> {
         rendering,
     )?;
     let tree = build_tree(chart, Value::Object(values), &enabled);
-    schema::validate_tree(chart, &tree)?;
+    schema::validate_tree(chart, &tree, files)?;
     Ok(tree)
 }
 

@@ -2,7 +2,7 @@
 //! values include `global`), every violation listed with its JSON-pointer path, as Helm does.
 
 use super::ValueTree;
-use crate::chart::Chart;
+use crate::chart::{Chart, SourceFile};
 use crate::{Error, ErrorKind, Location, Result};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
@@ -12,10 +12,26 @@ const HEADER: &str =
     "values don't meet the specifications of the schema(s) in the following chart(s):";
 
 /// Validates the whole tree; one error listing every violation of every chart.
-pub fn validate_tree(chart: &Chart, tree: &ValueTree) -> Result<()> {
+/// `files` are the user's `-f` files, in command-line order: a violating value that one of them
+/// set (the last that has it, with that value) is pointed at; else a violating default of the
+/// chart's own `values.yaml`.
+pub fn validate_tree(chart: &Chart, tree: &ValueTree, files: &[SourceFile]) -> Result<()> {
     let mut report = String::new();
     let mut location = None;
-    walk(chart, tree, &chart.meta.name, &mut report, &mut location)?;
+    let parsed: Vec<(&SourceFile, Value)> = files
+        .iter()
+        .filter_map(|f| {
+            let map = super::parse_values_file(&f.text, &f.display).ok()?;
+            Some((f, Value::Object(map)))
+        })
+        .collect();
+    let mut ctx = Walk {
+        files: &parsed,
+        scope: Vec::new(),
+        report: &mut report,
+        location: &mut location,
+    };
+    ctx.walk(chart, tree, &chart.meta.name)?;
     if report.is_empty() {
         return Ok(());
     }
@@ -29,33 +45,77 @@ pub fn validate_tree(chart: &Chart, tree: &ValueTree) -> Result<()> {
     Err(err)
 }
 
-/// One chart, then its enabled subcharts.
-fn walk(
-    chart: &Chart,
-    tree: &ValueTree,
-    name: &str,
-    report: &mut String,
-    location: &mut Option<Location>,
-) -> Result<()> {
-    if let Some(schema) = &chart.schema {
-        let violations = violations(chart, schema, &tree.values)?;
-        if !violations.is_empty() {
-            report.push_str(&format!("{name}:\n"));
-            for (path, message) in &violations {
-                report.push_str(&format!("- at '{}': {message}\n", display_pointer(path)));
-            }
-            if location.is_none() {
-                *location = violations
-                    .iter()
-                    .find_map(|(path, _)| default_location(chart, &tree.values, path));
+struct Walk<'a> {
+    /// The user's `-f` files, parsed.
+    files: &'a [(&'a SourceFile, Value)],
+    /// Keys from the top chart's values to the current chart's.
+    scope: Vec<String>,
+    report: &'a mut String,
+    location: &'a mut Option<Location>,
+}
+
+impl Walk<'_> {
+    /// One chart, then its enabled subcharts.
+    fn walk(&mut self, chart: &Chart, tree: &ValueTree, name: &str) -> Result<()> {
+        if let Some(schema) = &chart.schema {
+            let violations = violations(chart, schema, &tree.values)?;
+            if !violations.is_empty() {
+                self.report.push_str(&format!("{name}:\n"));
+                for (path, message) in &violations {
+                    self.report
+                        .push_str(&format!("- at '{}': {message}\n", display_pointer(path)));
+                }
+                if self.location.is_none() {
+                    *self.location = violations.iter().find_map(|(path, _)| {
+                        self.file_location(&tree.values, path)
+                            .or_else(|| default_location(chart, &tree.values, path))
+                    });
+                }
             }
         }
+        for (index, child) in &tree.children {
+            let sub = &chart.subcharts[*index];
+            self.scope.push(sub.values_key.clone());
+            self.walk(sub, child, &sub.values_key)?;
+            self.scope.pop();
+        }
+        Ok(())
     }
-    for (index, child) in &tree.children {
-        let sub = &chart.subcharts[*index];
-        walk(sub, child, &sub.values_key, report, location)?;
+
+    /// The line in the last `-f` file that holds the violating value itself.
+    fn file_location(&self, values: &Value, pointer: &str) -> Option<Location> {
+        let value = values.pointer(pointer)?;
+        let mut keys = self.scope.clone();
+        keys.extend(pointer_keys(pointer));
+        if keys.is_empty() {
+            return None;
+        }
+        let full: String = keys
+            .iter()
+            .map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1")))
+            .collect();
+        self.files.iter().rev().find_map(|(file, parsed)| {
+            if parsed.pointer(&full)? != value {
+                return None;
+            }
+            let (line, column, len) = find_key_line(&file.text, &keys)?;
+            Some(Location::in_source(
+                file.display.clone(),
+                &file.text,
+                line,
+                column,
+                len,
+            ))
+        })
     }
-    Ok(())
+}
+
+fn pointer_keys(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
 }
 
 /// `(JSON pointer, message)` for each violation, in the validator's order.
@@ -176,11 +236,7 @@ fn default_location(chart: &Chart, values: &Value, pointer: &str) -> Option<Loca
     if chart.values.pointer(pointer)? != values.pointer(pointer)? {
         return None;
     }
-    let keys: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let keys = pointer_keys(pointer);
     if keys.is_empty() {
         return None;
     }
