@@ -8,11 +8,18 @@
 # KILN_REFERENCE_BIN may name the folder holding helm (default: get-reference-tools.sh).
 set -euo pipefail
 here=$(dirname "$0")
-bin=${KILN_REFERENCE_BIN:-$(bash "$here/../../shared/tools/get-reference-tools.sh" | tail -n1)}
+tools="$here/../../shared/tools/get-reference-tools.sh"
+if [ -z "${KILN_REFERENCE_BIN:-}" ] && [ ! -f "$tools" ]; then
+  echo "error: $tools not found (the repo expects shared/ beside it); set KILN_REFERENCE_BIN to the folder holding helm" >&2
+  exit 1
+fi
+bin=${KILN_REFERENCE_BIN:-$(bash "$tools" | tail -n1)}
 cd "$here/.."
 cases=tests/helm_values/cases.txt
 golden=tests/helm_values/golden
 mkdir -p "$golden"
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
 "$bin/helm" version --short >"$golden/HELM_VERSION"
 sep=$'\x1f'
 while IFS= read -r line || [ -n "$line" ]; do
@@ -23,11 +30,10 @@ while IFS= read -r line || [ -n "$line" ]; do
   chart=tests/helm_values/chart
   if [ "${args[0]:-}" = --chart ]; then chart=${args[1]}; args=("${args[@]:2}"); fi
   if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
-  if out=$("$bin/helm" template rel "$chart" ${args[@]+"${args[@]}"} 2>/tmp/helm-values-stderr.$$); then
+  if out=$("$bin/helm" template rel "$chart" ${args[@]+"${args[@]}"} 2>"$err"); then
     printf '%s\n' "$out" >"$golden/$name.yaml"
   else
-    { echo "ERROR:"; cat /tmp/helm-values-stderr.$$; } >"$golden/$name.yaml"
+    { echo "ERROR:"; cat "$err"; } >"$golden/$name.yaml"
   fi
   echo "recorded $name"
 done <"$cases"
-rm -f /tmp/helm-values-stderr.$$
