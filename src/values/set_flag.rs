@@ -19,6 +19,10 @@
 //! - `--set-json`: a JSON value (an empty value is null); the whole flag may also be one JSON object.
 //! - `--set-literal`: one pair only; the key has no escapes and the value is everything after the
 //!   first `=`, commas and backslashes included.
+//!
+//! kiln is stricter than Helm where Helm silently drops the rest of a flag: a key ending in `.`
+//! (`a.`), an unclosed index (`a[0`) and a trailing lone backslash are errors. Error texts are
+//! kiln's own and name the key and the trouble (`key "a" has no value`).
 
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
@@ -222,12 +226,11 @@ impl Parser<'_> {
                 };
                 let result = self.key(&mut inner, level);
                 let empty = inner.is_empty();
-                if !empty {
-                    set(data, &name, Value::Object(inner));
-                } else if data.contains_key(&name) {
-                    // Put the (empty) map back as it was.
+                // An empty map is only put back where one was.
+                if !empty || data.contains_key(&name) {
                     set(data, &name, Value::Object(inner));
                 }
+                // Stricter than Helm, which ignores a key ending in `.` (`a.`).
                 match result {
                     Ok(_) if empty => Err(format!("key map {name:?} has no value")),
                     other => other,
