@@ -1,39 +1,77 @@
 #!/usr/bin/env bash
-# Records Helm's values for every case of tests/helm_values/cases.txt as a golden file:
-# runs the real `helm template` on tests/helm_values/chart (whose templates print `.Values` as
-# JSON, one document per chart) and stores its stdout in tests/helm_values/golden/NAME.yaml.
-# A case that fails stores `ERROR:` and Helm's stderr instead.
-# A case may start with `--chart DIR` to use another chart.
-# Usage: scripts/record-helm-values.sh [NAME...]   (no names: every case)
-# KILN_REFERENCE_BIN may name the folder holding helm (default: get-reference-tools.sh).
+# Re-records the Helm goldens of tests/helm_values: for every case directory under
+# tests/helm_values/cases/, runs the real `helm template` on the test chart (with Helm's
+# template, tests/helm_values/helm-template.yaml, in place of kiln's) with the arguments in
+# the case's `args` file (one argument per line), inside the case directory so relative
+# paths in -f and --set-file work. Stores stdout in `helm.yaml`, or, when Helm fails, its
+# error in `helm-error.txt`.
+#
+# The matrix suite (tests/helm_values/matrix/cases.txt: one case per line, `NAME | ARG | …`,
+# paths relative to the repository root) is recorded too: each case's stdout (every chart's
+# `.Values` as JSON) into matrix/golden/NAME.yaml, or `ERROR:` and Helm's stderr.
+#
+# Usage: scripts/record-helm-values.sh [CASE...]     (default: every case of both suites;
+#        `matrix` as a CASE: the whole matrix suite)
+# Set HELM to use a particular helm binary instead of the reference tools.
 set -euo pipefail
-here=$(dirname "$0")
-tools="$here/../../shared/tools/get-reference-tools.sh"
-if [ -z "${KILN_REFERENCE_BIN:-}" ] && [ ! -f "$tools" ]; then
-  echo "error: $tools not found (the repo expects shared/ beside it); set KILN_REFERENCE_BIN to the folder holding helm" >&2
-  exit 1
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${HELM:-}" ]; then
+  bin=$(bash "$(dirname "$0")/../../shared/tools/get-reference-tools.sh" | tail -n1)
+  HELM=$bin/helm
 fi
-bin=${KILN_REFERENCE_BIN:-$(bash "$tools" | tail -n1)}
-cd "$here/.."
-cases=tests/helm_values/cases.txt
-golden=tests/helm_values/golden
-mkdir -p "$golden"
-err=$(mktemp)
-trap 'rm -f "$err"' EXIT
-"$bin/helm" version --short >"$golden/HELM_VERSION"
-sep=$'\x1f'
-while IFS= read -r line || [ -n "$line" ]; do
-  case "$line" in ''|'#'*) continue ;; esac
-  IFS="$sep" read -r -a parts <<<"${line// | /$sep}"
-  name=${parts[0]}
-  args=("${parts[@]:1}")
-  chart=tests/helm_values/chart
-  if [ "${args[0]:-}" = --chart ]; then chart=${args[1]}; args=("${args[@]:2}"); fi
-  if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
-  if out=$("$bin/helm" template rel "$chart" ${args[@]+"${args[@]}"} 2>"$err"); then
-    printf '%s\n' "$out" >"$golden/$name.yaml"
+"$HELM" version --short >&2
+
+suite=$here/tests/helm_values
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$suite/chart" "$work/parent"
+# Helm's flavour: the same chart with Helm's template printing .Values.
+find "$work/parent" -path '*/templates/values.yaml' -exec cp "$suite/helm-template.yaml" {} \;
+
+record_matrix=yes
+if [ $# -gt 0 ]; then
+  cases=()
+  record_matrix=no
+  for c in "$@"; do
+    if [ "$c" = matrix ]; then record_matrix=yes; else cases+=("$c"); fi
+  done
+else
+  cases=()
+  for d in "$suite"/cases/*/; do cases+=("$(basename "$d")"); done
+fi
+
+for name in ${cases[@]+"${cases[@]}"}; do
+  dir=$suite/cases/$name
+  args=()
+  while IFS= read -r line || [ -n "$line" ]; do args+=("$line"); done < "$dir/args"
+  rm -f "$dir/helm.yaml" "$dir/helm-error.txt"
+  if (cd "$dir" && "$HELM" template "$work/parent" ${args[@]+"${args[@]}"} > "$work/out" 2> "$work/err"); then
+    cp "$work/out" "$dir/helm.yaml"
+    echo "ok    $name" >&2
   else
-    { echo "ERROR:"; cat "$err"; } >"$golden/$name.yaml"
+    # Keep the error without the temporary chart path.
+    sed "s|$work/||g" "$work/err" > "$dir/helm-error.txt"
+    echo "error $name" >&2
   fi
-  echo "recorded $name"
-done <"$cases"
+done
+
+# The matrix suite, run from the repository root.
+if [ "$record_matrix" = yes ]; then
+  matrix=$suite/matrix
+  sep=$'\x1f'
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in ''|'#'*) continue ;; esac
+    IFS="$sep" read -r -a parts <<<"${line// | /$sep}"
+    name=${parts[0]}
+    args=("${parts[@]:1}")
+    chart=tests/helm_values/matrix/chart
+    if [ "${args[0]:-}" = --chart ]; then chart=${args[1]}; args=("${args[@]:2}"); fi
+    if (cd "$here" && "$HELM" template rel "$chart" ${args[@]+"${args[@]}"} > "$work/out" 2> "$work/err"); then
+      cp "$work/out" "$matrix/golden/$name.yaml"
+      echo "ok    matrix/$name" >&2
+    else
+      { echo "ERROR:"; cat "$work/err"; } > "$matrix/golden/$name.yaml"
+      echo "error matrix/$name" >&2
+    fi
+  done < "$matrix/cases.txt"
+fi

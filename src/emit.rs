@@ -21,6 +21,19 @@ fn push_doc(out: &mut String, r: &Resource) {
     out.push('\n');
 }
 
+/// Documents separated by `---` lines, as `kustomize build` prints them (no `# Source`).
+pub fn kustomize_stream(resources: &[Resource]) -> String {
+    let mut out = String::with_capacity(resources.iter().map(|r| r.text.len() + 8).sum());
+    for (i, r) in resources.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&r.text);
+        out.push('\n');
+    }
+    out
+}
+
 /// Writes one file per source under `dir` (`dir/<chart>/templates/x.yaml`), each holding its
 /// documents in stream order. Every text is built before the first write.
 pub fn write_output_dir(dir: &Path, resources: &[Resource]) -> Result<Vec<std::path::PathBuf>> {

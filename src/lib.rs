@@ -21,6 +21,7 @@ pub mod emit;
 pub mod error;
 pub mod k8s;
 pub mod order;
+pub mod overlay;
 pub mod patch;
 pub mod pipeline;
 pub mod render;

@@ -64,11 +64,20 @@ fn run_case(cmd_file: &Path) -> (i32, String, String) {
 #[test]
 fn render_fixtures() {
     insta::glob!("render/*/cmd", |path| {
-        let case = path.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+        let case = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let (code, stdout, stderr) = run_case(path);
         if case.starts_with("err_") {
             assert_ne!(code, 0, "{case} must fail");
-            assert!(stdout.is_empty(), "{case}: a failing render must print nothing on stdout");
+            assert!(
+                stdout.is_empty(),
+                "{case}: a failing render must print nothing on stdout"
+            );
         } else {
             assert_eq!(code, 0, "{case} failed:\n{stderr}");
         }
@@ -90,6 +99,14 @@ fn output_is_deterministic() {
 fn splits_quoted_args() {
     assert_eq!(
         split_args(r#"render . --set 'a=b c' --set-json 'x={"y":1}' "q""#),
-        ["render", ".", "--set", "a=b c", "--set-json", r#"x={"y":1}"#, "q"]
+        [
+            "render",
+            ".",
+            "--set",
+            "a=b c",
+            "--set-json",
+            r#"x={"y":1}"#,
+            "q"
+        ]
     );
 }

@@ -62,6 +62,9 @@ impl From<ValueArgs> for ValueFlags {
 }
 
 fn render(args: RenderArgs) -> Result<String> {
+    if crate::overlay::kustomization::find_file(&args.path).is_some() {
+        return render_overlay(args);
+    }
     let cfg = ChartRenderConfig {
         chart_dir: args.path.clone(),
         values: args.values.into(),
@@ -83,5 +86,44 @@ fn render(args: RenderArgs) -> Result<String> {
                 .collect())
         }
         None => Ok(crate::emit::helm_stream(&rendered.resources)),
+    }
+}
+
+/// `kiln render DIR` where DIR holds a kustomization.
+fn render_overlay(args: RenderArgs) -> Result<String> {
+    let v = &args.values;
+    let chart_only = [
+        (!v.values.is_empty(), "-f/--values"),
+        (!v.set.is_empty(), "--set"),
+        (!v.set_string.is_empty(), "--set-string"),
+        (!v.set_file.is_empty(), "--set-file"),
+        (!v.set_json.is_empty(), "--set-json"),
+        (!v.set_literal.is_empty(), "--set-literal"),
+        (args.release_name.is_some(), "--release-name"),
+        (!args.show_only.is_empty(), "--show-only"),
+        (args.include_crds, "--include-crds"),
+    ];
+    if let Some((_, flag)) = chart_only.iter().find(|(used, _)| *used) {
+        return Err(crate::Error::new(
+            crate::ErrorKind::Usage,
+            format!(
+                "{flag} applies to charts; {} is an overlay (set chart values in its kustomization's `charts:` entry)",
+                args.path.display()
+            ),
+        ));
+    }
+    let built = crate::overlay::build(&args.path)?;
+    for w in &built.warnings {
+        eprintln!("{w}");
+    }
+    match args.output_dir {
+        Some(dir) => {
+            let written = crate::emit::write_output_dir(&dir, &built.resources)?;
+            Ok(written
+                .iter()
+                .map(|p| format!("wrote {}\n", p.display()))
+                .collect())
+        }
+        None => Ok(crate::emit::kustomize_stream(&built.resources)),
     }
 }

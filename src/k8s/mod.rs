@@ -24,9 +24,18 @@ impl Schema {
 pub fn is_namespaced(_api_version: &str, kind: &str) -> bool {
     !matches!(
         kind,
-        "Namespace" | "ClusterRole" | "ClusterRoleBinding" | "PersistentVolume" | "StorageClass" | "PriorityClass"
-            | "CustomResourceDefinition" | "IngressClass" | "APIService" | "Node"
-            | "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
+        "Namespace"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "PriorityClass"
+            | "CustomResourceDefinition"
+            | "IngressClass"
+            | "APIService"
+            | "Node"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingWebhookConfiguration"
     )
 }
 

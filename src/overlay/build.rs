@@ -35,8 +35,11 @@ pub fn build(dir: &Path) -> Result<Built> {
     super::transforms::sort::apply(&top, &mut objs)?;
     let resources = objs
         .into_iter()
+        .map(drop_empty_annotations)
         .map(|o| Resource {
-            text: yaml::to_yaml(&o.value, Style::Kustomize).trim_end().to_string(),
+            text: yaml::to_yaml(&o.value, Style::Kustomize)
+                .trim_end()
+                .to_string(),
             value: o.value,
             source: o.source,
             line: 1,
@@ -46,6 +49,19 @@ pub fn build(dir: &Path) -> Result<Built> {
         resources,
         warnings: ctx.warnings,
     })
+}
+
+/// kustomize prints no `metadata.annotations` when the map is empty.
+fn drop_empty_annotations(mut o: Obj) -> Obj {
+    if let Some(Value::Object(meta)) = o.value.get_mut("metadata") {
+        if meta
+            .get("annotations")
+            .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
+        {
+            meta.remove("annotations");
+        }
+    }
+    o
 }
 
 /// State shared across the whole build.
@@ -82,7 +98,10 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>) -> Result<Vec<Obj>> {
         enter(ctx, &dir, &display, k, entry)?;
         let comp = kustomization::load(&dir, &display)?;
         if comp.k.kind.as_deref() != Some("Component") {
-            return Err(k.error(entry, format!("`{entry}` is listed under components but is not a kind: Component")));
+            return Err(k.error(
+                entry,
+                format!("`{entry}` is listed under components but is not a kind: Component"),
+            ));
         }
         objs = run(ctx, &comp, objs)?;
         ctx.stack.pop();
@@ -95,7 +114,10 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>) -> Result<Vec<Obj>> {
 
 fn add_unique(objs: &mut Vec<Obj>, obj: Obj, k: &Loaded, entry: &str) -> Result<()> {
     let same = |o: &Obj| {
-        o.kind() == obj.kind() && o.group() == obj.group() && o.name() == obj.name() && ns_eq(o.namespace(), obj.namespace())
+        o.kind() == obj.kind()
+            && o.group() == obj.group()
+            && o.name() == obj.name()
+            && ns_eq(o.namespace(), obj.namespace())
     };
     if objs.iter().any(same) {
         return Err(k.error(
@@ -118,7 +140,10 @@ pub fn ns_eq(a: &str, b: &str) -> bool {
 }
 
 fn display_join(kfile: &str, entry: &str) -> String {
-    let base = Path::new(kfile).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let base = Path::new(kfile)
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
     let joined = base.join(entry);
     normalize(&joined)
 }
@@ -177,7 +202,10 @@ fn enter(ctx: &mut Ctx, dir: &Path, display: &str, k: &Loaded, entry: &str) -> R
     if let Some(pos) = ctx.stack.iter().position(|(d, _)| *d == canon) {
         let mut chain: Vec<String> = ctx.stack[pos..].iter().map(|(_, s)| s.clone()).collect();
         chain.push(display.to_string());
-        return Err(k.error(entry, format!("cycle in kustomization resources: {}", chain.join(" → "))));
+        return Err(k.error(
+            entry,
+            format!("cycle in kustomization resources: {}", chain.join(" → ")),
+        ));
     }
     ctx.stack.push((canon, display.to_string()));
     Ok(())
@@ -193,7 +221,10 @@ fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str) -> Result<Vec<Obj>> {
     if path.is_dir() {
         if ctx.stack.is_empty() {
             let canon = k.dir.canonicalize().map_err(|e| Error::io(&k.file, e))?;
-            let top_display = Path::new(&k.file).parent().map(normalize).unwrap_or_else(|| ".".into());
+            let top_display = Path::new(&k.file)
+                .parent()
+                .map(normalize)
+                .unwrap_or_else(|| ".".into());
             ctx.stack.push((canon, top_display));
         }
         if kustomization::find_file(&path).is_none() {
@@ -205,7 +236,10 @@ fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str) -> Result<Vec<Obj>> {
         enter(ctx, &path, &display, k, entry)?;
         let sub = kustomization::load(&path, &display)?;
         if sub.k.kind.as_deref() == Some("Component") {
-            return Err(k.error(entry, format!("`{entry}` is a Component: list it under `components:`, not `resources:`")));
+            return Err(k.error(
+                entry,
+                format!("`{entry}` is a Component: list it under `components:`, not `resources:`"),
+            ));
         }
         let objs = run(ctx, &sub, Vec::new())?;
         ctx.stack.pop();
@@ -214,7 +248,10 @@ fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str) -> Result<Vec<Obj>> {
     if !path.is_file() {
         return Err(k.error(
             entry,
-            format!("resource `{entry}` not found: no such file or directory (looked in {})", k.dir.display()),
+            format!(
+                "resource `{entry}` not found: no such file or directory (looked in {})",
+                k.dir.display()
+            ),
         ));
     }
     check_inside(k, entry, &path)?;
@@ -254,25 +291,40 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         if yaml::is_blank_document(doc.text) {
             continue;
         }
-        let value = yaml::parse_document_at(doc.text, display, doc.line_offset)?;
+        let value =
+            yaml::parse_document_as(doc.text, display, doc.line_offset, yaml::Flavor::Kustomize)?;
         let at = || Location::in_source(display, text, doc.line_offset + 1, 1, 1);
         let items = match value {
             Value::Null => continue,
-            Value::Object(ref m) if m.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")) && m.get("items").is_some() => {
+            Value::Object(ref m)
+                if m.get("kind")
+                    .and_then(Value::as_str)
+                    .is_some_and(|k| k.ends_with("List"))
+                    && m.get("items").is_some() =>
+            {
                 m["items"].as_array().cloned().unwrap_or_default()
             }
             v @ Value::Object(_) => vec![v],
             _ => {
-                return Err(Error::new(ErrorKind::Overlay, "a resource document must be a mapping").with_location(at()))
+                return Err(
+                    Error::new(ErrorKind::Overlay, "a resource document must be a mapping")
+                        .with_location(at()),
+                )
             }
         };
         for item in items {
             let obj = Obj::new(item, display);
             if obj.kind().is_empty() || obj.api_version().is_empty() {
-                return Err(Error::new(ErrorKind::Overlay, "object has no `apiVersion` or `kind`").with_location(at()));
+                return Err(
+                    Error::new(ErrorKind::Overlay, "object has no `apiVersion` or `kind`")
+                        .with_location(at()),
+                );
             }
             if obj.name().is_empty() {
-                return Err(Error::new(ErrorKind::Overlay, "object has no `metadata.name`").with_location(at()));
+                return Err(
+                    Error::new(ErrorKind::Overlay, "object has no `metadata.name`")
+                        .with_location(at()),
+                );
             }
             out.push(obj);
         }

@@ -120,6 +120,10 @@ pub fn visit_mut<E>(
         return f(value);
     };
     match (seg, value) {
+        (Seg::Key(k), Value::Array(items)) if k.parse::<usize>().is_ok() => match items.get_mut(k.parse::<usize>().unwrap()) {
+            Some(item) => visit_mut(item, rest, walk, f),
+            None => Ok(()),
+        },
         (Seg::Key(_), Value::Array(items)) if walk.implicit_lists => {
             for item in items {
                 visit_mut(item, segs, walk, f)?;
@@ -130,7 +134,7 @@ pub fn visit_mut<E>(
             Some(next) if !(next.is_null() && walk.create && !rest.is_empty()) => {
                 visit_mut(next, rest, walk, f)
             }
-            _ if walk.create => {
+            _ if walk.create && !matches!(rest.first(), Some(Seg::All | Seg::Index(_))) => {
                 let fresh = if rest.is_empty() {
                     Value::Null
                 } else {
@@ -145,7 +149,11 @@ pub fn visit_mut<E>(
             let mut map = Map::new();
             map.insert(
                 k.clone(),
-                if rest.is_empty() { Value::Null } else { Value::Object(Map::new()) },
+                if rest.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Object(Map::new())
+                },
             );
             *v = Value::Object(map);
             visit_mut(v.get_mut(k.as_str()).unwrap(), rest, walk, f)
@@ -163,7 +171,10 @@ pub fn visit_mut<E>(
         (Seg::Match(k, want), Value::Array(items)) => {
             let mut found = false;
             for item in items.iter_mut() {
-                if item.get(k.as_str()).is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str())) {
+                if item
+                    .get(k.as_str())
+                    .is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str()))
+                {
                     found = true;
                     visit_mut(item, rest, walk, f)?;
                 }
@@ -193,6 +204,11 @@ pub fn collect<'a>(value: &'a Value, segs: &[Seg], out: &mut Vec<&'a Value>) {
                 collect(next, rest, out);
             }
         }
+        (Seg::Key(k), Value::Array(items)) => {
+            if let Some(item) = k.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                collect(item, rest, out);
+            }
+        }
         (Seg::All, Value::Array(items)) => items.iter().for_each(|i| collect(i, rest, out)),
         (Seg::Index(i), Value::Array(items)) => {
             if let Some(item) = items.get(*i) {
@@ -201,7 +217,10 @@ pub fn collect<'a>(value: &'a Value, segs: &[Seg], out: &mut Vec<&'a Value>) {
         }
         (Seg::Match(k, want), Value::Array(items)) => {
             for item in items {
-                if item.get(k.as_str()).is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str())) {
+                if item
+                    .get(k.as_str())
+                    .is_some_and(|v| scalar_text(v).as_deref() == Some(want.as_str()))
+                {
                     collect(item, rest, out);
                 }
             }
@@ -241,28 +260,53 @@ mod tests {
     fn parses_both_path_styles() {
         assert_eq!(
             parse_slash(r"metadata/annotations/a.io\/b"),
-            vec![Seg::Key("metadata".into()), Seg::Key("annotations".into()), Seg::Key("a.io/b".into())]
+            vec![
+                Seg::Key("metadata".into()),
+                Seg::Key("annotations".into()),
+                Seg::Key("a.io/b".into())
+            ]
         );
         assert_eq!(
             parse_slash("spec/containers[]/image"),
-            vec![Seg::Key("spec".into()), Seg::Key("containers".into()), Seg::All, Seg::Key("image".into())]
+            vec![
+                Seg::Key("spec".into()),
+                Seg::Key("containers".into()),
+                Seg::All,
+                Seg::Key("image".into())
+            ]
         );
         assert_eq!(
             parse_dotted("spec.containers.[name=web].image"),
-            vec![Seg::Key("spec".into()), Seg::Key("containers".into()), Seg::Match("name".into(), "web".into()), Seg::Key("image".into())]
+            vec![
+                Seg::Key("spec".into()),
+                Seg::Key("containers".into()),
+                Seg::Match("name".into(), "web".into()),
+                Seg::Key("image".into())
+            ]
         );
         assert_eq!(parse_dotted("a.*.b")[1], Seg::All);
-        assert_eq!(parse_dotted("metadata.annotations.[a.b/c]")[2], Seg::Key("a.b/c".into()));
+        assert_eq!(
+            parse_dotted("metadata.annotations.[a.b/c]")[2],
+            Seg::Key("a.b/c".into())
+        );
     }
 
     #[test]
     fn walks_lists_implicitly_and_creates() {
         let mut v = json!({"spec": {"containers": [{"name": "a"}, {"name": "b"}]}});
-        let walk = Walk { create: true, implicit_lists: true };
-        visit_mut::<()>(&mut v, &parse_slash("spec/containers/image"), walk, &mut |x| {
-            *x = json!("img");
-            Ok(())
-        })
+        let walk = Walk {
+            create: true,
+            implicit_lists: true,
+        };
+        visit_mut::<()>(
+            &mut v,
+            &parse_slash("spec/containers/image"),
+            walk,
+            &mut |x| {
+                *x = json!("img");
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!(v["spec"]["containers"][1]["image"], "img");
         let mut w = json!({});

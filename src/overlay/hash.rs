@@ -13,9 +13,19 @@ pub fn suffix(obj: &Value) -> String {
     let mut m: BTreeMap<&str, Value> = BTreeMap::new();
     m.insert("kind", Value::String(kind.to_string()));
     m.insert("name", Value::String(String::new()));
-    m.insert("data", obj.get("data").cloned().unwrap_or_else(|| Value::Object(Default::default())));
+    m.insert(
+        "data",
+        obj.get("data")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default())),
+    );
     if kind == "Secret" {
-        m.insert("type", obj.get("type").cloned().unwrap_or_else(|| Value::String(String::new())));
+        m.insert(
+            "type",
+            obj.get("type")
+                .cloned()
+                .unwrap_or_else(|| Value::String(String::new())),
+        );
         if let Some(sd) = obj.get("stringData").filter(|v| !is_empty(v)) {
             m.insert("stringData", sd.clone());
         }
@@ -23,7 +33,10 @@ pub fn suffix(obj: &Value) -> String {
         m.insert("binaryData", bd.clone());
     }
     let mut json = String::new();
-    go_json(&Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()), &mut json);
+    go_json(
+        &Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()),
+        &mut json,
+    );
     let digest = Sha256::digest(json.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     hex[..10]
@@ -86,7 +99,9 @@ fn go_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }

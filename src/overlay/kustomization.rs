@@ -11,12 +11,41 @@ pub const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Ku
 
 /// Every top-level field kustomize v5.7 accepts, plus `charts`.
 const KNOWN_FIELDS: &[&str] = &[
-    "apiVersion", "kind", "metadata", "openapi", "namePrefix", "nameSuffix", "namespace",
-    "commonLabels", "labels", "commonAnnotations", "patchesStrategicMerge", "patchesJson6902",
-    "patches", "images", "imageTags", "replacements", "replicas", "vars", "sortOptions",
-    "resources", "components", "crds", "bases", "configMapGenerator", "secretGenerator",
-    "helmGlobals", "helmCharts", "helmChartInflationGenerator", "generatorOptions",
-    "configurations", "generators", "transformers", "validators", "buildMetadata", "charts",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+    "charts",
 ];
 
 /// Fields kustomize has that kiln refuses, with the reason shown to the user.
@@ -70,6 +99,7 @@ pub struct LabelSet {
     pub pairs: Map<String, Value>,
     pub include_selectors: bool,
     pub include_templates: bool,
+    pub include_volume_claim_templates: bool,
     pub fields: Vec<FieldSpec>,
 }
 
@@ -212,7 +242,9 @@ fn key_location(file: &str, text: &str, key: &str) -> Location {
     let prefix = format!("{key}:");
     let item = format!("- {key}");
     let quoted = [format!("- \"{key}\""), format!("- '{key}'")];
-    let at = |i: usize, line: &str, col_of: usize| Location::in_source(file, text, i + 1, col_of + 1, key.len());
+    let at = |i: usize, _line: &str, col_of: usize| {
+        Location::in_source(file, text, i + 1, col_of + 1, key.len())
+    };
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_start();
         let indent = line.len() - t.len();
@@ -223,7 +255,11 @@ fn key_location(file: &str, text: &str, key: &str) -> Location {
             return at(i, line, indent + 2);
         }
         if t.trim_end() == item || quoted.iter().any(|q| t.trim_end() == q) {
-            return at(i, line, indent + 2 + usize::from(!t.trim_end().ends_with(key)));
+            return at(
+                i,
+                line,
+                indent + 2 + usize::from(!t.trim_end().ends_with(key)),
+            );
         }
     }
     if !key.is_empty() {
@@ -263,8 +299,10 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
         Value::Null => Value::Object(Map::new()),
         v @ Value::Object(_) => v,
         _ => {
-            return Err(Error::new(ErrorKind::Overlay, "a kustomization must be a mapping")
-                .with_location(Location::in_source(&file, &text, 1, 1, 1)))
+            return Err(
+                Error::new(ErrorKind::Overlay, "a kustomization must be a mapping")
+                    .with_location(Location::in_source(&file, &text, 1, 1, 1)),
+            )
         }
     };
     let map = raw.as_object().unwrap();
@@ -283,7 +321,9 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
             .with_location(key_location(&file, &text, key)));
         }
         if let Some((_, why)) = REFUSED_FIELDS.iter().find(|(f, _)| f == key) {
-            return Err(Error::new(ErrorKind::Overlay, *why).with_location(key_location(&file, &text, key)));
+            return Err(
+                Error::new(ErrorKind::Overlay, *why).with_location(key_location(&file, &text, key))
+            );
         }
     }
     let k: Kustomization = serde_json::from_value(raw.clone()).map_err(|e| {

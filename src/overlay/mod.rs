@@ -9,6 +9,7 @@ mod build;
 pub mod fieldpath;
 mod hash;
 pub mod kustomization;
+mod pods;
 mod refs;
 pub mod select;
 pub mod transforms;
@@ -82,9 +83,24 @@ impl Obj {
 
     /// `Kind.version.group/namespace/name` as kustomize prints ids in messages.
     pub fn id(&self) -> String {
-        let ns = if self.namespace().is_empty() { "[noNs]" } else { self.namespace() };
-        let group = if self.group().is_empty() { "[noGrp]" } else { self.group() };
-        format!("{}.{}.{}/{}.{}", self.kind(), self.version(), group, self.name(), ns)
+        let ns = if self.namespace().is_empty() {
+            "[noNs]"
+        } else {
+            self.namespace()
+        };
+        let group = if self.group().is_empty() {
+            "[noGrp]"
+        } else {
+            self.group()
+        };
+        format!(
+            "{}.{}.{}/{}.{}",
+            self.kind(),
+            self.version(),
+            group,
+            self.name(),
+            ns
+        )
     }
 
     pub fn set_name(&mut self, name: &str) {

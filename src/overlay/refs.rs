@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// A field that names an object of `kind`, at `path` below the pod spec (`pod: true`) or the
-/// object root, in objects of `in_kinds` (empty: every kind that has a pod spec).
+/// object root, in objects of `in_kinds`.
 struct RefField {
     kind: &'static str,
     in_kinds: &'static [&'static str],
@@ -20,31 +20,108 @@ struct RefField {
     path: &'static str,
 }
 
-const fn pod(kind: &'static str, path: &'static str) -> RefField {
-    RefField { kind, in_kinds: &[], pod: true, path }
+/// Workloads whose pod specs kustomize scans for ConfigMap and Secret references.
+const CONFIG_USERS: &[&str] = &[
+    "Pod",
+    "PodTemplate",
+    "Deployment",
+    "ReplicaSet",
+    "DaemonSet",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+];
+/// Workloads whose pod specs kustomize scans for ServiceAccount, PVC and PriorityClass names
+/// (ReplicationController yes, ReplicaSet no: kustomize's table, kept for identical output).
+const IDENTITY_USERS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "ReplicationController",
+    "DaemonSet",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+];
+
+const fn pod(
+    in_kinds: &'static [&'static str],
+    kind: &'static str,
+    path: &'static str,
+) -> RefField {
+    RefField {
+        kind,
+        in_kinds,
+        pod: true,
+        path,
+    }
 }
 
 const fn at(kind: &'static str, in_kinds: &'static [&'static str], path: &'static str) -> RefField {
-    RefField { kind, in_kinds, pod: false, path }
+    RefField {
+        kind,
+        in_kinds,
+        pod: false,
+        path,
+    }
 }
 
 const REF_FIELDS: &[RefField] = &[
-    pod("ConfigMap", "volumes/configMap/name"),
-    pod("ConfigMap", "volumes/projected/sources/configMap/name"),
-    pod("ConfigMap", "containers/env/valueFrom/configMapKeyRef/name"),
-    pod("ConfigMap", "initContainers/env/valueFrom/configMapKeyRef/name"),
-    pod("ConfigMap", "containers/envFrom/configMapRef/name"),
-    pod("ConfigMap", "initContainers/envFrom/configMapRef/name"),
-    pod("Secret", "volumes/secret/secretName"),
-    pod("Secret", "volumes/projected/sources/secret/name"),
-    pod("Secret", "containers/env/valueFrom/secretKeyRef/name"),
-    pod("Secret", "initContainers/env/valueFrom/secretKeyRef/name"),
-    pod("Secret", "containers/envFrom/secretRef/name"),
-    pod("Secret", "initContainers/envFrom/secretRef/name"),
-    pod("Secret", "imagePullSecrets/name"),
-    pod("ServiceAccount", "serviceAccountName"),
-    pod("PersistentVolumeClaim", "volumes/persistentVolumeClaim/claimName"),
-    pod("PriorityClass", "priorityClassName"),
+    pod(CONFIG_USERS, "ConfigMap", "volumes/configMap/name"),
+    pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "volumes/projected/sources/configMap/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "containers/env/valueFrom/configMapKeyRef/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "initContainers/env/valueFrom/configMapKeyRef/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "containers/envFrom/configMapRef/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "initContainers/envFrom/configMapRef/name",
+    ),
+    pod(CONFIG_USERS, "Secret", "volumes/secret/secretName"),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "volumes/projected/sources/secret/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "containers/env/valueFrom/secretKeyRef/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "initContainers/env/valueFrom/secretKeyRef/name",
+    ),
+    pod(CONFIG_USERS, "Secret", "containers/envFrom/secretRef/name"),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "initContainers/envFrom/secretRef/name",
+    ),
+    pod(CONFIG_USERS, "Secret", "imagePullSecrets/name"),
+    pod(IDENTITY_USERS, "ServiceAccount", "serviceAccountName"),
+    pod(
+        IDENTITY_USERS,
+        "PersistentVolumeClaim",
+        "volumes/persistentVolumeClaim/claimName",
+    ),
+    pod(IDENTITY_USERS, "PriorityClass", "priorityClassName"),
     at("Secret", &["ServiceAccount"], "imagePullSecrets/name"),
     at("Secret", &["Ingress"], "spec/tls/secretName"),
     at("Secret", &["StorageClass"], "parameters/secretName"),
@@ -52,13 +129,29 @@ const REF_FIELDS: &[RefField] = &[
     at("Secret", &["StorageClass"], "parameters/userSecretName"),
     at("Secret", &["StorageClass"], "parameters/secretRef"),
     at("Service", &["StatefulSet"], "spec/serviceName"),
-    at("Service", &["Ingress"], "spec/rules/http/paths/backend/service/name"),
+    at(
+        "Service",
+        &["Ingress"],
+        "spec/rules/http/paths/backend/service/name",
+    ),
     at("Service", &["Ingress"], "spec/defaultBackend/service/name"),
     at("Service", &["APIService"], "spec/service/name"),
     at("Service", &["HTTPRoute"], "spec/rules/backendRefs/name"),
-    at("PersistentVolume", &["PersistentVolumeClaim"], "spec/volumeName"),
-    at("StorageClass", &["PersistentVolume", "PersistentVolumeClaim"], "spec/storageClassName"),
-    at("StorageClass", &["StatefulSet"], "spec/volumeClaimTemplates/spec/storageClassName"),
+    at(
+        "PersistentVolume",
+        &["PersistentVolumeClaim"],
+        "spec/volumeName",
+    ),
+    at(
+        "StorageClass",
+        &["PersistentVolume", "PersistentVolumeClaim"],
+        "spec/storageClassName",
+    ),
+    at(
+        "StorageClass",
+        &["StatefulSet"],
+        "spec/volumeClaimTemplates/spec/storageClassName",
+    ),
     at("IngressClass", &["Ingress"], "spec/ingressClassName"),
 ];
 
@@ -66,7 +159,12 @@ const REF_FIELDS: &[RefField] = &[
 fn cluster_scoped(kind: &str) -> bool {
     matches!(
         kind,
-        "ClusterRole" | "PriorityClass" | "PersistentVolume" | "StorageClass" | "IngressClass" | "Namespace"
+        "ClusterRole"
+            | "PriorityClass"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "IngressClass"
+            | "Namespace"
     )
 }
 
@@ -86,9 +184,15 @@ impl Index {
     fn new(objs: &[Obj]) -> Index {
         let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
         for (i, o) in objs.iter().enumerate() {
-            by_name.entry((o.kind().to_string(), o.orig_name.clone())).or_default().push(i);
+            by_name
+                .entry((o.kind().to_string(), o.orig_name.clone()))
+                .or_default()
+                .push(i);
             if o.name() != o.orig_name {
-                by_name.entry((o.kind().to_string(), o.name().to_string())).or_default().push(i);
+                by_name
+                    .entry((o.kind().to_string(), o.name().to_string()))
+                    .or_default()
+                    .push(i);
             }
         }
         let snaps = objs
@@ -118,13 +222,20 @@ impl Index {
         hits.sort_unstable();
         hits.dedup();
         if hits.len() > 1 {
-            let same: Vec<usize> = hits.iter().copied().filter(|&i| ns_eq(&self.snaps[i].namespace, ns)).collect();
+            let same: Vec<usize> = hits
+                .iter()
+                .copied()
+                .filter(|&i| ns_eq(&self.snaps[i].namespace, ns))
+                .collect();
             if same.len() == 1 {
                 return Ok(Some(&self.snaps[same[0]]));
             }
             return Err(Error::new(
                 ErrorKind::Overlay,
-                format!("reference to {kind} `{name}` is ambiguous: {} objects match", hits.len()),
+                format!(
+                    "reference to {kind} `{name}` is ambiguous: {} objects match",
+                    hits.len()
+                ),
             ));
         }
         Ok(hits.first().map(|&i| &self.snaps[i]))
@@ -134,7 +245,10 @@ impl Index {
 /// Points every reference at the final names.
 pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
     let index = Index::new(objs);
-    let walk = Walk { create: false, implicit_lists: true };
+    let walk = Walk {
+        create: false,
+        implicit_lists: true,
+    };
     for obj in objs.iter_mut() {
         let kind = obj.kind().to_string();
         let ns = obj.namespace().to_string();
@@ -142,11 +256,12 @@ pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
         let pod_path = pod_spec_path(&kind);
         for f in REF_FIELDS {
             let mut segs: Vec<Seg> = Vec::new();
+            if !f.in_kinds.contains(&kind.as_str()) {
+                continue;
+            }
             if f.pod {
                 let Some(p) = pod_path else { continue };
                 segs.extend(p.iter().map(|k| Seg::Key(k.to_string())));
-            } else if !f.in_kinds.contains(&kind.as_str()) {
-                continue;
             }
             segs.extend(super::fieldpath::parse_slash(f.path));
             visit_mut(&mut obj.value, &segs, walk, &mut |v: &mut Value| {
@@ -198,7 +313,11 @@ pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
 
 /// `{kind, name}` references (HPA scaleTargetRef, roleRef).
 fn rename_typed(r: &mut Value, index: &Index, ns: &str, orig_ns: &str) -> Result<()> {
-    let kind = r.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind = r
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let Some(name) = r.get("name").and_then(Value::as_str).map(str::to_string) else {
         return Ok(());
     };
@@ -216,7 +335,11 @@ fn rename_subject(s: &mut Value, index: &Index, binding_ns: &str) -> Result<()> 
     let Some(name) = s.get("name").and_then(Value::as_str).map(str::to_string) else {
         return Ok(());
     };
-    let sns = s.get("namespace").and_then(Value::as_str).unwrap_or(binding_ns).to_string();
+    let sns = s
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or(binding_ns)
+        .to_string();
     if let Some(t) = index.find("ServiceAccount", &name, &sns, &sns)? {
         s["name"] = Value::String(t.name.clone());
         if s.get("namespace").is_some() || !t.namespace.is_empty() {
@@ -231,13 +354,20 @@ fn rename_rule(rule: &mut Value, index: &Index, ns: &str, orig_ns: &str) -> Resu
     let resources: Vec<String> = rule
         .get("resources")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     let Some(Value::Array(names)) = rule.get_mut("resourceNames") else {
         return Ok(());
     };
     for n in names {
-        let Some(name) = n.as_str().map(str::to_string) else { continue };
+        let Some(name) = n.as_str().map(str::to_string) else {
+            continue;
+        };
         for (res, kind) in [("configmaps", "ConfigMap"), ("secrets", "Secret")] {
             if resources.iter().any(|r| r == res) {
                 if let Some(t) = index.find(kind, &name, ns, orig_ns)? {
@@ -255,7 +385,11 @@ fn rename_service_ref(svc: &mut Value, index: &Index) -> Result<()> {
     let Some(name) = svc.get("name").and_then(Value::as_str).map(str::to_string) else {
         return Ok(());
     };
-    let sns = svc.get("namespace").and_then(Value::as_str).unwrap_or("").to_string();
+    let sns = svc
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if let Some(t) = index.find("Service", &name, &sns, &sns)? {
         svc["name"] = Value::String(t.name.clone());
         if svc.get("namespace").is_some() {

@@ -24,7 +24,10 @@ fn anchored(field: &str, pattern: &Option<String>) -> Result<Option<Regex>> {
     match pattern {
         None => Ok(None),
         Some(p) => Regex::new(&format!("^(?:{p})$")).map(Some).map_err(|e| {
-            Error::new(ErrorKind::Overlay, format!("target {field} `{p}` is not a valid regex: {e}"))
+            Error::new(
+                ErrorKind::Overlay,
+                format!("target {field} `{p}` is not a valid regex: {e}"),
+            )
         }),
     }
 }
@@ -37,15 +40,26 @@ impl Matcher {
             kind: anchored("kind", &s.kind)?,
             name: anchored("name", &s.name)?,
             namespace: anchored("namespace", &s.namespace)?,
-            labels: s.label_selector.as_deref().map(parse_selector).transpose()?,
-            annotations: s.annotation_selector.as_deref().map(parse_selector).transpose()?,
+            labels: s
+                .label_selector
+                .as_deref()
+                .map(parse_selector)
+                .transpose()?,
+            annotations: s
+                .annotation_selector
+                .as_deref()
+                .map(parse_selector)
+                .transpose()?,
         })
     }
 
     /// Whether `obj` is selected: the id fields match its current id or its original one.
     pub fn matches(&self, obj: &Obj) -> bool {
         let re = |r: &Option<Regex>, v: &str| r.as_ref().is_none_or(|r| r.is_match(v));
-        if !(re(&self.group, obj.group()) && re(&self.version, obj.version()) && re(&self.kind, obj.kind())) {
+        if !(re(&self.group, obj.group())
+            && re(&self.version, obj.version())
+            && re(&self.kind, obj.kind()))
+        {
             return false;
         }
         let current = re(&self.name, obj.name()) && re(&self.namespace, obj.namespace());
@@ -79,7 +93,11 @@ enum Requirement {
 
 impl Requirement {
     fn matches(&self, labels: Option<&Value>) -> bool {
-        let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(|v| super::fieldpath::scalar_text(v));
+        let get = |k: &str| {
+            labels
+                .and_then(|l| l.get(k))
+                .and_then(|v| super::fieldpath::scalar_text(v))
+        };
         match self {
             Requirement::Exists(k) => get(k).is_some(),
             Requirement::NotExists(k) => get(k).is_none(),
@@ -91,7 +109,12 @@ impl Requirement {
 
 /// Parses `a=b,c!=d,e in (x,y),f notin (z),g,!h`.
 fn parse_selector(text: &str) -> Result<Vec<Requirement>> {
-    let bad = || Error::new(ErrorKind::Overlay, format!("invalid label selector `{text}`"));
+    let bad = || {
+        Error::new(
+            ErrorKind::Overlay,
+            format!("invalid label selector `{text}`"),
+        )
+    };
     let mut parts = Vec::new();
     let mut depth = 0;
     let mut cur = String::new();
@@ -152,10 +175,22 @@ mod tests {
 
     #[test]
     fn ids_are_anchored_regexes() {
-        let m = Matcher::new(&Selector { kind: Some("Deploy".into()), ..Default::default() }).unwrap();
-        let obj = Obj::new(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"}}), "f");
+        let m = Matcher::new(&Selector {
+            kind: Some("Deploy".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let obj = Obj::new(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"}}),
+            "f",
+        );
         assert!(!m.matches(&obj));
-        let m = Matcher::new(&Selector { kind: Some("Deploy.*".into()), name: Some("a|b".into()), ..Default::default() }).unwrap();
+        let m = Matcher::new(&Selector {
+            kind: Some("Deploy.*".into()),
+            name: Some("a|b".into()),
+            ..Default::default()
+        })
+        .unwrap();
         assert!(m.matches(&obj));
     }
 }

@@ -1,32 +1,49 @@
-//! Merging value maps: Helm's `mergeMaps` for user files and its coalesce rules for chart
-//! defaults.
+//! Merging values maps, with Helm's rules.
 //!
 //! Two different merges exist, as in Helm:
 //!
-//! - [`merge_maps`] stacks user sources (`-f` files, documents of one file, a `--set-json`
-//!   object): maps merge recursively, anything else in the later source replaces, and `null`s
-//!   are kept (they are needed later to delete chart defaults).
-//! - [`coalesce_values`] puts user values over one chart's defaults:
-//!   - maps merge recursively, the user side winning;
-//!   - scalars and lists replace whole (a list is never merged item by item);
-//!   - a user `null` deletes a key that has a non-null default; a user `null` for a key without a
-//!     default stays `null`;
-//!   - a `null` in the chart defaults is copied as `null` (Helm 4.1; a subchart's default nulls
-//!     disappear, because its pre-merged defaults hold them and its own coalesce deletes them);
-//!   - a user map over a default scalar wins, and a user scalar over a default map wins too
-//!     (Helm only warns);
-//!   - under the key of a subchart, nulls are kept (the subchart's own coalesce deletes the
-//!     defaults they name), so a parent can delete a subchart default with `sub: {key: null}`.
-//! - [`coalesce_globals`] copies the parent's `global` map into a subchart's values; maps in it
-//!   merge, the parent's side winning.
+//! **User values** (`-f` files, `--set-json` objects) are combined with [`merge_maps`]: maps
+//! merge key by key, anything else (scalars, lists, `null`) replaces what was there. Nulls are
+//! kept, so a later null can delete a chart default.
+//!
+//! **Coalescing** user values over a chart's defaults ([`coalesce_tables`] with
+//! `Nulls::Delete`) follows Helm 4's `coalesce.go`:
+//!
+//! - a key only in the defaults is copied (with its nulls);
+//! - maps merge recursively, the user side winning;
+//! - scalars and lists replace: a user list never merges with a default list;
+//! - a user `null` deletes a key whose default is not null; a user `null` for a key without a
+//!   default (or whose default is null too) stays `null`;
+//! - a user map over a default scalar wins, and a user scalar over a default map wins (Helm
+//!   only logs a warning).
+//!
+//! At a chart's top level ([`coalesce_chart`]), a user `null` deletes the key whenever the
+//! chart has a default for it, even a null one. A subchart's values are coalesced with nulls
+//! kept at the parent level (`Nulls::Keep`) and then again with its own defaults, where they
+//! delete. `global` is copied from a parent into each subchart, the parent's globals winning
+//! ([`coalesce_globals`]).
+//!
+//! The result keeps the defaults' key order, followed by keys only the user gave, in the
+//! user's order.
 
 use serde_json::{Map, Value};
 
-/// Helm's `mergeMaps`: `over` is merged into `base`; maps merge, anything else replaces.
-pub fn merge_maps(base: &mut Map<String, Value>, over: Map<String, Value>) {
-    for (key, value) in over {
+/// What a user `null` does while coalescing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nulls {
+    /// Coalescing: a null deletes a default (Helm's `CoalesceValues`).
+    Delete,
+    /// Merging: nulls are kept as values (Helm's `MergeValues`, used for subchart sections).
+    Keep,
+}
+
+/// Merges `overlay` into `base`: maps merge recursively, every other value replaces.
+pub fn merge_maps(base: &mut Map<String, Value>, overlay: Map<String, Value>) {
+    for (key, value) in overlay {
         match (base.get_mut(&key), value) {
-            (Some(Value::Object(b)), Value::Object(o)) => merge_maps(b, o),
+            (Some(Value::Object(existing)), Value::Object(incoming)) => {
+                merge_maps(existing, incoming)
+            }
             (_, value) => {
                 base.insert(key, value);
             }
@@ -34,108 +51,156 @@ pub fn merge_maps(base: &mut Map<String, Value>, over: Map<String, Value>) {
     }
 }
 
-/// User values over one chart's defaults (the chart's own keys only; subcharts are scoped by
-/// the caller). `subchart_keys` are the keys that belong to subcharts. With `keep_nulls` (Helm's
-/// "merge" mode, used to pre-merge a chart's defaults with its subcharts') user nulls are kept.
-pub fn coalesce_values(
+/// Coalesces user map `user` over defaults `defaults` (see the module docs).
+pub fn coalesce_tables(
+    user: Map<String, Value>,
     defaults: &Map<String, Value>,
-    mut user: Map<String, Value>,
-    subchart_keys: &[&str],
-    keep_nulls: bool,
+    nulls: Nulls,
 ) -> Map<String, Value> {
+    let mut user = user;
     let mut out = Map::new();
     for (key, default) in defaults {
-        match user.shift_remove(key) {
-            // A user null deletes the default.
-            Some(Value::Null) if !keep_nulls => {}
-            Some(Value::Object(user_map)) => match default {
-                Value::Object(default_map) => {
-                    let keep = keep_nulls || subchart_keys.contains(&key.as_str());
-                    let merged = coalesce_tables(user_map, default_map.clone(), keep);
-                    out.insert(key.clone(), Value::Object(merged));
-                }
-                _ => {
-                    out.insert(key.clone(), Value::Object(user_map));
-                }
-            },
-            Some(user_value) => {
-                out.insert(key.clone(), user_value);
-            }
-            // Defaults are copied as they are, nulls included (Helm 4.1).
+        match user.remove(key) {
             None => {
                 out.insert(key.clone(), default.clone());
             }
+            Some(Value::Null) => {
+                if nulls == Nulls::Keep || default.is_null() {
+                    out.insert(key.clone(), Value::Null);
+                }
+            }
+            Some(Value::Object(given)) => {
+                let merged = match default {
+                    Value::Object(default) => coalesce_tables(given, default, nulls),
+                    _ => given,
+                };
+                out.insert(key.clone(), Value::Object(merged));
+            }
+            Some(given) => {
+                out.insert(key.clone(), given);
+            }
         }
     }
-    // Keys only the user has, nulls included.
     out.extend(user);
     out
 }
 
-/// `high` over `low`, recursively. With `keep_nulls` false a `null` in `high` deletes a
-/// non-null value of `low`; with it true the `null` is kept.
-pub fn coalesce_tables(
-    mut high: Map<String, Value>,
-    low: Map<String, Value>,
-    keep_nulls: bool,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (key, low_value) in low {
-        match high.shift_remove(&key) {
-            None => {
-                out.insert(key, low_value);
+/// Merges `lower` under `upper`, keeping nulls: `upper` wins, maps merge, and the result
+/// keeps `upper`'s key order with `lower`'s extra keys after (used for `import-values`).
+pub fn merge_under(upper: Map<String, Value>, lower: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = upper;
+    for (key, value) in lower {
+        match (out.get_mut(key), value) {
+            (Some(Value::Object(mine)), Value::Object(theirs)) => {
+                let merged = merge_under(std::mem::take(mine), theirs);
+                *mine = merged;
             }
-            Some(Value::Null) => {
-                if keep_nulls || low_value.is_null() {
-                    out.insert(key, Value::Null);
-                }
-            }
-            Some(Value::Object(high_map)) => {
-                let merged = match low_value {
-                    Value::Object(low_map) => coalesce_tables(high_map, low_map, keep_nulls),
-                    _ => high_map,
-                };
-                out.insert(key, Value::Object(merged));
-            }
-            Some(high_value) => {
-                out.insert(key, high_value);
+            (Some(_), _) => {}
+            (None, value) => {
+                out.insert(key.clone(), value.clone());
             }
         }
     }
-    out.extend(high);
     out
 }
 
-/// Copies the parent's `global` into `sub` (the subchart's values), the parent's side winning.
-/// A `global` that is not a map on either side is left alone, as in Helm.
-pub fn coalesce_globals(sub: &mut Map<String, Value>, parent: &Map<String, Value>) {
-    let mut sub_global = match sub.get("global") {
-        None => Map::new(),
-        Some(Value::Object(map)) => map.clone(),
-        Some(_) => return,
-    };
-    let parent_global = match parent.get("global") {
-        None => Map::new(),
-        Some(Value::Object(map)) => map.clone(),
-        Some(_) => return,
-    };
-    for (key, value) in parent_global {
-        match (value, sub_global.get(&key)) {
-            (Value::Object(pmap), None) => {
-                sub_global.insert(key, Value::Object(pmap));
+/// The top level of coalescing one chart: `defaults` are the chart's values, `subcharts` the
+/// keys of its (enabled) subcharts, whose sections are coalesced with nulls kept.
+pub fn coalesce_chart(
+    user: Map<String, Value>,
+    defaults: &Map<String, Value>,
+    subcharts: &[&str],
+    nulls: Nulls,
+) -> Map<String, Value> {
+    let mut user = user;
+    let mut out = Map::new();
+    for (key, default) in defaults {
+        match user.remove(key) {
+            None => {
+                out.insert(key.clone(), default.clone());
             }
-            (Value::Object(pmap), Some(Value::Object(smap))) => {
-                let merged = coalesce_tables(pmap, smap.clone(), true);
-                sub_global.insert(key, Value::Object(merged));
+            Some(Value::Null) if nulls == Nulls::Delete => {}
+            Some(Value::Object(given)) => {
+                let merged = match default {
+                    Value::Object(default) => {
+                        let nulls = if subcharts.contains(&key.as_str()) {
+                            Nulls::Keep
+                        } else {
+                            nulls
+                        };
+                        coalesce_tables(given, default, nulls)
+                    }
+                    _ => given,
+                };
+                out.insert(key.clone(), Value::Object(merged));
             }
-            // A map cannot replace a scalar, nor a scalar a map.
-            (Value::Object(_), Some(_)) | (_, Some(Value::Object(_))) => {}
-            (value, _) => {
-                sub_global.insert(key, value);
+            Some(given) => {
+                out.insert(key.clone(), given);
             }
         }
     }
-    sub.insert("global".to_string(), Value::Object(sub_global));
+    out.extend(user);
+    out
+}
+
+/// Copies the parent's `global` map into a subchart's values; the parent's globals win, maps
+/// inside `global` merge.
+pub fn coalesce_globals(sub: &mut Map<String, Value>, parent: &Map<String, Value>) {
+    let mut globals = match sub.get("global") {
+        None => Map::new(),
+        Some(Value::Object(map)) => map.clone(),
+        // Helm skips globals when either side is not a map.
+        Some(_) => return,
+    };
+    let parent_globals = match parent.get("global") {
+        None => Map::new(),
+        Some(Value::Object(map)) => map.clone(),
+        Some(_) => return,
+    };
+    for (key, value) in parent_globals {
+        match value {
+            Value::Object(from_parent) => match globals.get(&key) {
+                None => {
+                    globals.insert(key, Value::Object(from_parent));
+                }
+                Some(Value::Object(own)) => {
+                    let merged = coalesce_tables(from_parent, own, Nulls::Keep);
+                    globals.insert(key, Value::Object(merged));
+                }
+                // A map cannot replace a non-map global: Helm skips it.
+                Some(_) => {}
+            },
+            value => {
+                if !matches!(globals.get(&key), Some(Value::Object(_))) {
+                    globals.insert(key, value);
+                }
+            }
+        }
+    }
+    sub.insert("global".to_string(), Value::Object(globals));
+}
+
+/// The value at a dotted path whose last element is not a map (Helm's `PathValue`).
+pub fn path_value<'v>(values: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (last, init) = parts.split_last()?;
+    let table = table(values, init)?;
+    match table.get(*last) {
+        Some(Value::Object(_)) | None => None,
+        Some(value) => Some(value),
+    }
+}
+
+/// The map at a path of keys (Helm's `Table`).
+pub fn table<'v>(values: &'v Map<String, Value>, path: &[&str]) -> Option<&'v Map<String, Value>> {
+    let mut table = values;
+    for part in path {
+        table = match table.get(*part) {
+            Some(Value::Object(map)) => map,
+            _ => return None,
+        };
+    }
+    Some(table)
 }
 
 #[cfg(test)]
@@ -143,74 +208,101 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn obj(v: Value) -> Map<String, Value> {
-        v.as_object().unwrap().clone()
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
     }
 
     #[test]
-    fn merge_maps_keeps_nulls_and_replaces_lists() {
-        let mut base = obj(json!({"a": {"x": 1, "y": [1, 2]}, "b": 1, "c": {"k": 1}}));
+    fn merge_maps_merges_maps_and_replaces_the_rest() {
+        let mut base = map(json!({"a": {"x": 1, "y": [1, 2]}, "b": 1, "c": {"k": 1}}));
         merge_maps(
             &mut base,
-            obj(json!({"a": {"y": [3], "z": null}, "b": {"m": 1}, "c": 2})),
+            map(json!({"a": {"y": [3], "z": null}, "c": 5, "d": {"n": 1}})),
         );
         assert_eq!(
             Value::Object(base),
-            json!({"a": {"x": 1, "y": [3], "z": null}, "b": {"m": 1}, "c": 2})
+            json!({"a": {"x": 1, "y": [3], "z": null}, "b": 1, "c": 5, "d": {"n": 1}})
         );
     }
 
     #[test]
     fn coalesce_rules() {
-        let defaults = obj(json!({
-            "keep": 1, "gone": 2, "nulldef": null, "list": [1, 2], "scalar": "s",
-            "map": {"a": 1, "b": {"c": 2, "d": 3}, "n": null}, "tomap": 1, "toscalar": {"x": 1},
+        let defaults = map(json!({
+            "keep": 1, "replace": [1, 2], "gone": "x", "nulldefault": null,
+            "nested": {"a": 1, "b": {"c": 2}}, "scalar": 3, "table": {"t": 1}
         }));
-        let user = obj(json!({
-            "gone": null, "list": [9], "scalar": 5, "map": {"b": {"d": null, "e": 4}, "new": null},
-            "tomap": {"y": 1}, "toscalar": "z", "extra": null,
+        let user = map(json!({
+            "replace": [9], "gone": null, "nulldefault": null, "new": null,
+            "nested": {"b": {"c": null, "d": 4}}, "scalar": {"m": 1}, "table": "s"
         }));
-        let got = coalesce_values(&defaults, user.clone(), &[], false);
+        let out = coalesce_tables(user.clone(), &defaults, Nulls::Delete);
         assert_eq!(
-            Value::Object(got),
+            Value::Object(out.clone()),
             json!({
-                "keep": 1, "nulldef": null, "list": [9], "scalar": 5,
-                "map": {"a": 1, "b": {"c": 2, "e": 4}, "n": null, "new": null},
-                "tomap": {"y": 1}, "toscalar": "z", "extra": null,
+                "keep": 1, "replace": [9], "nulldefault": null,
+                "nested": {"a": 1, "b": {"d": 4}}, "scalar": {"m": 1}, "table": "s", "new": null
             })
         );
-        // Merge mode (pre-merging defaults) keeps every null.
-        let got = coalesce_values(&defaults, user, &[], true);
-        assert_eq!(got["gone"], json!(null));
-        assert_eq!(got["map"]["b"], json!({"c": 2, "d": null, "e": 4}));
+        // Defaults' order first, then the user's new keys.
+        let keys: Vec<&String> = out.keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "keep",
+                "replace",
+                "nulldefault",
+                "nested",
+                "scalar",
+                "table",
+                "new"
+            ]
+        );
+        let kept = coalesce_tables(user, &defaults, Nulls::Keep);
+        assert_eq!(kept["gone"], Value::Null);
+        assert_eq!(kept["nested"]["b"], json!({"c": null, "d": 4}));
     }
 
     #[test]
-    fn subchart_keys_keep_nulls() {
-        let defaults = obj(json!({"sub": {"a": 1, "b": 2}}));
-        let user = obj(json!({"sub": {"a": null}}));
+    fn merge_under_keeps_upper_order_and_nulls() {
+        let upper = map(json!({"b": {"x": null}, "a": 1}));
+        let lower = map(json!({"a": 2, "c": 3, "b": {"x": 1, "y": 2}}));
+        let out = merge_under(upper, &lower);
         assert_eq!(
-            Value::Object(coalesce_values(&defaults, user.clone(), &["sub"], false)),
-            json!({"sub": {"a": null, "b": 2}})
+            Value::Object(out.clone()),
+            json!({"b": {"x": null, "y": 2}, "a": 1, "c": 3})
         );
-        assert_eq!(
-            Value::Object(coalesce_values(&defaults, user, &[], false)),
-            json!({"sub": {"b": 2}})
-        );
+        assert_eq!(out.keys().collect::<Vec<_>>(), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn chart_level_nulls_delete_even_null_defaults() {
+        let defaults = map(json!({"a": null, "b": 1, "sub": {"x": 1}}));
+        let user = map(json!({"a": null, "b": null, "c": null, "sub": {"x": null}}));
+        let out = coalesce_chart(user, &defaults, &["sub"], Nulls::Delete);
+        assert_eq!(Value::Object(out), json!({"sub": {"x": null}, "c": null}));
     }
 
     #[test]
     fn globals_parent_wins() {
-        let mut sub =
-            obj(json!({"global": {"a": 1, "m": {"x": 1, "y": 1}, "s": {"k": 1}}, "v": 1}));
-        let parent = obj(json!({"global": {"a": 2, "b": 3, "m": {"y": 2}, "s": 5}}));
+        let mut sub = map(json!({"global": {"a": "sub", "m": {"x": 1, "y": 1}}, "own": 1}));
+        let parent = map(json!({"global": {"a": "parent", "m": {"y": 2}, "new": true}}));
         coalesce_globals(&mut sub, &parent);
         assert_eq!(
             Value::Object(sub),
-            json!({"global": {"a": 2, "m": {"x": 1, "y": 2}, "s": {"k": 1}, "b": 3}, "v": 1})
+            json!({"global": {"a": "parent", "m": {"x": 1, "y": 2}, "new": true}, "own": 1})
         );
-        let mut sub = Map::new();
-        coalesce_globals(&mut sub, &Map::new());
-        assert_eq!(Value::Object(sub), json!({"global": {}}));
+        let mut empty = Map::new();
+        coalesce_globals(&mut empty, &Map::new());
+        assert_eq!(Value::Object(empty), json!({"global": {}}));
+    }
+
+    #[test]
+    fn paths() {
+        let v = map(json!({"a": {"b": true, "m": {}}, "t": 1}));
+        assert_eq!(path_value(&v, "a.b"), Some(&json!(true)));
+        assert_eq!(path_value(&v, "t"), Some(&json!(1)));
+        assert_eq!(path_value(&v, "a.m"), None);
+        assert_eq!(path_value(&v, "a.x"), None);
+        assert_eq!(path_value(&v, "t.x"), None);
     }
 }

@@ -1,178 +1,77 @@
-//! `values.schema.json` validation: every chart's schema against its scoped values (a subchart's
-//! values include `global`), every violation listed with its JSON-pointer path, as Helm does.
+//! `values.schema.json` validation: every violation, one line each, in Helm's wording.
 
-use super::ValueTree;
-use crate::chart::{Chart, SourceFile};
-use crate::{Error, ErrorKind, Location, Result};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::ValidationError;
 use serde_json::Value;
 
-/// The header of Helm's schema error, kept word for word.
-const HEADER: &str =
-    "values don't meet the specifications of the schema(s) in the following chart(s):";
-
-/// Validates the whole tree; one error listing every violation of every chart.
-/// `files` are the user's `-f` files, in command-line order: a violating value that one of them
-/// set (the last that has it, with that value) is pointed at; else a violating default of the
-/// chart's own `values.yaml`.
-pub fn validate_tree(chart: &Chart, tree: &ValueTree, files: &[SourceFile]) -> Result<()> {
-    let mut report = String::new();
-    let mut location = None;
-    let parsed: Vec<(&SourceFile, Value)> = files
-        .iter()
-        .filter_map(|f| {
-            let map = super::parse_values_file(&f.text, &f.display).ok()?;
-            Some((f, Value::Object(map)))
-        })
-        .collect();
-    let mut ctx = Walk {
-        files: &parsed,
-        scope: Vec::new(),
-        report: &mut report,
-        location: &mut location,
-    };
-    ctx.walk(chart, tree, &chart.meta.name)?;
-    if report.is_empty() {
-        return Ok(());
-    }
-    let mut err = Error::new(
-        ErrorKind::Schema,
-        format!("{HEADER}\n{}", report.trim_end()),
-    );
-    if let Some(loc) = location {
-        err = err.with_location(loc);
-    }
-    Err(err)
+/// One schema violation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer into the chart's values (`/image/tag`; empty for the root).
+    pub path: String,
+    /// What is wrong, e.g. `got string, want integer`.
+    pub message: String,
+    /// Violations of the alternatives of `anyOf`/`oneOf`, shown indented below.
+    pub causes: Vec<Violation>,
 }
 
-struct Walk<'a> {
-    /// The user's `-f` files, parsed.
-    files: &'a [(&'a SourceFile, Value)],
-    /// Keys from the top chart's values to the current chart's.
-    scope: Vec<String>,
-    report: &'a mut String,
-    location: &'a mut Option<Location>,
-}
-
-impl Walk<'_> {
-    /// One chart, then its enabled subcharts.
-    fn walk(&mut self, chart: &Chart, tree: &ValueTree, name: &str) -> Result<()> {
-        if let Some(schema) = &chart.schema {
-            let violations = violations(chart, schema, &tree.values)?;
-            if !violations.is_empty() {
-                self.report.push_str(&format!("{name}:\n"));
-                for (path, message) in &violations {
-                    self.report
-                        .push_str(&format!("- at '{}': {message}\n", display_pointer(path)));
-                }
-                if self.location.is_none() {
-                    *self.location = violations.iter().find_map(|(path, _)| {
-                        self.file_location(&tree.values, path)
-                            .or_else(|| default_location(chart, &tree.values, path))
-                    });
-                }
-            }
+impl Violation {
+    /// The `- at '/path': message` lines of this violation, `depth` levels indented.
+    pub fn lines(&self, depth: usize, out: &mut Vec<String>) {
+        out.push(format!(
+            "{}- at '{}': {}",
+            "  ".repeat(depth),
+            self.path,
+            self.message
+        ));
+        for cause in &self.causes {
+            cause.lines(depth + 1, out);
         }
-        for (index, child) in &tree.children {
-            let sub = &chart.subcharts[*index];
-            self.scope.push(sub.values_key.clone());
-            self.walk(sub, child, &sub.values_key)?;
-            self.scope.pop();
-        }
-        Ok(())
-    }
-
-    /// The line in the last `-f` file that holds the violating value itself.
-    fn file_location(&self, values: &Value, pointer: &str) -> Option<Location> {
-        let value = values.pointer(pointer)?;
-        let mut keys = self.scope.clone();
-        keys.extend(pointer_keys(pointer));
-        if keys.is_empty() {
-            return None;
-        }
-        let full: String = keys
-            .iter()
-            .map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1")))
-            .collect();
-        self.files.iter().rev().find_map(|(file, parsed)| {
-            if parsed.pointer(&full)? != value {
-                return None;
-            }
-            let (line, column, len) = find_key_line(&file.text, &keys)?;
-            Some(Location::in_source(
-                file.display.clone(),
-                &file.text,
-                line,
-                column,
-                len,
-            ))
-        })
     }
 }
 
-fn pointer_keys(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
-}
-
-/// `(JSON pointer, message)` for each violation, in the validator's order.
-fn violations(chart: &Chart, schema: &Value, values: &Value) -> Result<Vec<(String, String)>> {
-    let schema_file = format!("{}/values.schema.json", chart.display_root);
-    let validator = jsonschema::validator_for(schema).map_err(|e| {
-        Error::new(
-            ErrorKind::Schema,
-            format!("{schema_file} is not a valid JSON schema: {e}"),
-        )
-    })?;
-    let mut out: Vec<(String, String)> = validator
+/// Validates `values` against `schema`; an empty list means valid. `Err` holds a message when
+/// the schema itself is invalid.
+pub fn validate(schema: &Value, values: &Value) -> Result<Vec<Violation>, String> {
+    let validator = jsonschema::validator_for(schema).map_err(|e| e.to_string())?;
+    Ok(validator
         .iter_errors(values)
-        .map(|e| {
-            let path = e.instance_path().as_str().to_string();
-            let message = message(e.kind(), e.instance(), &e.to_string());
-            (path, message)
-        })
-        .collect();
-    out.dedup();
-    Ok(out)
+        .map(|e| violation(&e))
+        .collect())
 }
 
-fn display_pointer(path: &str) -> &str {
-    path
-}
-
-/// A violation in the words Helm's validator uses, where kiln knows them; otherwise the
-/// jsonschema crate's own message.
-fn message(kind: &ValidationErrorKind, instance: &Value, fallback: &str) -> String {
-    let size = |v: &Value| match v {
-        Value::String(s) => s.chars().count(),
-        Value::Array(l) => l.len(),
-        Value::Object(m) => m.len(),
-        _ => 0,
-    };
-    let quoted = |v: &Value| match v {
-        Value::String(s) => format!("'{s}'"),
-        other => other.to_string(),
-    };
-    let names = |list: &[String]| {
-        list.iter()
-            .map(|n| format!("'{n}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match kind {
+fn violation(error: &ValidationError<'_>) -> Violation {
+    let instance: &Value = error.instance();
+    let mut causes = Vec::new();
+    let message = match error.kind() {
         ValidationErrorKind::Type { kind } => {
-            let want = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
+            let mut want: Vec<&str> = match kind {
+                TypeKind::Single(t) => vec![t.as_str()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.as_str()).collect(),
             };
-            format!("got {}, want {want}", json_type(instance))
+            want.sort_unstable();
+            format!("got {}, want {}", json_type(instance), want.join(" or "))
+        }
+        ValidationErrorKind::Required { property } => {
+            format!("missing property {}", quoted(property))
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => format!(
+            "additional properties {} not allowed",
+            unexpected
+                .iter()
+                .map(|p| format!("'{p}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ValidationErrorKind::Enum { options } => {
+            let options = match options.as_ref() {
+                Value::Array(items) => items.iter().map(quoted).collect::<Vec<_>>().join(", "),
+                other => quoted(other),
+            };
+            format!("value must be one of {options}")
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("value must be {}", quoted(expected_value))
         }
         ValidationErrorKind::Minimum { limit } => format!("minimum: got {instance}, want {limit}"),
         ValidationErrorKind::Maximum { limit } => format!("maximum: got {instance}, want {limit}"),
@@ -182,127 +81,175 @@ fn message(kind: &ValidationErrorKind, instance: &Value, fallback: &str) -> Stri
         ValidationErrorKind::ExclusiveMaximum { limit } => {
             format!("exclusiveMaximum: got {instance}, want {limit}")
         }
+        ValidationErrorKind::MultipleOf { multiple_of } => {
+            format!("multipleOf: got {instance}, want {}", number(*multiple_of))
+        }
         ValidationErrorKind::MinLength { limit } => {
-            format!("minLength: got {}, want {limit}", size(instance))
+            format!("minLength: got {}, want {limit}", str_len(instance))
         }
         ValidationErrorKind::MaxLength { limit } => {
-            format!("maxLength: got {}, want {limit}", size(instance))
+            format!("maxLength: got {}, want {limit}", str_len(instance))
         }
         ValidationErrorKind::MinItems { limit } => {
-            format!("minItems: got {}, want {limit}", size(instance))
+            format!("minItems: got {}, want {limit}", len(instance))
         }
         ValidationErrorKind::MaxItems { limit } => {
-            format!("maxItems: got {}, want {limit}", size(instance))
+            format!("maxItems: got {}, want {limit}", len(instance))
         }
-        ValidationErrorKind::Enum { options } => match options.as_ref() {
-            Value::Array(list) => format!(
-                "value must be one of {}",
-                list.iter().map(quoted).collect::<Vec<_>>().join(", ")
-            ),
-            other => format!("value must be one of {}", quoted(other)),
-        },
-        ValidationErrorKind::Constant { expected_value } => {
-            format!("value must be {}", quoted(expected_value))
+        ValidationErrorKind::MinProperties { limit } => {
+            format!("minProperties: got {}, want {limit}", len(instance))
         }
-        ValidationErrorKind::Required { property } => {
-            format!("missing property {}", quoted(property))
-        }
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            format!("additional properties {} not allowed", names(unexpected))
+        ValidationErrorKind::MaxProperties { limit } => {
+            format!("maxProperties: got {}, want {limit}", len(instance))
         }
         ValidationErrorKind::Pattern { pattern } => {
             format!("{} does not match pattern '{pattern}'", quoted(instance))
         }
-        _ => fallback.to_string(),
+        ValidationErrorKind::UniqueItems => match equal_items(instance) {
+            Some((a, b)) => format!("items at {a} and {b} are equal"),
+            None => "items are not unique".to_string(),
+        },
+        ValidationErrorKind::Not { .. } => "'not' failed".to_string(),
+        ValidationErrorKind::FalseSchema => "false schema".to_string(),
+        ValidationErrorKind::AnyOf { context } => {
+            causes = context.iter().flatten().map(violation).collect();
+            "'anyOf' failed".to_string()
+        }
+        ValidationErrorKind::OneOfNotValid { context } => {
+            causes = context.iter().flatten().map(violation).collect();
+            "'oneOf' failed, none matched".to_string()
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            "'oneOf' failed, more than one subschema matched".to_string()
+        }
+        ValidationErrorKind::Format { format } => {
+            format!("{} is not valid '{format}'", quoted(instance))
+        }
+        _ => error.to_string(),
+    };
+    Violation {
+        path: error.instance_path().as_str().to_string(),
+        message,
+        causes,
     }
 }
 
+/// JSON Schema's name of a value's type (integers are `number`, as Helm reports them).
 fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "number",
-        Value::Number(_) => "integer",
+        Value::Number(_) => "number",
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
 }
 
-/// The line of a violating key in the chart's `values.yaml`, when the key is written there.
-fn default_location(chart: &Chart, values: &Value, pointer: &str) -> Option<Location> {
-    let file = chart.values_file.as_ref()?;
-    // Only when the violating value is the default itself (not overridden by the user).
-    if chart.values.pointer(pointer)? != values.pointer(pointer)? {
-        return None;
+/// Strings in single quotes, everything else as JSON.
+fn quoted(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("'{s}'"),
+        other => other.to_string(),
     }
-    let keys = pointer_keys(pointer);
-    if keys.is_empty() {
-        return None;
-    }
-    let (line, column, len) = find_key_line(&file.text, &keys)?;
-    Some(Location::in_source(
-        file.display.clone(),
-        &file.text,
-        line,
-        column,
-        len,
-    ))
 }
 
-/// Finds `keys` (a path of map keys; list indexes end the search) in block-style YAML text by
-/// indentation. Returns the 1-based line and column of the deepest key found and its length.
-pub fn find_key_line(text: &str, keys: &[String]) -> Option<(usize, usize, usize)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut start = 0;
-    let mut parent_indent: Option<usize> = None;
-    let mut found = None;
-    for key in keys {
-        if key.parse::<usize>().is_ok() && found.is_some() {
-            break;
-        }
-        let mut hit = None;
-        for (i, line) in lines.iter().enumerate().skip(start) {
-            let trimmed = line.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
-                continue;
-            }
-            let indent = line.len() - trimmed.len();
-            if let Some(p) = parent_indent {
-                if indent <= p {
-                    break;
-                }
-            }
-            let name = [key.clone(), format!("\"{key}\""), format!("'{key}'")]
-                .into_iter()
-                .find(|k| {
-                    trimmed.starts_with(k.as_str())
-                        && trimmed[k.len()..].trim_start().starts_with(':')
-                });
-            if let Some(name) = name {
-                hit = Some((i, indent, name.chars().count()));
-                break;
-            }
-        }
-        let (i, indent, len) = hit?;
-        found = Some((i + 1, indent + 1, len));
-        start = i + 1;
-        parent_indent = Some(indent);
+fn number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
     }
-    found
+}
+
+fn str_len(v: &Value) -> usize {
+    v.as_str().map(|s| s.chars().count()).unwrap_or(0)
+}
+
+fn len(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => a.len(),
+        Value::Object(o) => o.len(),
+        _ => 0,
+    }
+}
+
+fn equal_items(v: &Value) -> Option<(usize, usize)> {
+    let items = v.as_array()?;
+    for (i, a) in items.iter().enumerate() {
+        for (j, b) in items.iter().enumerate().skip(i + 1) {
+            if a == b {
+                return Some((i, j));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn lines(schema: Value, values: Value) -> Vec<String> {
+        let mut out = Vec::new();
+        for v in validate(&schema, &values).unwrap() {
+            v.lines(0, &mut out);
+        }
+        out.sort();
+        out
+    }
 
     #[test]
-    fn finds_nested_keys_by_indentation() {
-        let text = "a:\n  x: 1\nb:\n  # c\n  x: 2\n  'y': 3\n";
-        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(find_key_line(text, &path(&["b", "x"])), Some((5, 3, 1)));
-        assert_eq!(find_key_line(text, &path(&["a", "x"])), Some((2, 3, 1)));
-        assert_eq!(find_key_line(text, &path(&["b", "y"])), Some((6, 3, 3)));
-        assert_eq!(find_key_line(text, &path(&["a", "y"])), None);
+    fn helm_wording() {
+        let schema = json!({
+            "type": "object",
+            "required": ["must"],
+            "properties": {
+                "replicas": {"type": "integer", "minimum": 0, "maximum": 5},
+                "ratio": {"type": ["string", "null"]},
+                "name": {"type": "string", "maxLength": 4, "pattern": "^[a-z]+$"},
+                "mode": {"enum": ["a", "b", 1]},
+                "c": {"const": "x"},
+                "items": {"type": "array", "uniqueItems": true, "maxItems": 3},
+                "image": {"type": "object", "additionalProperties": false,
+                          "properties": {"repo": {"type": "string"}}},
+                "any": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+            }
+        });
+        let values = json!({
+            "replicas": 9, "ratio": 1, "name": "ABCDEF", "mode": "c", "c": "y",
+            "items": [1, 1, 2, 3], "image": {"repo": 1, "pull": 1}, "any": true
+        });
+        assert_eq!(
+            lines(schema, values),
+            [
+                "  - at '/any': got boolean, want integer",
+                "  - at '/any': got boolean, want string",
+                "- at '': missing property 'must'",
+                "- at '/any': 'anyOf' failed",
+                "- at '/c': value must be 'x'",
+                "- at '/image': additional properties 'pull' not allowed",
+                "- at '/image/repo': got number, want string",
+                "- at '/items': items at 0 and 1 are equal",
+                "- at '/items': maxItems: got 4, want 3",
+                "- at '/mode': value must be one of 'a', 'b', 1",
+                "- at '/name': 'ABCDEF' does not match pattern '^[a-z]+$'",
+                "- at '/name': maxLength: got 6, want 4",
+                "- at '/ratio': got number, want null or string",
+                "- at '/replicas': maximum: got 9, want 5",
+            ]
+        );
+    }
+
+    #[test]
+    fn valid_values_give_nothing() {
+        let schema = json!({"properties": {"a": {"type": "integer"}}});
+        assert!(lines(schema, json!({"a": 1})).is_empty());
+    }
+
+    #[test]
+    fn invalid_schema_is_an_error() {
+        assert!(validate(&json!({"type": 5}), &json!({})).is_err());
     }
 }

@@ -1,113 +1,102 @@
-//! The `--set` family grammar (Helm's `strvals`), written from its documented behaviour.
+//! The `--set` family grammar, with Helm's `strvals` semantics.
 //!
-//! A flag is `key=value` pairs separated by `,`. A key is a path of names separated by `.`,
-//! each name optionally followed by list indexes `[N]` (`a.b[0][1].c`). A backslash escapes
-//! the next character in keys and values (`dotted\.key`, `a\,b`); everything after the first
-//! `=` is the value, up to the next unescaped `,`. `{x,y}` is a list. Setting `list[3]` on a
-//! shorter list fills the gap with nulls; indexes are limited to 65536 and names to 30 levels
-//! of nesting.
+//! ```text
+//! flag   := pair ( "," pair )*            (--set-literal: exactly one pair)
+//! pair   := path "=" value
+//! path   := name ( "." name | "[" index "]" )*
+//! value  := "{" item ( "," item )* "}"   a list
+//!         | text                          up to the next unescaped ","
+//! ```
 //!
-//! Flags are applied into one map shared by all flags (the merged `-f` files first), so a later
-//! flag overwrites what an earlier one set, and a path through an existing non-map value is an
-//! error, as in Helm.
+//! `\` escapes the next character in names and values (`a\.b`, `x\,y`), except in
+//! `--set-literal`, which reads everything after the first `=` verbatim. A list index past the
+//! end pads the list with nulls; indexes above 65536 and paths deeper than 30 names are errors.
+//! A path through a key that already holds a scalar is an error, as in Helm (`--set a=1,a.b=2`).
 //!
-//! How the value text is turned into a value depends on the flag:
-//! - `--set`: `true`/`false`/`null` in any case become bool/null; `0` and decimal integers without
-//!   a leading zero that fit in 64 bits become integers; everything else stays a string.
-//! - `--set-string`: always a string.
-//! - `--set-file`: the text of the file the value names.
-//! - `--set-json`: a JSON value (an empty value is null); the whole flag may also be one JSON object.
-//! - `--set-literal`: one pair only; the key has no escapes and the value is everything after the
-//!   first `=`, commas and backslashes included.
-//!
-//! kiln is stricter than Helm where Helm silently drops the rest of a flag: a key ending in `.`
-//! (`a.`), an unclosed index (`a[0`) and a trailing lone backslash are errors. Error texts are
-//! kiln's own and name the key and the trouble (`key "a" has no value`).
+//! Values are typed as Helm types them: `true`/`false`/`null` in any case are a bool or null,
+//! `0` and decimal integers without a leading zero that fit in 64 bits are integers, every other
+//! text (`1.5`, `007`, `1e3`, `0x1F`, the empty string) is a string. `--set-string` keeps every
+//! value a string, `--set-file` reads the named file, `--set-json` parses a JSON value.
 
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
-/// Helm's limit on list indexes.
-pub const MAX_INDEX: usize = 65536;
-/// Helm's limit on how many `.`-separated names a key may have beyond the first.
+/// The largest list index a flag may set.
+pub const MAX_INDEX: i64 = 65536;
+/// The deepest path (counted in `.` separators) a flag may set.
 pub const MAX_NESTING: usize = 30;
 
-/// Which `--set` flag a text came from: decides how values are read.
+/// Which flag a set line came from; decides how values are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SetKind {
-    /// `--set`: values with type inference.
-    Typed,
-    /// `--set-string`: values kept as strings.
-    String,
-    /// `--set-file`: values are paths whose file text becomes the value.
-    File,
+pub enum FlagKind {
+    /// `--set`: typed values.
+    Set,
+    /// `--set-string`: every value a string.
+    SetString,
+    /// `--set-file`: the value is a path, the file's text becomes the value.
+    SetFile,
     /// `--set-json`: values are JSON.
-    Json,
-    /// `--set-literal`: one key, the rest of the text verbatim as a string.
-    Literal,
+    SetJson,
+    /// `--set-literal`: one pair, the value verbatim.
+    SetLiteral,
 }
 
-impl SetKind {
-    /// The command-line flag, for messages.
-    pub fn flag(self) -> &'static str {
+impl FlagKind {
+    /// The flag as spelled on the command line.
+    pub fn flag_name(self) -> &'static str {
         match self {
-            SetKind::Typed => "--set",
-            SetKind::String => "--set-string",
-            SetKind::File => "--set-file",
-            SetKind::Json => "--set-json",
-            SetKind::Literal => "--set-literal",
+            FlagKind::Set => "--set",
+            FlagKind::SetString => "--set-string",
+            FlagKind::SetFile => "--set-file",
+            FlagKind::SetJson => "--set-json",
+            FlagKind::SetLiteral => "--set-literal",
         }
     }
 }
 
-/// Applies one flag's text to `dest`, reading `--set-file` paths with `read_file`.
-pub fn apply(
-    kind: SetKind,
-    text: &str,
+/// Reads the file a `--set-file` value names; returns its text or an error message.
+pub type FileReader<'a> = dyn FnMut(&str) -> std::result::Result<String, String> + 'a;
+
+/// Parses one flag argument and sets its values into `dest` (later pairs win).
+///
+/// `read_file` is only called for [`FlagKind::SetFile`].
+pub fn parse_into(
+    kind: FlagKind,
+    flag: &str,
     dest: &mut Map<String, Value>,
-    read_file: &mut dyn FnMut(&str) -> std::result::Result<String, String>,
+    read_file: &mut FileReader<'_>,
 ) -> Result<()> {
-    let fail = |msg: String| {
-        Error::new(
-            ErrorKind::SetFlag,
-            format!("cannot parse {} {:?}: {msg}", kind.flag(), text),
-        )
-    };
-    if kind == SetKind::Json {
-        let trimmed = text.trim();
-        if trimmed.starts_with('{') {
-            // The whole flag is one JSON object, merged over what is there.
-            let obj: Map<String, Value> = serde_json::from_str(trimmed)
-                .map_err(|e| fail(format!("invalid JSON object: {e}")))?;
-            super::merge::merge_maps(dest, obj);
-            return Ok(());
-        }
-    }
     let mut parser = Parser {
-        chars: text.chars().collect(),
+        chars: flag.chars().collect(),
         pos: 0,
         kind,
         read_file,
     };
     loop {
         match parser.key(dest, 0) {
-            Ok(Flow::Next) => continue,
-            Ok(Flow::End) => return Ok(()),
-            Err(msg) => return Err(fail(msg)),
+            Ok(()) => continue,
+            Err(Stop::Eof) => return Ok(()),
+            Err(Stop::NotList) => unreachable!("NotList never leaves val_list's caller"),
+            Err(Stop::Msg(msg)) => {
+                return Err(Error::new(
+                    ErrorKind::SetFlag,
+                    format!("{} {:?}: {msg}", kind.flag_name(), flag),
+                ))
+            }
         }
     }
 }
 
-/// Parses one flag into a fresh map (for tests and `--set` previews).
-pub fn parse(kind: SetKind, text: &str) -> Result<Value> {
-    let mut map = Map::new();
-    apply(kind, text, &mut map, &mut |p| {
-        std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))
+/// Parses one flag argument into a fresh map (a convenience for tests and tools).
+pub fn parse(kind: FlagKind, flag: &str) -> Result<Map<String, Value>> {
+    let mut out = Map::new();
+    parse_into(kind, flag, &mut out, &mut |path: &str| {
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
     })?;
-    Ok(Value::Object(map))
+    Ok(out)
 }
 
-/// Helm's type inference for `--set` values.
+/// Types a `--set` value as Helm does (see the module docs).
 pub fn typed_value(text: &str) -> Value {
     if text.eq_ignore_ascii_case("true") {
         return Value::Bool(true);
@@ -121,13 +110,8 @@ pub fn typed_value(text: &str) -> Value {
     if text == "0" {
         return Value::from(0i64);
     }
-    // Decimal integers that fit in 64 bits and do not start with `0` (so `007` stays a string).
-    if !text.is_empty()
-        && !text.starts_with('0')
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'+' || b == b'-')
-    {
+    // Helm parses base 10 with an optional sign, but only when the text does not start with 0.
+    if !text.is_empty() && !text.starts_with('0') {
         if let Ok(n) = text.parse::<i64>() {
             return Value::from(n);
         }
@@ -135,273 +119,28 @@ pub fn typed_value(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
-/// What the caller of [`Parser::key`] does next.
-enum Flow {
-    /// A pair was read; read the next one.
-    Next,
-    /// The text is used up.
-    End,
+/// Why parsing of the current pair stopped.
+#[derive(Debug)]
+enum Stop {
+    /// The input ended (a normal end when nothing is pending).
+    Eof,
+    /// The value is not a `{...}` list (internal to `=` handling).
+    NotList,
+    /// A real error, shown to the user.
+    Msg(String),
 }
 
-/// What stopped a scan: one of the stop characters, or the end of the text.
-type Stop = Option<char>;
+fn msg(text: impl Into<String>) -> Stop {
+    Stop::Msg(text.into())
+}
 
-struct Parser<'f> {
+type Step<T> = std::result::Result<T, Stop>;
+
+struct Parser<'a, 'r> {
     chars: Vec<char>,
     pos: usize,
-    kind: SetKind,
-    read_file: &'f mut dyn FnMut(&str) -> std::result::Result<String, String>,
-}
-
-type PResult<T> = std::result::Result<T, String>;
-
-impl Parser<'_> {
-    fn escapes(&self) -> bool {
-        self.kind != SetKind::Literal
-    }
-
-    /// Reads up to (and consumes) the first unescaped stop character.
-    fn until(&mut self, stops: &[char]) -> PResult<(String, Stop)> {
-        let mut out = String::new();
-        while let Some(&c) = self.chars.get(self.pos) {
-            self.pos += 1;
-            if stops.contains(&c) {
-                return Ok((out, Some(c)));
-            }
-            if c == '\\' && self.escapes() {
-                match self.chars.get(self.pos) {
-                    Some(&next) => {
-                        self.pos += 1;
-                        out.push(next);
-                    }
-                    None => return Err("the text ends with a lone '\\'".to_string()),
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        Ok((out, None))
-    }
-
-    fn key_stops(&self) -> &'static [char] {
-        if self.kind == SetKind::Literal {
-            &['=', '[', '.']
-        } else {
-            &['=', '[', ',', '.']
-        }
-    }
-
-    fn key(&mut self, data: &mut Map<String, Value>, level: usize) -> PResult<Flow> {
-        let (name, stop) = self.until(self.key_stops())?;
-        match stop {
-            None if name.is_empty() => Ok(Flow::End),
-            None => Err(format!("key {name:?} has no value")),
-            Some(',') => Err(format!("key {name:?} has no value (cannot end with ,)")),
-            Some('[') => {
-                let index = self.index()?;
-                let mut list = match data.get_mut(&name) {
-                    None => Vec::new(),
-                    Some(Value::Array(list)) => std::mem::take(list),
-                    Some(other) => {
-                        return Err(format!("key {name:?} is {}, not a list", type_name(other)))
-                    }
-                };
-                let result = self.list_item(&mut list, index, level);
-                set(data, &name, Value::Array(list));
-                result
-            }
-            Some('.') => {
-                let level = level + 1;
-                if level > MAX_NESTING {
-                    return Err(format!(
-                        "the key is nested more than the maximum of {MAX_NESTING} levels"
-                    ));
-                }
-                let mut inner = match data.get_mut(&name) {
-                    None => Map::new(),
-                    Some(Value::Object(map)) => std::mem::take(map),
-                    Some(other) => {
-                        return Err(format!("key {name:?} is {}, not a map", type_name(other)))
-                    }
-                };
-                let result = self.key(&mut inner, level);
-                let empty = inner.is_empty();
-                // An empty map is only put back where one was.
-                if !empty || data.contains_key(&name) {
-                    set(data, &name, Value::Object(inner));
-                }
-                // Stricter than Helm, which ignores a key ending in `.` (`a.`).
-                match result {
-                    Ok(_) if empty => Err(format!("key map {name:?} has no value")),
-                    other => other,
-                }
-            }
-            Some(_) => {
-                // '='
-                let value = self.value()?;
-                set(data, &name, value);
-                Ok(Flow::Next)
-            }
-        }
-    }
-
-    /// Reads `N]` after a `[`.
-    fn index(&mut self) -> PResult<usize> {
-        let (text, stop) = self.until(&[']'])?;
-        if stop.is_none() {
-            return Err(format!("list index [{text} is not closed with ']'"));
-        }
-        let n: i64 = text
-            .parse()
-            .map_err(|_| format!("list index [{text}] is not an integer"))?;
-        if n < 0 {
-            return Err(format!("negative list index [{n}] is not allowed"));
-        }
-        if n as u64 > MAX_INDEX as u64 {
-            return Err(format!(
-                "list index [{n}] is greater than the maximum of {MAX_INDEX}"
-            ));
-        }
-        Ok(n as usize)
-    }
-
-    /// Whatever follows `[i]`: `=value`, `.key…` or another `[j]`.
-    fn list_item(&mut self, list: &mut Vec<Value>, i: usize, level: usize) -> PResult<Flow> {
-        let (rest, stop) = self.until(&['[', '.', '='])?;
-        if !rest.is_empty() {
-            return Err(format!("unexpected data at end of array index: {rest:?}"));
-        }
-        match stop {
-            // `noval[0]`: Helm leaves the list as it is.
-            None => Ok(Flow::End),
-            Some('=') => {
-                let value = self.value()?;
-                set_index(list, i, value);
-                Ok(Flow::Next)
-            }
-            Some('[') => {
-                let j = self.index()?;
-                let mut inner = match list.get_mut(i) {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(l)) => std::mem::take(l),
-                    Some(other) => {
-                        return Err(format!(
-                            "list item [{i}] is {}, not a list",
-                            type_name(other)
-                        ))
-                    }
-                };
-                let result = self.list_item(&mut inner, j, level)?;
-                set_index(list, i, Value::Array(inner));
-                Ok(result)
-            }
-            Some(_) => {
-                // '.': a map inside the list; a non-map item is replaced.
-                let mut inner = match list.get_mut(i) {
-                    Some(Value::Object(m)) => std::mem::take(m),
-                    _ => Map::new(),
-                };
-                let result = self.key(&mut inner, level)?;
-                set_index(list, i, Value::Object(inner));
-                Ok(result)
-            }
-        }
-    }
-
-    /// Reads the value after `=` and consumes the `,` that ends it.
-    fn value(&mut self) -> PResult<Value> {
-        match self.kind {
-            SetKind::Literal => {
-                let rest: String = self.chars[self.pos..].iter().collect();
-                self.pos = self.chars.len();
-                Ok(Value::String(rest))
-            }
-            SetKind::Json => self.json_value(),
-            _ => {
-                if self.chars.get(self.pos) == Some(&'{') {
-                    self.pos += 1;
-                    return self.list_value();
-                }
-                let (text, _) = self.until(&[','])?;
-                self.scalar(&text)
-            }
-        }
-    }
-
-    /// Turns one value text into a value, according to the flag.
-    fn scalar(&mut self, text: &str) -> PResult<Value> {
-        Ok(match self.kind {
-            SetKind::Typed => typed_value(text),
-            SetKind::File => Value::String((self.read_file)(text)?),
-            _ => Value::String(text.to_string()),
-        })
-    }
-
-    /// `{a,b,c}` after the `{`.
-    fn list_value(&mut self) -> PResult<Value> {
-        let mut items = Vec::new();
-        loop {
-            let (text, stop) = self.until(&[',', '}'])?;
-            match stop {
-                None => return Err("a list must end with '}'".to_string()),
-                Some(',') => items.push(self.scalar(&text)?),
-                Some(_) => {
-                    items.push(self.scalar(&text)?);
-                    if self.chars.get(self.pos) == Some(&',') {
-                        self.pos += 1;
-                    }
-                    return Ok(Value::Array(items));
-                }
-            }
-        }
-    }
-
-    /// Skips blanks; true if the value ends here (`,` consumed, or the end of the text).
-    fn empty_value(&mut self) -> bool {
-        while let Some(&c) = self.chars.get(self.pos) {
-            if c == ',' {
-                self.pos += 1;
-                return true;
-            }
-            if !c.is_whitespace() {
-                return false;
-            }
-            self.pos += 1;
-        }
-        true
-    }
-
-    fn json_value(&mut self) -> PResult<Value> {
-        if self.empty_value() {
-            return Ok(Value::Null);
-        }
-        let rest: String = self.chars[self.pos..].iter().collect();
-        let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<Value>();
-        let value = match stream.next() {
-            Some(Ok(v)) => v,
-            Some(Err(e)) => return Err(format!("invalid JSON value: {e}")),
-            None => return Ok(Value::Null),
-        };
-        let used = rest[..stream.byte_offset()].chars().count();
-        self.pos += used;
-        self.empty_value();
-        Ok(value)
-    }
-}
-
-/// Sets a key; an empty key is ignored, as in Helm.
-fn set(data: &mut Map<String, Value>, key: &str, value: Value) {
-    if !key.is_empty() {
-        data.insert(key.to_string(), value);
-    }
-}
-
-/// Sets a list item, filling a gap with nulls.
-fn set_index(list: &mut Vec<Value>, i: usize, value: Value) {
-    if list.len() <= i {
-        list.resize(i + 1, Value::Null);
-    }
-    list[i] = value;
+    kind: FlagKind,
+    read_file: &'a mut FileReader<'r>,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -415,63 +154,340 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
+fn set(data: &mut Map<String, Value>, key: &str, value: Value) {
+    // Helm silently ignores an empty key (`=1`, `.a=1`).
+    if !key.is_empty() {
+        data.insert(key.to_string(), value);
+    }
+}
+
+fn set_index(mut list: Vec<Value>, index: i64, value: Value) -> Step<Vec<Value>> {
+    if index < 0 {
+        return Err(msg(format!("negative index {index} not allowed")));
+    }
+    if index > MAX_INDEX {
+        return Err(msg(format!(
+            "index {index} is greater than the maximum supported index of {MAX_INDEX}"
+        )));
+    }
+    let index = index as usize;
+    if list.len() <= index {
+        list.resize(index + 1, Value::Null);
+    }
+    list[index] = value;
+    Ok(list)
+}
+
+impl Parser<'_, '_> {
+    fn literal(&self) -> bool {
+        self.kind == FlagKind::SetLiteral
+    }
+
+    fn read(&mut self) -> Option<char> {
+        let c = self.chars.get(self.pos).copied();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    fn unread(&mut self) {
+        self.pos -= 1;
+    }
+
+    /// Reads up to (and consumes) the first character in `stop`; `None` as the stop means the
+    /// input ended. `\` escapes the next character except in `--set-literal`.
+    fn until(&mut self, stop: &[char]) -> (String, Option<char>) {
+        let mut out = String::new();
+        loop {
+            match self.read() {
+                None => return (out, None),
+                Some(c) if stop.contains(&c) => return (out, Some(c)),
+                Some('\\') if !self.literal() => match self.read() {
+                    None => return (out, None),
+                    Some(next) => out.push(next),
+                },
+                Some(c) => out.push(c),
+            }
+        }
+    }
+
+    /// The rest of the input, verbatim.
+    fn rest(&mut self) -> String {
+        let out: String = self.chars[self.pos..].iter().collect();
+        self.pos = self.chars.len();
+        out
+    }
+
+    fn key(&mut self, data: &mut Map<String, Value>, level: usize) -> Step<()> {
+        let stop: &[char] = if self.literal() {
+            &['=', '[', '.']
+        } else {
+            &['=', '[', ',', '.']
+        };
+        let (key, last) = self.until(stop);
+        match last {
+            None if key.is_empty() => Err(Stop::Eof),
+            None => Err(msg(format!("key {key:?} has no value"))),
+            Some('[') => {
+                let index = self.key_index()?;
+                let list = match data.get(&key) {
+                    None => Vec::new(),
+                    Some(Value::Array(list)) => list.clone(),
+                    Some(other) => {
+                        return Err(msg(format!(
+                            "key {key:?} is {}, not a list",
+                            type_name(other)
+                        )))
+                    }
+                };
+                match self.list_item(list.clone(), index, level) {
+                    Ok(list) => {
+                        set(data, &key, Value::Array(list));
+                        Ok(())
+                    }
+                    Err(Stop::Eof) => {
+                        // `a[0]` with nothing after: Helm keeps (or creates) the list unchanged.
+                        set(data, &key, Value::Array(list));
+                        Err(Stop::Eof)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Some('=') => {
+                let value = self.value()?;
+                match value {
+                    Some(v) => {
+                        set(data, &key, v);
+                        Ok(())
+                    }
+                    None => {
+                        // `a=` at the very end: the empty string.
+                        set(data, &key, Value::String(String::new()));
+                        Err(Stop::Eof)
+                    }
+                }
+            }
+            Some(',') => Err(msg(format!("key {key:?} has no value (cannot end with ,)"))),
+            Some('.') => {
+                let level = level + 1;
+                if level > MAX_NESTING {
+                    return Err(msg(format!(
+                        "value name nested level is greater than maximum supported nested level of {MAX_NESTING}"
+                    )));
+                }
+                let mut inner = match data.get(&key) {
+                    None => Map::new(),
+                    Some(Value::Object(map)) => map.clone(),
+                    Some(other) => {
+                        return Err(msg(format!(
+                            "key {key:?} is {}, not a map",
+                            type_name(other)
+                        )))
+                    }
+                };
+                let result = self.key(&mut inner, level);
+                if result.is_ok() && inner.is_empty() {
+                    return Err(msg(format!("key map {key:?} has no value")));
+                }
+                if !inner.is_empty() {
+                    set(data, &key, Value::Object(inner));
+                }
+                result
+            }
+            Some(other) => unreachable!("stop character {other:?}"),
+        }
+    }
+
+    /// Reads `N]` after a `[`.
+    fn key_index(&mut self) -> Step<i64> {
+        let (text, last) = self.until(&[']']);
+        if last.is_none() {
+            return Err(msg(format!("list index {text:?} has no closing ]")));
+        }
+        text.parse::<i64>()
+            .map_err(|_| msg(format!("list index {text:?} is not an integer")))
+    }
+
+    /// Reads what follows `[i]` and sets it into `list` at `i`.
+    fn list_item(&mut self, list: Vec<Value>, index: i64, level: usize) -> Step<Vec<Value>> {
+        if index < 0 {
+            return Err(msg(format!("negative index {index} not allowed")));
+        }
+        let (rest, last) = self.until(&['[', '.', '=']);
+        if !rest.is_empty() {
+            return Err(msg(format!(
+                "unexpected data at end of array index: {rest:?}"
+            )));
+        }
+        match last {
+            None => Err(Stop::Eof),
+            Some('=') => match self.value()? {
+                Some(v) => set_index(list, index, v),
+                None => set_index(list, index, Value::String(String::new())),
+            },
+            Some('[') => {
+                let next = self.key_index()?;
+                let current = match list.get(index as usize) {
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(Value::Array(inner)) => inner.clone(),
+                    Some(other) => {
+                        return Err(msg(format!(
+                            "list item {index} is {}, not a list",
+                            type_name(other)
+                        )))
+                    }
+                };
+                let inner = self.list_item(current, next, level)?;
+                set_index(list, index, Value::Array(inner))
+            }
+            Some('.') => {
+                // Helm replaces an item that is not a map (out-of-order indexes fill with null).
+                let mut inner = match list.get(index as usize) {
+                    Some(Value::Object(map)) => map.clone(),
+                    _ => Map::new(),
+                };
+                self.key(&mut inner, level)?;
+                set_index(list, index, Value::Object(inner))
+            }
+            Some(other) => unreachable!("stop character {other:?}"),
+        }
+    }
+
+    /// Reads the value after `=`. `Ok(None)`: the input ended right after the `=`.
+    fn value(&mut self) -> Step<Option<Value>> {
+        match self.kind {
+            FlagKind::SetLiteral => Ok(Some(Value::String(self.rest()))),
+            FlagKind::SetJson => self.json_value().map(Some),
+            _ => match self.val_list() {
+                Ok(list) => Ok(Some(Value::Array(list))),
+                Err(Stop::Eof) => Ok(None),
+                Err(Stop::NotList) => {
+                    let (text, _) = self.until(&[',']);
+                    self.convert(&text).map(Some)
+                }
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// Reads one JSON value; blanks then `,` or the end mean null.
+    fn json_value(&mut self) -> Step<Value> {
+        if self.empty_val() {
+            return Ok(Value::Null);
+        }
+        let rest: String = self.chars[self.pos..].iter().collect();
+        let mut stream = serde_json::Deserializer::from_str(&rest).into_iter::<Value>();
+        let value = match stream.next() {
+            Some(Ok(v)) => v,
+            Some(Err(e)) => return Err(msg(format!("invalid JSON value: {e}"))),
+            None => return Ok(Value::Null),
+        };
+        let used = rest[..stream.byte_offset()].chars().count();
+        self.pos += used;
+        self.empty_val();
+        Ok(value)
+    }
+
+    /// Skips blanks; true (and consumes the `,`) when a `,` or the end follows.
+    fn empty_val(&mut self) -> bool {
+        loop {
+            match self.read() {
+                None | Some(',') => return true,
+                Some(c) if c.is_whitespace() => continue,
+                Some(_) => {
+                    self.unread();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// Reads a `{a,b}` list, or reports that the value is not one.
+    fn val_list(&mut self) -> Step<Vec<Value>> {
+        match self.read() {
+            None => return Err(Stop::Eof),
+            Some('{') => {}
+            Some(_) => {
+                self.unread();
+                return Err(Stop::NotList);
+            }
+        }
+        let mut list = Vec::new();
+        loop {
+            let (text, last) = self.until(&[',', '}']);
+            match last {
+                None => return Err(msg("list must terminate with '}'")),
+                Some('}') => {
+                    // A `,` right after the list is consumed; anything else starts the next pair.
+                    if let Some(c) = self.read() {
+                        if c != ',' {
+                            self.unread();
+                        }
+                    }
+                    list.push(self.convert(&text)?);
+                    return Ok(list);
+                }
+                _ => list.push(self.convert(&text)?),
+            }
+        }
+    }
+
+    /// Turns value text into a value for this flag kind.
+    fn convert(&mut self, text: &str) -> Step<Value> {
+        match self.kind {
+            FlagKind::Set => Ok(typed_value(text)),
+            FlagKind::SetFile => (self.read_file)(text).map(Value::String).map_err(Stop::Msg),
+            _ => Ok(Value::String(text.to_string())),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    fn set(text: &str) -> Value {
-        parse(SetKind::Typed, text).unwrap()
+    fn p(kind: FlagKind, s: &str) -> Value {
+        Value::Object(parse(kind, s).unwrap_or_else(|e| panic!("{s}: {e}")))
     }
 
-    fn err(kind: SetKind, text: &str) -> String {
-        parse(kind, text).unwrap_err().message().to_string()
+    fn set(s: &str) -> Value {
+        p(FlagKind::Set, s)
     }
 
-    #[test]
-    fn type_inference() {
-        assert_eq!(typed_value("TRUE"), json!(true));
-        assert_eq!(typed_value("fAlse"), json!(false));
-        assert_eq!(typed_value("Null"), json!(null));
-        assert_eq!(typed_value("0"), json!(0));
-        assert_eq!(typed_value("42"), json!(42));
-        assert_eq!(typed_value("-42"), json!(-42));
-        assert_eq!(typed_value("+7"), json!(7));
-        assert_eq!(typed_value("9223372036854775807"), json!(i64::MAX));
-        for s in [
-            "007",
-            "1.5",
-            "1e3",
-            "0x1F",
-            "12345678901234567890",
-            "",
-            "00",
-            "1_000",
-            " 1",
-            "yes",
-            "~",
-        ] {
-            assert_eq!(typed_value(s), json!(s), "{s:?}");
+    fn err(kind: FlagKind, s: &str) -> String {
+        match parse(kind, s) {
+            Ok(v) => panic!("{s} parsed to {v:?}"),
+            Err(e) => {
+                assert_eq!(e.kind(), ErrorKind::SetFlag);
+                e.message().to_string()
+            }
         }
     }
 
     #[test]
     fn paths_and_pairs() {
-        assert_eq!(set("a.b.c=1,d=x"), json!({"a": {"b": {"c": 1}}, "d": "x"}));
+        assert_eq!(set("a=1"), json!({"a": 1}));
+        assert_eq!(
+            set("a.b.c=x,d=y"),
+            json!({"a": {"b": {"c": "x"}}, "d": "y"})
+        );
         assert_eq!(set("a.b=1,a.c=2"), json!({"a": {"b": 1, "c": 2}}));
-        assert_eq!(set("a=1,a=2"), json!({"a": 2}));
-        assert_eq!(set("a=,b=2"), json!({"a": "", "b": 2}));
-        assert_eq!(set("a="), json!({"a": ""}));
         assert_eq!(set("a=1,"), json!({"a": 1}));
+        assert_eq!(set("a="), json!({"a": ""}));
+        assert_eq!(set("a=,b=2"), json!({"a": "", "b": 2}));
         assert_eq!(set("a=x=y"), json!({"a": "x=y"}));
+        assert_eq!(set("=1"), json!({}));
+        assert_eq!(set(""), json!({}));
     }
 
     #[test]
     fn escapes() {
         assert_eq!(set(r"a\.b=1"), json!({"a.b": 1}));
-        assert_eq!(set(r"a=x\,y,b=2"), json!({"a": "x,y", "b": 2}));
+        assert_eq!(set(r"a=x\,y"), json!({"a": "x,y"}));
         assert_eq!(set(r"a\=b=c"), json!({"a=b": "c"}));
-        assert_eq!(set(r"a=c\\d"), json!({"a": r"c\d"}));
+        assert_eq!(set(r"a=\{x\}"), json!({"a": "{x}"}));
         assert_eq!(set(r"a={x\,y,z}"), json!({"a": ["x,y", "z"]}));
     }
 
@@ -480,127 +496,188 @@ mod tests {
         assert_eq!(set("a={x,1,true}"), json!({"a": ["x", 1, true]}));
         assert_eq!(set("a={x},b=2"), json!({"a": ["x"], "b": 2}));
         assert_eq!(set("a={}"), json!({"a": [""]}));
-        assert_eq!(set("a[0]=x,a[1]=y"), json!({"a": ["x", "y"]}));
+        assert_eq!(set("a[0]=x"), json!({"a": ["x"]}));
         assert_eq!(set("a[2]=x"), json!({"a": [null, null, "x"]}));
-        assert_eq!(set("a[1].b=1,a[0].c=2"), json!({"a": [{"c": 2}, {"b": 1}]}));
-        assert_eq!(set("a[0]=1,a[0].b=2"), json!({"a": [{"b": 2}]}));
-        assert_eq!(set("a[1][1]=1"), json!({"a": [null, [null, 1]]}));
-        assert_eq!(set("a[0][0]=1,a[0][1]=2"), json!({"a": [[1, 2]]}));
-        assert_eq!(set("a.b[1]=x"), json!({"a": {"b": [null, "x"]}}));
-        assert_eq!(set("noval[0]"), json!({"noval": []}));
+        assert_eq!(set("a[1]=x,a[0]=y"), json!({"a": ["y", "x"]}));
+        assert_eq!(set("a[0].b=1,a[0].c=2"), json!({"a": [{"b": 1, "c": 2}]}));
+        assert_eq!(set("a[1][1]=x"), json!({"a": [null, [null, "x"]]}));
+        assert_eq!(set("a[0]={x,y}"), json!({"a": [["x", "y"]]}));
+        assert_eq!(set("a[0]"), json!({"a": []}));
+        assert_eq!(set("a[0]="), json!({"a": [""]}));
+        assert_eq!(set("a.b[1]=2"), json!({"a": {"b": [null, 2]}}));
+    }
+
+    #[test]
+    fn typing() {
+        for (text, want) in [
+            ("true", json!(true)),
+            ("TRUE", json!(true)),
+            ("False", json!(false)),
+            ("null", json!(null)),
+            ("Null", json!(null)),
+            ("0", json!(0)),
+            ("42", json!(42)),
+            ("-5", json!(-5)),
+            ("+5", json!(5)),
+            ("-007", json!(-7)),
+            ("9223372036854775807", json!(9223372036854775807i64)),
+            ("12345678901234567890", json!("12345678901234567890")),
+            ("007", json!("007")),
+            ("00", json!("00")),
+            ("1.5", json!("1.5")),
+            ("1e3", json!("1e3")),
+            ("0x1F", json!("0x1F")),
+            ("1_000", json!("1_000")),
+            (" 1", json!(" 1")),
+            ("yes", json!("yes")),
+            ("", json!("")),
+        ] {
+            assert_eq!(typed_value(text), want, "{text:?}");
+        }
+        assert_eq!(set("a=00,b=1.0"), json!({"a": "00", "b": "1.0"}));
+    }
+
+    #[test]
+    fn string_flag_keeps_strings() {
         assert_eq!(
-            set(&format!("a[{MAX_INDEX}]=1"))["a"]
-                .as_array()
-                .unwrap()
-                .len(),
-            MAX_INDEX + 1
+            p(FlagKind::SetString, "a=1,b=true,c=null,d={1,2}"),
+            json!({"a": "1", "b": "true", "c": "null", "d": ["1", "2"]})
         );
     }
 
     #[test]
-    fn set_string_file_literal_json() {
+    fn literal_flag_takes_the_rest_verbatim() {
         assert_eq!(
-            parse(SetKind::String, "a=true,b=1,c=null").unwrap(),
-            json!({"a": "true", "b": "1", "c": "null"})
+            p(FlagKind::SetLiteral, r"a.b=x,y=z\,{1}"),
+            json!({"a": {"b": r"x,y=z\,{1}"}})
         );
         assert_eq!(
-            parse(SetKind::String, "a={1,x}").unwrap(),
-            json!({"a": ["1", "x"]})
+            p(FlagKind::SetLiteral, "a[1]=1,2"),
+            json!({"a": [null, "1,2"]})
+        );
+        // No escapes in literal keys: the backslash stays part of the name.
+        assert_eq!(
+            p(FlagKind::SetLiteral, r"a\.b=1"),
+            json!({"a\\": {"b": "1"}})
+        );
+        assert_eq!(p(FlagKind::SetLiteral, "a="), json!({"a": ""}));
+    }
+
+    #[test]
+    fn json_flag() {
+        assert_eq!(
+            p(FlagKind::SetJson, r#"a={"x":[1,"2",null]},b=true"#),
+            json!({"a": {"x": [1, "2", null]}, "b": true})
+        );
+        assert_eq!(p(FlagKind::SetJson, "a= ,b=1"), json!({"a": null, "b": 1}));
+        assert_eq!(p(FlagKind::SetJson, "a=1 , b=2"), json!({"a": 1, " b": 2}));
+        assert_eq!(
+            p(FlagKind::SetJson, r#"l[1]="s""#),
+            json!({"l": [null, "s"]})
         );
         assert_eq!(
-            parse(SetKind::Literal, r"a.b=x,y=z\n{1}").unwrap(),
-            json!({"a": {"b": r"x,y=z\n{1}"}})
+            p(FlagKind::SetJson, "a=12345678901234567890"),
+            json!({"a": 12345678901234567890u64})
         );
-        assert_eq!(
-            parse(SetKind::Literal, r"a\b=1").unwrap(),
-            json!({r"a\b": "1"})
-        );
-        assert_eq!(
-            parse(SetKind::Literal, "l[1]=a,b").unwrap(),
-            json!({"l": [null, "a,b"]})
-        );
-        assert_eq!(
-            parse(SetKind::Json, r#"a={"x":[1,"y"]},b=2 ,c=null,d=,e="s""#).unwrap(),
-            json!({"a": {"x": [1, "y"]}, "b": 2, "c": null, "d": null, "e": "s"})
-        );
-        assert_eq!(
-            parse(SetKind::Json, r#"l[1]={"k":1}"#).unwrap(),
-            json!({"l": [null, {"k": 1}]})
-        );
-        assert_eq!(
-            parse(SetKind::Json, r#" {"a":{"b":1}}"#).unwrap(),
-            json!({"a": {"b": 1}})
-        );
-        let mut map = Map::new();
-        apply(SetKind::File, "a=one,b={two}", &mut map, &mut |p| {
-            Ok(format!("text of {p}"))
-        })
+        assert!(err(FlagKind::SetJson, "a={x}").contains("invalid JSON value"));
+    }
+
+    #[test]
+    fn file_flag_reads_each_value() {
+        let mut seen = Vec::new();
+        let mut out = Map::new();
+        parse_into(
+            FlagKind::SetFile,
+            "a=one,b={two,three}",
+            &mut out,
+            &mut |path: &str| {
+                seen.push(path.to_string());
+                Ok(format!("<{path}>"))
+            },
+        )
         .unwrap();
         assert_eq!(
-            Value::Object(map),
-            json!({"a": "text of one", "b": ["text of two"]})
+            Value::Object(out),
+            json!({"a": "<one>", "b": ["<two>", "<three>"]})
         );
+        assert_eq!(seen, ["one", "two", "three"]);
+        let mut out = Map::new();
+        let e = parse_into(FlagKind::SetFile, "a=missing", &mut out, &mut |p: &str| {
+            Err(format!("{p}: not found"))
+        })
+        .unwrap_err();
+        assert_eq!(e.message(), r#"--set-file "a=missing": missing: not found"#);
     }
 
     #[test]
     fn into_existing_values() {
-        let mut map = json!({"a": {"x": 1}, "l": [1, 2, 3]})
+        let mut dest = json!({"a": {"keep": 1, "b": 0}, "l": ["x", "y", "z"]})
             .as_object()
-            .unwrap()
-            .clone();
+            .cloned()
+            .unwrap();
         let mut no_files = |_: &str| -> std::result::Result<String, String> { unreachable!() };
-        apply(SetKind::Typed, "a.y=2,l[1]=B", &mut map, &mut no_files).unwrap();
+        parse_into(FlagKind::Set, "a.b=2,l[1]=Y", &mut dest, &mut no_files).unwrap();
         assert_eq!(
-            Value::Object(map.clone()),
-            json!({"a": {"x": 1, "y": 2}, "l": [1, "B", 3]})
-        );
-        let e = apply(SetKind::Typed, "l.x=1", &mut map, &mut no_files).unwrap_err();
-        assert!(
-            e.message().contains(r#"key "l" is a list, not a map"#),
-            "{e}"
-        );
-        let e = apply(SetKind::Typed, "a[0]=1", &mut map, &mut no_files).unwrap_err();
-        assert!(
-            e.message().contains(r#"key "a" is a map, not a list"#),
-            "{e}"
+            Value::Object(dest),
+            json!({"a": {"keep": 1, "b": 2}, "l": ["x", "Y", "z"]})
         );
     }
 
     #[test]
     fn errors() {
+        let s = FlagKind::Set;
+        assert_eq!(err(s, "a"), r#"--set "a": key "a" has no value"#);
         assert_eq!(
-            err(SetKind::Typed, "a"),
-            r#"cannot parse --set "a": key "a" has no value"#
+            err(s, "a,b=1"),
+            r#"--set "a,b=1": key "a" has no value (cannot end with ,)"#
+        );
+        assert_eq!(err(s, "a.b"), r#"--set "a.b": key "b" has no value"#);
+        assert_eq!(err(s, "a.=1"), r#"--set "a.=1": key map "a" has no value"#);
+        assert_eq!(
+            err(s, "a={x,y"),
+            r#"--set "a={x,y": list must terminate with '}'"#
         );
         assert_eq!(
-            err(SetKind::Typed, "a,b=1"),
-            r#"cannot parse --set "a,b=1": key "a" has no value (cannot end with ,)"#
+            err(s, "a[x]=1"),
+            r#"--set "a[x]=1": list index "x" is not an integer"#
         );
-        assert!(err(SetKind::Typed, "a=1,,b=2").contains(r#"key "" has no value"#));
-        assert!(err(SetKind::Typed, "a.b").contains(r#"key "b" has no value"#));
-        assert!(err(SetKind::Typed, "a.=1").contains(r#"key map "a" has no value"#));
-        assert!(err(SetKind::Typed, "a={1,2").contains("a list must end with '}'"));
-        assert!(err(SetKind::Typed, "a[-1]=x").contains("negative list index [-1]"));
-        assert!(err(SetKind::Typed, "a[x]=x").contains("list index [x] is not an integer"));
-        assert!(err(SetKind::Typed, "a[1=x").contains("not closed"));
-        assert!(err(SetKind::Typed, "a[1]x=1")
-            .contains(r#"unexpected data at end of array index: "x""#));
-        assert!(err(SetKind::Typed, &format!("a[{}]=1", MAX_INDEX + 1))
-            .contains("greater than the maximum of 65536"));
-        assert!(err(SetKind::Typed, r"a=b\").contains("lone"));
-        assert!(err(SetKind::Json, "a={x").contains("invalid JSON value"));
-        assert!(err(SetKind::Json, "{x").contains("invalid JSON object"));
-        assert!(err(SetKind::Literal, "abc").contains(r#"key "abc" has no value"#));
-        let deep = |n: usize| format!("{}=1", vec!["k"; n].join("."));
-        assert!(parse(SetKind::Typed, &deep(MAX_NESTING + 1)).is_ok());
-        assert!(err(SetKind::Typed, &deep(MAX_NESTING + 2)).contains("maximum of 30 levels"));
-        let mut failing =
-            |p: &str| -> std::result::Result<String, String> { Err(format!("{p}: not found")) };
-        let e = apply(SetKind::File, "a=nope.txt", &mut Map::new(), &mut failing).unwrap_err();
         assert_eq!(
-            e.message(),
-            r#"cannot parse --set-file "a=nope.txt": nope.txt: not found"#
+            err(s, "a[1=1"),
+            r#"--set "a[1=1": list index "1=1" has no closing ]"#
         );
-        assert_eq!(e.kind(), ErrorKind::SetFlag);
+        assert_eq!(
+            err(s, "a[-1]=1"),
+            r#"--set "a[-1]=1": negative index -1 not allowed"#
+        );
+        assert_eq!(
+            err(s, "a[65537]=1"),
+            r#"--set "a[65537]=1": index 65537 is greater than the maximum supported index of 65536"#
+        );
+        assert_eq!(set("a[65536]=1")["a"].as_array().unwrap().len(), 65537);
+        assert_eq!(
+            err(s, "a[0]x=1"),
+            r#"--set "a[0]x=1": unexpected data at end of array index: "x""#
+        );
+        assert_eq!(
+            err(s, "a=1,a.b=2"),
+            r#"--set "a=1,a.b=2": key "a" is a number, not a map"#
+        );
+        assert_eq!(
+            err(s, "a=1,a[0]=2"),
+            r#"--set "a=1,a[0]=2": key "a" is a number, not a list"#
+        );
+        assert_eq!(
+            err(s, "a=null,a.b=2"),
+            r#"--set "a=null,a.b=2": key "a" is null, not a map"#
+        );
+    }
+
+    #[test]
+    fn nesting_limit() {
+        let ok = format!("{}=1", vec!["k"; 31].join("."));
+        assert!(parse(FlagKind::Set, &ok).is_ok());
+        let deep = format!("{}=1", vec!["k"; 32].join("."));
+        assert!(err(FlagKind::Set, &deep)
+            .contains("nested level is greater than maximum supported nested level of 30"));
     }
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Records the YAML emitter goldens in tests/yaml_emit/ from the reference tools.
+#
+# For every tests/yaml_emit/<name>.json corpus:
+#   <name>.helm.yaml       what `helm template` prints for a chart whose only template is
+#                          `{{ toYaml .Values }}`, with the corpus as the values file
+#                          (the `---` / `# Source:` header is removed);
+#   <name>.kustomize.yaml  what `kubectl kustomize` prints for one custom object
+#                          {apiVersion: kiln.test/v1, kind: Corpus, metadata: {name: corpus}, spec: <corpus>}.
+# tests/yaml_emit.rs checks that kiln's emitter prints exactly these bytes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+if [ -n "${KILN_REFERENCE_BIN:-}" ]; then
+  bin=$KILN_REFERENCE_BIN
+else
+  bin=$(bash "$(dirname "$0")/../../shared/tools/get-reference-tools.sh" | tail -n1)
+fi
+dir="$root/tests/yaml_emit"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/chart/templates" "$work/kust"
+printf 'apiVersion: v2\nname: corpus\nversion: 0.1.0\n' >"$work/chart/Chart.yaml"
+printf '{{ toYaml .Values }}\n' >"$work/chart/templates/values.yaml"
+printf 'resources:\n- object.json\n' >"$work/kust/kustomization.yaml"
+
+for corpus in "$dir"/*.json; do
+  name=$(basename "$corpus" .json)
+  "$bin/helm" template "$work/chart" -f "$corpus" | tail -n +3 >"$dir/$name.helm.yaml"
+  {
+    printf '{"apiVersion":"kiln.test/v1","kind":"Corpus","metadata":{"name":"corpus"},"spec":'
+    cat "$corpus"
+    printf '}\n'
+  } >"$work/kust/object.json"
+  "$bin/kubectl" kustomize "$work/kust" >"$dir/$name.kustomize.yaml"
+  echo "recorded $name"
+done
