@@ -51,13 +51,18 @@ pub fn build(dir: &Path) -> Result<Built> {
     })
 }
 
-/// kustomize prints no `metadata.annotations` when the map is empty.
+/// Annotations kustomize uses internally and never prints.
+fn is_internal_annotation(key: &str) -> bool {
+    key == "config.kubernetes.io/origin" || key.starts_with("internal.config.kubernetes.io/")
+}
+
+/// kustomize prints neither its internal annotations nor an empty `metadata.annotations`.
 fn drop_empty_annotations(mut o: Obj) -> Obj {
     if let Some(Value::Object(meta)) = o.value.get_mut("metadata") {
-        if meta
-            .get("annotations")
-            .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
-        {
+        if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
+            ann.retain(|k, _| !is_internal_annotation(k));
+        }
+        if meta.get("annotations").is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty())) {
             meta.remove("annotations");
         }
     }
