@@ -43,7 +43,7 @@ pub fn build(dir: &Path) -> Result<Built> {
                 .to_string(),
             value: o.value,
             source: o.source,
-            line: 1,
+            line: o.line,
         })
         .collect();
     Ok(Built {
@@ -63,7 +63,10 @@ fn drop_empty_annotations(mut o: Obj) -> Obj {
         if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
             ann.retain(|k, _| !is_internal_annotation(k));
         }
-        if meta.get("annotations").is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty())) {
+        if meta
+            .get("annotations")
+            .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
+        {
             meta.remove("annotations");
         }
     }
@@ -123,13 +126,32 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>) -> Result<Vec<Obj>> {
 type ObjKey = (String, String, String, String);
 
 fn key(o: &Obj) -> ObjKey {
-    let ns = if o.namespace().is_empty() { "default" } else { o.namespace() };
-    (o.kind().to_string(), o.group().to_string(), o.name().to_string(), ns.to_string())
+    let ns = if o.namespace().is_empty() {
+        "default"
+    } else {
+        o.namespace()
+    };
+    (
+        o.kind().to_string(),
+        o.group().to_string(),
+        o.name().to_string(),
+        ns.to_string(),
+    )
 }
 
-fn add_unique(objs: &mut Vec<Obj>, ids: &mut HashSet<ObjKey>, obj: Obj, k: &Loaded, entry: &str) -> Result<()> {
+fn add_unique(
+    objs: &mut Vec<Obj>,
+    ids: &mut HashSet<ObjKey>,
+    obj: Obj,
+    k: &Loaded,
+    entry: &str,
+) -> Result<()> {
     if !ids.insert(key(&obj)) {
-        let existing = objs.iter().find(|o| key(o) == key(&obj)).map(|o| o.source.clone()).unwrap_or_default();
+        let existing = objs
+            .iter()
+            .find(|o| key(o) == key(&obj))
+            .map(|o| o.source.clone())
+            .unwrap_or_default();
         return Err(k.error(
             entry,
             format!(
@@ -323,7 +345,8 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
             }
         };
         for item in items {
-            let obj = Obj::new(item, display);
+            let mut obj = Obj::new(item, display);
+            obj.line = doc.line_offset + 1;
             if obj.kind().is_empty() || obj.api_version().is_empty() {
                 return Err(
                     Error::new(ErrorKind::Overlay, "object has no `apiVersion` or `kind`")
