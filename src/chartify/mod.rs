@@ -1,12 +1,722 @@
-//! `kiln chartify` (stub: being written).
+//! `kiln chartify`: hard-coded manifests in, a parameterized chart out.
+//!
+//! ```text
+//! read inputs (files, directories, stdin; `kind: List` expanded)
+//!   -> clean        drop server-populated fields, count them
+//!   -> plan         values keys, new names, the release namespace, common labels, appVersion
+//!   -> refs         every reference to a renamed object follows it
+//!   -> extract      per kind, the fields that become values (markers in a template tree)
+//!   -> template     template tree -> Jinja text
+//!   -> files        Chart.yaml, values.yaml (commented), values.schema.json, helpers, NOTES, README
+//! ```
+//!
+//! Everything is built in memory; the chart is written to a temporary directory next to the
+//! target and moved into place only when complete.
+
+pub mod clean;
+pub mod extract;
+mod files;
+pub mod refs;
+pub mod template;
+
 use crate::cli::args::ChartifyArgs;
 use crate::cli::Output;
 use crate::error::{Error, ErrorKind, Result};
+use crate::resource::{parse_stream, Resource};
+use clean::Dropped;
+use extract::{camel, Extractor, Marker, Target, ValueInfo};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
+/// What `kiln chartify` is asked to do, besides the inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The chart name.
+    pub name: String,
+    /// Keep object names as they are (no `{{ h.fullname() }}-` prefix).
+    pub keep_names: bool,
+}
+
+/// One input object, cleaned.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// The object as the chart must render it with its default values (server fields dropped).
+    pub value: Value,
+    /// The input it came from.
+    pub source: String,
+    /// Its file in the chart (`templates/web-deployment.yaml`, or `crds/x.yaml`).
+    pub file: String,
+    /// Its values key (`web`), empty when nothing was extracted.
+    pub key: String,
+    /// Its name when the release name equals the chart name, if the chart renames it.
+    pub renamed: Option<String>,
+}
+
+/// A generated chart, in memory.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub name: String,
+    /// Path within the chart directory → text.
+    pub files: BTreeMap<String, String>,
+    pub objects: Vec<Object>,
+    pub values: Vec<ValueInfo>,
+    pub dropped: Dropped,
+    /// The namespace that became `Release.Namespace` (`None`: no input object had one).
+    pub namespace: Option<String>,
+    /// Namespaces of objects that kept a literal namespace (not the release's).
+    pub other_namespaces: Vec<String>,
+}
+
+/// `kiln chartify INPUT... --name NAME`.
 pub fn run(args: &ChartifyArgs) -> Result<Output> {
-    let _ = args;
-    Err(Error::new(
-        ErrorKind::Usage,
-        "kiln chartify is not implemented yet",
-    ))
+    let docs = read_inputs(&args.inputs)?;
+    let opts = Options {
+        name: args.name.clone(),
+        keep_names: args.keep_names,
+    };
+    let chart = chartify(docs, &opts)?;
+    let dir = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&args.name));
+    write_chart(&dir, &chart.files, args.force)?;
+    Ok(Output::from(summary(&chart, &dir, args.inputs.len())))
+}
+
+/// Reads every input: files, directories (recursively, `*.yaml`, `*.yml`, `*.json`, in path
+/// order), `-` for stdin.
+pub fn read_inputs(inputs: &[String]) -> Result<Vec<Resource>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| Error::io("<stdin>", e))?;
+            out.extend(parse_stream(&text, "<stdin>", None)?);
+            continue;
+        }
+        let path = Path::new(input);
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("yaml" | "yml" | "json")
+                    )
+                })
+                .collect();
+            files.sort();
+            for f in files {
+                out.extend(read_file(&f)?);
+            }
+        } else {
+            out.extend(read_file(path)?);
+        }
+    }
+    Ok(out)
+}
+
+fn read_file(path: &Path) -> Result<Vec<Resource>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
+    parse_stream(&text, &path.display().to_string(), None)
+}
+
+/// Kinds whose names are fixed by Kubernetes (or shared by every release): never prefixed.
+fn keeps_name(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace" | "CustomResourceDefinition" | "APIService"
+    )
+}
+
+fn str_at<'v>(v: &'v Value, pointer: &str) -> &'v str {
+    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+fn valid_chart_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 53
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+/// Builds the chart for `docs`.
+pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
+    if !valid_chart_name(&opts.name) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "--name {:?}: a chart name is lowercase letters, digits and `-` (at most 53 characters)",
+                opts.name
+            ),
+        ));
+    }
+    // Expand lists, clean.
+    let mut dropped = Dropped::default();
+    let mut objs: Vec<(Value, String)> = Vec::new();
+    for doc in docs {
+        expand(doc.value, &doc.source, &mut objs)?;
+    }
+    if objs.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "no Kubernetes objects in the inputs",
+        ));
+    }
+    for (v, _) in objs.iter_mut() {
+        clean::clean(v, &mut dropped);
+    }
+    let mut seen: HashMap<(String, String, String), String> = HashMap::new();
+    for (v, source) in &objs {
+        let name = str_at(v, "/metadata/name");
+        if name.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{source}: a {} without metadata.name cannot be templated",
+                    str_at(v, "/kind")
+                ),
+            ));
+        }
+        let id = (
+            str_at(v, "/kind").to_string(),
+            str_at(v, "/metadata/namespace").to_string(),
+            name.to_string(),
+        );
+        if let Some(first) = seen.insert(id.clone(), source.clone()) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{} {} appears twice (in {first} and {source})",
+                    id.0, id.2
+                ),
+            ));
+        }
+    }
+
+    // The namespace that becomes Release.Namespace: the most common one.
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (v, _) in &objs {
+        let ns = str_at(v, "/metadata/namespace");
+        if ns.is_empty() {
+            continue;
+        }
+        match counts.iter_mut().find(|(n, _)| n == ns) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((ns.to_string(), 1)),
+        }
+    }
+    let namespace = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater))
+        .map(|(n, _)| n.clone());
+    let mut other_namespaces: Vec<String> = counts
+        .iter()
+        .map(|(n, _)| n.clone())
+        .filter(|n| Some(n) != namespace.as_ref())
+        .collect();
+    other_namespaces.sort();
+    let release_ns = namespace.clone().unwrap_or_else(|| "default".into());
+    let norm_ns = |v: &Value| -> String {
+        let kind = str_at(v, "/kind");
+        if !crate::k8s::is_namespaced(str_at(v, "/apiVersion"), kind) {
+            return String::new();
+        }
+        match str_at(v, "/metadata/namespace") {
+            "" => release_ns.clone(),
+            ns => ns.to_string(),
+        }
+    };
+
+    // Values keys: camelCase names; shared ones get the kind appended.
+    let camels: Vec<String> = objs
+        .iter()
+        .map(|(v, _)| {
+            let c = camel(str_at(v, "/metadata/name"));
+            if c.is_empty() {
+                camel(str_at(v, "/kind"))
+            } else {
+                c
+            }
+        })
+        .collect();
+    let reserved = ["nameOverride", "fullnameOverride", "global"];
+    let mut keys: Vec<String> = Vec::new();
+    for (i, c) in camels.iter().enumerate() {
+        let shared = camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
+        let mut key = if shared {
+            format!("{c}{}", str_at(&objs[i].0, "/kind"))
+        } else {
+            c.clone()
+        };
+        if keys.contains(&key) {
+            let base = key.clone();
+            let mut n = 2;
+            while keys.contains(&key) {
+                key = format!("{base}{n}");
+                n += 1;
+            }
+        }
+        keys.push(key);
+    }
+
+    // New names: `{{ h.fullname() }}-<name>`, the chart name's prefix stripped from names that
+    // carry it (a rendered Helm release) unless that would make two names equal.
+    let prefix = format!("{}-", opts.name);
+    let suffix_of = |name: &str, strip: bool| -> String {
+        if strip && name == opts.name {
+            String::new()
+        } else if strip && name.starts_with(&prefix) && name.len() > prefix.len() {
+            name[prefix.len()..].to_string()
+        } else {
+            name.to_string()
+        }
+    };
+    let mut strip = true;
+    {
+        let mut ids: Vec<(String, String, String)> = Vec::new();
+        for (v, _) in &objs {
+            let id = (
+                str_at(v, "/kind").to_string(),
+                norm_ns(v),
+                suffix_of(str_at(v, "/metadata/name"), true),
+            );
+            if ids.contains(&id) {
+                strip = false;
+            }
+            ids.push(id);
+        }
+    }
+    let is_crd = |v: &Value| str_at(v, "/kind") == "CustomResourceDefinition";
+    let suffixes: Vec<Option<String>> = objs
+        .iter()
+        .map(|(v, _)| {
+            let kind = str_at(v, "/kind");
+            (!opts.keep_names && !keeps_name(kind))
+                .then(|| suffix_of(str_at(v, "/metadata/name"), strip))
+        })
+        .collect();
+    let name_expr = |s: &str| -> String {
+        if s.is_empty() {
+            "{{ h.fullname() }}".into()
+        } else {
+            format!("{{{{ h.fullname() }}}}-{s}")
+        }
+    };
+
+    // Image tags: one shared tag becomes appVersion and the tags' default.
+    let mut tags: Vec<String> = Vec::new();
+    for (v, _) in &objs {
+        if let Some(spec) = refs::pod_spec_pointer(str_at(v, "/kind")) {
+            for list in ["initContainers", "containers"] {
+                for c in v
+                    .pointer(&format!("{spec}/{list}"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(t) = c
+                        .get("image")
+                        .and_then(Value::as_str)
+                        .and_then(|i| extract::parse_image(i).tag)
+                    {
+                        tags.push(t);
+                    }
+                }
+            }
+        }
+    }
+    let shared_tag = !tags.is_empty() && tags.iter().all(|t| *t == tags[0]);
+    let app_version = tags.first().cloned();
+
+    // Common labels: shared by every templated object; selector labels: shared by every selector.
+    let templated: Vec<usize> = (0..objs.len()).filter(|&i| !is_crd(&objs[i].0)).collect();
+    let label_maps: Vec<Map<String, Value>> = templated
+        .iter()
+        .map(|&i| {
+            objs[i]
+                .0
+                .pointer("/metadata/labels")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    let common = intersect(&label_maps);
+    let selector_maps: Vec<Map<String, Value>> = templated
+        .iter()
+        .filter_map(|&i| selector_pointer(str_at(&objs[i].0, "/kind")).map(|p| (i, p)))
+        .filter_map(|(i, p)| objs[i].0.pointer(p).and_then(Value::as_object).cloned())
+        .collect();
+    let selector_common = intersect(&selector_maps);
+
+    // Templates.
+    let mut ex = Extractor {
+        markers: Vec::new(),
+        values: Vec::new(),
+        app_version: app_version.clone(),
+        shared_tag,
+    };
+    let mut objects: Vec<Object> = Vec::new();
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    let mut used_files: Vec<String> = Vec::new();
+    let index: HashMap<(String, String, String), usize> = objs
+        .iter()
+        .enumerate()
+        .map(|(i, (v, _))| {
+            (
+                (
+                    str_at(v, "/kind").to_string(),
+                    norm_ns(v),
+                    str_at(v, "/metadata/name").to_string(),
+                ),
+                i,
+            )
+        })
+        .collect();
+    let mut notes: Vec<(String, String)> = Vec::new();
+    for (i, (value, source)) in objs.iter().enumerate() {
+        let kind = str_at(value, "/kind").to_string();
+        let name = str_at(value, "/metadata/name").to_string();
+        let base = suffixes[i]
+            .clone()
+            .unwrap_or_else(|| suffix_of(&name, strip));
+        let dir = if is_crd(value) { "crds" } else { "templates" };
+        let stem = if base.is_empty() {
+            kind.to_lowercase()
+        } else {
+            format!("{base}-{}", kind.to_lowercase())
+        };
+        let mut file = format!("{dir}/{stem}.yaml");
+        let mut n = 2;
+        while used_files.contains(&file) {
+            file = format!("{dir}/{stem}-{n}.yaml");
+            n += 1;
+        }
+        used_files.push(file.clone());
+        let renamed = suffixes[i].as_ref().map(|s| {
+            if s.is_empty() {
+                opts.name.clone()
+            } else {
+                format!("{}-{s}", opts.name)
+            }
+        });
+        if is_crd(value) {
+            files.insert(file.clone(), crate::yaml::to_yaml(value, crate::yaml::Style::Helm));
+            objects.push(Object {
+                value: value.clone(),
+                source: source.clone(),
+                file,
+                key: String::new(),
+                renamed: None,
+            });
+            continue;
+        }
+        let mut tpl = value.clone();
+        let own_ns = norm_ns(value);
+        // Namespace and name.
+        if !str_at(value, "/metadata/namespace").is_empty()
+            && Some(str_at(value, "/metadata/namespace")) == namespace.as_deref()
+        {
+            let m = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
+            tpl["metadata"]["namespace"] = m;
+        }
+        if let Some(s) = &suffixes[i] {
+            let m = ex.marker(Marker::Inline(name_expr(s)));
+            tpl["metadata"]["name"] = m;
+        }
+        // References to renamed objects.
+        refs::for_each_ref(&mut tpl, &kind, &mut |r| {
+            let Some(target_name) = r.name.as_str() else {
+                return;
+            };
+            let target_ns = match &r.namespace {
+                _ if cluster_kind(&r.kind) => String::new(),
+                Some(ns) if !ns.is_empty() => ns.clone(),
+                _ => own_ns.clone(),
+            };
+            let Some(&t) = index.get(&(r.kind.clone(), target_ns, target_name.to_string())) else {
+                return;
+            };
+            if let Some(s) = &suffixes[t] {
+                *r.name = ex.marker(Marker::Inline(name_expr(s)));
+            }
+        });
+        if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+            if let Some(Value::Array(subjects)) = tpl.get_mut("subjects") {
+                for s in subjects {
+                    if s.get("kind").and_then(Value::as_str) == Some("ServiceAccount")
+                        && namespace.is_some()
+                        && s.get("namespace").and_then(Value::as_str) == namespace.as_deref()
+                    {
+                        s["namespace"] = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
+                    }
+                }
+            }
+        }
+        // Values.
+        let key = keys[i].clone();
+        let before = ex.values.len();
+        ex.object(
+            &mut tpl,
+            &Target {
+                index: objects.len(),
+                key: &key,
+                label: format!("{kind} {name}"),
+                kind: &kind,
+            },
+        );
+        let has_values = ex.values.len() > before;
+        // Labels.
+        if !common.is_empty() {
+            label_marker(&mut tpl, "/metadata/labels", &common, "labels", &mut ex);
+        }
+        if let Some(t) = refs::template_pointer(&kind) {
+            let p = format!("{t}/metadata/labels");
+            let done = !common.is_empty() && label_marker(&mut tpl, &p, &common, "labels", &mut ex);
+            if !done && !selector_common.is_empty() {
+                label_marker(&mut tpl, &p, &selector_common, "selector_labels", &mut ex);
+            }
+            if kind == "CronJob" && !common.is_empty() {
+                label_marker(&mut tpl, "/spec/jobTemplate/metadata/labels", &common, "labels", &mut ex);
+            }
+        }
+        if let Some(p) = selector_pointer(&kind) {
+            if !selector_common.is_empty() {
+                label_marker(&mut tpl, p, &selector_common, "selector_labels", &mut ex);
+            }
+        }
+        let mut text = template::render(&tpl, &ex.markers);
+        if text.contains("h.") {
+            text = format!("{{% import \"_helpers.tpl\" as h %}}\n{text}");
+        }
+        files.insert(file.clone(), text);
+        notes.push((
+            kind.clone(),
+            match &suffixes[i] {
+                Some(s) => name_expr(s),
+                None => name.clone(),
+            },
+        ));
+        objects.push(Object {
+            value: value.clone(),
+            source: source.clone(),
+            file,
+            key: if has_values { key } else { String::new() },
+            renamed,
+        });
+    }
+
+    let meta = files::Meta {
+        name: &opts.name,
+        app_version: app_version.as_deref(),
+        objects: &objects,
+        values: &ex.values,
+        common: &common,
+        selector_common: &selector_common,
+        notes: &notes,
+    };
+    files.extend(files::chart_files(&meta));
+    Ok(Chart {
+        name: opts.name.clone(),
+        files,
+        objects,
+        values: ex.values,
+        dropped,
+        namespace,
+        other_namespaces,
+    })
+}
+
+/// Cluster-scoped kinds among the reference targets.
+fn cluster_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "ClusterRole" | "PriorityClass" | "PersistentVolume" | "StorageClass" | "IngressClass"
+    )
+}
+
+/// Where a kind keeps the labels that select its pods.
+fn selector_pointer(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" => Some("/spec/selector/matchLabels"),
+        "Service" | "ReplicationController" => Some("/spec/selector"),
+        _ => None,
+    }
+}
+
+/// The labels (key and value) every map has; empty when there are no maps.
+fn intersect(maps: &[Map<String, Value>]) -> Map<String, Value> {
+    let Some((first, rest)) = maps.split_first() else {
+        return Map::new();
+    };
+    first
+        .iter()
+        .filter(|(k, v)| rest.iter().all(|m| m.get(*k) == Some(*v)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Replaces the labels map at `pointer` by a helper call plus its own labels, when it has
+/// every label of `shared`. Returns whether it did.
+fn label_marker(
+    tpl: &mut Value,
+    pointer: &str,
+    shared: &Map<String, Value>,
+    helper: &'static str,
+    ex: &mut Extractor,
+) -> bool {
+    let Some(Value::Object(labels)) = tpl.pointer(pointer) else {
+        return false;
+    };
+    if !shared.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        return false;
+    }
+    let rest: Map<String, Value> = labels
+        .iter()
+        .filter(|(k, _)| !shared.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let m = ex.marker(Marker::Labels { helper, rest });
+    *tpl.pointer_mut(pointer).unwrap() = m;
+    true
+}
+
+/// Adds `value` to `out`, expanding `kind: List` documents (as `kubectl get -o yaml` prints).
+fn expand(value: Value, source: &str, out: &mut Vec<(Value, String)>) -> Result<()> {
+    let kind = str_at(&value, "/kind");
+    if kind == "List" || (kind.ends_with("List") && value.get("items").is_some_and(Value::is_array))
+    {
+        let Some(Value::Array(items)) = value.get("items").cloned() else {
+            return Ok(());
+        };
+        for item in items {
+            if !(item.get("apiVersion").is_some_and(Value::is_string)
+                && item.get("kind").is_some_and(Value::is_string))
+            {
+                return Err(Error::new(
+                    ErrorKind::Yaml,
+                    format!("{source}: an item of a {kind} has no apiVersion or kind"),
+                ));
+            }
+            expand(item, source, out)?;
+        }
+        return Ok(());
+    }
+    out.push((value, source.to_string()));
+    Ok(())
+}
+
+/// Writes `files` under `dir`: into a fresh sibling directory first, then moved into place.
+/// An existing `dir` is replaced only with `force`, and only if it is a chart (or empty).
+pub fn write_chart(dir: &Path, files: &BTreeMap<String, String>, force: bool) -> Result<()> {
+    if dir.exists() {
+        if !force {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{} already exists; pass --force to replace it",
+                    dir.display()
+                ),
+            ));
+        }
+        let is_chart = dir.join("Chart.yaml").is_file();
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !(is_chart || empty) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{} exists and is not a chart; refusing to replace it even with --force",
+                    dir.display()
+                ),
+            ));
+        }
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "chart".into());
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(parent.display(), e))?;
+    let tmp = parent.join(format!(".{base}.chartify-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = (|| -> Result<()> {
+        for (rel, text) in files {
+            let path = tmp.join(rel);
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(|e| Error::io(p.display(), e))?;
+            }
+            std::fs::write(&path, text).map_err(|e| Error::io(path.display(), e))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+    }
+    std::fs::rename(&tmp, dir).map_err(|e| Error::io(dir.display(), e))?;
+    Ok(())
+}
+
+/// The summary printed on stdout.
+pub fn summary(chart: &Chart, dir: &Path, inputs: usize) -> String {
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    for o in &chart.objects {
+        *kinds.entry(str_at(&o.value, "/kind").to_string()).or_default() += 1;
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let required: Vec<String> = chart
+        .values
+        .iter()
+        .filter(|v| v.required)
+        .map(|v| v.path.join("."))
+        .collect();
+    let mut out = format!(
+        "chartify: chart {} written to {}\n  objects: {} from {inputs} input{} ({})\n  values extracted: {}",
+        chart.name,
+        dir.display(),
+        chart.objects.len(),
+        if inputs == 1 { "" } else { "s" },
+        kinds.join(", "),
+        chart.values.len(),
+    );
+    if !required.is_empty() {
+        out.push_str(&format!(
+            " ({} required, no default: {})",
+            required.len(),
+            required.join(", ")
+        ));
+    }
+    out.push_str(&format!("\n  dropped: {}\n", chart.dropped.describe()));
+    if let Some(ns) = &chart.namespace {
+        out.push_str(&format!("  namespace: {ns} -> Release.Namespace\n"));
+    }
+    if !chart.other_namespaces.is_empty() {
+        out.push_str(&format!(
+            "  kept literal namespaces: {}\n",
+            chart.other_namespaces.join(", ")
+        ));
+    }
+    out.push_str(&format!("  files written: {}\n", chart.files.len()));
+    for f in chart.files.keys() {
+        out.push_str(&format!("    {f}\n"));
+    }
+    out
 }
