@@ -152,3 +152,22 @@ fn six_thousand_objects_emit_quickly() {
     // Generous bound so a loaded debug build passes; release takes a few ms.
     assert!(elapsed.as_millis() < 3000, "took {elapsed:?}");
 }
+
+#[test]
+fn toyaml_filter_matches_helm_golden() {
+    // The same data through minijinja values and the `toyaml` filter: Helm's
+    // `toYaml` text is the document without its trailing newline.
+    let mut env = minijinja::Environment::new();
+    kiln::render::filters::register(&mut env);
+    for (name, value) in corpora() {
+        let want = std::fs::read_to_string(dir().join(format!("{name}.helm.yaml"))).unwrap();
+        let ctx =
+            minijinja::context! { v => minijinja::Value::from(minijinja::value::Serde(&value)) };
+        let got = env.render_str("{{ v | toyaml }}", ctx).unwrap();
+        assert_same(
+            &got,
+            want.strip_suffix('\n').unwrap(),
+            &format!("{name}.helm.yaml via toyaml"),
+        );
+    }
+}

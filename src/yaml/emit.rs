@@ -13,7 +13,11 @@
 //!
 //! - Map keys are sorted with go-yaml v2's "natural" order, not bytewise:
 //!   runs of digits compare as numbers (`a9` < `a10`), non-letters sort
-//!   before letters (`a_b` < `aB`), letters compare by code point.
+//!   before letters (`a_b` < `aB`), letters compare by code point. That
+//!   order is not transitive for some keys (`a01` < `a10` < `a1b` < `a01`,
+//!   or digit runs beyond 64 bits) and Go visits maps in random order, so
+//!   Helm prints such maps differently from run to run; kiln prints them in
+//!   one stable order.
 //! - A string that would read back as another YAML 1.1 type (`yes`, `on`,
 //!   `~`, `1.5`, `0644`, `0x1F`, `2024-01-01`, `12:30`, …) is double-quoted.
 //!   A string containing `\n` asks for a literal block (`|`, `|-`, `|+`, with
