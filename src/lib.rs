@@ -15,17 +15,18 @@
 //!
 //! Every stage returns [`Error`], which carries a kind and a source location.
 
-pub mod error;
-pub mod yaml;
 pub mod chart;
-pub mod values;
+pub mod cli;
+pub mod emit;
+pub mod error;
+pub mod k8s;
+pub mod order;
+pub mod overlay;
+pub mod patch;
+pub mod pipeline;
 pub mod render;
 pub mod resource;
-pub mod k8s;
-pub mod patch;
-pub mod order;
-pub mod emit;
-pub mod pipeline;
-pub mod cli;
+pub mod values;
+pub mod yaml;
 
 pub use error::{Error, ErrorKind, Location, Result};

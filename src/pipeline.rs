@@ -1,1 +1,216 @@
-//! stub
+//! The whole `kiln render` flow for a chart: load → values → render → parse → sort.
+//! Everything happens in memory; nothing is written until every stage has succeeded.
+
+use crate::chart::{self, Chart};
+use crate::error::{Error, ErrorKind, Result};
+use crate::render::{self, context::DEFAULT_API_VERSIONS, RenderOptions};
+use crate::resource::{self, Resource};
+use crate::values::{self, ValueFlags};
+use std::path::{Path, PathBuf};
+
+/// Everything `kiln render CHART` needs, built from the command line (or a kustomization's
+/// `charts:` entry).
+#[derive(Debug, Clone, Default)]
+pub struct ChartRenderConfig {
+    pub chart_dir: PathBuf,
+    pub values: ValueFlags,
+    /// Extra user values merged over the flags (a kustomization's inline `values:`).
+    pub inline_values: Option<serde_json::Value>,
+    /// Defaults to the chart's name.
+    pub release_name: Option<String>,
+    pub namespace: String,
+    pub kube_version: String,
+    pub api_versions: Vec<String>,
+    pub show_only: Vec<String>,
+    pub include_crds: bool,
+}
+
+/// The Kubernetes version charts are rendered for unless `--kube-version` says otherwise.
+pub const DEFAULT_KUBE_VERSION: &str = "1.35.0";
+
+/// The result of rendering a chart.
+#[derive(Debug, Clone)]
+pub struct RenderedChart {
+    /// Objects in Helm's install order (CRDs first when included).
+    pub resources: Vec<Resource>,
+    /// The rendered `NOTES.txt` of the top chart, if any.
+    pub notes: Option<String>,
+}
+
+/// Renders a chart into sorted resources.
+pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
+    let chart = chart::load_chart(&cfg.chart_dir)?;
+    if chart.meta.is_library() {
+        return Err(Error::new(
+            ErrorKind::Chart,
+            format!(
+                "{}: library charts render nothing; use it as a dependency of an application chart",
+                chart.meta.name
+            ),
+        ));
+    }
+    let kube_version = normalize_kube_version(&cfg.kube_version)?;
+    check_kube_version(&chart, &kube_version)?;
+
+    let mut user = values::user_values_with_files(&cfg.values)?;
+    if let Some(inline) = &cfg.inline_values {
+        values::merge_user(&mut user.values, inline.clone());
+    }
+    let tree = values::resolve_with_files(&chart, &user)?;
+
+    let mut api_versions: Vec<String> =
+        DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+    for v in &cfg.api_versions {
+        for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !api_versions.iter().any(|x| x == part) {
+                api_versions.push(part.to_string());
+            }
+        }
+    }
+    let opts = RenderOptions {
+        release_name: cfg
+            .release_name
+            .clone()
+            .unwrap_or_else(|| chart.meta.name.clone()),
+        namespace: if cfg.namespace.is_empty() {
+            "default".into()
+        } else {
+            cfg.namespace.clone()
+        },
+        kube_version,
+        api_versions,
+    };
+    let files = render::render_chart(&chart, &tree, &opts)?;
+
+    let mut notes = None;
+    let mut resources = Vec::new();
+    let sources = template_sources(&chart);
+    for f in &files {
+        if f.is_notes {
+            if f.display == format!("{}/templates/NOTES.txt", chart.display_root) {
+                notes = Some(f.text.clone());
+            }
+            continue;
+        }
+        if !cfg.show_only.is_empty()
+            && !cfg
+                .show_only
+                .iter()
+                .any(|s| show_only_matches(s, &chart, &f.display))
+        {
+            continue;
+        }
+        let template = sources
+            .iter()
+            .find(|(d, _)| *d == f.display)
+            .map(|(_, t)| *t);
+        resources.extend(resource::parse_stream(&f.text, &f.display, template)?);
+    }
+    for s in &cfg.show_only {
+        if !files
+            .iter()
+            .any(|f| show_only_matches(s, &chart, &f.display))
+        {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "--show-only {s}: no template with that path in chart {}",
+                    chart.meta.name
+                ),
+            ));
+        }
+    }
+    crate::order::sort_helm(&mut resources);
+    if cfg.include_crds {
+        let mut crds = Vec::new();
+        collect_crds(&chart, &tree, &mut crds)?;
+        crds.append(&mut resources);
+        resources = crds;
+    }
+    Ok(RenderedChart { resources, notes })
+}
+
+fn template_sources(chart: &Chart) -> Vec<(&str, &str)> {
+    let mut out: Vec<(&str, &str)> = chart
+        .templates
+        .iter()
+        .map(|t| (t.display.as_str(), t.text.as_str()))
+        .collect();
+    for sub in &chart.subcharts {
+        out.extend(template_sources(sub));
+    }
+    out
+}
+
+fn collect_crds(chart: &Chart, tree: &values::ValueTree, out: &mut Vec<Resource>) -> Result<()> {
+    for f in &chart.crds {
+        if f.rel.ends_with(".yaml") || f.rel.ends_with(".yml") || f.rel.ends_with(".json") {
+            out.extend(resource::parse_stream(&f.text, &f.display, None)?);
+        }
+    }
+    for (idx, child) in &tree.children {
+        collect_crds(&chart.subcharts[*idx], child, out)?;
+    }
+    Ok(())
+}
+
+/// `--show-only templates/x.yaml` matches `<chart>/templates/x.yaml`; a full display path
+/// (`web/charts/redis/templates/x.yaml`) matches too.
+fn show_only_matches(pattern: &str, chart: &Chart, display: &str) -> bool {
+    let pattern = pattern.trim_start_matches("./");
+    display == pattern || display == format!("{}/{}", chart.display_root, pattern)
+}
+
+fn normalize_kube_version(v: &str) -> Result<String> {
+    let v = if v.is_empty() {
+        DEFAULT_KUBE_VERSION
+    } else {
+        v
+    };
+    let bare = v.trim_start_matches('v');
+    let full = match bare.matches('.').count() {
+        0 => format!("{bare}.0.0"),
+        1 => format!("{bare}.0"),
+        _ => bare.to_string(),
+    };
+    semver::Version::parse(&full).map_err(|_| {
+        Error::new(
+            ErrorKind::Usage,
+            format!("--kube-version {v}: not a Kubernetes version (expected X.Y or X.Y.Z)"),
+        )
+    })?;
+    Ok(full)
+}
+
+fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
+    let Some(constraint) = chart
+        .meta
+        .kube_version
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+    else {
+        return Ok(());
+    };
+    let ok = crate::render::filters::semver_satisfies(version, constraint).map_err(|e| {
+        Error::new(
+            ErrorKind::Chart,
+            format!("Chart.yaml kubeVersion `{constraint}`: {e}"),
+        )
+    })?;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::Chart,
+            format!(
+                "chart {} requires kubeVersion {constraint}, which is incompatible with Kubernetes v{version} (set --kube-version)",
+                chart.meta.name
+            ),
+        ))
+    }
+}
+
+/// Reads a chart directory path for messages.
+pub fn display_path(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -1,1 +1,182 @@
-//! stub
+//! Stage 4: split rendered text into documents and parse each into a [`Resource`] that keeps
+//! where it came from.
+
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::yaml;
+use serde_json::Value;
+
+/// One Kubernetes object with its origin.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The parsed object.
+    pub value: Value,
+    /// The document text as the template produced it (trimmed).
+    pub text: String,
+    /// The file it came from: a template's display path (`web/templates/api.yaml`) or a path.
+    pub source: String,
+    /// 1-based line of the document's first line within the source's (rendered) text.
+    pub line: usize,
+}
+
+impl Resource {
+    fn str_at(&self, path: &[&str]) -> &str {
+        let mut v = &self.value;
+        for k in path {
+            match v.get(k) {
+                Some(next) => v = next,
+                None => return "",
+            }
+        }
+        v.as_str().unwrap_or("")
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.str_at(&["apiVersion"])
+    }
+
+    pub fn kind(&self) -> &str {
+        self.str_at(&["kind"])
+    }
+
+    pub fn name(&self) -> &str {
+        self.str_at(&["metadata", "name"])
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.str_at(&["metadata", "namespace"])
+    }
+}
+
+/// Parses every document of `text` (the output of `source`). Blank and comment-only documents
+/// are dropped. `template` is the template's own text, used to point a YAML error back at the
+/// template line that produced it when that line is literal.
+pub fn parse_stream(text: &str, source: &str, template: Option<&str>) -> Result<Vec<Resource>> {
+    let mut out = Vec::new();
+    for doc in yaml::split_documents(text) {
+        if yaml::is_blank_document(doc.text) {
+            continue;
+        }
+        let value = yaml::parse_document_at(doc.text, source, doc.line_offset)
+            .map_err(|e| rendered_yaml_error(e, text, source, template))?;
+        let first_line = doc.line_offset + 1;
+        match &value {
+            Value::Object(map) => {
+                for key in ["apiVersion", "kind"] {
+                    if !map.get(key).is_some_and(Value::is_string) {
+                        return Err(Error::new(
+                            ErrorKind::Yaml,
+                            format!("object has no `{key}` (every document must be a Kubernetes object)"),
+                        )
+                        .with_location(Location::in_source(source, text, first_line, 1, 1)));
+                    }
+                }
+            }
+            Value::Null => continue,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Yaml,
+                    "document is not a mapping (every document must be a Kubernetes object)",
+                )
+                .with_location(Location::in_source(source, text, first_line, 1, 1)))
+            }
+        }
+        out.push(Resource {
+            value,
+            text: doc.text.trim().to_string(),
+            source: source.to_string(),
+            line: first_line,
+        });
+    }
+    Ok(out)
+}
+
+fn rendered_yaml_error(e: Error, rendered: &str, source: &str, template: Option<&str>) -> Error {
+    let Some(template) = template else { return e };
+    let mut e = e;
+    if let Some(loc) = e.location().cloned() {
+        let mut shown = loc.clone();
+        shown.file = format!("{source} (rendered output)");
+        shown.source_line = rendered.lines().nth(loc.line - 1).map(str::to_string);
+        e = e.with_location(shown);
+        let bad = rendered.lines().nth(loc.line - 1).unwrap_or("").trim();
+        let template_line = template_line_for(template, bad);
+        e = match template_line {
+            Some(n) => e.with_note(format!("this line comes from {source}:{n}")),
+            None => e.with_note(format!(
+                "the template {source} rendered YAML that does not parse"
+            )),
+        };
+    }
+    e
+}
+
+/// The template line that produced a rendered line: the same text, or failing that the one
+/// line whose literal text around its `{{ … }}` expressions frames the rendered line.
+fn template_line_for(template: &str, rendered: &str) -> Option<usize> {
+    if rendered.is_empty() {
+        return None;
+    }
+    if let Some(i) = template.lines().position(|l| l.trim() == rendered) {
+        return Some(i + 1);
+    }
+    let framed: Vec<usize> = template
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim();
+            match (l.find("{{"), l.rfind("}}")) {
+                (Some(a), Some(b)) if a < b => {
+                    let (head, tail) = (&l[..a], &l[b + 2..]);
+                    !head.is_empty()
+                        && rendered.starts_with(head)
+                        && rendered.ends_with(tail)
+                        && rendered.len() >= head.len() + tail.len()
+                }
+                _ => false,
+            }
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    match framed.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_documents_and_drops_blank_ones() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# only a comment\n---\n\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n";
+        let res = parse_stream(text, "c/templates/x.yaml", None).unwrap();
+        assert_eq!(res.len(), 2);
+        assert_eq!(
+            (res[1].kind(), res[1].name(), res[1].line),
+            ("Secret", "b", 10)
+        );
+    }
+
+    #[test]
+    fn yaml_error_names_rendered_line_and_template_line() {
+        let template = "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: {{ x }}\n   b: c\n";
+        let rendered = "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 1\n   b: c\n";
+        let err = parse_stream(rendered, "c/templates/x.yaml", Some(template)).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("c/templates/x.yaml (rendered output):"),
+            "{text}"
+        );
+        assert!(
+            text.contains("this line comes from c/templates/x.yaml:5"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn object_without_kind_is_an_error() {
+        let err = parse_stream("apiVersion: v1\nmetadata: {}\n", "f.yaml", None).unwrap_err();
+        assert!(err.to_string().contains("no `kind`"));
+    }
+}

@@ -75,4 +75,7 @@ pub struct Chart {
     pub subcharts: Vec<Chart>,
     /// The dependency entry of the parent that this subchart satisfies, if any.
     pub dependency: Option<Dependency>,
+    /// Paths (relative, `/`-separated, sorted) of the chart's other files, what `Files` can read:
+    /// everything but `Chart.yaml`, `values.yaml`, `values.schema.json`, `templates/` and `charts/`.
+    pub files: Vec<String>,
 }

@@ -1,1 +1,129 @@
-//! stub
+//! The command line: `args` mirrors the flags; this module turns them into pipeline configs,
+//! runs them, and maps errors to exit codes (0 ok, 1 input error, 2 usage error).
+
+pub mod args;
+
+use crate::error::Result;
+use crate::pipeline::{self, ChartRenderConfig};
+use crate::values::ValueFlags;
+use args::{Cli, Command, RenderArgs, ValueArgs};
+use clap::Parser;
+use std::io::Write;
+
+/// Runs kiln with the process arguments; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => 0,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                Err(e) => {
+                    eprintln!("error[io]: writing output: {e}");
+                    1
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Runs a parsed command; returns what goes to stdout.
+pub fn run(cli: Cli) -> Result<String> {
+    match cli.command {
+        Command::Render(args) => render(args),
+    }
+}
+
+impl From<ValueArgs> for ValueFlags {
+    fn from(v: ValueArgs) -> ValueFlags {
+        ValueFlags {
+            files: v.values,
+            set: v.set,
+            set_string: v.set_string,
+            set_file: v.set_file,
+            set_json: v.set_json,
+            set_literal: v.set_literal,
+        }
+    }
+}
+
+fn render(args: RenderArgs) -> Result<String> {
+    if crate::overlay::kustomization::find_file(&args.path).is_some() {
+        return render_overlay(args);
+    }
+    let cfg = ChartRenderConfig {
+        chart_dir: args.path.clone(),
+        values: args.values.into(),
+        inline_values: None,
+        release_name: args.release_name,
+        namespace: args.namespace,
+        kube_version: args.kube_version,
+        api_versions: args.api_versions,
+        show_only: args.show_only,
+        include_crds: args.include_crds,
+    };
+    let rendered = pipeline::render_chart(&cfg)?;
+    match args.output_dir {
+        Some(dir) => {
+            let written = crate::emit::write_output_dir(&dir, &rendered.resources)?;
+            Ok(written
+                .iter()
+                .map(|p| format!("wrote {}\n", p.display()))
+                .collect())
+        }
+        None => Ok(crate::emit::helm_stream(&rendered.resources)),
+    }
+}
+
+/// `kiln render DIR` where DIR holds a kustomization.
+fn render_overlay(args: RenderArgs) -> Result<String> {
+    let v = &args.values;
+    let chart_only = [
+        (!v.values.is_empty(), "-f/--values"),
+        (!v.set.is_empty(), "--set"),
+        (!v.set_string.is_empty(), "--set-string"),
+        (!v.set_file.is_empty(), "--set-file"),
+        (!v.set_json.is_empty(), "--set-json"),
+        (!v.set_literal.is_empty(), "--set-literal"),
+        (args.release_name.is_some(), "--release-name"),
+        (!args.show_only.is_empty(), "--show-only"),
+        (args.include_crds, "--include-crds"),
+    ];
+    if let Some((_, flag)) = chart_only.iter().find(|(used, _)| *used) {
+        return Err(crate::Error::new(
+            crate::ErrorKind::Usage,
+            format!(
+                "{flag} applies to charts; {} is an overlay (set chart values in its kustomization's `charts:` entry)",
+                args.path.display()
+            ),
+        ));
+    }
+    let built = crate::overlay::build(&args.path)?;
+    for w in &built.warnings {
+        eprintln!("{w}");
+    }
+    match args.output_dir {
+        Some(dir) => {
+            let written = crate::emit::write_output_dir(&dir, &built.resources)?;
+            Ok(written
+                .iter()
+                .map(|p| format!("wrote {}\n", p.display()))
+                .collect())
+        }
+        None => Ok(crate::emit::kustomize_stream(&built.resources)),
+    }
+}

@@ -1,4 +1,320 @@
-//! stub
-pub struct RenderOptions;
-pub struct RenderedFile;
-pub fn render_chart() {}
+//! The minijinja environment of a chart: one per chart (subcharts get their own, with their own
+//! `Values`), Helm-named globals, kiln filters, templates loaded lazily by display path.
+
+use super::context::{self, ApiVersions, Files};
+use super::filters;
+use crate::chart::{Chart, SourceFile};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::values::ValueTree;
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Everything about the release that templates see besides values.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub release_name: String,
+    pub namespace: String,
+    /// `1.35.0` style.
+    pub kube_version: String,
+    /// Group/versions `Capabilities.APIVersions` reports (defaults plus `--api-versions`).
+    pub api_versions: Vec<String>,
+}
+
+/// The rendered text of one template.
+#[derive(Debug, Clone)]
+pub struct RenderedFile {
+    /// `chart/templates/x.yaml` (subcharts: `parent/charts/sub/templates/x.yaml`).
+    pub display: String,
+    /// Path relative to its chart's directory (`templates/x.yaml`).
+    pub rel: String,
+    pub text: String,
+    /// `NOTES.txt`: rendered, never part of the manifests.
+    pub is_notes: bool,
+}
+
+/// All template sources of a chart tree, by display path.
+type Sources = Arc<HashMap<String, Arc<str>>>;
+
+fn collect_sources(chart: &Chart, out: &mut HashMap<String, Arc<str>>) {
+    for t in &chart.templates {
+        out.insert(t.display.clone(), Arc::from(t.text.as_str()));
+    }
+    for sub in &chart.subcharts {
+        collect_sources(sub, out);
+    }
+}
+
+/// Renders every non-partial template of `chart` and its enabled subcharts, in chart order
+/// (parent first, then subcharts), templates in path order.
+pub fn render_chart(
+    chart: &Chart,
+    tree: &ValueTree,
+    opts: &RenderOptions,
+) -> Result<Vec<RenderedFile>> {
+    let mut sources = HashMap::new();
+    collect_sources(chart, &mut sources);
+    let sources: Sources = Arc::new(sources);
+    let mut out = Vec::new();
+    render_one(chart, tree, opts, &sources, &mut out)?;
+    Ok(out)
+}
+
+fn render_one(
+    chart: &Chart,
+    tree: &ValueTree,
+    opts: &RenderOptions,
+    sources: &Sources,
+    out: &mut Vec<RenderedFile>,
+) -> Result<()> {
+    if !chart.meta.is_library() {
+        let env = environment(chart, tree, opts, sources.clone())?;
+        for t in chart.templates.iter().filter(|t| !is_partial(&t.rel)) {
+            let text = render_template(&env, chart, t, sources)?;
+            out.push(RenderedFile {
+                display: t.display.clone(),
+                rel: t.rel.clone(),
+                text,
+                is_notes: t.rel == "templates/NOTES.txt",
+            });
+        }
+    }
+    for (idx, child) in &tree.children {
+        render_one(&chart.subcharts[*idx], child, opts, sources, out)?;
+    }
+    Ok(())
+}
+
+/// Files whose name starts with `_` are partials: importable, never rendered.
+fn is_partial(rel: &str) -> bool {
+    rel.rsplit('/').next().is_some_and(|n| n.starts_with('_'))
+}
+
+fn environment<'s>(
+    chart: &Chart,
+    tree: &ValueTree,
+    opts: &RenderOptions,
+    sources: Sources,
+) -> Result<Environment<'s>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Template, e.to_string()))?;
+    env.set_syntax(syntax);
+    env.set_formatter(filters::format_value);
+    filters::register(&mut env);
+
+    let root = format!("{}/templates", chart.display_root);
+    let parent_root = chart.display_root.clone();
+    let lookup = sources.clone();
+    env.set_path_join_callback(move |name, parent| {
+        join_template_path(name, parent, &root, &parent_root, &lookup).into()
+    });
+    let loader_sources = sources;
+    env.set_loader(move |name| Ok(loader_sources.get(name).map(|s| s.to_string())));
+
+    env.add_global("Values", Value::from(Serde(&tree.values)));
+    env.add_global(
+        "Release",
+        Value::from(Serde(context::release(&opts.release_name, &opts.namespace))),
+    );
+    env.add_global("Chart", Value::from(Serde(context::chart(chart))));
+    let caps: std::collections::BTreeMap<&str, Value> = std::collections::BTreeMap::from([
+        (
+            "KubeVersion",
+            Value::from(Serde(context::kube_version(&opts.kube_version))),
+        ),
+        (
+            "APIVersions",
+            Value::from_object(ApiVersions {
+                versions: opts.api_versions.clone(),
+            }),
+        ),
+    ]);
+    env.add_global("Capabilities", Value::from(caps));
+    env.add_global(
+        "Files",
+        Value::from_object(Files {
+            dir: chart.dir.clone(),
+            chart: chart.display_root.clone(),
+            paths: Arc::new(chart.files.clone()),
+            selection: None,
+        }),
+    );
+    Ok(env)
+}
+
+/// Resolves an import name: relative to the importing template's directory, else relative to the
+/// chart's `templates/`, else `<subchart>/<path>` inside the chart's `charts/`.
+fn join_template_path(
+    name: &str,
+    parent: &str,
+    templates_root: &str,
+    chart_root: &str,
+    sources: &HashMap<String, Arc<str>>,
+) -> String {
+    let parent_dir = parent.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let candidates = [
+        normalize(&format!("{parent_dir}/{name}")),
+        normalize(&format!("{templates_root}/{name}")),
+        match name.split_once('/') {
+            Some((sub, rest)) => normalize(&format!("{chart_root}/charts/{sub}/templates/{rest}")),
+            None => String::new(),
+        },
+    ];
+    for c in &candidates {
+        if sources.contains_key(c) {
+            return c.clone();
+        }
+    }
+    candidates[0].clone()
+}
+
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn render_template(
+    env: &Environment<'_>,
+    chart: &Chart,
+    t: &SourceFile,
+    sources: &Sources,
+) -> Result<String> {
+    let template_ctx = serde_json::json!({
+        "Template": {
+            "Name": t.display,
+            "BasePath": format!("{}/templates", chart.display_root),
+        }
+    });
+    let tmpl = env
+        .get_template(&t.display)
+        .map_err(|e| template_error(&e, sources))?;
+    tmpl.render(Value::from(Serde(template_ctx)))
+        .map_err(|e| template_error(&e, sources))
+}
+
+/// Converts a minijinja error into a kiln error located in the template that failed.
+pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>) -> Error {
+    // The innermost error with a location is the most precise one.
+    let mut chain: Vec<&minijinja::Error> = vec![e];
+    let mut cur: &dyn std::error::Error = e;
+    while let Some(next) = cur.source() {
+        if let Some(je) = next.downcast_ref::<minijinja::Error>() {
+            chain.push(je);
+        }
+        cur = next;
+    }
+    let located = chain
+        .iter()
+        .rev()
+        .find(|err| err.name().is_some() && err.line().is_some())
+        .copied()
+        .unwrap_or(e);
+    let source = located
+        .name()
+        .and_then(|n| sources.get(n).cloned())
+        .or_else(|| located.template_source().map(Arc::from));
+    let range = match (&source, located.range()) {
+        (Some(src), Some(r)) if r.end <= src.len() => Some(widen_to_expression(src, r)),
+        _ => None,
+    };
+    let span_text = match (&source, &range) {
+        (Some(src), Some(r)) => Some(src[r.clone()].to_string()),
+        _ => None,
+    };
+    let message = match (located.kind(), &span_text) {
+        (minijinja::ErrorKind::UndefinedError, Some(expr)) => {
+            format!("undefined value: `{}` is not defined", expr.trim())
+        }
+        _ => match located.detail() {
+            Some(d) => match located.kind() {
+                minijinja::ErrorKind::SyntaxError => format!("syntax error: {d}"),
+                minijinja::ErrorKind::InvalidOperation => d.to_string(),
+                minijinja::ErrorKind::TemplateNotFound => format!("template not found: {d}"),
+                kind => format!("{kind}: {d}"),
+            },
+            None => located.kind().to_string(),
+        },
+    };
+    let mut err = Error::new(ErrorKind::Template, message);
+    if let Some(name) = located.name() {
+        let loc = match (&source, range, located.line()) {
+            (Some(src), Some(r), _) => Location::at_offset(name, src, r.start, r.end - r.start),
+            (Some(src), _, Some(line)) => Location::in_source(name, src, line, 1, 1),
+            (None, _, Some(line)) => Location::new(name, line, 1),
+            _ => Location::new(name, 1, 1),
+        };
+        err = err.with_location(loc);
+    }
+    if let (Some(outer), Some(inner)) = (e.name(), located.name()) {
+        if outer != inner {
+            err = err.with_note(format!("while rendering {outer}"));
+        }
+    }
+    err
+}
+
+/// minijinja points attribute errors at `.attr`; widen to the whole dotted name before it.
+fn widen_to_expression(src: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let bytes = src.as_bytes();
+    let mut start = r.start;
+    while start > 0 {
+        let c = bytes[start - 1];
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    start..r.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partials_start_with_underscore() {
+        assert!(is_partial("templates/_helpers.tpl"));
+        assert!(is_partial("templates/sub/_x.yaml"));
+        assert!(!is_partial("templates/job.yaml"));
+    }
+
+    #[test]
+    fn import_paths_resolve_relative_then_chart_then_subchart() {
+        let mut s = HashMap::new();
+        s.insert("web/templates/_helpers.tpl".to_string(), Arc::from(""));
+        s.insert(
+            "web/charts/common/templates/_lib.tpl".to_string(),
+            Arc::from(""),
+        );
+        let j = |n: &str, p: &str| join_template_path(n, p, "web/templates", "web", &s);
+        assert_eq!(
+            j("_helpers.tpl", "web/templates/api.yaml"),
+            "web/templates/_helpers.tpl"
+        );
+        assert_eq!(
+            j("_helpers.tpl", "web/templates/sub/x.yaml"),
+            "web/templates/_helpers.tpl"
+        );
+        assert_eq!(
+            j("common/_lib.tpl", "web/templates/api.yaml"),
+            "web/charts/common/templates/_lib.tpl"
+        );
+    }
+}

@@ -572,6 +572,13 @@ fn semver_compare(version: &str, constraint: &str) -> Result<bool, Error> {
     Ok(groups.iter().any(|all| all.iter().all(|c| c.check(&v))))
 }
 
+/// Whether `version` satisfies a Masterminds-style constraint (`>=1.30.0-0`,
+/// `^1.2`, `~1.2`, `1.x`, `>=1.2 <2`, alternatives with `||`): the check
+/// behind `semver_compare`, and Helm's check of Chart.yaml `kubeVersion`.
+pub fn semver_satisfies(version: &str, constraint: &str) -> Result<bool, String> {
+    semver_compare(version, constraint).map_err(|e| e.detail().unwrap_or_default().to_owned())
+}
+
 #[derive(Debug, Clone)]
 struct SemVer {
     major: u64,
@@ -1424,6 +1431,15 @@ mod tests {
                 "{c} against {v}"
             );
         }
+        assert_eq!(
+            semver_satisfies("1.35.0", ">= 1.25.0-0 < 1.36.0-0"),
+            Ok(true)
+        );
+        assert_eq!(semver_satisfies("1.35.0", "~1.34.0"), Ok(false));
+        assert_eq!(
+            semver_satisfies("x", ">=1"),
+            Err("invalid semantic version".into())
+        );
         let ctx = context! { Capabilities => context! { KubeVersion => context! { Version => "v1.35.0" } } };
         assert_eq!(
             render(

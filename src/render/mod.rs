@@ -1,6 +1,6 @@
 //! Stage 3: render templates with minijinja.
 
-mod context;
+pub mod context;
 mod env;
 pub mod filters;
 

@@ -4,4 +4,7 @@ pub mod emit;
 mod parse;
 
 pub use emit::{to_yaml, Style};
-pub use parse::{parse_document, parse_file, split_documents, Document};
+pub use parse::{
+    is_blank_document, parse_document, parse_document_as, parse_document_at, parse_file,
+    split_documents, Document, Flavor,
+};

@@ -1,0 +1,80 @@
+//! Low-level arguments: the flags exactly as clap parses them, validation only.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kiln",
+    version,
+    about = "Render Jinja charts and kustomize overlays into Kubernetes YAML",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a chart (a directory with Chart.yaml) or an overlay (a directory with
+    /// kustomization.yaml) to a YAML stream on stdout.
+    Render(RenderArgs),
+}
+
+/// The value flags, as Helm spells them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ValueArgs {
+    /// Values file (repeatable, later wins; `-` reads stdin).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<String>,
+    /// Set values: `a.b=v,c[0]=x` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VAL")]
+    pub set: Vec<String>,
+    /// Set values, always as strings.
+    #[arg(long = "set-string", value_name = "KEY=VAL")]
+    pub set_string: Vec<String>,
+    /// Set a value to a file's text: `key=path`.
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set values from JSON: `key={"a":1}`.
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a value verbatim (no splitting on commas): `key=text`.
+    #[arg(long = "set-literal", value_name = "KEY=VAL")]
+    pub set_literal: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RenderArgs {
+    /// Chart or overlay directory.
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub values: ValueArgs,
+    /// Release name (default: the chart's name).
+    #[arg(long = "release-name", value_name = "NAME")]
+    pub release_name: Option<String>,
+    /// Release namespace.
+    #[arg(
+        short = 'n',
+        long = "namespace",
+        value_name = "NS",
+        default_value = "default"
+    )]
+    pub namespace: String,
+    /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks.
+    #[arg(long = "kube-version", value_name = "X.Y.Z", default_value = "1.35.0")]
+    pub kube_version: String,
+    /// Extra API versions for Capabilities.APIVersions (repeatable or comma-separated).
+    #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
+    pub api_versions: Vec<String>,
+    /// Only print the objects of these templates (`templates/job.yaml`; repeatable).
+    #[arg(short = 's', long = "show-only", value_name = "PATH")]
+    pub show_only: Vec<String>,
+    /// Write one file per template under DIR instead of printing.
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Also print the chart's crds/ files (first).
+    #[arg(long = "include-crds")]
+    pub include_crds: bool,
+}

@@ -1,0 +1,48 @@
+//! `replicas`: sets `spec.replicas` of the named Deployment, ReplicationController, ReplicaSet
+//! or StatefulSet. A name that matches none of those is an error.
+
+use crate::error::Result;
+use crate::overlay::kustomization::Loaded;
+use crate::overlay::Obj;
+use serde_json::Value;
+
+const KINDS: &[&str] = &[
+    "Deployment",
+    "ReplicationController",
+    "ReplicaSet",
+    "StatefulSet",
+];
+
+pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
+    for r in &k.k.replicas {
+        let mut found = false;
+        for obj in objs
+            .iter_mut()
+            .filter(|o| o.name() == r.name || o.orig_name == r.name)
+        {
+            if !KINDS.contains(&obj.kind()) {
+                continue;
+            }
+            found = true;
+            if let Value::Object(map) = &mut obj.value {
+                let spec = map
+                    .entry("spec")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if !spec.is_object() {
+                    *spec = Value::Object(Default::default());
+                }
+                spec["replicas"] = Value::from(r.count);
+            }
+        }
+        if !found {
+            return Err(k.error(
+                &r.name,
+                format!(
+                    "replicas: no Deployment, ReplicationController, ReplicaSet or StatefulSet named `{}`",
+                    r.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

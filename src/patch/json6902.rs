@@ -1,0 +1,173 @@
+//! JSON patch (RFC 6902) through the `json-patch` crate, with errors that name the failing
+//! operation: its index in the list, its `op` and its `path`.
+
+use serde_json::Value;
+
+use crate::{Error, ErrorKind, Result};
+
+/// Applies the JSON patch `ops` (a list of `{op, path, value|from}` maps) to `target`.
+///
+/// The operations apply in order and all-or-nothing: on error `target` is left unchanged. Errors are
+/// [`ErrorKind::Patch`]: `JSON patch operation 1 (replace /spec/replicaz): no value at the path`.
+///
+/// ```
+/// use serde_json::json;
+/// let mut obj = json!({"spec": {"replicas": 1}});
+/// let ops = json!([{"op": "replace", "path": "/spec/replicas", "value": 3}]);
+/// kiln::patch::json6902::apply(&mut obj, &ops).unwrap();
+/// assert_eq!(obj, json!({"spec": {"replicas": 3}}));
+/// ```
+pub fn apply(target: &mut Value, ops: &Value) -> Result<()> {
+    let Some(list) = ops.as_array() else {
+        return Err(Error::new(
+            ErrorKind::Patch,
+            "a JSON patch must be a list of operations",
+        ));
+    };
+    let mut parsed = Vec::with_capacity(list.len());
+    for (i, op) in list.iter().enumerate() {
+        let operation: json_patch::PatchOperation =
+            serde_json::from_value(op.clone()).map_err(|e| {
+                Error::new(
+                    ErrorKind::Patch,
+                    format!("JSON patch operation {i} ({}): {e}", describe(op)),
+                )
+            })?;
+        parsed.push(operation);
+    }
+    json_patch::patch(target, &parsed).map_err(|e| {
+        let i = e.operation;
+        let op = &list[i];
+        let why = match e.kind {
+            json_patch::PatchErrorKind::TestFailed => {
+                format!(
+                    "the value at {} is not {}",
+                    e.path,
+                    op.get("value").unwrap_or(&Value::Null)
+                )
+            }
+            json_patch::PatchErrorKind::InvalidFromPointer => {
+                "no value at the `from` path".to_string()
+            }
+            json_patch::PatchErrorKind::InvalidPointer => {
+                match op.get("op").and_then(Value::as_str) {
+                    Some("add") => {
+                        "the parent of the path does not exist (or the list index is out of range)"
+                            .to_string()
+                    }
+                    _ => "no value at the path".to_string(),
+                }
+            }
+            json_patch::PatchErrorKind::CannotMoveInsideItself => {
+                "cannot move a value inside itself".to_string()
+            }
+            other => other.to_string(),
+        };
+        Error::new(
+            ErrorKind::Patch,
+            format!("JSON patch operation {i} ({}): {why}", describe(op)),
+        )
+    })
+}
+
+/// `op path` of an operation as written, for messages.
+fn describe(op: &Value) -> String {
+    let field = |k: &str| match op.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => format!("<no {k}>"),
+    };
+    match op.get("from") {
+        Some(_) => format!("{} {} from {}", field("op"), field("path"), field("from")),
+        None => format!("{} {}", field("op"), field("path")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn job() -> Value {
+        json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"},
+               "spec": {"backoffLimit": 4, "template": {"spec": {"containers": [{"name": "c", "args": ["a"]}]}}}})
+    }
+
+    #[test]
+    fn applies_all_ops() {
+        let mut j = job();
+        apply(
+            &mut j,
+            &json!([
+                {"op": "replace", "path": "/spec/backoffLimit", "value": 1},
+                {"op": "add", "path": "/spec/template/spec/containers/0/args/-", "value": "b"},
+                {"op": "add", "path": "/metadata/labels", "value": {"x": "y"}},
+                {"op": "copy", "from": "/metadata/labels", "path": "/spec/template/metadata"},
+                {"op": "move", "from": "/spec/template/metadata", "path": "/spec/meta"},
+                {"op": "test", "path": "/spec/backoffLimit", "value": 1},
+                {"op": "remove", "path": "/spec/meta"},
+            ]),
+        )
+        .unwrap();
+        assert_eq!(j["spec"]["backoffLimit"], json!(1));
+        assert_eq!(
+            j["spec"]["template"]["spec"]["containers"][0]["args"],
+            json!(["a", "b"])
+        );
+        assert_eq!(j["metadata"]["labels"], json!({"x": "y"}));
+        assert!(j["spec"].get("meta").is_none());
+    }
+
+    #[test]
+    fn error_names_index_op_and_path_and_leaves_target_alone() {
+        let mut j = job();
+        let err = apply(
+            &mut j,
+            &json!([
+                {"op": "replace", "path": "/spec/backoffLimit", "value": 1},
+                {"op": "replace", "path": "/spec/replicaz", "value": 3},
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Patch);
+        assert_eq!(
+            err.message(),
+            "JSON patch operation 1 (replace /spec/replicaz): no value at the path"
+        );
+        assert_eq!(j, job(), "a failed patch changes nothing");
+    }
+
+    #[test]
+    fn other_errors() {
+        let mut j = job();
+        let msg = |ops: Value| apply(&mut job(), &ops).unwrap_err().message().to_string();
+        assert_eq!(
+            msg(json!([{"op": "add", "path": "/spec/nope/x", "value": 1}])),
+            "JSON patch operation 0 (add /spec/nope/x): the parent of the path does not exist (or the list index is out of range)"
+        );
+        assert_eq!(
+            msg(json!([{"op": "test", "path": "/spec/backoffLimit", "value": 9}])),
+            "JSON patch operation 0 (test /spec/backoffLimit): the value at /spec/backoffLimit is not 9"
+        );
+        assert_eq!(
+            msg(json!([{"op": "move", "from": "/spec/x", "path": "/spec/y"}])),
+            "JSON patch operation 0 (move /spec/y from /spec/x): no value at the `from` path"
+        );
+        let bad_op = msg(
+            json!([{"op": "remove", "path": "/spec/backoffLimit"}, {"op": "replace2", "path": "/a"}]),
+        );
+        assert!(
+            bad_op.starts_with("JSON patch operation 1 (replace2 /a): unknown variant `replace2`"),
+            "{bad_op}"
+        );
+        let no_value = msg(json!([{"op": "add", "path": "/a"}]));
+        assert!(
+            no_value.starts_with("JSON patch operation 0 (add /a): missing field `value`"),
+            "{no_value}"
+        );
+        assert_eq!(
+            apply(&mut j, &json!({"op": "add"})).unwrap_err().message(),
+            "a JSON patch must be a list of operations"
+        );
+    }
+}

@@ -1,0 +1,1 @@
+{% macro name(x) %}{{ Release.Name }}-{{ x }}{% endmacro %}
