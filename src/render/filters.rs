@@ -883,6 +883,10 @@ fn camelcase(text: &str) -> String {
         out.push(c);
     }
     let Some(first) = r0 else {
+        // Only connectors: xstrings writes the last one twice.
+        if let Some(last) = text.chars().next_back() {
+            out.push(last);
+        }
         return out;
     };
     let mut first_upper = first.is_uppercase();
@@ -929,9 +933,26 @@ fn is_alphabet(c: char) -> bool {
     c.is_alphabetic() && !matches!(c as u32, 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0x20000..)
 }
 
+/// Go's `unicode.IsPunct` (categories P*): exact for ASCII, a table of the
+/// common punctuation blocks beyond it.
 fn is_punct(c: char) -> bool {
-    c.is_ascii_punctuation() && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~')
-        || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !c.is_control())
+    if c.is_ascii() {
+        return c.is_ascii_punctuation()
+            && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
+    }
+    matches!(c as u32,
+        0xa1 | 0xa7 | 0xab | 0xb6 | 0xb7 | 0xbb | 0xbf | 0x37e | 0x387
+        | 0x55a..=0x55f | 0x589 | 0x58a | 0x5be | 0x5c0 | 0x5c3 | 0x5c6 | 0x5f3 | 0x5f4
+        | 0x609..=0x60d | 0x61b | 0x61e | 0x61f | 0x66a..=0x66d | 0x6d4 | 0x964 | 0x965
+        | 0x970 | 0x2010..=0x2027 | 0x2030..=0x2043 | 0x2045..=0x2051 | 0x2053..=0x205e
+        | 0x207d | 0x207e | 0x208d | 0x208e | 0x2308..=0x230b | 0x2329 | 0x232a
+        | 0x2768..=0x2775 | 0x27c5 | 0x27c6 | 0x27e6..=0x27ef | 0x2983..=0x2998
+        | 0x29d8..=0x29db | 0x29fc | 0x29fd | 0x2e00..=0x2e4f | 0x3001..=0x3003
+        | 0x3008..=0x3011 | 0x3014..=0x301f | 0x3030 | 0x303d | 0x30a0 | 0x30fb
+        | 0xfe10..=0xfe19 | 0xfe30..=0xfe52 | 0xfe54..=0xfe61 | 0xfe63 | 0xfe68
+        | 0xfe6a | 0xfe6b | 0xff01..=0xff03 | 0xff05..=0xff0a | 0xff0c..=0xff0f
+        | 0xff1a | 0xff1b | 0xff1f | 0xff20 | 0xff3b..=0xff3d | 0xff3f | 0xff5b
+        | 0xff5d | 0xff5f..=0xff65)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1554,6 +1575,53 @@ mod tests {
             ("foo_Bar", "foo-bar", "foo_bar", "FooBar"),
             ("foo__bar", "foo--bar", "foo__bar", "Foo_Bar"),
             ("FOO_bar", "foo-bar", "foo_bar", "FooBar"),
+            ("_", "-", "_", "__"),
+            ("__", "--", "__", "___"),
+            ("-", "-", "_", "--"),
+            ("x_", "x-", "x_", "X_"),
+            ("_x_", "-x-", "_x_", "_X_"),
+            ("foo.Bar", "foo.bar", "foo.bar", "Foo.Bar"),
+            ("foo:bar", "foo:bar", "foo:bar", "Foo:bar"),
+            ("Foo123Bar", "foo123-bar", "foo123_bar", "Foo123Bar"),
+            ("ABC123", "abc123", "abc123", "Abc123"),
+            ("abc123DEF", "abc123-def", "abc123_def", "Abc123DEF"),
+            ("A1", "a1", "a1", "A1"),
+            ("1A", "1-a", "1_a", "1A"),
+            ("x-1-y", "x-1-y", "x_1_y", "X1Y"),
+            (
+                "日本語テキスト",
+                "日本語-テキスト",
+                "日本語_テキスト",
+                "日本語テキスト",
+            ),
+            ("foo😀bar", "foo-😀-bar", "foo_😀_bar", "Foo😀bar"),
+            ("HTTP/2", "http/2", "http/2", "Http/2"),
+            ("a1b2", "a-1b2", "a_1b2", "A1b2"),
+            ("AbcDEF", "abc-def", "abc_def", "AbcDEF"),
+            ("abcDEFGhi", "abc-def-ghi", "abc_def_ghi", "AbcDEFGhi"),
+            ("ABCdef", "ab-cdef", "ab_cdef", "Abcdef"),
+            ("a.B.c", "a.b.c", "a.b.c", "A.B.c"),
+            ("über Größe", "über-größe", "über_größe", "ÜberGröße"),
+            ("x  y", "x--y", "x__y", "X Y"),
+            ("x\ty", "x-y", "x_y", "XY"),
+            ("1_2", "1-2", "1_2", "12"),
+            ("a-B", "a-b", "a_b", "AB"),
+            ("DEFault", "de-fault", "de_fault", "Default"),
+            ("ab12CD34ef", "ab12-cd-34ef", "ab12_cd_34ef", "Ab12CD34ef"),
+            ("v2Beta1", "v2-beta1", "v2_beta1", "V2Beta1"),
+            (
+                "IPv6Address",
+                "i-pv6-address",
+                "i_pv6_address",
+                "Ipv6Address",
+            ),
+            ("K8sVersion", "k-8s-version", "k_8s_version", "K8sVersion"),
+            ("123", "123", "123", "123"),
+            ("12ab34", "12ab34", "12ab34", "12ab34"),
+            ("ab 12 cd", "ab-12-cd", "ab_12_cd", "Ab12Cd"),
+            ("ab_12_cd", "ab-12-cd", "ab_12_cd", "Ab12Cd"),
+            ("ABc", "a-bc", "a_bc", "Abc"),
+            ("aB", "a-b", "a_b", "AB"),
         ];
         for (input, kebab, snake, camel) in cases {
             assert_eq!(kebabcase(input), kebab, "kebabcase {input:?}");
