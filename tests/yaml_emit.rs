@@ -129,6 +129,11 @@ fn ambiguous_strings_survive_a_round_trip() {
         let value = json!({ "list": tricky.to_vec(), "map": tricky.iter().map(|s| (s.to_string(), json!(s))).collect::<serde_json::Map<_, _>>() });
         let text = to_yaml(&value, style);
         assert_eq!(parse_yaml11(&text), value, "{style:?}:\n{text}");
+        // And with kiln's own reader, in both of its flavours.
+        assert_eq!(kiln::yaml::parse_document(&text, "t.yaml").unwrap(), value);
+        let kustomize =
+            kiln::yaml::parse_document_as(&text, "t.yaml", 0, kiln::yaml::Flavor::Kustomize);
+        assert_eq!(kustomize.unwrap(), value);
     }
 }
 

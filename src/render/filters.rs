@@ -172,10 +172,10 @@ fn toyaml(value: &Value) -> Result<String, Error> {
 }
 
 /// Helm's `fromYaml`: a map, `{}` for an empty document, and `{"Error": …}`
-/// (not a failure) when the text is not a YAML mapping.
+/// (not a failure) when the text is not a YAML mapping. Read with kiln's
+/// YAML reader (YAML 1.1 scalars, as Helm).
 fn fromyaml(text: &str) -> Value {
-    let options = serde_saphyr::options! { legacy_octal_numbers: true };
-    match serde_saphyr::from_str_with_options::<serde_json::Value>(text, options) {
+    match crate::yaml::parse_document(text, "fromyaml") {
         Ok(serde_json::Value::Object(map)) => Value::from(minijinja::value::Serde(map)),
         Ok(serde_json::Value::Null) => {
             Value::from(std::collections::BTreeMap::<String, Value>::new())
@@ -184,7 +184,7 @@ fn fromyaml(text: &str) -> Value {
             "cannot unmarshal {} into a map",
             json_kind_name(&other)
         )),
-        Err(e) => error_map(e.to_string()),
+        Err(e) => error_map(e.message().to_owned()),
     }
 }
 
