@@ -8,6 +8,11 @@
 #   <name>.kustomize.yaml  what `kubectl kustomize` prints for one custom object
 #                          {apiVersion: kiln.test/v1, kind: Corpus, metadata: {name: corpus}, spec: <corpus>}.
 # tests/yaml_emit.rs checks that kiln's emitter prints exactly these bytes.
+#
+# The tools come from shared/tools/get-reference-tools.sh beside the repository;
+# KILN_REFERENCE_BIN=<dir holding helm and kubectl> overrides that (e.g. from a worktree).
+# Corpus strings must survive Helm's values reader unchanged: no U+0085 (read as a
+# line break), no control characters, no keys that go-yaml sorts inconsistently.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
