@@ -28,7 +28,9 @@
 //! missing value is the empty string, `tojson` escapes `<`, `>`, `&` as
 //! `\u003c`… and sorts keys as Go's `json.Marshal` does. Deliberate
 //! differences: `trunc` counts characters where Go counts bytes (so it never
-//! splits a UTF-8 sequence); integers are never pushed through float64.
+//! splits a UTF-8 sequence); integers are never pushed through float64;
+//! lists and maps turn into text as compact JSON wherever a string is needed
+//! (`quote`, `nindent`, printing), where Go would print `[1 a]` / `map[a:1]`.
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -1281,6 +1283,18 @@ mod tests {
         assert_eq!(
             render("{{ Values.j | tojson }}", ctx),
             r#"{"f":1.5,"html":"\u003ca href='x'\u003e\u0026amp;\u003c/a\u003e","i":3,"n":null,"u":"é\u2028","z":{"a":2,"b":1}}"#
+        );
+        // helm: toJson "a\bb\fc\x7fd\u2029e\x01'" and toJson [1e-7, 0.000001, 1.5e300, -0.0, 100.0, 0.1]
+        assert_eq!(
+            tojson(&Value::from("a\u{8}b\u{c}c\u{7f}d\u{2029}e\u{1}'")).unwrap(),
+            "\"a\\bb\\fc\u{7f}d\\u2029e\\u0001'\""
+        );
+        assert_eq!(
+            tojson(&Value::from(vec![
+                1e-7, 0.000001, 1.5e300, -0.0, 100.0, 0.1
+            ]))
+            .unwrap(),
+            "[1e-7,0.000001,1.5e+300,-0,100,0.1]"
         );
         assert_eq!(go_json_float(1e21), "1e+21");
         assert_eq!(go_json_float(1e-7), "1e-7");
