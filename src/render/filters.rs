@@ -562,16 +562,20 @@ fn regex_match(text: &str, pattern: &str) -> Result<bool, Error> {
 /// separated by spaces or commas; operators `=`, `!=`, `>`, `<`, `>=`, `=>`,
 /// `<=`, `=<`, `~`, `~>`, `^` (none means `=`); versions may be partial or
 /// use `x`/`X`/`*` wildcards (`1.x`, `~1.2`); `1.2 - 1.4.5` is a range.
-/// Masterminds rules kept: a version with a pre-release only satisfies a
-/// comparison whose version has one too (`>= 1.30.0-0` admits
-/// `v1.30.2-eks-1`), missing parts are wildcards (`>1.2` needs 1.3+), build
+/// Masterminds rules kept: a version with a pre-release only satisfies an
+/// AND group in which some comparison names a pre-release (`>= 1.30.0-0`
+/// admits `v1.30.2-eks-1`, `>=1.30.0` does not), missing parts are wildcards (`>1.2` needs 1.3+), build
 /// metadata is ignored. (The semver crate's `VersionReq` follows Cargo's
 /// rules, which differ, so only its version parts are used here.)
 fn semver_compare(version: &str, constraint: &str) -> Result<bool, Error> {
     let groups = parse_constraint(constraint)?;
     let v = parse_version(version)
         .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "invalid semantic version"))?;
-    Ok(groups.iter().any(|all| all.iter().all(|c| c.check(&v))))
+    Ok(groups.iter().any(|all| {
+        // One comparison naming a pre-release admits pre-releases for its whole group.
+        let with_pre = all.iter().any(|c| !c.v.pre.is_empty());
+        all.iter().all(|c| c.check(&v, with_pre))
+    }))
 }
 
 /// Whether `version` satisfies a Masterminds-style constraint (`>=1.30.0-0`,
@@ -767,11 +771,11 @@ fn parse_comparison(token: &str, constraint: &str) -> Result<Comparison, Error> 
 }
 
 impl Comparison {
-    fn check(&self, v: &SemVer) -> bool {
+    fn check(&self, v: &SemVer, with_pre: bool) -> bool {
         use std::cmp::Ordering::*;
         let c = &self.v;
-        // A pre-release version only satisfies comparisons that name one.
-        if !v.pre.is_empty() && c.pre.is_empty() {
+        // A pre-release version only satisfies a group that names one.
+        if !with_pre && !v.pre.is_empty() {
             return false;
         }
         match self.op {
@@ -1449,6 +1453,17 @@ mod tests {
             ("1.2.X", "1.2.3", true),
             ("v1.2.3", "1.2.3", true),
             (">=01.2", "1.2.0", true),
+            ("!=1.2.3", "1.5.0-beta", false),
+            ("!=2.x", "1.5.0-beta", false),
+            ("<2.0.0", "1.5.0-beta", false),
+            ("1.5.0-beta", "1.5.0-beta", true),
+            (">=1.5.0-alpha <1.5.0", "1.5.0-beta", true),
+            ("~1.5.0-alpha", "1.5.3", true),
+            (">=1.0.0-0 <2.0.0", "1.5.0-beta", true),
+            (">=1.0.0 <2.0.0-0", "1.5.0-beta", true),
+            ("<2.0.0 || >=3.0.0-0", "1.5.0-beta", false),
+            ("~1.5-0", "1.5.3-beta", true),
+            ("1.x >=0-0", "1.5.0-beta", true),
         ];
         for (c, v, want) in cases {
             assert_eq!(semver_compare(v, c).unwrap(), want, "{c} against {v}");
