@@ -23,6 +23,8 @@ pub struct ValueInfo {
     pub allowed: Option<&'static [&'static str]>,
     /// Where it came from, for the comment above it in values.yaml.
     pub comment: String,
+    /// The template base64-encodes it (Secret `data` whose input was base64 of UTF-8 text).
+    pub base64: bool,
 }
 
 /// How a marker in the template tree becomes template text.
@@ -204,6 +206,7 @@ impl Extractor {
             required: false,
             allowed: None,
             comment,
+            base64: false,
         });
     }
 
@@ -512,26 +515,39 @@ impl Extractor {
             required: false,
             allowed: None,
             comment,
+            base64: false,
         });
     }
 
     /// Secret keys: required values with empty defaults; the secret text is never copied.
-    fn secret(&mut self, tpl: &mut Value, t: &Target, field: &str, encode: bool) {
+    fn secret(&mut self, tpl: &mut Value, t: &Target, field: &str, encoded: bool) {
         let Some(Value::Object(map)) = tpl.get(field) else {
             return;
         };
-        let keys: Vec<String> = map.keys().cloned().collect();
-        for k in keys {
+        let entries: Vec<(String, Value)> = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (k, v) in entries {
+            // `data` is base64: the value is the text it encodes when that is canonical UTF-8
+            // text, else the base64 itself.
+            let text = encoded && v.as_str().and_then(decode_text).is_some();
             let path = Self::full_path(t, &[field.to_string(), k.clone()]);
             let expr = values_expr(&path);
-            let msg = format!("{} is required: Secret {} key {k}", path.join("."), t.label.trim_start_matches("Secret "));
+            let msg = format!(
+                "{} is required: Secret {} key {k}",
+                path.join("."),
+                t.label.trim_start_matches("Secret ")
+            );
             let msg = serde_json::to_string(&msg).unwrap();
-            let text = if encode {
+            let text_expr = if text {
                 format!("{{{{ {expr} | required({msg}) | b64enc | quote }}}}")
             } else {
                 format!("{{{{ {expr} | required({msg}) | quote }}}}")
             };
             let pointer = format!("/{field}/{}", k.replace('~', "~0").replace('/', "~1"));
+            let how = match (encoded, text) {
+                (true, true) => "plain text, the template base64-encodes it",
+                (true, false) => "base64",
+                _ => "plain text",
+            };
             self.values.push(ValueInfo {
                 path,
                 default: Value::String(String::new()),
@@ -539,16 +555,22 @@ impl Extractor {
                 field: pointer.clone(),
                 required: true,
                 allowed: None,
-                comment: format!(
-                    "{}: {field}.{k} (required; {})",
-                    t.label,
-                    if encode { "plain text, the template base64-encodes it" } else { "plain text" }
-                ),
+                comment: format!("{}: {field}.{k} (required; {how})", t.label),
+                base64: text,
             });
-            let m = self.marker(Marker::Inline(text));
+            let m = self.marker(Marker::Inline(text_expr));
             *tpl.pointer_mut(&pointer).unwrap() = m;
         }
     }
+}
+
+/// The UTF-8 text a canonical standard base64 string encodes.
+fn decode_text(s: &str) -> Option<String> {
+    use base64::Engine;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let bytes = engine.decode(s).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    (engine.encode(text.as_bytes()) == s).then_some(text)
 }
 
 /// `/spec/template/spec/containers/0/image` → `spec.template.spec.containers[0].image`.

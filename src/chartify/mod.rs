@@ -237,38 +237,6 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         }
     };
 
-    // Values keys: camelCase names; shared ones get the kind appended.
-    let camels: Vec<String> = objs
-        .iter()
-        .map(|(v, _)| {
-            let c = camel(str_at(v, "/metadata/name"));
-            if c.is_empty() {
-                camel(str_at(v, "/kind"))
-            } else {
-                c
-            }
-        })
-        .collect();
-    let reserved = ["nameOverride", "fullnameOverride", "global"];
-    let mut keys: Vec<String> = Vec::new();
-    for (i, c) in camels.iter().enumerate() {
-        let shared = camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
-        let mut key = if shared {
-            format!("{c}{}", str_at(&objs[i].0, "/kind"))
-        } else {
-            c.clone()
-        };
-        if keys.contains(&key) {
-            let base = key.clone();
-            let mut n = 2;
-            while keys.contains(&key) {
-                key = format!("{base}{n}");
-                n += 1;
-            }
-        }
-        keys.push(key);
-    }
-
     // New names: `{{ h.fullname() }}-<name>`, the chart name's prefix stripped from names that
     // carry it (a rendered Helm release) unless that would make two names equal.
     let prefix = format!("{}-", opts.name);
@@ -296,6 +264,38 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             ids.push(id);
         }
     }
+    // Values keys: camelCase names; shared ones get the kind appended.
+    let camels: Vec<String> = objs
+        .iter()
+        .map(|(v, _)| {
+            let c = camel(&suffix_of(str_at(v, "/metadata/name"), strip));
+            if c.is_empty() {
+                camel(str_at(v, "/kind"))
+            } else {
+                c
+            }
+        })
+        .collect();
+    let reserved = ["nameOverride", "fullnameOverride", "global"];
+    let mut keys: Vec<String> = Vec::new();
+    for (i, c) in camels.iter().enumerate() {
+        let shared = camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
+        let mut key = if shared {
+            format!("{c}{}", str_at(&objs[i].0, "/kind"))
+        } else {
+            c.clone()
+        };
+        if keys.contains(&key) {
+            let base = key.clone();
+            let mut n = 2;
+            while keys.contains(&key) {
+                key = format!("{base}{n}");
+                n += 1;
+            }
+        }
+        keys.push(key);
+    }
+
     let is_crd = |v: &Value| str_at(v, "/kind") == "CustomResourceDefinition";
     let suffixes: Vec<Option<String>> = objs
         .iter()

@@ -4,7 +4,7 @@
 
 use super::extract::{find_marker, Marker};
 use crate::yaml::{to_yaml, Style};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Escapes `{{`, `{%` and `{#` in literal text so Jinja prints them as they are.
 pub fn escape_jinja(text: &str) -> String {
@@ -37,9 +37,65 @@ fn key_column(line: &str) -> usize {
     col
 }
 
+/// Metadata keys in the order people write them; the rest follow sorted.
+const METADATA_ORDER: &[&str] = &["name", "namespace", "labels", "annotations"];
+
+/// The object as YAML with `apiVersion`, `kind`, `metadata` (name, namespace, labels,
+/// annotations first) at the top, then the other fields; below that, keys sorted as Helm's
+/// `toYaml` sorts them.
+fn ordered_yaml(tpl: &Value) -> String {
+    let Value::Object(map) = tpl else {
+        return to_yaml(tpl, Style::Helm);
+    };
+    let one = |k: &str, v: &Value| {
+        let mut m = Map::new();
+        m.insert(k.to_string(), v.clone());
+        to_yaml(&Value::Object(m), Style::Helm)
+    };
+    let mut out = String::new();
+    for k in ["apiVersion", "kind"] {
+        if let Some(v) = map.get(k) {
+            out.push_str(&one(k, v));
+        }
+    }
+    match map.get("metadata") {
+        Some(Value::Object(meta)) if !meta.is_empty() => {
+            out.push_str("metadata:\n");
+            let mut rest = meta.clone();
+            for k in METADATA_ORDER {
+                if let Some(v) = rest.remove(*k) {
+                    for l in one(k, &v).lines() {
+                        out.push_str("  ");
+                        out.push_str(l);
+                        out.push('\n');
+                    }
+                }
+            }
+            if !rest.is_empty() {
+                for l in to_yaml(&Value::Object(rest), Style::Helm).lines() {
+                    out.push_str("  ");
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+        }
+        Some(v) => out.push_str(&one("metadata", v)),
+        None => {}
+    }
+    let rest: Map<String, Value> = map
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "apiVersion" | "kind" | "metadata"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !rest.is_empty() {
+        out.push_str(&to_yaml(&Value::Object(rest), Style::Helm));
+    }
+    out
+}
+
 /// Template text for `tpl`.
 pub fn render(tpl: &Value, markers: &[Marker]) -> String {
-    let yaml = escape_jinja(&to_yaml(tpl, Style::Helm));
+    let yaml = escape_jinja(&ordered_yaml(tpl));
     let mut out = String::with_capacity(yaml.len() * 2);
     for line in yaml.lines() {
         let Some((at, len, i)) = find_marker(line) else {
