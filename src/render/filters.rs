@@ -30,7 +30,8 @@
 //! differences: `trunc` counts characters where Go counts bytes (so it never
 //! splits a UTF-8 sequence); integers are never pushed through float64;
 //! lists and maps turn into text as compact JSON wherever a string is needed
-//! (`quote`, `nindent`, printing), where Go would print `[1 a]` / `map[a:1]`.
+//! (`quote`, `nindent`, printing), where Go would print `[1 a]` / `map[a:1]`;
+//! floats print as minijinja prints them (`1.0`), where Go prints `1`.
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
