@@ -78,7 +78,8 @@ fn corpus() -> Vec<Input> {
                 },
                 ..Default::default()
             };
-            let rendered = render_chart(&cfg).unwrap_or_else(|e| panic!("{}: {e}", chart.display()));
+            let rendered =
+                render_chart(&cfg).unwrap_or_else(|e| panic!("{}: {e}", chart.display()));
             inputs.push(Input {
                 name: format!(
                     "charts/{}{}",
@@ -145,7 +146,10 @@ fn secrets(chart: &Chart) -> Value {
     let mut v = json!({});
     for info in chart.values.iter().filter(|i| i.required) {
         let obj = &chart.objects[info.object].value;
-        let raw = obj.pointer(&info.field).and_then(Value::as_str).unwrap_or("");
+        let raw = obj
+            .pointer(&info.field)
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let plain = if info.base64 {
             use base64::Engine;
             let bytes = base64::engine::general_purpose::STANDARD
@@ -179,7 +183,12 @@ fn render(dir: &Path, chart: &Chart, extra: Option<Value>) -> Result<Vec<Value>,
 }
 
 fn id(v: &Value) -> String {
-    let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |p: &str| {
+        v.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     format!(
         "{}/{}/{}",
         s("/kind"),
@@ -198,7 +207,11 @@ fn first_difference(got: &[Value], want: &[Value]) -> String {
     if got.len() != want.len() {
         let g: Vec<String> = got.iter().map(id).collect();
         let w: Vec<String> = want.iter().map(id).collect();
-        return format!("{} objects rendered, {} expected\n got: {g:?}\nwant: {w:?}", got.len(), want.len());
+        return format!(
+            "{} objects rendered, {} expected\n got: {g:?}\nwant: {w:?}",
+            got.len(),
+            want.len()
+        );
     }
     for (g, w) in got.iter().zip(want) {
         if g != w {
@@ -243,17 +256,24 @@ fn prefixed_by_kustomize(chart: &Chart) -> Vec<Value> {
     // Where the chart follows a reference kustomize leaves alone: KEDA's scaleTargetRef, and the
     // ServiceAccount, PVC and PriorityClass of a ReplicaSet's pods.
     let renamed = |kind: &str, name: &str| {
-        chart
-            .objects
-            .iter()
-            .any(|o| o.value["kind"] == kind && o.value["metadata"]["name"] == name && o.renamed.is_some())
+        chart.objects.iter().any(|o| {
+            o.value["kind"] == kind && o.value["metadata"]["name"] == name && o.renamed.is_some()
+        })
     };
     for o in objs.iter_mut() {
         let kind = o["kind"].as_str().unwrap_or("").to_string();
         if kind == "ScaledObject" {
             if let Some(Value::Object(t)) = o.pointer_mut("/spec/scaleTargetRef") {
-                let k = t.get("kind").and_then(Value::as_str).unwrap_or("Deployment").to_string();
-                let n = t.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+                let k = t
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Deployment")
+                    .to_string();
+                let n = t
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 if renamed(&k, &n) {
                     t.insert("name".into(), json!(format!("{NAME}-{n}")));
                 }
@@ -280,7 +300,11 @@ fn remove_pointer(v: &mut Value, pointer: &str) -> Option<Value> {
     let last = last.replace("~1", "/").replace("~0", "~");
     match v.pointer_mut(parent)? {
         Value::Object(m) => m.remove(&last),
-        Value::Array(a) => last.parse::<usize>().ok().filter(|i| *i < a.len()).map(|i| a.remove(i)),
+        Value::Array(a) => last
+            .parse::<usize>()
+            .ok()
+            .filter(|i| *i < a.len())
+            .map(|i| a.remove(i)),
         _ => None,
     }
 }
@@ -353,7 +377,8 @@ fn check_values_file(dir: &Path, chart: &Chart) -> Vec<String> {
         failures.push(format!("values.yaml reads back as {parsed}, not {want}"));
     }
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("values.schema.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("values.schema.json")).unwrap())
+            .unwrap();
     match kiln::values::schema::validate(&schema, &parsed) {
         Ok(v) if v.is_empty() => {}
         Ok(v) => failures.push(format!("values.yaml fails its schema: {v:?}")),
@@ -377,7 +402,10 @@ fn round_trip_on_the_whole_corpus() {
             let chart = match chartify::chartify(docs.clone(), &opts) {
                 Ok(c) => c,
                 Err(e) => {
-                    failures.push(format!("{} (keep_names {keep_names}): chartify: {e}", input.name));
+                    failures.push(format!(
+                        "{} (keep_names {keep_names}): chartify: {e}",
+                        input.name
+                    ));
                     continue;
                 }
             };
@@ -404,7 +432,10 @@ fn round_trip_on_the_whole_corpus() {
                         }
                     }
                 }
-                Err(e) => failures.push(format!("{} (keep_names {keep_names}): render: {e}", input.name)),
+                Err(e) => failures.push(format!(
+                    "{} (keep_names {keep_names}): render: {e}",
+                    input.name
+                )),
             }
             if keep_names {
                 for f in check_values_file(&dir, &chart) {
@@ -419,7 +450,12 @@ fn round_trip_on_the_whole_corpus() {
         corpus.len()
     );
     assert!(corpus.len() >= 150, "corpus has {} inputs", corpus.len());
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// The whole generated chart as one text, for snapshots.
@@ -537,7 +573,12 @@ fn kiln(args: &[&str], stdin: Option<&str>, cwd: &Path) -> (String, String, i32)
         .spawn()
         .unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
@@ -562,7 +603,11 @@ fn cli_writes_refuses_overwrite_and_reads_stdin() {
     let (_, err, code) = kiln(&["chartify", seeds, "--name", "ops"], None, &work);
     assert_eq!(code, 2);
     assert!(err.contains("already exists; pass --force"), "{err}");
-    let (_, err, code) = kiln(&["chartify", seeds, "--name", "ops", "--force"], None, &work);
+    let (_, err, code) = kiln(
+        &["chartify", seeds, "--name", "ops", "--force"],
+        None,
+        &work,
+    );
     assert_eq!(code, 0, "{err}");
 
     // Errors write nothing.
@@ -576,8 +621,13 @@ fn cli_writes_refuses_overwrite_and_reads_stdin() {
     assert!(!work.join("bad").exists());
 
     // stdin, a `kind: List`, a chosen directory.
-    let list = std::fs::read_to_string(root().join("tests/chartify/exports/list-app.yaml")).unwrap();
-    let (out, err, code) = kiln(&["chartify", "-", "--name", "shop", "-o", "charts/shop"], Some(&list), &work);
+    let list =
+        std::fs::read_to_string(root().join("tests/chartify/exports/list-app.yaml")).unwrap();
+    let (out, err, code) = kiln(
+        &["chartify", "-", "--name", "shop", "-o", "charts/shop"],
+        Some(&list),
+        &work,
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("dropped: "), "{out}");
     assert!(work.join("charts/shop/templates/_helpers.tpl").is_file());

@@ -103,9 +103,8 @@ pub fn clean(obj: &mut Value, dropped: &mut Dropped) {
             clean_job_spec(map.get_mut("spec"), "spec", dropped)
         }
         "CronJob" => {
-            if let Some(Value::Object(jt)) = map
-                .get_mut("spec")
-                .and_then(|s| s.get_mut("jobTemplate"))
+            if let Some(Value::Object(jt)) =
+                map.get_mut("spec").and_then(|s| s.get_mut("jobTemplate"))
             {
                 if let Some(Value::Object(meta)) = jt.get_mut("metadata") {
                     clean_metadata(meta, "spec.jobTemplate.metadata", dropped);
@@ -126,7 +125,10 @@ pub fn clean(obj: &mut Value, dropped: &mut Dropped) {
             }
         }
         if let Some(Value::Object(tpl)) = obj.pointer_mut(pointer) {
-            if tpl.get("metadata").is_some_and(|m| m.as_object().is_some_and(Map::is_empty)) {
+            if tpl
+                .get("metadata")
+                .is_some_and(|m| m.as_object().is_some_and(Map::is_empty))
+            {
                 tpl.remove("metadata");
             }
         }
@@ -180,8 +182,12 @@ fn clean_job_spec(spec: Option<&mut Value>, at: &str, dropped: &mut Dropped) {
             dropped.note(&format!("{at}.template labels (generated)"));
         }
     }
-    if let Some(Value::Object(meta)) = spec.get_mut("template").and_then(|t| t.get_mut("metadata")) {
-        if meta.get("labels").is_some_and(|l| l.as_object().is_some_and(Map::is_empty)) {
+    if let Some(Value::Object(meta)) = spec.get_mut("template").and_then(|t| t.get_mut("metadata"))
+    {
+        if meta
+            .get("labels")
+            .is_some_and(|l| l.as_object().is_some_and(Map::is_empty))
+        {
             meta.remove("labels");
         }
     }

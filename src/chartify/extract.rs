@@ -67,11 +67,7 @@ pub fn find_marker(line: &str) -> Option<(usize, usize, usize)> {
     if digits.is_empty() || !rest[digits.len()..].starts_with("__") {
         return None;
     }
-    Some((
-        start,
-        MARKER.len() + digits.len() + 2,
-        digits.parse().ok()?,
-    ))
+    Some((start, MARKER.len() + digits.len() + 2, digits.parse().ok()?))
 }
 
 /// `Values.web.env["LOG.LEVEL"]`: attribute access where the key allows it.
@@ -237,7 +233,13 @@ impl Extractor {
             format!("{{{{ {expr} }}}}")
         };
         let default = v.clone();
-        self.record(t, &rel, default, field, format!("{}: {}", t.label, dotted(field)));
+        self.record(
+            t,
+            &rel,
+            default,
+            field,
+            format!("{}: {}", t.label, dotted(field)),
+        );
         self.values.last_mut().unwrap().allowed = allowed;
         let m = self.marker(Marker::Inline(text));
         *tpl.pointer_mut(field).unwrap() = m;
@@ -251,10 +253,17 @@ impl Extractor {
             return;
         }
         let expr = values_expr(&Self::full_path(t, rel));
-        let empty = v.as_object().is_some_and(Map::is_empty) || v.as_array().is_some_and(Vec::is_empty);
+        let empty =
+            v.as_object().is_some_and(Map::is_empty) || v.as_array().is_some_and(Vec::is_empty);
         let cond = (optional && !empty).then(|| expr.clone());
         let default = v.clone();
-        self.record(t, rel, default, field, format!("{}: {}", t.label, dotted(field)));
+        self.record(
+            t,
+            rel,
+            default,
+            field,
+            format!("{}: {}", t.label, dotted(field)),
+        );
         let m = self.marker(Marker::Block { expr, cond });
         *tpl.pointer_mut(field).unwrap() = m;
     }
@@ -365,17 +374,33 @@ impl Extractor {
         for f in ["serviceAccountName", "priorityClassName"] {
             self.scalar(tpl, t, &format!("{spec}/{f}"), &[f], None);
         }
-        for f in ["nodeSelector", "tolerations", "affinity", "topologySpreadConstraints"] {
+        for f in [
+            "nodeSelector",
+            "tolerations",
+            "affinity",
+            "topologySpreadConstraints",
+        ] {
             self.block_at(tpl, t, &format!("{spec}/{f}"), f, true);
         }
-        self.block_at(tpl, t, &format!("{spec}/securityContext"), "podSecurityContext", true);
+        self.block_at(
+            tpl,
+            t,
+            &format!("{spec}/securityContext"),
+            "podSecurityContext",
+            true,
+        );
 
         let names = |list: &str| -> Vec<String> {
             tpl.pointer(&format!("{spec}/{list}"))
                 .and_then(Value::as_array)
                 .map(|a| {
                     a.iter()
-                        .map(|c| c.get("name").and_then(Value::as_str).unwrap_or("").to_string())
+                        .map(|c| {
+                            c.get("name")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string()
+                        })
                         .collect()
                 })
                 .unwrap_or_default()
@@ -423,13 +448,24 @@ impl Extractor {
                 v
             };
             let mut text = format!("\"{{{{ {} }}}}", values_expr(&part("repository")));
-            self.push_value(part("repository"), Value::String(img.repository.clone()), t, &field,
-                format!("{label}: image repository"));
+            self.push_value(
+                part("repository"),
+                Value::String(img.repository.clone()),
+                t,
+                &field,
+                format!("{label}: image repository"),
+            );
             if let Some(tag) = &img.tag {
                 let shared = self.shared_tag && self.app_version.as_deref() == Some(tag.as_str());
-                text.push_str(&format!(":{{{{ {} or Chart.AppVersion }}}}", values_expr(&part("tag"))));
+                text.push_str(&format!(
+                    ":{{{{ {} or Chart.AppVersion }}}}",
+                    values_expr(&part("tag"))
+                ));
                 let (default, comment) = if shared {
-                    (String::new(), format!("{label}: image tag; empty: the chart's appVersion ({tag})"))
+                    (
+                        String::new(),
+                        format!("{label}: image tag; empty: the chart's appVersion ({tag})"),
+                    )
                 } else {
                     (tag.clone(), format!("{label}: image tag"))
                 };
@@ -437,8 +473,13 @@ impl Extractor {
             }
             if let Some(d) = &img.digest {
                 text.push_str(&format!("@{{{{ {} }}}}", values_expr(&part("digest"))));
-                self.push_value(part("digest"), Value::String(d.clone()), t, &field,
-                    format!("{label}: image digest"));
+                self.push_value(
+                    part("digest"),
+                    Value::String(d.clone()),
+                    t,
+                    &field,
+                    format!("{label}: image digest"),
+                );
             }
             text.push('"');
             let m = self.marker(Marker::Inline(text));
@@ -457,10 +498,14 @@ impl Extractor {
             .map_or(0, Vec::len);
         let mut seen: Vec<String> = Vec::new();
         for j in 0..env_len {
-            let entry = tpl.pointer(&format!("{at}/env/{j}")).cloned().unwrap_or_default();
-            let (Some(var), Some(Value::String(_))) =
-                (entry.get("name").and_then(Value::as_str), entry.get("value"))
-            else {
+            let entry = tpl
+                .pointer(&format!("{at}/env/{j}"))
+                .cloned()
+                .unwrap_or_default();
+            let (Some(var), Some(Value::String(_))) = (
+                entry.get("name").and_then(Value::as_str),
+                entry.get("value"),
+            ) else {
                 continue;
             };
             if seen.iter().any(|s| s == var) {
@@ -506,7 +551,14 @@ impl Extractor {
         });
     }
 
-    fn push_value(&mut self, path: Vec<String>, default: Value, t: &Target, field: &str, comment: String) {
+    fn push_value(
+        &mut self,
+        path: Vec<String>,
+        default: Value,
+        t: &Target,
+        field: &str,
+        comment: String,
+    ) {
         self.values.push(ValueInfo {
             path,
             default,
@@ -524,7 +576,8 @@ impl Extractor {
         let Some(Value::Object(map)) = tpl.get(field) else {
             return;
         };
-        let entries: Vec<(String, Value)> = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let entries: Vec<(String, Value)> =
+            map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         for (k, v) in entries {
             // `data` is base64: the value is the text it encodes when that is canonical UTF-8
             // text, else the base64 itself.
@@ -609,6 +662,9 @@ mod tests {
         assert_eq!(camel("web-api"), "webApi");
         assert_eq!(camel("system:auth-delegator"), "systemAuthDelegator");
         assert_eq!(camel("Backup.v1"), "backupV1");
-        assert_eq!(values_expr(&["a".into(), "b.c".into()]), "Values.a[\"b.c\"]");
+        assert_eq!(
+            values_expr(&["a".into(), "b.c".into()]),
+            "Values.a[\"b.c\"]"
+        );
     }
 }

@@ -65,7 +65,10 @@ fn key_line(key: &str) -> String {
     let mut one = Map::new();
     one.insert(key.to_string(), json!({}));
     let text = to_yaml(&Value::Object(one), Style::Helm);
-    text.trim_end().trim_end_matches("{}").trim_end().to_string()
+    text.trim_end()
+        .trim_end_matches("{}")
+        .trim_end()
+        .to_string()
 }
 
 /// The values tree, in extraction order.
@@ -92,7 +95,9 @@ fn values_yaml(m: &Meta) -> String {
         m.name
     );
     out.push_str("# -- Replaces the chart name in object names.\nnameOverride: \"\"\n");
-    out.push_str("# -- Replaces the <release>-<chart> prefix of object names.\nfullnameOverride: \"\"\n");
+    out.push_str(
+        "# -- Replaces the <release>-<chart> prefix of object names.\nfullnameOverride: \"\"\n",
+    );
     let by_path: BTreeMap<&[String], &ValueInfo> =
         m.values.iter().map(|v| (v.path.as_slice(), v)).collect();
     let root = tree(m.values);
@@ -180,7 +185,10 @@ fn schema(m: &Meta) -> Value {
         "$schema".into(),
         json!("https://json-schema.org/draft/2020-12/schema"),
     );
-    top.insert("title".into(), json!(format!("Values of the {} chart", m.name)));
+    top.insert(
+        "title".into(),
+        json!(format!("Values of the {} chart", m.name)),
+    );
     top.extend(std::mem::take(obj));
     Value::Object(top)
 }
@@ -229,14 +237,14 @@ fn helpers(m: &Meta) -> String {
         r#"{{# Helpers of the {name} chart, imported with {{% import "_helpers.tpl" as h %}}. #}}
 
 {{# The chart name, or nameOverride. #}}
-{{% macro name() -%}}
+{{%- macro name() -%}}
 {{{{ (Values.nameOverride or Chart.Name) | trunc(63) | trimsuffix("-") }}}}
 {{%- endmacro %}}
 
 {{# The prefix of object names: fullnameOverride, else the release name when it contains the
    chart name, else <release>-<chart>; at most 63 characters. #}}
-{{% macro fullname() -%}}
-{{% if Values.fullnameOverride -%}}
+{{%- macro fullname() -%}}
+{{%- if Values.fullnameOverride -%}}
 {{{{ Values.fullnameOverride | trunc(63) | trimsuffix("-") }}}}
 {{%- elif (Values.nameOverride or Chart.Name) in Release.Name -%}}
 {{{{ Release.Name | trunc(63) | trimsuffix("-") }}}}
@@ -246,12 +254,12 @@ fn helpers(m: &Meta) -> String {
 {{%- endmacro %}}
 
 {{# Labels every input object had. #}}
-{{% macro labels() -%}}
+{{%- macro labels() -%}}
 {labels}
 {{%- endmacro %}}
 
 {{# Labels every input selector had (Service selectors, workload matchLabels). #}}
-{{% macro selector_labels() -%}}
+{{%- macro selector_labels() -%}}
 {selector}
 {{%- endmacro %}}
 "#,
@@ -263,7 +271,7 @@ fn helpers(m: &Meta) -> String {
 
 fn notes(m: &Meta) -> String {
     let mut out = String::from(
-        "{% import \"_helpers.tpl\" as h %}\n{{ Chart.Name }} {{ Chart.Version }} is installed as release {{ Release.Name }} in namespace {{ Release.Namespace }}.\n\nObjects:\n",
+        "{%- import \"_helpers.tpl\" as h -%}\n{{ Chart.Name }} {{ Chart.Version }} is installed as release {{ Release.Name }} in namespace {{ Release.Namespace }}.\n\nObjects:\n",
     );
     for (kind, name) in m.notes {
         out.push_str(&format!("  - {kind} {name}\n"));
@@ -296,7 +304,9 @@ the objects it was made from (server-populated fields dropped); each value below
         ));
     }
     out.push_str("\n## Values\n\n| Key | Type | Default | Description |\n|---|---|---|---|\n");
-    out.push_str("| `nameOverride` | string | `\"\"` | Replaces the chart name in object names. |\n");
+    out.push_str(
+        "| `nameOverride` | string | `\"\"` | Replaces the chart name in object names. |\n",
+    );
     out.push_str("| `fullnameOverride` | string | `\"\"` | Replaces the <release>-<chart> prefix of object names. |\n");
     for v in m.values {
         let key = values_expr(&v.path);

@@ -195,10 +195,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         if let Some(first) = seen.insert(id.clone(), source.clone()) {
             return Err(Error::new(
                 ErrorKind::Usage,
-                format!(
-                    "{} {} appears twice (in {first} and {source})",
-                    id.0, id.2
-                ),
+                format!("{} {} appears twice (in {first} and {source})", id.0, id.2),
             ));
         }
     }
@@ -279,7 +276,8 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
     let reserved = ["nameOverride", "fullnameOverride", "global"];
     let mut keys: Vec<String> = Vec::new();
     for (i, c) in camels.iter().enumerate() {
-        let shared = camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
+        let shared =
+            camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
         let mut key = if shared {
             format!("{c}{}", str_at(&objs[i].0, "/kind"))
         } else {
@@ -411,7 +409,10 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             }
         });
         if is_crd(value) {
-            files.insert(file.clone(), crate::yaml::to_yaml(value, crate::yaml::Style::Helm));
+            files.insert(
+                file.clone(),
+                crate::yaml::to_yaml(value, crate::yaml::Style::Helm),
+            );
             objects.push(Object {
                 value: value.clone(),
                 source: source.clone(),
@@ -458,7 +459,8 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
                         && namespace.is_some()
                         && s.get("namespace").and_then(Value::as_str) == namespace.as_deref()
                     {
-                        s["namespace"] = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
+                        s["namespace"] =
+                            ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
                     }
                 }
             }
@@ -487,7 +489,13 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
                 label_marker(&mut tpl, &p, &selector_common, "selector_labels", &mut ex);
             }
             if kind == "CronJob" && !common.is_empty() {
-                label_marker(&mut tpl, "/spec/jobTemplate/metadata/labels", &common, "labels", &mut ex);
+                label_marker(
+                    &mut tpl,
+                    "/spec/jobTemplate/metadata/labels",
+                    &common,
+                    "labels",
+                    &mut ex,
+                );
             }
         }
         if let Some(p) = selector_pointer(&kind) {
@@ -497,7 +505,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         }
         let mut text = template::render(&tpl, &ex.markers);
         if text.contains("h.") {
-            text = format!("{{% import \"_helpers.tpl\" as h %}}\n{text}");
+            text = format!("{{%- import \"_helpers.tpl\" as h %}}\n{text}");
         }
         files.insert(file.clone(), text);
         notes.push((
@@ -548,7 +556,9 @@ fn cluster_kind(kind: &str) -> bool {
 /// Where a kind keeps the labels that select its pods.
 fn selector_pointer(kind: &str) -> Option<&'static str> {
     match kind {
-        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" => Some("/spec/selector/matchLabels"),
+        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" => {
+            Some("/spec/selector/matchLabels")
+        }
         "Service" | "ReplicationController" => Some("/spec/selector"),
         _ => None,
     }
@@ -679,7 +689,9 @@ pub fn write_chart(dir: &Path, files: &BTreeMap<String, String>, force: bool) ->
 pub fn summary(chart: &Chart, dir: &Path, inputs: usize) -> String {
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for o in &chart.objects {
-        *kinds.entry(str_at(&o.value, "/kind").to_string()).or_default() += 1;
+        *kinds
+            .entry(str_at(&o.value, "/kind").to_string())
+            .or_default() += 1;
     }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let required: Vec<String> = chart

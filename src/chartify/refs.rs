@@ -11,7 +11,11 @@ pub fn template_pointer(kind: &str) -> Option<&'static str> {
     match kind {
         "Pod" => Some(""),
         "PodTemplate" => Some("/template"),
-        "Deployment" | "ReplicaSet" | "ReplicationController" | "DaemonSet" | "StatefulSet"
+        "Deployment"
+        | "ReplicaSet"
+        | "ReplicationController"
+        | "DaemonSet"
+        | "StatefulSet"
         | "Job" => Some("/spec/template"),
         "CronJob" => Some("/spec/jobTemplate/spec/template"),
         _ => None,
@@ -28,7 +32,10 @@ const POD_REFS: &[(&str, &str)] = &[
     ("ConfigMap", "volumes/configMap/name"),
     ("ConfigMap", "volumes/projected/sources/configMap/name"),
     ("ConfigMap", "containers/env/valueFrom/configMapKeyRef/name"),
-    ("ConfigMap", "initContainers/env/valueFrom/configMapKeyRef/name"),
+    (
+        "ConfigMap",
+        "initContainers/env/valueFrom/configMapKeyRef/name",
+    ),
     ("ConfigMap", "containers/envFrom/configMapRef/name"),
     ("ConfigMap", "initContainers/envFrom/configMapRef/name"),
     ("Secret", "volumes/secret/secretName"),
@@ -39,7 +46,10 @@ const POD_REFS: &[(&str, &str)] = &[
     ("Secret", "initContainers/envFrom/secretRef/name"),
     ("Secret", "imagePullSecrets/name"),
     ("ServiceAccount", "serviceAccountName"),
-    ("PersistentVolumeClaim", "volumes/persistentVolumeClaim/claimName"),
+    (
+        "PersistentVolumeClaim",
+        "volumes/persistentVolumeClaim/claimName",
+    ),
     ("PriorityClass", "priorityClassName"),
 ];
 
@@ -47,12 +57,24 @@ const POD_REFS: &[(&str, &str)] = &[
 const ROOT_REFS: &[(&str, &str, &str)] = &[
     ("Secret", "ServiceAccount", "imagePullSecrets/name"),
     ("Secret", "Ingress", "spec/tls/secretName"),
-    ("Service", "Ingress", "spec/rules/http/paths/backend/service/name"),
+    (
+        "Service",
+        "Ingress",
+        "spec/rules/http/paths/backend/service/name",
+    ),
     ("Service", "Ingress", "spec/defaultBackend/service/name"),
     ("IngressClass", "Ingress", "spec/ingressClassName"),
     ("Service", "StatefulSet", "spec/serviceName"),
-    ("PersistentVolume", "PersistentVolumeClaim", "spec/volumeName"),
-    ("StorageClass", "PersistentVolumeClaim", "spec/storageClassName"),
+    (
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "spec/volumeName",
+    ),
+    (
+        "StorageClass",
+        "PersistentVolumeClaim",
+        "spec/storageClassName",
+    ),
     ("StorageClass", "PersistentVolume", "spec/storageClassName"),
 ];
 
@@ -122,7 +144,11 @@ pub fn for_each_ref(obj: &mut Value, kind: &str, f: &mut dyn FnMut(Ref<'_>)) {
         }
         "RoleBinding" | "ClusterRoleBinding" => {
             if let Some(Value::Object(r)) = obj.get_mut("roleRef") {
-                let target = r.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+                let target = r
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 if let Some(name) = r.get_mut("name") {
                     f(Ref {
                         kind: target,
@@ -157,7 +183,12 @@ pub fn for_each_ref(obj: &mut Value, kind: &str, f: &mut dyn FnMut(Ref<'_>)) {
                     let resources: Vec<String> = rule
                         .get("resources")
                         .and_then(Value::as_array)
-                        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                        .map(|r| {
+                            r.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
                         .unwrap_or_default();
                     let target = if resources.iter().any(|r| r == "configmaps") {
                         "ConfigMap"

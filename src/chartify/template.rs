@@ -115,7 +115,7 @@ pub fn render(tpl: &Value, markers: &[Marker]) -> String {
             Marker::Block { expr, cond } => {
                 let ind = key_column(line) + 2;
                 if let Some(c) = cond {
-                    out.push_str(&format!("{{% if {c} %}}\n"));
+                    out.push_str(&format!("{{%- if {c} %}}\n"));
                 }
                 out.push_str(head.trim_end());
                 out.push('\n');
@@ -124,7 +124,7 @@ pub fn render(tpl: &Value, markers: &[Marker]) -> String {
                     " ".repeat(ind)
                 ));
                 if cond.is_some() {
-                    out.push_str("{% endif %}\n");
+                    out.push_str("{%- endif %}\n");
                 }
             }
             Marker::Labels { helper, rest } => {
@@ -153,8 +153,10 @@ mod tests {
 
     #[test]
     fn jinja_in_literal_text_is_escaped() {
-        assert_eq!(escape_jinja("a {{ b }} {% c %} {# d #} {x}"),
-            "a {{ \"{{\" }} b }} {{ \"{%\" }} c %} {{ \"{#\" }} d #} {x}");
+        assert_eq!(
+            escape_jinja("a {{ b }} {% c %} {# d #} {x}"),
+            "a {{ \"{{\" }} b }} {{ \"{%\" }} c %} {{ \"{#\" }} d #} {x}"
+        );
     }
 
     #[test]
