@@ -391,7 +391,7 @@ fn check_values_file(dir: &Path, chart: &Chart) -> Vec<String> {
 fn round_trip_on_the_whole_corpus() {
     let corpus = corpus();
     let mut failures: Vec<String> = Vec::new();
-    let (mut objects, mut values) = (0, 0);
+    let (mut objects, mut values, mut renamed) = (0, 0, 0);
     for input in &corpus {
         let docs = parse(input);
         for keep_names in [true, false] {
@@ -410,6 +410,7 @@ fn round_trip_on_the_whole_corpus() {
                 }
             };
             let dir = write(&chart, "rt");
+            renamed += chart.objects.iter().filter(|o| o.renamed.is_some()).count();
             let want = if keep_names {
                 sorted(chart.objects.iter().map(|o| o.value.clone()).collect())
             } else {
@@ -446,10 +447,11 @@ fn round_trip_on_the_whole_corpus() {
         }
     }
     eprintln!(
-        "chartify round trip: {} inputs, {objects} objects, {values} values overridden one by one",
+        "chartify round trip: {} inputs, {objects} objects, {renamed} renamed, {values} values overridden one by one",
         corpus.len()
     );
     assert!(corpus.len() >= 150, "corpus has {} inputs", corpus.len());
+    assert!(renamed * 10 >= objects * 9, "{renamed} of {objects} objects renamed");
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
@@ -636,6 +638,41 @@ fn cli_writes_refuses_overwrite_and_reads_stdin() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// `kiln render CHART --set KEY=V` on a generated chart sets the field the value came from.
+#[test]
+fn cli_set_changes_the_field() {
+    let work = scratch("set");
+    std::fs::create_dir_all(&work).unwrap();
+    let seed = root().join("tests/chartify/seeds/cronjob.yaml");
+    let (_, err, code) = kiln(
+        &["chartify", seed.to_str().unwrap(), "--name", "backup", "--keep-names"],
+        None,
+        &work,
+    );
+    assert_eq!(code, 0, "{err}");
+    let args = [
+        "render",
+        "backup",
+        "-n",
+        "data",
+        "--set",
+        "dbCredentials.stringData.url=postgres://x",
+        "--set",
+        "dbBackupCronJob.schedule=15 1 * * *",
+        "--set",
+        "dbBackupCronJob.image.tag=17.0",
+    ];
+    let (out, err, code) = kiln(&args, None, &work);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("schedule: \"15 1 * * *\""), "{out}");
+    assert!(out.contains("image: \"postgres:17.0\""), "{out}");
+    assert!(out.contains("url: \"postgres://x\""), "{out}");
+    let (_, err, code) = kiln(&["render", "backup", "--set", "dbBackupCronJob.restartPolicy=Always"], None, &work);
+    assert_ne!(code, 0);
+    assert!(err.contains("restartPolicy"), "{err}");
     let _ = std::fs::remove_dir_all(&work);
 }
 
