@@ -451,7 +451,10 @@ fn round_trip_on_the_whole_corpus() {
         corpus.len()
     );
     assert!(corpus.len() >= 150, "corpus has {} inputs", corpus.len());
-    assert!(renamed * 10 >= objects * 9, "{renamed} of {objects} objects renamed");
+    assert!(
+        renamed * 10 >= objects * 9,
+        "{renamed} of {objects} objects renamed"
+    );
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
@@ -631,7 +634,7 @@ fn cli_writes_refuses_overwrite_and_reads_stdin() {
         &work,
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("dropped: "), "{out}");
+    assert!(out.contains("dropped (server-populated):"), "{out}");
     assert!(work.join("charts/shop/templates/_helpers.tpl").is_file());
     let leftovers: Vec<_> = std::fs::read_dir(work.join("charts"))
         .unwrap()
@@ -648,7 +651,13 @@ fn cli_set_changes_the_field() {
     std::fs::create_dir_all(&work).unwrap();
     let seed = root().join("tests/chartify/seeds/cronjob.yaml");
     let (_, err, code) = kiln(
-        &["chartify", seed.to_str().unwrap(), "--name", "backup", "--keep-names"],
+        &[
+            "chartify",
+            seed.to_str().unwrap(),
+            "--name",
+            "backup",
+            "--keep-names",
+        ],
         None,
         &work,
     );
@@ -670,10 +679,39 @@ fn cli_set_changes_the_field() {
     assert!(out.contains("schedule: \"15 1 * * *\""), "{out}");
     assert!(out.contains("image: \"postgres:17.0\""), "{out}");
     assert!(out.contains("url: \"postgres://x\""), "{out}");
-    let (_, err, code) = kiln(&["render", "backup", "--set", "dbBackupCronJob.restartPolicy=Always"], None, &work);
+    let (_, err, code) = kiln(
+        &[
+            "render",
+            "backup",
+            "--set",
+            "dbBackupCronJob.restartPolicy=Always",
+        ],
+        None,
+        &work,
+    );
     assert_ne!(code, 0);
     assert!(err.contains("restartPolicy"), "{err}");
     let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
+fn controller_made_objects_are_left_out() {
+    let chart = chartify_file("tests/chartify/exports/get-all.yaml", "hello", false);
+    let kinds: Vec<&str> = chart
+        .objects
+        .iter()
+        .map(|o| o.value["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Service", "Deployment"]);
+    assert_eq!(
+        chart.skipped,
+        [
+            "Pod hello-7c9f8d6b5-x2k4q (owned by ReplicaSet hello-7c9f8d6b5)",
+            "ReplicaSet hello-7c9f8d6b5 (owned by Deployment hello)"
+        ]
+    );
+    let summary = chartify::summary(&chart, Path::new("hello"), 1);
+    insta::assert_snapshot!("summary_get_all", summary);
 }
 
 #[test]

@@ -24,6 +24,9 @@ const SERVER_ANNOTATIONS: &[&str] = &[
     "batch.kubernetes.io/job-tracking",
 ];
 
+/// Pod template annotations kubectl writes (`kubectl rollout restart`).
+const TEMPLATE_ANNOTATIONS: &[&str] = &["kubectl.kubernetes.io/restartedAt"];
+
 /// Labels the Job controller puts on a Job's selector and pod template.
 const JOB_LABELS: &[&str] = &[
     "controller-uid",
@@ -42,18 +45,29 @@ impl Dropped {
     fn note(&mut self, field: &str) {
         *self.counts.entry(field.to_string()).or_default() += 1;
     }
+}
 
-    /// `status (3 objects), metadata.uid (3 objects)` style, or `nothing`.
-    pub fn describe(&self) -> String {
-        if self.counts.is_empty() {
-            return "nothing".into();
-        }
-        self.counts
-            .iter()
-            .map(|(f, n)| format!("{f} ({n} object{})", if *n == 1 { "" } else { "s" }))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
+/// Objects a controller made (a Deployment's ReplicaSets and Pods, a Job's Pods, a Service's
+/// EndpointSlices): `kubectl get all` lists them, but the chart must only hold their owners.
+/// Returns `Some("Pod web-6d9c-x (owned by ReplicaSet web-6d9c)")` for such an object.
+pub fn controller_owned(obj: &Value) -> Option<String> {
+    let owners = obj.pointer("/metadata/ownerReferences")?.as_array()?;
+    let owner = owners
+        .iter()
+        .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))?;
+    let s = |v: &Value, p: &str| {
+        v.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    Some(format!(
+        "{} {} (owned by {} {})",
+        s(obj, "/kind"),
+        s(obj, "/metadata/name"),
+        s(owner, "/kind"),
+        s(owner, "/name")
+    ))
 }
 
 /// Removes server-populated fields from `obj` (namespace handling is the caller's).
@@ -122,6 +136,23 @@ pub fn clean(obj: &mut Value, dropped: &mut Dropped) {
             if meta.get("creationTimestamp").is_some_and(Value::is_null) {
                 meta.remove("creationTimestamp");
                 dropped.note("pod template metadata.creationTimestamp: null");
+            }
+        }
+        if let Some(Value::Object(ann)) =
+            obj.pointer_mut(&format!("{pointer}/metadata/annotations"))
+        {
+            for a in TEMPLATE_ANNOTATIONS {
+                if ann.remove(*a).is_some() {
+                    dropped.note(&format!("pod template annotation {a}"));
+                }
+            }
+        }
+        if let Some(Value::Object(meta)) = obj.pointer_mut(&format!("{pointer}/metadata")) {
+            if meta
+                .get("annotations")
+                .is_some_and(|a| a.as_object().is_some_and(Map::is_empty))
+            {
+                meta.remove("annotations");
             }
         }
         if let Some(Value::Object(tpl)) = obj.pointer_mut(pointer) {

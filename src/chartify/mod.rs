@@ -66,6 +66,8 @@ pub struct Chart {
     pub namespace: Option<String>,
     /// Namespaces of objects that kept a literal namespace (not the release's).
     pub other_namespaces: Vec<String>,
+    /// Objects left out because a controller made them (`Pod web-x (owned by ReplicaSet web)`).
+    pub skipped: Vec<String>,
 }
 
 /// `kiln chartify INPUT... --name NAME`.
@@ -170,6 +172,23 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         return Err(Error::new(
             ErrorKind::Usage,
             "no Kubernetes objects in the inputs",
+        ));
+    }
+    let mut skipped = Vec::new();
+    objs.retain(|(v, _)| match clean::controller_owned(v) {
+        Some(what) => {
+            skipped.push(what);
+            false
+        }
+        None => true,
+    });
+    if objs.is_empty() && !skipped.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "every input object is owned by a controller ({}); give the owners instead",
+                skipped.join(", ")
+            ),
         ));
     }
     for (v, _) in objs.iter_mut() {
@@ -542,6 +561,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         dropped,
         namespace,
         other_namespaces,
+        skipped,
     })
 }
 
@@ -716,7 +736,24 @@ pub fn summary(chart: &Chart, dir: &Path, inputs: usize) -> String {
             required.join(", ")
         ));
     }
-    out.push_str(&format!("\n  dropped: {}\n", chart.dropped.describe()));
+    out.push('\n');
+    if chart.dropped.counts.is_empty() {
+        out.push_str("  dropped: nothing\n");
+    } else {
+        out.push_str("  dropped (server-populated):\n");
+        for (field, n) in &chart.dropped.counts {
+            out.push_str(&format!(
+                "    {field} ({n} object{})\n",
+                if *n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    if !chart.skipped.is_empty() {
+        out.push_str(&format!(
+            "  left out (made by a controller): {}\n",
+            chart.skipped.join(", ")
+        ));
+    }
     if let Some(ns) = &chart.namespace {
         out.push_str(&format!("  namespace: {ns} -> Release.Namespace\n"));
     }
