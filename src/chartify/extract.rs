@@ -240,7 +240,9 @@ impl Extractor {
             field,
             format!("{}: {}", t.label, dotted(field)),
         );
-        self.values.last_mut().unwrap().allowed = allowed;
+        // A closed set only when the input's own value is in it (else its defaults would fail).
+        self.values.last_mut().unwrap().allowed =
+            allowed.filter(|a| v.as_str().is_some_and(|s| a.contains(&s)));
         let m = self.marker(Marker::Inline(text));
         *tpl.pointer_mut(field).unwrap() = m;
     }

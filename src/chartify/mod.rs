@@ -326,7 +326,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         if s.is_empty() {
             "{{ h.fullname() }}".into()
         } else {
-            format!("{{{{ h.fullname() }}}}-{s}")
+            format!("{{{{ h.fullname() }}}}-{}", template::escape_jinja(s))
         }
     };
 
@@ -531,7 +531,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             kind.clone(),
             match &suffixes[i] {
                 Some(s) => name_expr(s),
-                None => name.clone(),
+                None => template::escape_jinja(&name),
             },
         ));
         objects.push(Object {
@@ -767,5 +767,14 @@ pub fn summary(chart: &Chart, dir: &Path, inputs: usize) -> String {
     for f in chart.files.keys() {
         out.push_str(&format!("    {f}\n"));
     }
+    out.push_str(&format!(
+        "  render it: kiln render {} -n {}{}\n",
+        dir.display(),
+        chart.namespace.as_deref().unwrap_or("default"),
+        required
+            .iter()
+            .map(|r| format!(" --set {r}=..."))
+            .collect::<String>()
+    ));
     out
 }
