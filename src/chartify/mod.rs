@@ -453,6 +453,10 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         if let Some(s) = &suffixes[i] {
             let m = ex.marker(Marker::Inline(name_expr(s)));
             tpl["metadata"]["name"] = m;
+        } else if kind == "Namespace" && Some(name.as_str()) == namespace.as_deref() {
+            // The release's own namespace follows the release.
+            let m = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
+            tpl["metadata"]["name"] = m;
         }
         // References to renamed objects.
         refs::for_each_ref(&mut tpl, &kind, &mut |r| {
