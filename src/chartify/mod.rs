@@ -219,28 +219,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         }
     }
 
-    // The namespace that becomes Release.Namespace: the most common one.
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for (v, _) in &objs {
-        let ns = str_at(v, "/metadata/namespace");
-        if ns.is_empty() {
-            continue;
-        }
-        match counts.iter_mut().find(|(n, _)| n == ns) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((ns.to_string(), 1)),
-        }
-    }
-    let namespace = counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater))
-        .map(|(n, _)| n.clone());
-    let mut other_namespaces: Vec<String> = counts
-        .iter()
-        .map(|(n, _)| n.clone())
-        .filter(|n| Some(n) != namespace.as_ref())
-        .collect();
-    other_namespaces.sort();
+    let (namespace, other_namespaces) = release_namespace(&objs);
     let release_ns = namespace.clone().unwrap_or_else(|| "default".into());
     let norm_ns = |v: &Value| -> String {
         let kind = str_at(v, "/kind");
@@ -280,38 +259,17 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             ids.push(id);
         }
     }
-    // Values keys: camelCase names; shared ones get the kind appended.
-    let camels: Vec<String> = objs
-        .iter()
-        .map(|(v, _)| {
-            let c = camel(&suffix_of(str_at(v, "/metadata/name"), strip));
-            if c.is_empty() {
-                camel(str_at(v, "/kind"))
-            } else {
-                c
-            }
-        })
-        .collect();
-    let reserved = ["nameOverride", "fullnameOverride", "global"];
-    let mut keys: Vec<String> = Vec::new();
-    for (i, c) in camels.iter().enumerate() {
-        let shared =
-            camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
-        let mut key = if shared {
-            format!("{c}{}", str_at(&objs[i].0, "/kind"))
-        } else {
-            c.clone()
-        };
-        if keys.contains(&key) {
-            let base = key.clone();
-            let mut n = 2;
-            while keys.contains(&key) {
-                key = format!("{base}{n}");
-                n += 1;
-            }
-        }
-        keys.push(key);
-    }
+    let keys = values_keys(
+        &objs
+            .iter()
+            .map(|(v, _)| {
+                (
+                    str_at(v, "/kind"),
+                    suffix_of(str_at(v, "/metadata/name"), strip),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
 
     let is_crd = |v: &Value| str_at(v, "/kind") == "CustomResourceDefinition";
     let suffixes: Vec<Option<String>> = objs
@@ -330,30 +288,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         }
     };
 
-    // Image tags: one shared tag becomes appVersion and the tags' default.
-    let mut tags: Vec<String> = Vec::new();
-    for (v, _) in &objs {
-        if let Some(spec) = refs::pod_spec_pointer(str_at(v, "/kind")) {
-            for list in ["initContainers", "containers"] {
-                for c in v
-                    .pointer(&format!("{spec}/{list}"))
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(t) = c
-                        .get("image")
-                        .and_then(Value::as_str)
-                        .and_then(|i| extract::parse_image(i).tag)
-                    {
-                        tags.push(t);
-                    }
-                }
-            }
-        }
-    }
-    let shared_tag = !tags.is_empty() && tags.iter().all(|t| *t == tags[0]);
-    let app_version = tags.first().cloned();
+    let (app_version, shared_tag) = app_version(&objs);
 
     // Common labels: shared by every templated object; selector labels: shared by every selector.
     let templated: Vec<usize> = (0..objs.len()).filter(|&i| !is_crd(&objs[i].0)).collect();
@@ -567,6 +502,91 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         other_namespaces,
         skipped,
     })
+}
+
+/// The namespace that becomes `Release.Namespace` (the most common one, the first seen on a
+/// tie), and the other namespaces, which stay literal.
+fn release_namespace(objs: &[(Value, String)]) -> (Option<String>, Vec<String>) {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (v, _) in objs {
+        let ns = str_at(v, "/metadata/namespace");
+        if ns.is_empty() {
+            continue;
+        }
+        match counts.iter_mut().find(|(n, _)| n == ns) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((ns.to_string(), 1)),
+        }
+    }
+    let mut best: Option<&(String, usize)> = None;
+    for c in &counts {
+        if best.is_none_or(|b| c.1 > b.1) {
+            best = Some(c);
+        }
+    }
+    let namespace = best.map(|(n, _)| n.clone());
+    let mut others: Vec<String> = counts
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| Some(n) != namespace.as_ref())
+        .collect();
+    others.sort();
+    (namespace, others)
+}
+
+/// Values keys from (kind, name without the chart prefix): camelCase names; a name several
+/// objects share (or a reserved key) gets its kind appended, then a number if still taken.
+fn values_keys(objs: &[(&str, String)]) -> Vec<String> {
+    let camels: Vec<String> = objs
+        .iter()
+        .map(|(kind, base)| match camel(base) {
+            c if c.is_empty() => camel(kind),
+            c => c,
+        })
+        .collect();
+    let reserved = ["nameOverride", "fullnameOverride", "global"];
+    let mut keys: Vec<String> = Vec::new();
+    for (i, c) in camels.iter().enumerate() {
+        let shared =
+            camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
+        let base = if shared {
+            format!("{c}{}", objs[i].0)
+        } else {
+            c.clone()
+        };
+        let mut key = base.clone();
+        let mut n = 2;
+        while keys.contains(&key) {
+            key = format!("{base}{n}");
+            n += 1;
+        }
+        keys.push(key);
+    }
+    keys
+}
+
+/// The chart's appVersion: the first image tag; `true` when every tagged image shares it (the
+/// tags then default to it).
+fn app_version(objs: &[(Value, String)]) -> (Option<String>, bool) {
+    let mut tags: Vec<String> = Vec::new();
+    for (v, _) in objs {
+        let Some(spec) = refs::pod_spec_pointer(str_at(v, "/kind")) else {
+            continue;
+        };
+        for list in ["initContainers", "containers"] {
+            let containers = v
+                .pointer(&format!("{spec}/{list}"))
+                .and_then(Value::as_array);
+            for c in containers.into_iter().flatten() {
+                let image = c.get("image").and_then(Value::as_str);
+                if let Some(t) = image.and_then(|i| extract::parse_image(i).tag) {
+                    tags.push(t);
+                }
+            }
+        }
+    }
+    let shared = !tags.is_empty() && tags.iter().all(|t| *t == tags[0]);
+    (tags.into_iter().next(), shared)
 }
 
 /// Cluster-scoped kinds among the reference targets.
