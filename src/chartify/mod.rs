@@ -221,17 +221,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
 
     let (namespace, other_namespaces) = release_namespace(&objs);
     let release_ns = namespace.clone().unwrap_or_else(|| "default".into());
-    let norm_ns = |v: &Value| -> String {
-        let kind = str_at(v, "/kind");
-        if !crate::k8s::is_namespaced(str_at(v, "/apiVersion"), kind) {
-            return String::new();
-        }
-        match str_at(v, "/metadata/namespace") {
-            "" => release_ns.clone(),
-            ns => ns.to_string(),
-        }
-    };
-
+    let norm_ns = |v: &Value| norm_ns(v, &release_ns);
     // New names: `{{ h.fullname() }}-<name>`, the chart name's prefix stripped from names that
     // carry it (a rendered Helm release) unless that would make two names equal.
     let prefix = format!("{}-", opts.name);
@@ -280,13 +270,6 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
                 .then(|| suffix_of(str_at(v, "/metadata/name"), strip))
         })
         .collect();
-    let name_expr = |s: &str| -> String {
-        if s.is_empty() {
-            "{{ h.fullname() }}".into()
-        } else {
-            format!("{{{{ h.fullname() }}}}-{}", template::escape_jinja(s))
-        }
-    };
 
     let (app_version, shared_tag) = app_version(&objs);
 
@@ -335,6 +318,15 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             )
         })
         .collect();
+    let plan = Plan {
+        objs: &objs,
+        namespace: namespace.clone(),
+        release_ns: release_ns.clone(),
+        suffixes: suffixes.clone(),
+        index,
+        common: common.clone(),
+        selector_common: selector_common.clone(),
+    };
     let mut notes: Vec<(String, String)> = Vec::new();
     for (i, (value, source)) in objs.iter().enumerate() {
         let kind = str_at(value, "/kind").to_string();
@@ -376,58 +368,11 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             });
             continue;
         }
-        let mut tpl = value.clone();
-        let own_ns = norm_ns(value);
-        // Namespace and name.
-        if !str_at(value, "/metadata/namespace").is_empty()
-            && Some(str_at(value, "/metadata/namespace")) == namespace.as_deref()
-        {
-            let m = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
-            tpl["metadata"]["namespace"] = m;
-        }
-        if let Some(s) = &suffixes[i] {
-            let m = ex.marker(Marker::Inline(name_expr(s)));
-            tpl["metadata"]["name"] = m;
-        } else if kind == "Namespace" && Some(name.as_str()) == namespace.as_deref() {
-            // The release's own namespace follows the release.
-            let m = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
-            tpl["metadata"]["name"] = m;
-        }
-        // References to renamed objects.
-        refs::for_each_ref(&mut tpl, &kind, &mut |r| {
-            let Some(target_name) = r.name.as_str() else {
-                return;
-            };
-            let target_ns = match &r.namespace {
-                _ if cluster_kind(&r.kind) => String::new(),
-                Some(ns) if !ns.is_empty() => ns.clone(),
-                _ => own_ns.clone(),
-            };
-            let Some(&t) = index.get(&(r.kind.clone(), target_ns, target_name.to_string())) else {
-                return;
-            };
-            if let Some(s) = &suffixes[t] {
-                *r.name = ex.marker(Marker::Inline(name_expr(s)));
-            }
-        });
-        if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
-            if let Some(Value::Array(subjects)) = tpl.get_mut("subjects") {
-                for s in subjects {
-                    if s.get("kind").and_then(Value::as_str) == Some("ServiceAccount")
-                        && namespace.is_some()
-                        && s.get("namespace").and_then(Value::as_str) == namespace.as_deref()
-                    {
-                        s["namespace"] =
-                            ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
-                    }
-                }
-            }
-        }
-        // Values.
         let key = keys[i].clone();
         let before = ex.values.len();
-        ex.object(
-            &mut tpl,
+        let tpl = plan.template_tree(
+            &mut ex,
+            i,
             &Target {
                 index: objects.len(),
                 key: &key,
@@ -436,33 +381,8 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             },
         );
         let has_values = ex.values.len() > before;
-        // Labels.
-        if !common.is_empty() {
-            label_marker(&mut tpl, "/metadata/labels", &common, "labels", &mut ex);
-        }
-        if let Some(t) = refs::template_pointer(&kind) {
-            let p = format!("{t}/metadata/labels");
-            let done = !common.is_empty() && label_marker(&mut tpl, &p, &common, "labels", &mut ex);
-            if !done && !selector_common.is_empty() {
-                label_marker(&mut tpl, &p, &selector_common, "selector_labels", &mut ex);
-            }
-            if kind == "CronJob" && !common.is_empty() {
-                label_marker(
-                    &mut tpl,
-                    "/spec/jobTemplate/metadata/labels",
-                    &common,
-                    "labels",
-                    &mut ex,
-                );
-            }
-        }
-        if let Some(p) = selector_pointer(&kind) {
-            if !selector_common.is_empty() {
-                label_marker(&mut tpl, p, &selector_common, "selector_labels", &mut ex);
-            }
-        }
         let mut text = template::render(&tpl, &ex.markers);
-        if text.contains("h.") {
+        if text.contains("{{ h.") {
             text = format!("{{%- import \"_helpers.tpl\" as h %}}\n{text}");
         }
         files.insert(file.clone(), text);
@@ -502,6 +422,135 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         other_namespaces,
         skipped,
     })
+}
+
+/// What every object's template needs to know about the others.
+struct Plan<'a> {
+    objs: &'a [(Value, String)],
+    /// The namespace that becomes `Release.Namespace`.
+    namespace: Option<String>,
+    /// Where objects without a namespace are installed (for matching references).
+    release_ns: String,
+    /// Per object: the part of its new name after `{{ h.fullname() }}-` (`None`: kept).
+    suffixes: Vec<Option<String>>,
+    /// Objects by (kind, namespace, name).
+    index: HashMap<(String, String, String), usize>,
+    common: Map<String, Value>,
+    selector_common: Map<String, Value>,
+}
+
+impl Plan<'_> {
+    /// The namespace an object lives in (`""` for cluster-scoped kinds).
+    fn norm_ns(&self, v: &Value) -> String {
+        norm_ns(v, &self.release_ns)
+    }
+
+    /// The object with markers where its namespace, name, references, values and shared
+    /// labels go.
+    fn template_tree(&self, ex: &mut Extractor, i: usize, t: &Target) -> Value {
+        let (value, _) = &self.objs[i];
+        let kind = t.kind;
+        let name = str_at(value, "/metadata/name");
+        let namespace = &self.namespace;
+        let mut tpl = value.clone();
+        let own_ns = self.norm_ns(value);
+        // Namespace and name.
+        if !str_at(value, "/metadata/namespace").is_empty()
+            && Some(str_at(value, "/metadata/namespace")) == namespace.as_deref()
+        {
+            let m = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
+            tpl["metadata"]["namespace"] = m;
+        }
+        if let Some(s) = &self.suffixes[i] {
+            let m = ex.marker(Marker::Inline(name_expr(s)));
+            tpl["metadata"]["name"] = m;
+        } else if kind == "Namespace" && Some(name) == namespace.as_deref() {
+            // The release's own namespace follows the release.
+            let m = ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
+            tpl["metadata"]["name"] = m;
+        }
+        // References to renamed objects.
+        refs::for_each_ref(&mut tpl, kind, &mut |r| {
+            let Some(target_name) = r.name.as_str() else {
+                return;
+            };
+            let target_ns = match &r.namespace {
+                _ if cluster_kind(&r.kind) => String::new(),
+                Some(ns) if !ns.is_empty() => ns.clone(),
+                _ => own_ns.clone(),
+            };
+            let Some(&t) = self
+                .index
+                .get(&(r.kind.clone(), target_ns, target_name.to_string()))
+            else {
+                return;
+            };
+            if let Some(s) = &self.suffixes[t] {
+                *r.name = ex.marker(Marker::Inline(name_expr(s)));
+            }
+        });
+        if matches!(kind, "RoleBinding" | "ClusterRoleBinding") {
+            if let Some(Value::Array(subjects)) = tpl.get_mut("subjects") {
+                for s in subjects {
+                    if s.get("kind").and_then(Value::as_str) == Some("ServiceAccount")
+                        && namespace.is_some()
+                        && s.get("namespace").and_then(Value::as_str) == namespace.as_deref()
+                    {
+                        s["namespace"] =
+                            ex.marker(Marker::Inline("{{ Release.Namespace }}".into()));
+                    }
+                }
+            }
+        }
+        // Values.
+        ex.object(&mut tpl, t);
+        // Labels.
+        if !self.common.is_empty() {
+            label_marker(&mut tpl, "/metadata/labels", &self.common, "labels", ex);
+        }
+        if let Some(t) = refs::template_pointer(kind) {
+            let p = format!("{t}/metadata/labels");
+            let done =
+                !self.common.is_empty() && label_marker(&mut tpl, &p, &self.common, "labels", ex);
+            if !done && !self.selector_common.is_empty() {
+                label_marker(&mut tpl, &p, &self.selector_common, "selector_labels", ex);
+            }
+            if kind == "CronJob" && !self.common.is_empty() {
+                label_marker(
+                    &mut tpl,
+                    "/spec/jobTemplate/metadata/labels",
+                    &self.common,
+                    "labels",
+                    ex,
+                );
+            }
+        }
+        if let Some(p) = selector_pointer(kind) {
+            if !self.selector_common.is_empty() {
+                label_marker(&mut tpl, p, &self.selector_common, "selector_labels", ex);
+            }
+        }
+        tpl
+    }
+}
+
+fn norm_ns(v: &Value, release_ns: &str) -> String {
+    if !crate::k8s::is_namespaced(str_at(v, "/apiVersion"), str_at(v, "/kind")) {
+        return String::new();
+    }
+    match str_at(v, "/metadata/namespace") {
+        "" => release_ns.to_string(),
+        ns => ns.to_string(),
+    }
+}
+
+/// `{{ h.fullname() }}-<suffix>`.
+fn name_expr(suffix: &str) -> String {
+    if suffix.is_empty() {
+        "{{ h.fullname() }}".into()
+    } else {
+        format!("{{{{ h.fullname() }}}}-{}", template::escape_jinja(suffix))
+    }
 }
 
 /// The namespace that becomes `Release.Namespace` (the most common one, the first seen on a
