@@ -7,8 +7,8 @@
 # kiln's Jinja (scripts/bench/gen-chart.py), whose one template loops over N entries of values into
 # ServiceAccount, Role, RoleBinding, ConfigMap, CronJob and DaemonSet objects. Then:
 #   1. renders both once and checks they give the same objects (documents compared as parsed data);
-#   2. times both: hyperfine when installed (`apt-get install -y hyperfine`), else repeated runs
-#      of /usr/bin/time;
+#   2. times both: hyperfine when installed (`apt-get install -y hyperfine`), else the mean of
+#      RUNS timed runs after a warm-up;
 #   3. measures peak memory (maximum resident set size from /usr/bin/time -v, median of 5 runs);
 #   4. prints the time and memory ratios and checks the goal: kiln at least 10x faster than helm
 #      and using less memory.
@@ -16,7 +16,8 @@
 # Environment:
 #   KILN   kiln binary to use (default: build the release binary with cargo)
 #   HELM   helm binary to use (default: the reference tools' helm, else helm on PATH)
-#   RUNS   timed runs per tool without hyperfine (default 10)
+#   RUNS   timed runs per tool (with hyperfine: the minimum; default 10)
+#   NO_HYPERFINE=1  time without hyperfine even when it is installed
 #
 # Exits 0 when the outputs match and the goal is met, 1 otherwise.
 set -euo pipefail
@@ -126,7 +127,7 @@ PYTHON
 # --- 2. time -----------------------------------------------------------------------------------
 
 q() { printf '%q ' "$@"; }
-if command -v hyperfine >/dev/null 2>&1; then
+if [ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null 2>&1; then
     hyperfine --style basic --warmup 2 --min-runs "$runs" --export-json "$work/times.json" \
         -n helm "$(q "${helm_cmd[@]}") >/dev/null" \
         -n kiln "$(q "${kiln_cmd[@]}") >/dev/null"
@@ -136,12 +137,14 @@ r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
 print(r["helm"], r["kiln"])' "$work/times.json")
 else
     mean_seconds() {
-        local i total=0 t
+        local i start total=0
+        "$@" >/dev/null 2>&1 # warm-up
         for ((i = 0; i < runs; i++)); do
-            t=$( { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
-            total=$(awk -v a="$total" -v b="$t" 'BEGIN { print a + b }')
+            start=$(date +%s%N)
+            "$@" >/dev/null 2>&1
+            total=$((total + $(date +%s%N) - start))
         done
-        awk -v a="$total" -v n="$runs" 'BEGIN { print a / n }'
+        awk -v ns="$total" -v n="$runs" 'BEGIN { print ns / n / 1e9 }'
     }
     helm_s=$(mean_seconds "${helm_cmd[@]}")
     kiln_s=$(mean_seconds "${kiln_cmd[@]}")
@@ -152,7 +155,8 @@ fi
 peak_kb() {
     local i
     for i in 1 2 3 4 5; do
-        /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }'
+        /usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>&1
+        awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$work/time.txt"
     done | sort -n | sed -n 3p
 }
 helm_kb=$(peak_kb "${helm_cmd[@]}")
@@ -164,7 +168,7 @@ awk -v hs="$helm_s" -v ks="$kiln_s" -v hm="$helm_kb" -v km="$kiln_kb" -v n="$((n
     printf "\n%-6s %12s %14s\n", "", "mean time", "peak memory"
     printf "%-6s %10.1f ms %11.1f MB\n", "helm", hs * 1000, hm / 1024
     printf "%-6s %10.1f ms %11.1f MB\n", "kiln", ks * 1000, km / 1024
-    printf "\nkiln is %.1fx faster than helm and uses %.1fx less peak memory (%d objects)\n", hs / ks, hm / km, n
+    printf "\n%d objects: time helm/kiln = %.1fx, peak memory helm/kiln = %.2fx\n", n, hs / ks, hm / km
     goal = (hs / ks >= 10 && km < hm)
     printf "goal (>= 10x faster, less memory): %s\n", goal ? "met" : "NOT met"
     exit goal ? 0 : 1
