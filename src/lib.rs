@@ -16,10 +16,12 @@
 //! Every stage returns [`Error`], which carries a kind and a source location.
 
 pub mod chart;
+pub mod chartify;
 pub mod cli;
 pub mod emit;
 pub mod error;
 pub mod k8s;
+pub mod lint;
 pub mod order;
 pub mod overlay;
 pub mod patch;

@@ -314,3 +314,172 @@ fn nested_sub_globals_do_not_leak_into_the_parent() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A second, independent parity suite: `tests/helm_values/matrix/cases.txt` lists one case per
+/// line (`NAME | ARG | ARG | …`, paths relative to the repository root, optionally starting with
+/// `--chart | DIR`), run against `matrix/chart` (subcharts with alias, tags, conditions, a nested
+/// subchart, `import-values` with exports and child/parent forms) or the other matrix charts.
+/// Helm's output (`matrix/golden/NAME.yaml`) is each chart's `.Values` printed with `toJson`, so
+/// the comparison is exact data. Cases named `err_*` must fail in both; kiln's error text is
+/// snapshotted in `matrix/snapshots`.
+mod matrix {
+    use super::first_difference;
+    use kiln::values::{resolve_with_files, user_values_with_files, ValueFlags, ValueTree};
+    use serde_json::Value;
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    const CASES: &str = "tests/helm_values/matrix/cases.txt";
+    const CHART: &str = "tests/helm_values/matrix/chart";
+
+    struct Case {
+        name: String,
+        args: Vec<String>,
+    }
+
+    fn cases() -> Vec<Case> {
+        let text = std::fs::read_to_string(CASES).unwrap();
+        text.lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let mut parts = l.split(" | ").map(str::to_string);
+                Case {
+                    name: parts.next().unwrap().trim().to_string(),
+                    args: parts.collect(),
+                }
+            })
+            .collect()
+    }
+
+    fn flags(args: &[String]) -> ValueFlags {
+        let mut flags = ValueFlags::default();
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            let value = it.next().expect("flag without a value").clone();
+            let list = match flag.as_str() {
+                "-f" | "--values" => &mut flags.files,
+                "--set" => &mut flags.set,
+                "--set-string" => &mut flags.set_string,
+                "--set-file" => &mut flags.set_file,
+                "--set-json" => &mut flags.set_json,
+                "--set-literal" => &mut flags.set_literal,
+                other => panic!("unknown flag {other}"),
+            };
+            list.push(value);
+        }
+        flags
+    }
+
+    /// Helm's output as `Source path -> values`.
+    fn parse_golden(text: &str) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        for doc in text.split("---\n") {
+            let mut lines = doc.lines();
+            let Some(source) = lines.next().and_then(|l| l.strip_prefix("# Source: ")) else {
+                continue;
+            };
+            let json: String = lines.collect::<Vec<_>>().join("\n");
+            let value: Value = serde_json::from_str(&json)
+                .unwrap_or_else(|e| panic!("golden document of {source}: {e}"));
+            out.insert(source.to_string(), value);
+        }
+        out
+    }
+
+    fn flatten(chart: &kiln::chart::Chart, tree: &ValueTree, out: &mut BTreeMap<String, Value>) {
+        out.insert(
+            format!("{}/templates/values.yaml", chart.display_root),
+            tree.values.clone(),
+        );
+        for (index, child) in &tree.children {
+            flatten(&chart.subcharts[*index], child, out);
+        }
+    }
+
+    fn kiln_values(args: &[String]) -> kiln::Result<BTreeMap<String, Value>> {
+        let (chart, args) = match args {
+            [flag, dir, rest @ ..] if flag == "--chart" => (dir.as_str(), rest),
+            _ => (CHART, args),
+        };
+        let chart = kiln::chart::load_chart(Path::new(chart))?;
+        let user = user_values_with_files(&flags(args))?;
+        let tree = resolve_with_files(&chart, &user)?;
+        let mut out = BTreeMap::new();
+        flatten(&chart, &tree, &mut out);
+        Ok(out)
+    }
+
+    fn golden(name: &str) -> String {
+        let path = format!("tests/helm_values/matrix/golden/{name}.yaml");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e} (run scripts/record-helm-values.sh matrix)"))
+    }
+
+    #[test]
+    fn matrix_has_forty_unique_cases() {
+        let all = cases();
+        assert!(all.iter().filter(|c| !c.name.starts_with("err_")).count() >= 40);
+        let mut names: Vec<_> = all.iter().map(|c| &c.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), all.len(), "case names must be unique");
+    }
+
+    #[test]
+    fn matrix_values_match_helm() {
+        let mut failures = Vec::new();
+        for case in cases().iter().filter(|c| !c.name.starts_with("err_")) {
+            let expected = parse_golden(&golden(&case.name));
+            assert!(!expected.is_empty(), "{}: empty golden", case.name);
+            match kiln_values(&case.args) {
+                Err(e) => failures.push(format!("{}: kiln failed:\n{e}", case.name)),
+                Ok(got) if got.keys().ne(expected.keys()) => failures.push(format!(
+                    "{}: charts differ: Helm {:?}, kiln {:?}",
+                    case.name,
+                    expected.keys().collect::<Vec<_>>(),
+                    got.keys().collect::<Vec<_>>()
+                )),
+                Ok(got) => {
+                    for (source, helm) in &expected {
+                        if let Some(d) = first_difference("", helm, &got[source]) {
+                            failures.push(format!("{}: {source}: {d}", case.name));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} difference(s) from Helm:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn matrix_errors_match_helm() {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path("helm_values/matrix/snapshots");
+        settings.set_prepend_module_to_snapshot(false);
+        let _guard = settings.bind_to_scope();
+        for case in cases().iter().filter(|c| c.name.starts_with("err_")) {
+            let helm = golden(&case.name);
+            assert!(
+                helm.starts_with("ERROR:"),
+                "{}: Helm did not fail",
+                case.name
+            );
+            match kiln_values(&case.args) {
+                Ok(got) => panic!(
+                    "{}: kiln did not fail; it gave {got:?}\nHelm said: {helm}",
+                    case.name
+                ),
+                // Helm's own text stays in the golden only: its line order is not stable.
+                Err(e) => insta::assert_snapshot!(
+                    case.name.clone(),
+                    format!("{e}\n---\nkind: {:?}", e.kind())
+                ),
+            }
+        }
+    }
+}

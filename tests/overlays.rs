@@ -9,7 +9,10 @@ use std::path::Path;
 
 fn rel(path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn build(dir: &Path) -> Result<(String, String), String> {
@@ -32,7 +35,9 @@ fn parse_stream(text: &str) -> Vec<serde_json::Value> {
     kiln::yaml::split_documents(text)
         .iter()
         .filter(|d| !kiln::yaml::is_blank_document(d.text))
-        .map(|d| kiln::yaml::parse_document_as(d.text, "x", 0, kiln::yaml::Flavor::Kustomize).unwrap())
+        .map(|d| {
+            kiln::yaml::parse_document_as(d.text, "x", 0, kiln::yaml::Flavor::Kustomize).unwrap()
+        })
         .collect()
 }
 
@@ -62,17 +67,22 @@ fn conformance_with_kubectl_kustomize() {
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap();
-        let expected_stderr = std::fs::read_to_string(dir.join("expected.stderr")).unwrap_or_default();
+        let expected_stderr =
+            std::fs::read_to_string(dir.join("expected.stderr")).unwrap_or_default();
         match build(dir) {
             Err(e) => failures.push(format!("{name}: kiln failed:\n{e}")),
             Ok((out, warnings)) => {
                 if warnings != expected_stderr {
-                    failures.push(format!("{name}: warnings differ:\n{warnings}\nexpected:\n{expected_stderr}"));
+                    failures.push(format!(
+                        "{name}: warnings differ:\n{warnings}\nexpected:\n{expected_stderr}"
+                    ));
                 }
                 if out == expected {
                     identical += 1;
                     if allowed.contains(&name) {
-                        failures.push(format!("{name}: now byte-identical; remove it from TEXT_DIFFERENCES"));
+                        failures.push(format!(
+                            "{name}: now byte-identical; remove it from TEXT_DIFFERENCES"
+                        ));
                     }
                 } else if parse_stream(&out) != parse_stream(&expected) {
                     failures.push(format!("{name}: objects differ from kubectl kustomize"));
@@ -82,8 +92,16 @@ fn conformance_with_kubectl_kustomize() {
             }
         }
     }
-    eprintln!("{identical} of {} fixtures byte-identical to kubectl kustomize", dirs.len());
-    assert!(failures.is_empty(), "{} failing fixtures:\n{}", failures.len(), failures.join("\n"));
+    eprintln!(
+        "{identical} of {} fixtures byte-identical to kubectl kustomize",
+        dirs.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failing fixtures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

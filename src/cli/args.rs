@@ -20,6 +20,10 @@ pub enum Command {
     /// Render a chart (a directory with Chart.yaml) or an overlay (a directory with
     /// kustomization.yaml) to a YAML stream on stdout.
     Render(RenderArgs),
+    /// Check charts, overlays and manifests: Kubernetes schemas and Kubernetes-aware rules.
+    Lint(LintArgs),
+    /// Turn hard-coded manifests into a parameterized chart, and prove it renders them back.
+    Chartify(ChartifyArgs),
 }
 
 /// The value flags, as Helm spells them.
@@ -77,4 +81,73 @@ pub struct RenderArgs {
     /// Also print the chart's crds/ files (first).
     #[arg(long = "include-crds")]
     pub include_crds: bool,
+}
+
+/// Output formats of `kiln lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum LintFormat {
+    #[default]
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LintArgs {
+    /// Charts, overlays, manifest files, directories of manifests, or `-` for stdin.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub values: ValueArgs,
+    /// Release name for charts (default: the chart's name).
+    #[arg(long = "release-name", value_name = "NAME")]
+    pub release_name: Option<String>,
+    /// Release namespace for charts.
+    #[arg(
+        short = 'n',
+        long = "namespace",
+        value_name = "NS",
+        default_value = "default"
+    )]
+    pub namespace: String,
+    /// Kubernetes version whose schemas objects are validated against (X.Y or X.Y.Z).
+    #[arg(long = "kube-version", value_name = "X.Y", default_value = "1.35")]
+    pub kube_version: String,
+    /// Extra API versions for Capabilities.APIVersions when rendering charts.
+    #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
+    pub api_versions: Vec<String>,
+    /// Report format.
+    #[arg(long = "format", value_enum, default_value = "text")]
+    pub format: LintFormat,
+    /// Warnings fail the run too.
+    #[arg(long = "strict")]
+    pub strict: bool,
+    /// Turn a rule off (repeatable).
+    #[arg(long = "disable", value_name = "RULE")]
+    pub disable: Vec<String>,
+    /// A CustomResourceDefinition file whose schema validates its custom resources (repeatable).
+    #[arg(long = "crd", value_name = "FILE")]
+    pub crd: Vec<PathBuf>,
+    /// Color in text output: auto (on a terminal), always, never.
+    #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
+    pub color: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ChartifyArgs {
+    /// Manifest files, directories (recursively), or `-` for stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Chart name.
+    #[arg(long = "name", value_name = "NAME")]
+    pub name: String,
+    /// Where to write the chart (default: ./NAME).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Keep the original object names instead of `{{ h.fullname() }}-<name>`.
+    #[arg(long = "keep-names")]
+    pub keep_names: bool,
+    /// Overwrite an existing output directory.
+    #[arg(long = "force")]
+    pub force: bool,
 }

@@ -23,10 +23,10 @@ pub fn main() -> i32 {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             match stdout
-                .write_all(out.as_bytes())
+                .write_all(out.stdout.as_bytes())
                 .and_then(|_| stdout.flush())
             {
-                Ok(()) => 0,
+                Ok(()) => out.code,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
                 Err(e) => {
                     eprintln!("error[io]: writing output: {e}");
@@ -41,10 +41,26 @@ pub fn main() -> i32 {
     }
 }
 
-/// Runs a parsed command; returns what goes to stdout.
-pub fn run(cli: Cli) -> Result<String> {
+/// What a successful command prints, and its exit code (`kiln lint` exits 1 when it found
+/// errors, yet still prints its report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub stdout: String,
+    pub code: i32,
+}
+
+impl From<String> for Output {
+    fn from(stdout: String) -> Output {
+        Output { stdout, code: 0 }
+    }
+}
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> Result<Output> {
     match cli.command {
-        Command::Render(args) => render(args),
+        Command::Render(args) => render(args).map(Output::from),
+        Command::Lint(args) => crate::lint::run(&args),
+        Command::Chartify(args) => crate::chartify::run(&args),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::resource::Resource;
 use crate::yaml::{self, Style};
 use serde_json::Value;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// What a build produces: objects in output order, and kustomize-style warnings for stderr.
@@ -42,7 +43,7 @@ pub fn build(dir: &Path) -> Result<Built> {
                 .to_string(),
             value: o.value,
             source: o.source,
-            line: 1,
+            line: o.line,
         })
         .collect();
     Ok(Built {
@@ -62,7 +63,10 @@ fn drop_empty_annotations(mut o: Obj) -> Obj {
         if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
             ann.retain(|k, _| !is_internal_annotation(k));
         }
-        if meta.get("annotations").is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty())) {
+        if meta
+            .get("annotations")
+            .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
+        {
             meta.remove("annotations");
         }
     }
@@ -83,15 +87,16 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>) -> Result<Vec<Obj>> {
         ctx.warnings.push(w.to_string());
     }
     let resources: Vec<&String> = k.k.resources.iter().chain(k.k.bases.iter()).collect();
+    let mut ids: HashSet<ObjKey> = objs.iter().map(key).collect();
     for entry in resources {
         let loaded = load_resource(ctx, k, entry)?;
         for obj in loaded {
-            add_unique(&mut objs, obj, k, entry)?;
+            add_unique(&mut objs, &mut ids, obj, k, entry)?;
         }
     }
     for chart in &k.k.charts {
         for obj in super::transforms::charts::render(k, chart)? {
-            add_unique(&mut objs, obj, k, "charts")?;
+            add_unique(&mut objs, &mut ids, obj, k, "charts")?;
         }
     }
     for (_, generate) in GENERATORS {
@@ -117,18 +122,40 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>) -> Result<Vec<Obj>> {
     Ok(objs)
 }
 
-fn add_unique(objs: &mut Vec<Obj>, obj: Obj, k: &Loaded, entry: &str) -> Result<()> {
-    let same = |o: &Obj| {
-        o.kind() == obj.kind()
-            && o.group() == obj.group()
-            && o.name() == obj.name()
-            && ns_eq(o.namespace(), obj.namespace())
+/// What makes an object unique in a build: kind, group, name and namespace (`""` = `default`).
+type ObjKey = (String, String, String, String);
+
+fn key(o: &Obj) -> ObjKey {
+    let ns = if o.namespace().is_empty() {
+        "default"
+    } else {
+        o.namespace()
     };
-    if objs.iter().any(same) {
+    (
+        o.kind().to_string(),
+        o.group().to_string(),
+        o.name().to_string(),
+        ns.to_string(),
+    )
+}
+
+fn add_unique(
+    objs: &mut Vec<Obj>,
+    ids: &mut HashSet<ObjKey>,
+    obj: Obj,
+    k: &Loaded,
+    entry: &str,
+) -> Result<()> {
+    if !ids.insert(key(&obj)) {
+        let existing = objs
+            .iter()
+            .find(|o| key(o) == key(&obj))
+            .map(|o| o.source.clone())
+            .unwrap_or_default();
         return Err(k.error(
             entry,
             format!(
-                "may not add resource with an already registered id: {} (from {})",
+                "may not add resource with an already registered id: {} (from {}; already loaded from {existing})",
                 obj.id(),
                 obj.source
             ),
@@ -318,7 +345,8 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
             }
         };
         for item in items {
-            let obj = Obj::new(item, display);
+            let mut obj = Obj::new(item, display);
+            obj.line = doc.line_offset + 1;
             if obj.kind().is_empty() || obj.api_version().is_empty() {
                 return Err(
                     Error::new(ErrorKind::Overlay, "object has no `apiVersion` or `kind`")

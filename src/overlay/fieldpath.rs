@@ -120,10 +120,12 @@ pub fn visit_mut<E>(
         return f(value);
     };
     match (seg, value) {
-        (Seg::Key(k), Value::Array(items)) if k.parse::<usize>().is_ok() => match items.get_mut(k.parse::<usize>().unwrap()) {
-            Some(item) => visit_mut(item, rest, walk, f),
-            None => Ok(()),
-        },
+        (Seg::Key(k), Value::Array(items)) if k.parse::<usize>().is_ok() => {
+            match items.get_mut(k.parse::<usize>().unwrap()) {
+                Some(item) => visit_mut(item, rest, walk, f),
+                None => Ok(()),
+            }
+        }
         (Seg::Key(_), Value::Array(items)) if walk.implicit_lists => {
             for item in items {
                 visit_mut(item, segs, walk, f)?;

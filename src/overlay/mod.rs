@@ -24,6 +24,8 @@ pub struct Obj {
     pub value: Value,
     /// The file it came from (for messages and lint origins).
     pub source: String,
+    /// 1-based line of its document in that file.
+    pub line: usize,
     /// Name and namespace when first loaded: references in other objects use these.
     pub orig_name: String,
     pub orig_namespace: String,
@@ -45,6 +47,7 @@ impl Obj {
         Obj {
             value,
             source: source.into(),
+            line: 1,
             orig_name,
             orig_namespace,
             generated: None,

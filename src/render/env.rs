@@ -100,12 +100,8 @@ fn environment<'s>(
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Template, e.to_string()))?;
-    env.set_syntax(syntax);
+    // Jinja's default whitespace rules (no trim_blocks / lstrip_blocks): `{%- … %}` then trims
+    // like Helm's `{{- … }}`, so templates ported from Helm keep their layout.
     env.set_formatter(filters::format_value);
     filters::register(&mut env);
 

@@ -13,7 +13,11 @@
 //!
 //! - Map keys are sorted with go-yaml v2's "natural" order, not bytewise:
 //!   runs of digits compare as numbers (`a9` < `a10`), non-letters sort
-//!   before letters (`a_b` < `aB`), letters compare by code point.
+//!   before letters (`a_b` < `aB`), letters compare by code point. That
+//!   order is not transitive for some keys (`a01` < `a10` < `a1b` < `a01`,
+//!   or digit runs beyond 64 bits) and Go visits maps in random order, so
+//!   Helm prints such maps differently from run to run; kiln prints them in
+//!   one stable order.
 //! - A string that would read back as another YAML 1.1 type (`yes`, `on`,
 //!   `~`, `1.5`, `0644`, `0x1F`, `2024-01-01`, `12:30`, …) is double-quoted.
 //!   A string containing `\n` asks for a literal block (`|`, `|-`, `|+`, with
@@ -891,40 +895,22 @@ fn format_number(n: &Number) -> String {
     format_go_float(f)
 }
 
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, plus YAML's names for the non-finite values.
-fn format_go_float(f: f64) -> String {
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)` (also what Go's `%v` prints),
+/// with YAML's names for the non-finite values.
+pub(crate) fn format_go_float(f: f64) -> String {
     if f.is_nan() {
         return ".nan".into();
     }
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.into();
     }
-    // Shortest round-trip digits and decimal exponent from Rust's `{:e}`.
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let (neg, digits, exp) = shortest_digits(f);
     let mut out = String::with_capacity(digits.len() + 8);
     if neg {
         out.push('-');
     }
     if !(-4..6).contains(&exp) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        let a = exp.unsigned_abs();
-        if a < 10 {
-            out.push('0');
-        }
-        out.push_str(&a.to_string());
+        push_exponent_form(&mut out, &digits, exp);
     } else if exp < 0 {
         out.push_str("0.");
         for _ in 0..(-exp - 1) {
@@ -945,6 +931,44 @@ fn format_go_float(f: f64) -> String {
         }
     }
     out
+}
+
+/// Go's `strconv.FormatFloat(f, 'e', -1, 64)` for a finite `f` (`1.5e+21`, `1e-07`).
+pub(crate) fn format_go_float_exp(f: f64) -> String {
+    let (neg, digits, exp) = shortest_digits(f);
+    let mut out = String::with_capacity(digits.len() + 8);
+    if neg {
+        out.push('-');
+    }
+    push_exponent_form(&mut out, &digits, exp);
+    out
+}
+
+/// Sign, shortest round-trip decimal digits and decimal exponent (from Rust's `{:e}`).
+fn shortest_digits(f: f64) -> (bool, String, i32) {
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    (neg, mantissa.chars().filter(|c| *c != '.').collect(), exp)
+}
+
+fn push_exponent_form(out: &mut String, digits: &str, exp: i32) {
+    out.push_str(&digits[..1]);
+    if digits.len() > 1 {
+        out.push('.');
+        out.push_str(&digits[1..]);
+    }
+    out.push('e');
+    out.push(if exp < 0 { '-' } else { '+' });
+    let a = exp.unsigned_abs();
+    if a < 10 {
+        out.push('0');
+    }
+    out.push_str(&a.to_string());
 }
 
 /// Calls `f` for the entries of `map` in go-yaml v2's key order.

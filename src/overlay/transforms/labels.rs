@@ -78,7 +78,13 @@ pub const METADATA_PATHS: &[Row] = &[
 
 /// StatefulSet volume claim templates, labelled with `includeTemplates` or
 /// `includeVolumeClaimTemplates`.
-const VOLUME_CLAIM_PATHS: &[Row] = &[row(Some("apps"), None, "StatefulSet", "spec/volumeClaimTemplates[]/metadata/labels", true)];
+const VOLUME_CLAIM_PATHS: &[Row] = &[row(
+    Some("apps"),
+    None,
+    "StatefulSet",
+    "spec/volumeClaimTemplates[]/metadata/labels",
+    true,
+)];
 
 /// Selector fields that `includeSelectors` (and `commonLabels`) also label.
 const SELECTOR_PATHS: &[Row] = &[

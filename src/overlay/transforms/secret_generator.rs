@@ -14,12 +14,7 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         let data: Map<String, Value> = pairs
             .into_iter()
-            .map(|(key, v)| {
-                (
-                    key,
-                    Value::String(generator::encode_base64(&v)),
-                )
-            })
+            .map(|(key, v)| (key, Value::String(generator::encode_base64(&v))))
             .collect();
         let mut obj = Map::new();
         obj.insert("apiVersion".into(), Value::String("v1".into()));

@@ -60,13 +60,27 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             // `namespace|name` (`~X` for no namespace) — compared as strings, not as tuples.
             objs.sort_by_cached_key(|o| {
                 let kind = o.kind();
-                let rank: i64 = match (first.iter().position(|k| *k == kind), last.iter().position(|k| *k == kind)) {
+                let rank: i64 = match (
+                    first.iter().position(|k| *k == kind),
+                    last.iter().position(|k| *k == kind),
+                ) {
                     (Some(i), _) => i as i64 - first.len() as i64,
                     (None, Some(i)) => 1 + i as i64,
                     (None, None) => 0,
                 };
-                let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
-                let gvk = format!("{}_{}_{}", or(o.group(), "~G"), or(o.version(), "~V"), or(kind, "~K"));
+                let or = |s: &str, d: &str| {
+                    if s.is_empty() {
+                        d.to_string()
+                    } else {
+                        s.to_string()
+                    }
+                };
+                let gvk = format!(
+                    "{}_{}_{}",
+                    or(o.group(), "~G"),
+                    or(o.version(), "~V"),
+                    or(kind, "~K")
+                );
                 let id = format!("{}|{}", or(o.namespace(), "~X"), or(o.name(), "~N"));
                 (rank, gvk, id)
             });
