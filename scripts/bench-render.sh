@@ -32,25 +32,11 @@ trap 'rm -rf "$work"' EXIT
 
 # --- tools -------------------------------------------------------------------------------------
 
-find_reference_tools() {
-    # The repository is checked out beside `shared/`; a git worktree finds it beside its main checkout.
-    local candidates=("$root/../shared/tools/get-reference-tools.sh")
-    local common
-    if common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
-        candidates+=("$common/../../shared/tools/get-reference-tools.sh")
-    fi
-    local c
-    for c in "${candidates[@]}"; do
-        if [ -f "$c" ]; then
-            bash "$c" | tail -n1
-            return 0
-        fi
-    done
-    return 1
-}
+# shellcheck source=lib/reference-tools.sh
+. "$root/scripts/lib/reference-tools.sh"
 
 if [ -z "${HELM:-}" ]; then
-    if bin=$(find_reference_tools) && [ -x "$bin/helm" ]; then
+    if bin=$(reference_tools_bin "$root") && [ -x "$bin/helm" ]; then
         HELM=$bin/helm
     elif command -v helm >/dev/null 2>&1; then
         HELM=$(command -v helm)
