@@ -608,12 +608,31 @@ fn cli_writes_refuses_overwrite_and_reads_stdin() {
     let (_, err, code) = kiln(&["chartify", seeds, "--name", "ops"], None, &work);
     assert_eq!(code, 2);
     assert!(err.contains("already exists; pass --force"), "{err}");
+    std::fs::write(work.join("ops/templates/stale.yaml"), "kind: Stale\n").unwrap();
     let (_, err, code) = kiln(
         &["chartify", seeds, "--name", "ops", "--force"],
         None,
         &work,
     );
     assert_eq!(code, 0, "{err}");
+    assert!(!work.join("ops/templates/stale.yaml").exists());
+    let entries: Vec<_> = std::fs::read_dir(&work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["ops"]);
+    // A directory that is not a chart is never replaced.
+    std::fs::create_dir_all(work.join("notes")).unwrap();
+    std::fs::write(work.join("notes/todo.txt"), "keep me\n").unwrap();
+    let (_, err, code) = kiln(
+        &["chartify", seeds, "--name", "ops", "-o", "notes", "--force"],
+        None,
+        &work,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a chart"), "{err}");
+    assert!(work.join("notes/todo.txt").is_file());
+    std::fs::remove_dir_all(work.join("notes")).unwrap();
 
     // Errors write nothing.
     let (_, err, code) = kiln(

@@ -771,10 +771,25 @@ pub fn write_chart(dir: &Path, files: &BTreeMap<String, String>, force: bool) ->
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+    // The old chart is moved aside, not deleted, until the new one is in place.
+    let old = parent.join(format!(".{base}.chartify-old-{}", std::process::id()));
+    let had_old = dir.exists();
+    if had_old {
+        if let Err(e) = std::fs::rename(dir, &old) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(Error::io(dir.display(), e));
+        }
     }
-    std::fs::rename(&tmp, dir).map_err(|e| Error::io(dir.display(), e))?;
+    if let Err(e) = std::fs::rename(&tmp, dir) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        if had_old {
+            let _ = std::fs::rename(&old, dir);
+        }
+        return Err(Error::io(dir.display(), e));
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
     Ok(())
 }
 
