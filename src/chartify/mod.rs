@@ -866,3 +866,57 @@ pub fn summary(chart: &Chart, dir: &Path, inputs: usize) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shared_names_get_their_kind() {
+        let keys = values_keys(&[
+            ("Deployment", "web".into()),
+            ("Service", "web".into()),
+            ("ConfigMap", "web-config".into()),
+            ("ServiceAccount", String::new()),
+            ("ConfigMap", "global".into()),
+        ]);
+        assert_eq!(
+            keys,
+            [
+                "webDeployment",
+                "webService",
+                "webConfig",
+                "serviceAccount",
+                "globalConfigMap"
+            ]
+        );
+    }
+
+    #[test]
+    fn most_common_namespace_wins_first_on_a_tie() {
+        let obj = |ns: &str| (json!({"metadata": {"namespace": ns}}), String::new());
+        let (ns, others) = release_namespace(&[obj("b"), obj("a"), obj("a"), obj("c")]);
+        assert_eq!(
+            (ns.as_deref(), others),
+            (Some("a"), vec!["b".into(), "c".into()])
+        );
+        let (ns, _) = release_namespace(&[obj("b"), obj("a")]);
+        assert_eq!(ns.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn lists_are_expanded() {
+        let mut out = Vec::new();
+        let list = json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},
+            {"apiVersion": "v1", "kind": "List", "items": [
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "b"}}
+            ]}
+        ]});
+        expand(list, "x.yaml", &mut out).unwrap();
+        assert_eq!(out.len(), 2);
+        let bad = json!({"apiVersion": "v1", "kind": "List", "items": [{"metadata": {}}]});
+        assert!(expand(bad, "x.yaml", &mut Vec::new()).is_err());
+    }
+}
