@@ -309,8 +309,13 @@ fn remove_pointer(v: &mut Value, pointer: &str) -> Option<Value> {
     }
 }
 
-/// A different value of the same type (within the field's allowed set).
+/// A different value of the same type (within the field's allowed set), or a number for values
+/// printed as text.
 fn changed(info: &kiln::chartify::extract::ValueInfo) -> Value {
+    if info.text {
+        // Printed as text: a number from `--set` must work too.
+        return json!(987654);
+    }
     match (&info.default, info.allowed) {
         (Value::String(s), Some(allowed)) => json!(allowed.iter().find(|a| **a != s).unwrap()),
         (Value::String(s), None) if s.is_empty() => json!("changed"),

@@ -25,6 +25,8 @@ pub struct ValueInfo {
     pub comment: String,
     /// The template base64-encodes it (Secret `data` whose input was base64 of UTF-8 text).
     pub base64: bool,
+    /// Printed as text whatever its type: `--set` may give a number (`tag=8`, `PORT=9090`).
+    pub text: bool,
 }
 
 /// How a marker in the template tree becomes template text.
@@ -203,6 +205,7 @@ impl Extractor {
             allowed: None,
             comment,
             base64: false,
+            text: false,
         });
     }
 
@@ -472,6 +475,7 @@ impl Extractor {
                     (tag.clone(), format!("{label}: image tag"))
                 };
                 self.push_value(part("tag"), Value::String(default), t, &field, comment);
+                self.values.last_mut().unwrap().text = true;
             }
             if let Some(d) = &img.digest {
                 text.push_str(&format!("@{{{{ {} }}}}", values_expr(&part("digest"))));
@@ -525,6 +529,7 @@ impl Extractor {
                 let last = self.values.last_mut().unwrap();
                 last.path = path;
                 last.comment = format!("{label}: env {var}");
+                last.text = true;
                 let i = self.markers.len() - 1;
                 self.markers[i] = Marker::Inline(format!("{{{{ {expr} | quote }}}}"));
             }
@@ -570,6 +575,7 @@ impl Extractor {
             allowed: None,
             comment,
             base64: false,
+            text: false,
         });
     }
 
@@ -612,6 +618,7 @@ impl Extractor {
                 allowed: None,
                 comment: format!("{}: {field}.{k} (required; {how})", t.label),
                 base64: text,
+                text: true,
             });
             let m = self.marker(Marker::Inline(text_expr));
             *tpl.pointer_mut(&pointer).unwrap() = m;

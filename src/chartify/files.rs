@@ -201,6 +201,9 @@ fn schema_node(v: &Value, path: &[String], by_path: &BTreeMap<&[String], &ValueI
             Some(allowed) => {
                 s.insert("enum".into(), json!(allowed));
             }
+            None if info.text => {
+                s.insert("type".into(), json!(["string", "number", "boolean"]));
+            }
             None => {
                 s.insert("type".into(), json!(type_name(v)));
             }
