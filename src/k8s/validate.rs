@@ -53,6 +53,10 @@ const DATA: &str = include_str!("schemas/k8s-schemas.json");
 /// gives `_definitions.json`); every `$ref` of the data points into it.
 const DEFS_URI: &str = "https://kubernetes.io/api/_definitions.json";
 
+/// API groups Kubernetes no longer serves at all (their kinds moved to other groups), so that
+/// `extensions/v1beta1` Ingress is reported as removed rather than as a custom resource.
+const REMOVED_GROUPS: &[&str] = &["extensions"];
+
 /// Definition name of object metadata, which CRD schemas reference at their root.
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 
@@ -412,33 +416,37 @@ impl Builtin {
                 format!("{api_version} has no kind {kind:?} (it is the name of a field type)"),
             );
         }
-        let Some(kinds) = self.groups.get(group) else {
+        if !self.groups.contains_key(group) && !REMOVED_GROUPS.contains(&group) {
             return Verdict::Skipped(format!(
                 "custom resource {api_version} {kind} has no schema: pass --crd"
             ));
-        };
-        match kinds.get(kind) {
-            Some(served) => {
-                let served: Vec<String> = served
-                    .iter()
-                    .map(|v| {
-                        if group.is_empty() {
-                            v.clone()
-                        } else {
-                            format!("{group}/{v}")
-                        }
-                    })
-                    .collect();
-                Verdict::Skipped(format!(
-                    "{api_version} {kind} is not served by Kubernetes {}: use {}",
-                    self.version,
-                    served.join(" or ")
-                ))
+        }
+        // A built-in group: name where this version serves the kind, if anywhere.
+        let mut served: Vec<String> = Vec::new();
+        let mut groups: Vec<&String> = self.groups.keys().collect();
+        groups.sort_by_key(|g| (g.as_str() != group, g.as_str()));
+        for g in groups {
+            if let Some(versions) = self.groups[g].get(kind) {
+                served.extend(versions.iter().map(|v| {
+                    if g.is_empty() {
+                        v.clone()
+                    } else {
+                        format!("{g}/{v}")
+                    }
+                }));
             }
-            None => Verdict::Skipped(format!(
+        }
+        if served.is_empty() {
+            Verdict::Skipped(format!(
                 "{api_version} {kind} is not a kind of Kubernetes {}",
                 self.version
-            )),
+            ))
+        } else {
+            Verdict::Skipped(format!(
+                "{api_version} {kind} is not served by Kubernetes {}: use {}",
+                self.version,
+                served.join(" or ")
+            ))
         }
     }
 }
@@ -789,6 +797,28 @@ mod tests {
             skip("apps/v1", "Foo"),
             "apps/v1 Foo is not a kind of Kubernetes 1.35"
         );
+        assert_eq!(
+            skip("extensions/v1beta1", "Ingress"),
+            "extensions/v1beta1 Ingress is not served by Kubernetes 1.35: use networking.k8s.io/v1"
+        );
+        assert_eq!(
+            skip("v1", "Deployment"),
+            "v1 Deployment is not served by Kubernetes 1.35: use apps/v1"
+        );
+    }
+
+    #[test]
+    fn every_kind_of_every_version_compiles() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Validator>();
+        for (i, version) in SCHEMA_VERSIONS.iter().enumerate() {
+            let b = builtin(i);
+            assert_eq!(b.version, *version);
+            assert!(b.roots.len() > 80, "{version}: {} kinds", b.roots.len());
+            for key in b.roots.keys() {
+                b.validator(key);
+            }
+        }
     }
 
     #[test]
