@@ -114,15 +114,17 @@ impl fmt::Display for Violation {
 /// ```
 pub struct Validator {
     builtin: &'static Builtin,
-    /// Compiled CRD schemas by (apiVersion, kind).
-    crds: HashMap<(String, String), Arc<jsonschema::Validator>>,
+    /// Compiled CRD schemas by apiVersion and kind.
+    crds: HashMap<String, HashMap<String, Arc<jsonschema::Validator>>>,
+    /// The versions each CRD serves, by group and kind.
+    crd_versions: HashMap<(String, String), BTreeSet<String>>,
 }
 
 impl fmt::Debug for Validator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Validator")
             .field("kube_version", &self.builtin.version)
-            .field("crds", &self.crds.keys().collect::<Vec<_>>())
+            .field("crds", &self.crd_versions)
             .finish()
     }
 }
@@ -136,6 +138,7 @@ impl Validator {
         Ok(Validator {
             builtin: builtin(index),
             crds: HashMap::new(),
+            crd_versions: HashMap::new(),
         })
     }
 
@@ -209,9 +212,29 @@ impl Validator {
                 )
             })?;
             self.crds
-                .insert((api_version, kind.to_string()), Arc::new(compiled));
+                .entry(api_version)
+                .or_default()
+                .insert(kind.to_string(), Arc::new(compiled));
+            self.crd_versions
+                .entry((group.to_string(), kind.to_string()))
+                .or_default()
+                .insert(version);
         }
         Ok(())
+    }
+
+    /// Registers every CustomResourceDefinition among `objects` (other objects are ignored) and
+    /// returns how many there were: the CRDs "found in the same input". Stops at the first CRD
+    /// that cannot be read.
+    pub fn add_crds<'a>(&mut self, objects: impl IntoIterator<Item = &'a Value>) -> Result<usize> {
+        let mut n = 0;
+        for obj in objects {
+            if is_crd(obj) {
+                self.add_crd(obj)?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     /// Validates one object (a parsed manifest document).
@@ -236,11 +259,34 @@ impl Validator {
                 return invalid("/kind", format!("got {}, want string", json_type(other)))
             }
         };
-        if let Some(v) = self.crds.get(&(api_version.to_string(), kind.to_string())) {
+        if let Some(v) = self.crds.get(api_version).and_then(|kinds| kinds.get(kind)) {
             return run(v, obj);
         }
-        self.builtin.validate(api_version, kind, obj)
+        let verdict = self.builtin.validate(api_version, kind, obj);
+        if matches!(verdict, Verdict::Skipped(_)) {
+            if let Some((group, _)) = api_version.split_once('/') {
+                let key = (group.to_string(), kind.to_string());
+                if let Some(versions) = self.crd_versions.get(&key) {
+                    let served: Vec<String> =
+                        versions.iter().map(|v| format!("{group}/{v}")).collect();
+                    return Verdict::Skipped(format!(
+                        "{api_version} {kind} is not served by its CustomResourceDefinition: use {}",
+                        served.join(" or ")
+                    ));
+                }
+            }
+        }
+        verdict
     }
+}
+
+/// Whether an object is a CustomResourceDefinition (`apiextensions.k8s.io`, any version).
+pub fn is_crd(obj: &Value) -> bool {
+    obj.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition")
+        && obj
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|av| av.starts_with("apiextensions.k8s.io/"))
 }
 
 fn invalid(path: &str, message: String) -> Verdict {
@@ -466,6 +512,9 @@ fn root_def(key: &str) -> String {
 }
 
 fn run(validator: &jsonschema::Validator, obj: &Value) -> Verdict {
+    if validator.is_valid(obj) {
+        return Verdict::Valid;
+    }
     let mut violations = Vec::new();
     for error in validator.iter_errors(obj) {
         push_violations(&error, &mut violations);
@@ -835,10 +884,22 @@ mod tests {
                         "size": {"type": "integer", "minimum": 1},
                         "port": {"x-kubernetes-int-or-string": true},
                         "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}}}}]}});
-        v.add_crd(&crd).unwrap();
+        assert_eq!(
+            v.add_crds([&crd, &json!({"kind": "ConfigMap"})]).unwrap(),
+            1
+        );
         let ok = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
             "spec": {"size": 2, "port": "http", "extra": {"anything": [1]}}});
         assert_eq!(v.validate(&ok), Verdict::Valid);
+        let mut v2 = ok.clone();
+        v2["apiVersion"] = json!("example.com/v2");
+        assert_eq!(
+            v.validate(&v2),
+            Verdict::Skipped(
+                "example.com/v2 Widget is not served by its CustomResourceDefinition: use example.com/v1"
+                    .into()
+            )
+        );
         let bad = json!({"apiVersion": "example.com/v1", "kind": "Widget",
             "metadata": {"name": "w", "lables": {}},
             "spec": {"size": 0, "sise": 1, "port": 1.5}});
