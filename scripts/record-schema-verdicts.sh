@@ -14,13 +14,16 @@
 # expected verdict once the CRD in the same file is registered is written by hand in the document,
 # as a `# with-crd: <verdict> [path]` comment.
 #
+# KUBE_VERSION (default 1.35) and CORPUS (default tests/schema_corpus) record another version into a
+# copy of the corpus (see tests/schema_validation.rs).
+#
 # The tool is found through the reference tools (shared/tools/get-reference-tools.sh beside the
 # repository), or named by KUBERNETES_VALIDATE=/path/to/kubernetes-validate.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-corpus="$here/../tests/schema_corpus"
-kube_version=1.35
+corpus=${CORPUS:-$here/../tests/schema_corpus}
+kube_version=${KUBE_VERSION:-1.35}
 
 if [ -n "${KUBERNETES_VALIDATE:-}" ]; then
     kv=$KUBERNETES_VALIDATE
@@ -49,4 +52,4 @@ while IFS= read -r file; do
     } >"${file%.yaml}.verdict"
     count=$((count + 1))
 done < <(find . -name '*.yaml' | sort)
-echo "recorded $count files in tests/schema_corpus" >&2
+echo "recorded $count files in $corpus" >&2

@@ -8,6 +8,10 @@
 //! kubernetes-validate cannot read CRDs and skips custom resources. A document may carry a
 //! `# with-crd: <verdict> [pointer]` comment: with every CRD of its file registered, kiln must give
 //! that verdict (and, for `invalid`, a violation at or below the pointer).
+//!
+//! To check another Kubernetes version, record a copy of the corpus with
+//! `KUBE_VERSION=1.37 CORPUS=/tmp/corpus scripts/record-schema-verdicts.sh` and run these tests
+//! with `KILN_SCHEMA_KUBE_VERSION=1.37 KILN_SCHEMA_CORPUS=/tmp/corpus`.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -16,7 +20,9 @@ use kiln::k8s::validate::{Validator, Verdict, Violation};
 use kiln::yaml;
 use serde_json::Value;
 
-const KUBE_VERSION: &str = "1.35";
+fn kube_version() -> String {
+    std::env::var("KILN_SCHEMA_KUBE_VERSION").unwrap_or_else(|_| "1.35".to_string())
+}
 
 struct Doc {
     value: Value,
@@ -32,7 +38,10 @@ struct Expected {
 }
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema_corpus")
+    match std::env::var_os("KILN_SCHEMA_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema_corpus"),
+    }
 }
 
 fn corpus_files() -> Vec<PathBuf> {
@@ -79,7 +88,7 @@ fn recorded(path: &Path) -> Vec<Expected> {
             let (verdict, message) = line.split_once('\t').unwrap_or((line, ""));
             // `ERROR did not validate for resource kind/name against version 1.35: <path>: <message>`
             let path = message
-                .split_once(&format!("against version {KUBE_VERSION}: "))
+                .split_once(&format!("against version {}: ", kube_version()))
                 .and_then(|(_, rest)| rest.split_once(": "))
                 .map(|(p, _)| p.to_string());
             Expected {
@@ -155,7 +164,7 @@ fn with_crd(doc: &Doc) -> Option<(String, Option<String>)> {
 fn corpus_agrees_with_kubernetes_validate() {
     let files = corpus_files();
     assert!(files.len() >= 60, "corpus has {} files", files.len());
-    let validator = Validator::new(KUBE_VERSION).unwrap();
+    let validator = Validator::new(&kube_version()).unwrap();
     let mut failures = Vec::new();
     let mut counts = std::collections::BTreeMap::new();
     let mut documents_seen = 0;
@@ -226,7 +235,7 @@ fn custom_resources_with_their_crd() {
         if !docs.iter().any(|d| with_crd(d).is_some()) {
             continue;
         }
-        let mut validator = Validator::new(KUBE_VERSION).unwrap();
+        let mut validator = Validator::new(&kube_version()).unwrap();
         for doc in &docs {
             if doc.value["kind"] == "CustomResourceDefinition" {
                 validator.add_crd(&doc.value).unwrap();
@@ -272,7 +281,9 @@ fn ten_thousand_objects() {
         .flat_map(|p| documents(p))
         .map(|d| d.value)
         .collect();
-    let validator = Validator::new(KUBE_VERSION).unwrap();
+    let start = Instant::now();
+    let validator = Validator::new(&kube_version()).unwrap();
+    let load = start.elapsed();
     let start = Instant::now();
     for o in &objects {
         validator.validate(o);
@@ -287,7 +298,8 @@ fn ten_thousand_objects() {
     }
     let elapsed = start.elapsed();
     println!(
-        "first pass over {} objects (compiles each kind once): {first:?}; \
+        "Validator::new: {load:?} (parses the embedded schemas unless another test did); \
+         first pass over {} objects (compiles each kind once): {first:?}; \
          10,000 objects ({invalid} invalid): {elapsed:?}",
         objects.len()
     );
@@ -299,7 +311,7 @@ fn ten_thousand_objects() {
 #[test]
 #[ignore]
 fn print_verdicts() {
-    let mut validator = Validator::new(KUBE_VERSION).unwrap();
+    let mut validator = Validator::new(&kube_version()).unwrap();
     for path in corpus_files() {
         for doc in documents(&path) {
             if doc.value["kind"] == "CustomResourceDefinition" {
