@@ -30,8 +30,10 @@
 //! The strict schemas say `additionalProperties: false` wherever a type lists its properties, so
 //! unknown fields are errors (`unknown field "restartPolicey"`). Every type admits `null` (as in
 //! kubernetes-validate), except that an int-or-string or quantity field set to `null` is invalid
-//! (its schema is `oneOf` string/integer, and `null` matches both). Formats are not checked (neither
-//! does kubernetes-validate). Compiled validators are cached per version and root schema (shared by
+//! (its schema is `oneOf` string/integer, and `null` matches both). Formats (`date-time`, `int32`,
+//! `byte`) are not checked: kubernetes-validate does not check them either. The schemas have enums
+//! only for `apiVersion` and `kind`, so values like `restartPolicy: Sometimes` pass here (the lint
+//! rules check those). Compiled validators are cached per version and root schema (shared by
 //! every [`Validator`] of that version) and per CRD kind, so each kind is compiled once.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -235,6 +237,15 @@ impl Validator {
             }
         }
         Ok(n)
+    }
+
+    /// Whether `api_version` names a group that is not built into Kubernetes (nor a removed
+    /// built-in group like `extensions`): its objects are custom resources, skipped without a CRD.
+    /// A [`Verdict::Skipped`] for an object that is *not* a custom resource means its apiVersion
+    /// or kind does not exist in this Kubernetes version (`batch/v1beta1` CronJob in 1.35).
+    pub fn is_custom_resource(&self, api_version: &str) -> bool {
+        let group = api_version.split_once('/').map_or("", |(g, _)| g);
+        !self.builtin.groups.contains_key(group) && !REMOVED_GROUPS.contains(&group)
     }
 
     /// Validates one object (a parsed manifest document).
@@ -463,6 +474,7 @@ impl Builtin {
             );
         }
         if !self.groups.contains_key(group) && !REMOVED_GROUPS.contains(&group) {
+            // Keep in step with `Validator::is_custom_resource`.
             return Verdict::Skipped(format!(
                 "custom resource {api_version} {kind} has no schema: pass --crd"
             ));
@@ -842,6 +854,11 @@ mod tests {
             skip("apps.example.com/v1", "Deployment"),
             "custom resource apps.example.com/v1 Deployment has no schema: pass --crd"
         );
+        assert!(v.is_custom_resource("keda.sh/v1alpha1"));
+        assert!(v.is_custom_resource("apps.example.com/v1"));
+        assert!(!v.is_custom_resource("batch/v1beta1"));
+        assert!(!v.is_custom_resource("extensions/v1beta1"));
+        assert!(!v.is_custom_resource("v1"));
         assert_eq!(
             skip("apps/v1", "Foo"),
             "apps/v1 Foo is not a kind of Kubernetes 1.35"
