@@ -26,10 +26,12 @@
 //! ask it first, falling back to these functions.
 
 mod schema;
+pub mod validate;
 
 use std::sync::OnceLock;
 
 pub use schema::{split_api_version, FieldMeta, KindInfo, PatchMeta, PatchStrategy, Schema};
+pub use validate::{Validator, Verdict, Violation};
 
 /// The Kubernetes minor version of the embedded data.
 pub const KUBERNETES_VERSION: &str = "1.35";
