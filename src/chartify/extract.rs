@@ -215,7 +215,8 @@ impl Extractor {
         path
     }
 
-    /// A scalar field (string, number, bool) becomes a value printed in place.
+    /// A scalar field (string, number, bool) becomes the value at `rel` (below the object's
+    /// key), printed in place. Returns the recorded value, for callers to adjust its comment.
     fn scalar(
         &mut self,
         tpl: &mut Value,
@@ -223,10 +224,10 @@ impl Extractor {
         field: &str,
         rel: &[&str],
         allowed: Option<&'static [&'static str]>,
-    ) {
-        let Some(v) = tpl.pointer(field) else { return };
+    ) -> Option<&mut ValueInfo> {
+        let v = tpl.pointer(field)?;
         if v.is_null() || v.is_object() || v.is_array() || has_marker(v) {
-            return;
+            return None;
         }
         let rel: Vec<String> = rel.iter().map(|s| s.to_string()).collect();
         let expr = values_expr(&Self::full_path(t, &rel));
@@ -248,6 +249,7 @@ impl Extractor {
             allowed.filter(|a| v.as_str().is_some_and(|s| a.contains(&s)));
         let m = self.marker(Marker::Inline(text));
         *tpl.pointer_mut(field).unwrap() = m;
+        self.values.last_mut()
     }
 
     /// A map or list field becomes one value printed with `toyaml`. `optional`: a non-empty
@@ -491,11 +493,18 @@ impl Extractor {
             let m = self.marker(Marker::Inline(text));
             *tpl.pointer_mut(&field).unwrap() = m;
         }
+        let rel_of = |k: &[&str]| -> Vec<String> {
+            rel.iter()
+                .map(String::as_str)
+                .chain(k.iter().copied())
+                .map(str::to_string)
+                .collect()
+        };
+        let pull_rel = rel_of(&["imagePullPolicy"]);
+        let pull_rel: Vec<&str> = pull_rel.iter().map(String::as_str).collect();
         let pull = format!("{at}/imagePullPolicy");
-        let before = self.values.len();
-        self.scalar(tpl, t, &pull, &[], Some(PULL_POLICIES));
-        if self.values.len() > before {
-            self.fix_last(Self::full_path(t, &sub("imagePullPolicy")), &label, &pull);
+        if let Some(info) = self.scalar(tpl, t, &pull, &pull_rel, Some(PULL_POLICIES)) {
+            info.comment = format!("{label}: imagePullPolicy");
         }
         // Plain env values, by variable name.
         let env_len = tpl
@@ -518,20 +527,12 @@ impl Extractor {
                 continue;
             }
             seen.push(var.to_string());
-            let mut r = sub("env");
-            r.push(var.to_string());
+            let env_rel = rel_of(&["env", var]);
+            let env_rel: Vec<&str> = env_rel.iter().map(String::as_str).collect();
             let field = format!("{at}/env/{j}/value");
-            let before = self.values.len();
-            self.scalar(tpl, t, &field, &[], None);
-            if self.values.len() > before {
-                let path = Self::full_path(t, &r);
-                let expr = values_expr(&path);
-                let last = self.values.last_mut().unwrap();
-                last.path = path;
-                last.comment = format!("{label}: env {var}");
-                last.text = true;
-                let i = self.markers.len() - 1;
-                self.markers[i] = Marker::Inline(format!("{{{{ {expr} | quote }}}}"));
+            if let Some(info) = self.scalar(tpl, t, &field, &env_rel, None) {
+                info.comment = format!("{label}: env {var}");
+                info.text = true;
             }
         }
         for f in ["resources", "ports", "securityContext"] {
@@ -541,21 +542,6 @@ impl Extractor {
                 self.values.last_mut().unwrap().comment = format!("{label}: {f}");
             }
         }
-    }
-
-    /// Re-points the last recorded scalar at `path` (used when its path is not `rel` of the object).
-    fn fix_last(&mut self, path: Vec<String>, label: &str, field: &str) {
-        let expr = values_expr(&path);
-        let last = self.values.last_mut().unwrap();
-        last.comment = format!("{label}: {}", field.rsplit('/').next().unwrap_or(field));
-        let quoted = last.default.is_string();
-        last.path = path;
-        let i = self.markers.len() - 1;
-        self.markers[i] = Marker::Inline(if quoted {
-            format!("{{{{ {expr} | quote }}}}")
-        } else {
-            format!("{{{{ {expr} }}}}")
-        });
     }
 
     fn push_value(
