@@ -697,6 +697,14 @@ fn label_marker(
 /// Adds `value` to `out`, expanding `kind: List` documents (as `kubectl get -o yaml` prints).
 fn expand(value: Value, source: &str, out: &mut Vec<(Value, String)>) -> Result<()> {
     let kind = str_at(&value, "/kind");
+    if str_at(&value, "/apiVersion").starts_with("kustomize.config.k8s.io/") {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{source} is a {kind}, not a manifest; build it first: kiln render DIR | kiln chartify - --name NAME"
+            ),
+        ));
+    }
     if kind == "List" || (kind.ends_with("List") && value.get("items").is_some_and(Value::is_array))
     {
         let Some(Value::Array(items)) = value.get("items").cloned() else {
@@ -918,5 +926,8 @@ mod tests {
         assert_eq!(out.len(), 2);
         let bad = json!({"apiVersion": "v1", "kind": "List", "items": [{"metadata": {}}]});
         assert!(expand(bad, "x.yaml", &mut Vec::new()).is_err());
+        let k = json!({"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"});
+        let err = expand(k, "kustomization.yaml", &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("build it first"), "{err}");
     }
 }
