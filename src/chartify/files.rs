@@ -283,6 +283,18 @@ fn notes(m: &Meta) -> String {
     out
 }
 
+/// A values path as `--set` spells it (`a.b\\.c` for the keys `a`, `b.c`).
+pub fn set_key(path: &[String]) -> String {
+    path.iter()
+        .map(|k| {
+            k.replace('\\', "\\\\")
+                .replace('.', "\\.")
+                .replace(',', "\\,")
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 fn readme(m: &Meta) -> String {
     let mut out = format!(
         "# {name}\n\nMade by `kiln chartify` from {n} object{s}. Rendering it with its default values gives \
@@ -295,7 +307,7 @@ the objects it was made from (server-populated fields dropped); each value below
             .values
             .iter()
             .filter(|v| v.required)
-            .map(|v| format!(" --set {}=…", v.path.join(".")))
+            .map(|v| format!(" --set {}=…", set_key(&v.path)))
             .collect::<String>(),
     );
     for o in m.objects {
@@ -332,4 +344,26 @@ the objects it was made from (server-populated fields dropped); each value below
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_keys_escape_dots() {
+        let path = [
+            "registryPull".to_string(),
+            "data".into(),
+            ".dockerconfigjson".into(),
+        ];
+        assert_eq!(set_key(&path), "registryPull.data.\\.dockerconfigjson");
+        let flag = format!("{}=x", set_key(&path));
+        let parsed =
+            crate::values::set_flag::parse(crate::values::set_flag::FlagKind::Set, &flag).unwrap();
+        assert_eq!(
+            parsed["registryPull"]["data"][".dockerconfigjson"],
+            serde_json::json!("x")
+        );
+    }
 }

@@ -814,7 +814,7 @@ pub fn summary(chart: &Chart, dir: &Path, inputs: usize) -> String {
         .values
         .iter()
         .filter(|v| v.required)
-        .map(|v| v.path.join("."))
+        .map(|v| files::set_key(&v.path))
         .collect();
     let mut out = format!(
         "chartify: chart {} written to {}\n  objects: {} from {inputs} input{} ({})\n  values extracted: {}",
