@@ -580,7 +580,7 @@ impl Extractor {
             let expr = values_expr(&path);
             let msg = format!(
                 "{} is required: Secret {} key {k}",
-                path.join("."),
+                super::files::set_key(&path),
                 t.label.trim_start_matches("Secret ")
             );
             let msg = serde_json::to_string(&msg).unwrap();
@@ -602,7 +602,15 @@ impl Extractor {
                 field: pointer.clone(),
                 required: true,
                 allowed: None,
-                comment: format!("{}: {field}.{k} (required; {how})", t.label),
+                comment: format!(
+                    "{}: {} (required; {how})",
+                    t.label,
+                    if k.contains('.') {
+                        format!("{field}[{k:?}]")
+                    } else {
+                        format!("{field}.{k}")
+                    }
+                ),
                 base64: text,
                 text: true,
             });
