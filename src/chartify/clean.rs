@@ -47,10 +47,14 @@ impl Dropped {
     }
 }
 
-/// Objects a controller made (a Deployment's ReplicaSets and Pods, a Job's Pods, a Service's
-/// EndpointSlices): `kubectl get all` lists them, but the chart must only hold their owners.
-/// Returns `Some("Pod web-6d9c-x (owned by ReplicaSet web-6d9c)")` for such an object.
-pub fn controller_owned(obj: &Value) -> Option<String> {
+/// Objects a controller made from another input object (a Deployment's ReplicaSets and Pods, a
+/// Job's Pods): `kubectl get all` lists them, but the chart must only hold their owners.
+/// `is_input(kind, namespace, name)` says whether the owner is among the inputs; objects whose
+/// owner is not are kept. Returns `Some("Pod web-6d9c-x (owned by ReplicaSet web-6d9c)")`.
+pub fn controller_owned(
+    obj: &Value,
+    is_input: &dyn Fn(&str, &str, &str) -> bool,
+) -> Option<String> {
     let owners = obj.pointer("/metadata/ownerReferences")?.as_array()?;
     let owner = owners
         .iter()
@@ -61,6 +65,13 @@ pub fn controller_owned(obj: &Value) -> Option<String> {
             .unwrap_or("")
             .to_string()
     };
+    if !is_input(
+        &s(owner, "/kind"),
+        &s(obj, "/metadata/namespace"),
+        &s(owner, "/name"),
+    ) {
+        return None;
+    }
     Some(format!(
         "{} {} (owned by {} {})",
         s(obj, "/kind"),

@@ -174,23 +174,28 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             "no Kubernetes objects in the inputs",
         ));
     }
+    let ids: Vec<(String, String, String)> = objs
+        .iter()
+        .map(|(v, _)| {
+            (
+                str_at(v, "/kind").to_string(),
+                str_at(v, "/metadata/namespace").to_string(),
+                str_at(v, "/metadata/name").to_string(),
+            )
+        })
+        .collect();
+    let is_input = |kind: &str, ns: &str, name: &str| {
+        ids.iter()
+            .any(|(k, n, m)| k == kind && m == name && (n == ns || n.is_empty()))
+    };
     let mut skipped = Vec::new();
-    objs.retain(|(v, _)| match clean::controller_owned(v) {
+    objs.retain(|(v, _)| match clean::controller_owned(v, &is_input) {
         Some(what) => {
             skipped.push(what);
             false
         }
         None => true,
     });
-    if objs.is_empty() && !skipped.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Usage,
-            format!(
-                "every input object is owned by a controller ({}); give the owners instead",
-                skipped.join(", ")
-            ),
-        ));
-    }
     for (v, _) in objs.iter_mut() {
         clean::clean(v, &mut dropped);
     }
