@@ -1,12 +1,226 @@
-//! `kiln lint` (stub: being written).
-use crate::cli::args::LintArgs;
+//! `kiln lint`: render charts and overlays, run every rule over the objects, report findings.
+//!
+//! ```text
+//! input::load     PATHs -> units (a chart, an overlay, or the plain manifests together)
+//!   -> set        one LintSet per unit: objects, an index by kind/namespace/name
+//!   -> rules      every rule of rules::RULES over the whole set (minus --disable)
+//!   -> locate     YAML path -> line of the object's document in its file
+//!   -> output     text (grouped by file), JSON, or SARIF 2.1.0
+//! ```
+//!
+//! An object silences rules with the annotation `kiln.dev/lint-disable: "rule-id,rule-id"`.
+//! Exit code: 1 when there are errors (or warnings with `--strict`), else 0.
+
+pub mod finding;
+mod input;
+pub mod locate;
+pub mod output;
+pub mod pods;
+pub mod rules;
+pub mod set;
+
+use crate::cli::args::{LintArgs, LintFormat};
 use crate::cli::Output;
 use crate::error::{Error, ErrorKind, Result};
+use crate::resource::Resource;
+pub use finding::{Category, Finding, Severity, Summary};
+use rules::{Raw, Rule, Sink, Target, RULES};
+use set::LintSet;
+use std::collections::HashMap;
 
+/// The annotation that turns rules off for one object.
+pub const DISABLE_ANNOTATION: &str = "kiln.dev/lint-disable";
+
+/// The result of linting: sorted findings and the number of objects looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub objects: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.findings, self.objects)
+    }
+}
+
+/// `kiln lint` on parsed arguments.
 pub fn run(args: &LintArgs) -> Result<Output> {
-    let _ = args;
-    Err(Error::new(
-        ErrorKind::Usage,
-        "kiln lint is not implemented yet",
-    ))
+    let color = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        "auto" => {
+            use std::io::IsTerminal;
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+        other => {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("--color {other}: expected auto, always or never"),
+            ))
+        }
+    };
+    let report = lint(args)?;
+    let summary = report.summary();
+    let stdout = match args.format {
+        LintFormat::Text => output::text(&report, color),
+        LintFormat::Json => output::json(&report),
+        LintFormat::Sarif => output::sarif(&report),
+    };
+    let failed = summary.errors > 0 || (args.strict && summary.warnings > 0);
+    Ok(Output {
+        stdout,
+        code: i32::from(failed),
+    })
+}
+
+/// Lints the PATHs of `args` and returns the sorted findings.
+pub fn lint(args: &LintArgs) -> Result<Report> {
+    let enabled = enabled_rules(&args.disable)?;
+    let units = input::load(args)?;
+    let crds = input::load_crds(&args.crd)?;
+    let mut report = Report::default();
+    for unit in units {
+        let mut set = LintSet::new(unit.objects, unit.charts, &args.namespace);
+        set.reread_sources = unit.reread_sources;
+        if enabled.iter().any(|r| r.id == "schema") {
+            set.schema = rules::schema::verdicts(&args.kube_version, &crds, &set.objects)?;
+        }
+        report.objects += set.objects.len();
+        report.findings.extend(check(&set, &enabled));
+    }
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.dedup();
+    Ok(report)
+}
+
+fn enabled_rules(disable: &[String]) -> Result<Vec<&'static Rule>> {
+    let mut off = Vec::new();
+    for d in disable {
+        for id in d.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if rules::rule(id).is_none() {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "--disable {id}: no such rule (rules: {})",
+                        RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+            off.push(id.to_string());
+        }
+    }
+    Ok(RULES
+        .iter()
+        .filter(|r| !off.iter().any(|o| o == r.id))
+        .collect())
+}
+
+/// Runs `rules` over one set and turns what they report into located findings.
+pub fn check(set: &LintSet, rules: &[&'static Rule]) -> Vec<Finding> {
+    let mut raw = Vec::new();
+    for rule in rules {
+        let mut sink = Sink::new(rule);
+        (rule.check)(set, &mut sink);
+        raw.append(&mut sink.found);
+    }
+    let disabled: Vec<Vec<String>> = set.objects.iter().map(disabled_by_annotation).collect();
+    let mut lines = Locator {
+        reread: set.reread_sources,
+        files: HashMap::new(),
+    };
+    raw.into_iter()
+        .filter(|r| match r.target {
+            Target::Object(i) => !disabled[i].iter().any(|d| d == r.rule.id),
+            Target::File { .. } => true,
+        })
+        .map(|r| finding(set, r, &mut lines))
+        .collect()
+}
+
+fn disabled_by_annotation(r: &Resource) -> Vec<String> {
+    r.value
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(DISABLE_ANNOTATION))
+        .and_then(|v| v.as_str())
+        .map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn finding(set: &LintSet, raw: Raw, lines: &mut Locator) -> Finding {
+    let severity = raw.severity.unwrap_or(raw.rule.severity);
+    match raw.target {
+        Target::Object(i) => {
+            let r = &set.objects[i];
+            Finding {
+                rule: raw.rule.id,
+                severity,
+                category: raw.rule.category,
+                file: r.source.clone(),
+                line: lines.line(r, &raw.path),
+                kind: r.kind().to_string(),
+                namespace: set.namespace_of(r).to_string(),
+                name: r.name().to_string(),
+                path: raw.path,
+                message: raw.message,
+            }
+        }
+        Target::File { file, line } => Finding {
+            rule: raw.rule.id,
+            severity,
+            category: raw.rule.category,
+            file,
+            line,
+            kind: String::new(),
+            namespace: String::new(),
+            name: String::new(),
+            path: raw.path,
+            message: raw.message,
+        },
+    }
+}
+
+/// Finds the line of a path inside an object's document. For objects whose text was re-emitted
+/// (overlays), the document is read back from its source file when that file exists, so lines
+/// point at what the user wrote.
+struct Locator {
+    /// Read documents back from their files (overlays and manifests; not chart templates,
+    /// whose files hold the template, not the output).
+    reread: bool,
+    files: HashMap<String, Option<String>>,
+}
+
+impl Locator {
+    fn line(&mut self, r: &Resource, path: &str) -> usize {
+        let doc = self.source_document(r);
+        let text = doc.as_deref().unwrap_or(&r.text);
+        r.line + locate::locate(text, path)
+    }
+
+    /// The document at `r.line` of `r.source`, when the file is readable and that document is
+    /// the same object (same kind and name as written).
+    fn source_document(&mut self, r: &Resource) -> Option<String> {
+        if !self.reread {
+            return None;
+        }
+        let file = self
+            .files
+            .entry(r.source.clone())
+            .or_insert_with(|| std::fs::read_to_string(&r.source).ok())
+            .as_deref()?;
+        let docs = crate::yaml::split_documents(file);
+        let doc = docs.iter().find(|d| d.line_offset + 1 == r.line)?;
+        let same = doc
+            .text
+            .lines()
+            .any(|l| l.trim() == format!("kind: {}", r.kind()));
+        same.then(|| doc.text.to_string())
+    }
 }

@@ -1,0 +1,173 @@
+//! Loads the PATHs of `kiln lint` into lint units: each chart and each overlay is one unit
+//! (rendered with the value flags); every plain manifest (files, directories, stdin) goes into one
+//! shared unit.
+
+use super::set::ChartInput;
+use crate::cli::args::LintArgs;
+use crate::error::{Error, ErrorKind, Result};
+use crate::pipeline::{self, ChartRenderConfig};
+use crate::resource::{self, Resource};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// One set of objects linted together.
+#[derive(Debug, Default)]
+pub struct Unit {
+    pub objects: Vec<Resource>,
+    pub charts: Vec<ChartInput>,
+    /// Sources are files with the objects as written.
+    pub reread_sources: bool,
+}
+
+/// Loads every PATH.
+pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
+    let mut units = Vec::new();
+    let mut manifests = Unit {
+        reread_sources: true,
+        ..Unit::default()
+    };
+    let mut stdin_read = false;
+    for p in &args.paths {
+        if p == "-" {
+            if stdin_read {
+                return Err(Error::new(ErrorKind::Usage, "`-` (stdin) given twice"));
+            }
+            stdin_read = true;
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Error::io("<stdin>", e))?;
+            manifests
+                .objects
+                .extend(resource::parse_stream(&text, "<stdin>", None)?);
+            continue;
+        }
+        let path = Path::new(p);
+        if !path.exists() {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("{p}: no such file or directory"),
+            ));
+        }
+        if path.is_dir() {
+            walk(args, path, &mut units, &mut manifests)?;
+        } else {
+            manifests.objects.extend(read_manifest(path)?);
+        }
+    }
+    if !manifests.objects.is_empty() {
+        units.push(manifests);
+    }
+    Ok(units)
+}
+
+/// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
+/// units of their own).
+fn walk(args: &LintArgs, dir: &Path, units: &mut Vec<Unit>, manifests: &mut Unit) -> Result<()> {
+    if dir.join("Chart.yaml").is_file() {
+        units.push(load_chart(args, dir));
+        return Ok(());
+    }
+    if crate::overlay::kustomization::find_file(dir).is_some() {
+        let built = crate::overlay::build(dir)?;
+        for w in &built.warnings {
+            eprintln!("{w}");
+        }
+        units.push(Unit {
+            objects: built.resources,
+            charts: Vec::new(),
+            reread_sources: true,
+        });
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir.display(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(args, &p, units, manifests)?;
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        {
+            manifests.objects.extend(read_manifest(&p)?);
+        }
+    }
+    Ok(())
+}
+
+fn read_manifest(path: &Path) -> Result<Vec<Resource>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
+    resource::parse_stream(&text, &path.display().to_string(), None)
+}
+
+/// Renders a chart. A render failure becomes a `chart-render` finding, not an error: CI gets a
+/// report pointing at the template.
+fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
+    let cfg = ChartRenderConfig {
+        chart_dir: dir.to_path_buf(),
+        values: args.values.clone().into(),
+        inline_values: None,
+        release_name: args.release_name.clone(),
+        namespace: args.namespace.clone(),
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        show_only: Vec::new(),
+        include_crds: true,
+    };
+    let (mut objects, render_error) = match pipeline::render_chart(&cfg) {
+        Ok(rendered) => (rendered.resources, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    // Sources are `<chart name>/templates/x.yaml`; show them under the directory as given, so
+    // they are paths a code-scanning tool can open.
+    let chart = ChartInput {
+        dir: dir.to_path_buf(),
+        render_error,
+        name: chart_name(dir),
+    };
+    for r in objects.iter_mut() {
+        r.source = chart.file_path(&r.source);
+    }
+    Unit {
+        objects,
+        charts: vec![chart],
+        reread_sources: false,
+    }
+}
+
+fn chart_name(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
+    let v = crate::yaml::parse_document(&text, "Chart.yaml").ok()?;
+    v.get("name")?.as_str().map(str::to_string)
+}
+
+/// Reads the `--crd` files: every CustomResourceDefinition in them.
+pub fn load_crds(files: &[PathBuf]) -> Result<Vec<serde_json::Value>> {
+    let mut out = Vec::new();
+    for f in files {
+        for r in read_manifest(f)? {
+            if r.kind() != "CustomResourceDefinition" {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "--crd {}: {} {} is not a CustomResourceDefinition",
+                        f.display(),
+                        r.kind(),
+                        r.name()
+                    ),
+                ));
+            }
+            out.push(r.value);
+        }
+    }
+    Ok(out)
+}
