@@ -1,5 +1,5 @@
-//! `chart-metadata`: `Chart.yaml` like `helm lint` checks it: apiVersion, name (matching the
-//! directory), SemVer version, type.
+//! `chart-metadata`: `Chart.yaml` like `helm lint` checks it: apiVersion, name, SemVer
+//! version, type.
 
 use super::Sink;
 use crate::lint::set::LintSet;
@@ -64,22 +64,7 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
                 1,
                 "name is required: add `name:` (the chart directory's name)",
             ),
-            Some(name) => {
-                let dir = chart
-                    .dir
-                    .canonicalize()
-                    .ok()
-                    .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
-                if let Some(dir) = dir.filter(|d| *d != name) {
-                    sink.file(
-                        &file,
-                        key_line(&text, "name"),
-                        format!(
-                            "chart name `{name}` does not match its directory `{dir}`: rename one"
-                        ),
-                    );
-                }
-            }
+            Some(_) => {}
         }
         match field("version") {
             None => sink.file(

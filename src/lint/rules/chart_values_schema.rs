@@ -26,7 +26,7 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
             let at = e.instance_path().to_string();
             sink.file(
                 &file,
-                1,
+                pointer_line(&text, &at),
                 format!(
                     "values.schema.json is not a valid JSON Schema: {e}{}",
                     if at.is_empty() {
@@ -50,4 +50,19 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// The line of the key a JSON pointer ends in: the first `"key":` after the lines of the keys
+/// before it (a good guess for schema files, which are mostly one key per line).
+fn pointer_line(text: &str, pointer: &str) -> usize {
+    let mut from = 0;
+    let lines: Vec<&str> = text.lines().collect();
+    for seg in pointer.split('/').filter(|s| !s.is_empty()) {
+        let needle = format!("\"{}\"", seg.replace("~1", "/").replace("~0", "~"));
+        match (from..lines.len()).find(|&i| lines[i].contains(&needle)) {
+            Some(i) => from = i,
+            None => break,
+        }
+    }
+    from + 1
 }

@@ -177,7 +177,7 @@ pub static RULES: &[Rule] = &[
         "Unknown fields (typos such as restartPolicey) and wrong types are rejected by the API server. Custom resources are validated when their CRD is in the set or given with --crd."),
     rule!("chart-metadata", chart_metadata, Chart, Error,
         "Chart.yaml must have apiVersion, name and a SemVer version",
-        "Like helm lint: apiVersion v2 (or v1), name matching the chart directory, version a SemVer 2 version (1.2.3), type application or library."),
+        "Like helm lint: apiVersion v2 (or v1), a name, version a SemVer 2 version (1.2.3), type application or library."),
     rule!("chart-values-schema", chart_values_schema, Chart, Error,
         "values.schema.json must be a valid JSON Schema that the default values satisfy",
         "Helm validates values against values.schema.json on every install; a schema that is not valid JSON Schema, or defaults that violate it, break every install."),
