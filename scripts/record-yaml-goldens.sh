@@ -8,6 +8,11 @@
 #   <name>.kustomize.yaml  what `kubectl kustomize` prints for one custom object
 #                          {apiVersion: kiln.test/v1, kind: Corpus, metadata: {name: corpus}, spec: <corpus>}.
 # tests/yaml_emit.rs checks that kiln's emitter prints exactly these bytes.
+#
+# The tools come from shared/tools/get-reference-tools.sh beside the repository;
+# KILN_REFERENCE_BIN=<dir holding helm and kubectl> overrides that (e.g. from a worktree).
+# Corpus strings must survive Helm's values reader unchanged: no U+0085 (read as a
+# line break), no control characters, no keys that go-yaml sorts inconsistently.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -34,5 +39,13 @@ for corpus in "$dir"/*.json; do
     printf '}\n'
   } >"$work/kust/object.json"
   "$bin/kubectl" kustomize "$work/kust" >"$dir/$name.kustomize.yaml"
+  # go-yaml's key order is not transitive for some keys (a01, a10, a1b; digit
+  # runs beyond int64) and Go's map order is random: such output changes from
+  # run to run and cannot be a golden. Record twice and refuse if it differs.
+  "$bin/helm" template "$work/chart" -f "$corpus" | tail -n +3 >"$work/again.yaml"
+  if ! cmp -s "$work/again.yaml" "$dir/$name.helm.yaml"; then
+    echo "helm output for $name is not deterministic; remove the keys that sort inconsistently" >&2
+    exit 1
+  fi
   echo "recorded $name"
 done

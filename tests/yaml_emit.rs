@@ -129,6 +129,11 @@ fn ambiguous_strings_survive_a_round_trip() {
         let value = json!({ "list": tricky.to_vec(), "map": tricky.iter().map(|s| (s.to_string(), json!(s))).collect::<serde_json::Map<_, _>>() });
         let text = to_yaml(&value, style);
         assert_eq!(parse_yaml11(&text), value, "{style:?}:\n{text}");
+        // And with kiln's own reader, in both of its flavours.
+        assert_eq!(kiln::yaml::parse_document(&text, "t.yaml").unwrap(), value);
+        let kustomize =
+            kiln::yaml::parse_document_as(&text, "t.yaml", 0, kiln::yaml::Flavor::Kustomize);
+        assert_eq!(kustomize.unwrap(), value);
     }
 }
 
@@ -148,7 +153,27 @@ fn six_thousand_objects_emit_quickly() {
         kiln::yaml::emit::to_yaml_into(&mut out, &object, Style::Kustomize);
     }
     let elapsed = start.elapsed();
+    eprintln!("6000 objects: {elapsed:?}, {} bytes", out.len());
     assert!(out.contains("value: \"on\""));
     // Generous bound so a loaded debug build passes; release takes a few ms.
     assert!(elapsed.as_millis() < 3000, "took {elapsed:?}");
+}
+
+#[test]
+fn toyaml_filter_matches_helm_golden() {
+    // The same data through minijinja values and the `toyaml` filter: Helm's
+    // `toYaml` text is the document without its trailing newline.
+    let mut env = minijinja::Environment::new();
+    kiln::render::filters::register(&mut env);
+    for (name, value) in corpora() {
+        let want = std::fs::read_to_string(dir().join(format!("{name}.helm.yaml"))).unwrap();
+        let ctx =
+            minijinja::context! { v => minijinja::Value::from(minijinja::value::Serde(&value)) };
+        let got = env.render_str("{{ v | toyaml }}", ctx).unwrap();
+        assert_same(
+            &got,
+            want.strip_suffix('\n').unwrap(),
+            &format!("{name}.helm.yaml via toyaml"),
+        );
+    }
 }

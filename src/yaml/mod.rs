@@ -1,6 +1,7 @@
 //! YAML in and out. Documents are held as `serde_json::Value` (with preserved key order).
 
 pub mod emit;
+pub mod go_json;
 mod parse;
 
 pub use emit::{to_yaml, Style};
