@@ -350,9 +350,12 @@ fn example_charts_and_overlays_have_no_errors() {
     for p in &paths {
         let (code, stdout, stderr) = kiln(&["lint", p]);
         assert_eq!(code, 0, "kiln lint {p} failed:\n{stdout}{stderr}");
+        let (_, json, _) = kiln(&["lint", "--format", "json", p]);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["summary"]["errors"], 0, "{stdout}");
         assert!(
-            stdout.contains(" 0 errors") || stdout.starts_with("0 errors"),
-            "{stdout}"
+            v["summary"]["objects"].as_u64().unwrap() > 0,
+            "{p} rendered nothing"
         );
     }
 }

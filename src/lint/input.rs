@@ -15,17 +15,12 @@ use std::path::{Path, PathBuf};
 pub struct Unit {
     pub objects: Vec<Resource>,
     pub charts: Vec<ChartInput>,
-    /// Sources are files with the objects as written.
-    pub reread_sources: bool,
 }
 
 /// Loads every PATH.
 pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
-    let mut manifests = Unit {
-        reread_sources: true,
-        ..Unit::default()
-    };
+    let mut manifests = Unit::default();
     let mut stdin_read = false;
     for p in &args.paths {
         if p == "-" {
@@ -73,10 +68,23 @@ fn walk(args: &LintArgs, dir: &Path, units: &mut Vec<Unit>, manifests: &mut Unit
         for w in &built.warnings {
             eprintln!("{w}");
         }
+        let mut objects = built.resources;
+        let mut charts = Vec::new();
+        overlay_charts(dir, &mut charts, 0);
+        for r in objects.iter_mut() {
+            if Path::new(&r.source).is_file() {
+                continue;
+            }
+            if let Some(c) = charts.iter().find(|c| {
+                r.source
+                    .starts_with(&format!("{}/", c.name.as_deref().unwrap_or("")))
+            }) {
+                r.source = c.file_path(&r.source);
+            }
+        }
         units.push(Unit {
-            objects: built.resources,
+            objects,
             charts: Vec::new(),
-            reread_sources: true,
         });
         return Ok(());
     }
@@ -102,6 +110,74 @@ fn walk(args: &LintArgs, dir: &Path, units: &mut Vec<Unit>, manifests: &mut Unit
         }
     }
     Ok(())
+}
+
+/// The charts an overlay renders through `charts:`, in it and in the kustomizations it includes,
+/// so their objects' sources (`web/templates/x.yaml`) can be shown as paths.
+fn overlay_charts(dir: &Path, out: &mut Vec<ChartInput>, depth: usize) {
+    let Some(file) = crate::overlay::kustomization::find_file(dir) else {
+        return;
+    };
+    let Ok(k) = crate::yaml::parse_file(&file) else {
+        return;
+    };
+    if depth > 20 {
+        return;
+    }
+    let strings = |key: &str| -> Vec<String> {
+        k.get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for c in k
+        .get("charts")
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if let Some(p) = c.get("path").and_then(|p| p.as_str()) {
+            let chart_dir = normalize(&dir.join(p));
+            let name = chart_name(&chart_dir);
+            if !out.iter().any(|c| c.dir == chart_dir) {
+                out.push(ChartInput {
+                    dir: chart_dir,
+                    render_error: None,
+                    name,
+                });
+            }
+        }
+    }
+    for entry in strings("resources")
+        .into_iter()
+        .chain(strings("bases"))
+        .chain(strings("components"))
+    {
+        let sub = dir.join(&entry);
+        if sub.is_dir() {
+            overlay_charts(&normalize(&sub), out, depth + 1);
+        }
+    }
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out.iter().collect()
 }
 
 fn read_manifest(path: &Path) -> Result<Vec<Resource>> {
@@ -140,7 +216,6 @@ fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
     Unit {
         objects,
         charts: vec![chart],
-        reread_sources: false,
     }
 }
 

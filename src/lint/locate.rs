@@ -97,7 +97,12 @@ fn lines(text: &str) -> Vec<Option<Line<'_>>> {
     text.lines()
         .map(|l| {
             let trimmed = l.trim_start_matches(' ');
-            if trimmed.is_empty() || trimmed.starts_with('#') {
+            // Comments, and the tag lines of chart templates (`{% if … %}`, `{# … #}`).
+            if trimmed.is_empty()
+                || trimmed.starts_with('#')
+                || trimmed.starts_with("{%")
+                || trimmed.starts_with("{#")
+            {
                 return None;
             }
             let indent = l.len() - trimmed.len();
@@ -138,10 +143,15 @@ fn line_key(content: &str) -> Option<&str> {
 
 /// The 0-based line of `path` in `text`, or of its deepest ancestor that is found.
 pub fn locate(text: &str, path: &str) -> usize {
+    locate_full(text, path).0
+}
+
+/// Like [`locate`], and whether the whole path was found.
+pub fn locate_full(text: &str, path: &str) -> (usize, bool) {
     let ls = lines(text);
     let segs = parse_path(path);
     let Some(first) = ls.iter().position(Option::is_some) else {
-        return 0;
+        return (0, false);
     };
     let mut best = first;
     // The block being searched: lines lo..hi whose entries sit at column `col`.
@@ -165,7 +175,7 @@ pub fn locate(text: &str, path: &str) -> usize {
                         break;
                     }
                 }
-                let Some(i) = found else { return best };
+                let Some(i) = found else { return (best, false) };
                 best = i;
                 // The value: the rest of this line, or the lines below indented deeper (a
                 // sequence may sit at the key's own indent).
@@ -175,7 +185,7 @@ pub fn locate(text: &str, path: &str) -> usize {
                     })
                     .unwrap_or(hi);
                 let Some(next) = (i + 1..end).find(|&j| ls[j].is_some()) else {
-                    return best;
+                    return (best, false);
                 };
                 lo = next;
                 hi = end;
@@ -186,13 +196,15 @@ pub fn locate(text: &str, path: &str) -> usize {
                 let items: Vec<usize> = (lo..hi)
                     .filter(|&j| ls[j].is_some_and(|l| l.dashed && l.indent == col))
                     .collect();
-                let Some(&i) = items.get(*n) else { return best };
+                let Some(&i) = items.get(*n) else {
+                    return (best, false);
+                };
                 best = i;
                 let end = items.get(n + 1).copied().unwrap_or(hi);
                 let l = ls[i].unwrap();
                 if l.content.is_empty() {
                     let Some(next) = (i + 1..end).find(|&j| ls[j].is_some()) else {
-                        return best;
+                        return (best, false);
                     };
                     lo = next;
                     col = ls[next].map_or(0, |l| l.indent);
@@ -206,7 +218,7 @@ pub fn locate(text: &str, path: &str) -> usize {
             }
         }
     }
-    best
+    (best, true)
 }
 
 #[cfg(test)]

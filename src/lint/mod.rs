@@ -82,7 +82,6 @@ pub fn lint(args: &LintArgs) -> Result<Report> {
     let mut report = Report::default();
     for unit in units {
         let mut set = LintSet::new(unit.objects, unit.charts, &args.namespace);
-        set.reread_sources = unit.reread_sources;
         if enabled.iter().any(|r| r.id == "schema") {
             set.schema = rules::schema::verdicts(&args.kube_version, &crds, &set.objects)?;
         }
@@ -128,7 +127,6 @@ pub fn check(set: &LintSet, rules: &[&'static Rule]) -> Vec<Finding> {
     }
     let disabled: Vec<Vec<String>> = set.objects.iter().map(disabled_by_annotation).collect();
     let mut lines = Locator {
-        reread: set.reread_sources,
         files: HashMap::new(),
     };
     raw.into_iter()
@@ -187,40 +185,77 @@ fn finding(set: &LintSet, raw: Raw, lines: &mut Locator) -> Finding {
     }
 }
 
-/// Finds the line of a path inside an object's document. For objects whose text was re-emitted
-/// (overlays), the document is read back from its source file when that file exists, so lines
-/// point at what the user wrote.
+/// Finds the line of a path inside an object's document, in the file the object was written in
+/// where that file is readable:
+///
+/// - a manifest or overlay file: the document starting at the object's line is the object as
+///   written (before any patch), so its lines are the user's;
+/// - a chart template: when the template's document at that line is the object's (literal
+///   `kind:`), the path is found in the template itself (Jinja tag lines are skipped); otherwise
+///   the line found in the rendered text is matched back to the template line that produced it;
+/// - otherwise (stdin, generated objects): the line in the object's own text.
 struct Locator {
-    /// Read documents back from their files (overlays and manifests; not chart templates,
-    /// whose files hold the template, not the output).
-    reread: bool,
     files: HashMap<String, Option<String>>,
 }
 
 impl Locator {
     fn line(&mut self, r: &Resource, path: &str) -> usize {
-        let doc = self.source_document(r);
-        let text = doc.as_deref().unwrap_or(&r.text);
-        r.line + locate::locate(text, path)
-    }
-
-    /// The document at `r.line` of `r.source`, when the file is readable and that document is
-    /// the same object (same kind and name as written).
-    fn source_document(&mut self, r: &Resource) -> Option<String> {
-        if !self.reread {
-            return None;
-        }
-        let file = self
+        let rendered = locate::locate(&r.text, path);
+        let fallback = r.line + rendered;
+        let Some(file) = self
             .files
             .entry(r.source.clone())
             .or_insert_with(|| std::fs::read_to_string(&r.source).ok())
-            .as_deref()?;
+            .as_deref()
+        else {
+            return fallback;
+        };
         let docs = crate::yaml::split_documents(file);
-        let doc = docs.iter().find(|d| d.line_offset + 1 == r.line)?;
-        let same = doc
-            .text
-            .lines()
-            .any(|l| l.trim() == format!("kind: {}", r.kind()));
-        same.then(|| doc.text.to_string())
+        let kind_line = format!("kind: {}", r.kind());
+        if let Some(doc) = docs
+            .iter()
+            .find(|d| d.line_offset + 1 == r.line && d.text.lines().any(|l| l.trim() == kind_line))
+        {
+            let (line, complete) = locate::locate_full(doc.text, path);
+            let template = file.contains("{{") || file.contains("{%");
+            if complete || !template {
+                return r.line + line;
+            }
+        }
+        let text = r.text.lines().nth(rendered).unwrap_or("").trim();
+        template_line(file, text, fallback).unwrap_or(fallback)
     }
+}
+
+/// The line of `template` that produced the rendered line `text`: the same text, or a line whose
+/// literal parts around `{{ … }}` frame it; the nearest to `near` when there are several.
+fn template_line(template: &str, text: &str, near: usize) -> Option<usize> {
+    fn item(s: &str) -> &str {
+        s.trim().trim_start_matches("- ").trim_start()
+    }
+    let text = item(text);
+    if text.is_empty() {
+        return None;
+    }
+    template
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = item(l);
+            if l == text {
+                return true;
+            }
+            match (l.find("{{"), l.rfind("}}")) {
+                (Some(a), Some(b)) if a < b => {
+                    let (head, tail) = (&l[..a], &l[b + 2..]);
+                    !head.trim().is_empty()
+                        && text.starts_with(head)
+                        && text.ends_with(tail)
+                        && text.len() >= head.len() + tail.len()
+                }
+                _ => false,
+            }
+        })
+        .map(|(i, _)| i + 1)
+        .min_by_key(|n| n.abs_diff(near))
 }

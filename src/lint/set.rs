@@ -41,9 +41,6 @@ pub struct LintSet {
     pub charts: Vec<ChartInput>,
     /// The namespace of objects that set none (`--namespace`, `default` unless given).
     pub default_namespace: String,
-    /// Whether `Resource::source` names a file holding the object as written (overlays and
-    /// manifests), so findings can be located in it.
-    pub reread_sources: bool,
     /// Schema verdicts, one per object (computed by the runner when the schema rule is on).
     pub schema: Vec<crate::lint::rules::schema::Verdict>,
     /// Index: (kind, effective namespace, name) → objects.
@@ -60,7 +57,6 @@ impl LintSet {
             objects,
             charts,
             default_namespace: default_namespace.to_string(),
-            reread_sources: false,
             schema: Vec::new(),
             index: HashMap::new(),
         };
