@@ -58,13 +58,12 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
                 format!("apiVersion `{other}` is not a chart API version: use v2"),
             ),
         }
-        match field("name") {
-            None => sink.file(
+        if field("name").is_none() {
+            sink.file(
                 &file,
                 1,
                 "name is required: add `name:` (the chart directory's name)",
-            ),
-            Some(_) => {}
+            );
         }
         match field("version") {
             None => sink.file(
