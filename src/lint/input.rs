@@ -182,7 +182,61 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn read_manifest(path: &Path) -> Result<Vec<Resource>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
-    resource::parse_stream(&text, &path.display().to_string(), None)
+    parse_parallel(&text, &path.display().to_string())
+}
+
+/// `resource::parse_stream` over a large stream, in chunks of whole documents on every core.
+fn parse_parallel(text: &str, source: &str) -> Result<Vec<Resource>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || text.len() < 256 * 1024 {
+        return resource::parse_stream(text, source, None);
+    }
+    // Cut at separator lines, each chunk about len/threads bytes: (byte start, line offset).
+    let docs = crate::yaml::split_documents(text);
+    let base = text.as_ptr() as usize;
+    let target = text.len() / threads + 1;
+    let mut cuts = vec![(0usize, 0usize)];
+    for d in &docs[1..] {
+        let start = d.text.as_ptr() as usize - base;
+        if start - cuts.last().unwrap().0 >= target {
+            // Start the chunk at the separator line before the document.
+            let sep = text[..start.saturating_sub(1)]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            cuts.push((sep, d.line_offset - 1));
+        }
+    }
+    let chunks: Vec<(&str, usize)> = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, &(start, line))| {
+            let end = cuts.get(i + 1).map_or(text.len(), |c| c.0);
+            (&text[start..end], line)
+        })
+        .collect();
+    let parsed: Vec<Result<Vec<Resource>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|&(chunk, _)| scope.spawn(move || resource::parse_stream(chunk, source, None)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parser thread panicked"))
+            .collect()
+    });
+    let mut out = Vec::new();
+    for (res, &(_, line)) in parsed.into_iter().zip(&chunks) {
+        // Errors carry chunk-relative lines: parse the whole stream again for the exact error.
+        let mut res = match res {
+            Ok(r) => r,
+            Err(_) => return resource::parse_stream(text, source, None),
+        };
+        for r in res.iter_mut() {
+            r.line += line;
+        }
+        out.append(&mut res);
+    }
+    Ok(out)
 }
 
 /// Renders a chart. A render failure becomes a `chart-render` finding, not an error: CI gets a

@@ -119,12 +119,32 @@ fn enabled_rules(disable: &[String]) -> Result<Vec<&'static Rule>> {
 
 /// Runs `rules` over one set and turns what they report into located findings.
 pub fn check(set: &LintSet, rules: &[&'static Rule]) -> Vec<Finding> {
-    let mut raw = Vec::new();
-    for rule in rules {
-        let mut sink = Sink::new(rule);
-        (rule.check)(set, &mut sink);
-        raw.append(&mut sink.found);
-    }
+    // Rules are independent: run them on every core, each thread taking every n-th rule.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rules.len().max(1));
+    let mut raw: Vec<Raw> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    let mut found = Vec::new();
+                    for rule in rules.iter().skip(t).step_by(threads) {
+                        let mut sink = Sink::new(rule);
+                        (rule.check)(set, &mut sink);
+                        found.append(&mut sink.found);
+                    }
+                    found
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a lint rule panicked"))
+            .collect()
+    });
+    // The same order whatever the thread count (findings are sorted later; this keeps the
+    // first-found-wins choices deterministic).
+    raw.sort_by_key(|r| rules.iter().position(|x| x.id == r.rule.id));
     let disabled: Vec<Vec<String>> = set.objects.iter().map(disabled_by_annotation).collect();
     let mut lines = Locator {
         files: HashMap::new(),
@@ -195,7 +215,33 @@ fn finding(set: &LintSet, raw: Raw, lines: &mut Locator) -> Finding {
 ///   the line found in the rendered text is matched back to the template line that produced it;
 /// - otherwise (stdin, generated objects): the line in the object's own text.
 struct Locator {
-    files: HashMap<String, Option<String>>,
+    files: HashMap<String, Option<SourceFile>>,
+}
+
+/// A source file read once: its text, whether it is a template, and its documents by first line.
+struct SourceFile {
+    text: String,
+    template: bool,
+    docs: HashMap<usize, std::ops::Range<usize>>,
+}
+
+impl SourceFile {
+    fn read(path: &str) -> Option<SourceFile> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let base = text.as_ptr() as usize;
+        let docs = crate::yaml::split_documents(&text)
+            .iter()
+            .map(|d| {
+                let start = d.text.as_ptr() as usize - base;
+                (d.line_offset + 1, start..start + d.text.len())
+            })
+            .collect();
+        Some(SourceFile {
+            template: text.contains("{{") || text.contains("{%"),
+            text,
+            docs,
+        })
+    }
 }
 
 impl Locator {
@@ -205,25 +251,28 @@ impl Locator {
         let Some(file) = self
             .files
             .entry(r.source.clone())
-            .or_insert_with(|| std::fs::read_to_string(&r.source).ok())
-            .as_deref()
+            .or_insert_with(|| SourceFile::read(&r.source))
+            .as_ref()
         else {
             return fallback;
         };
-        let docs = crate::yaml::split_documents(file);
         let kind_line = format!("kind: {}", r.kind());
-        if let Some(doc) = docs
-            .iter()
-            .find(|d| d.line_offset + 1 == r.line && d.text.lines().any(|l| l.trim() == kind_line))
+        if let Some(doc) = file
+            .docs
+            .get(&r.line)
+            .map(|range| &file.text[range.clone()])
+            .filter(|d| d.lines().any(|l| l.trim() == kind_line))
         {
-            let (line, complete) = locate::locate_full(doc.text, path);
-            let template = file.contains("{{") || file.contains("{%");
-            if complete || !template {
+            let (line, complete) = locate::locate_full(doc, path);
+            if complete || !file.template {
                 return r.line + line;
             }
         }
+        if !file.template {
+            return fallback;
+        }
         let text = r.text.lines().nth(rendered).unwrap_or("").trim();
-        template_line(file, text, fallback).unwrap_or(fallback)
+        template_line(&file.text, text, fallback).unwrap_or(fallback)
     }
 }
 
