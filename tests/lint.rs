@@ -359,3 +359,39 @@ fn example_charts_and_overlays_have_no_errors() {
         );
     }
 }
+
+#[test]
+fn crd_flag_and_crds_in_the_set_validate_custom_resources() {
+    let skipped = |argv: &[&str]| {
+        lint::lint(&args(argv))
+            .unwrap()
+            .findings
+            .iter()
+            .filter(|f| f.rule == "schema")
+            .count()
+    };
+    // The bad fixture has a Widget and no CRD; the good one has its CRD in the set.
+    assert_eq!(skipped(&["tests/lint/schema/bad.yaml"]), 1);
+    assert_eq!(skipped(&["tests/lint/schema/good.yaml"]), 0);
+    let dir = tempdir();
+    let good = std::fs::read_to_string(root().join("tests/lint/schema/good.yaml")).unwrap();
+    let crd = good.split("\n---\n").next().unwrap();
+    let file = dir.join("widget-crd.yaml");
+    std::fs::write(&file, crd).unwrap();
+    assert_eq!(
+        skipped(&[
+            "--crd",
+            file.to_str().unwrap(),
+            "tests/lint/schema/bad.yaml"
+        ]),
+        0
+    );
+    // --crd takes CustomResourceDefinitions only.
+    let (code, _, err) = kiln(&[
+        "lint",
+        "--crd",
+        "tests/lint/exit/clean.yaml",
+        "tests/lint/exit/clean.yaml",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}

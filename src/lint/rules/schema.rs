@@ -49,7 +49,7 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
                 Severity::Info,
                 i,
                 "",
-                format!("custom resource not validated ({why}): pass --crd FILE with its CustomResourceDefinition"),
+                format!("custom resource not validated: pass --crd FILE with its CustomResourceDefinition ({why})"),
             ),
             Verdict::Invalid(violations) => {
                 for v in violations {
