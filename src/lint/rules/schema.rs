@@ -49,7 +49,11 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
                 Severity::Info,
                 i,
                 "",
-                format!("custom resource not validated: pass --crd FILE with its CustomResourceDefinition ({why})"),
+                if why.contains("--crd") {
+                    format!("not validated: {why}")
+                } else {
+                    format!("custom resource not validated: pass --crd FILE with its CustomResourceDefinition ({why})")
+                },
             ),
             Verdict::Invalid(violations) => {
                 for v in violations {
@@ -143,7 +147,9 @@ mod standin {
             if self.crds.contains(&(group.to_string(), kind.to_string())) {
                 return Verdict::Valid;
             }
-            Verdict::Skipped(format!("no schema for {av} {kind}"))
+            Verdict::Skipped(format!(
+                "custom resource {av} {kind} has no schema: pass --crd"
+            ))
         }
     }
 }
