@@ -53,7 +53,43 @@ pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
     if !manifests.objects.is_empty() {
         units.push(manifests);
     }
+    for u in units.iter_mut() {
+        expand_lists(&mut u.objects);
+    }
     Ok(units)
+}
+
+/// Replaces each `v1` `List` (`kind: List`, `ConfigMapList`, ...) by its items, as `kubectl
+/// apply` does. Items keep the list's file and line.
+fn expand_lists(objects: &mut Vec<Resource>) {
+    if !objects.iter().any(is_list) {
+        return;
+    }
+    let mut out = Vec::with_capacity(objects.len());
+    for r in objects.drain(..) {
+        if !is_list(&r) {
+            out.push(r);
+            continue;
+        }
+        for item in r.value["items"].as_array().into_iter().flatten() {
+            if !item.is_object() {
+                continue;
+            }
+            out.push(Resource {
+                text: crate::yaml::to_yaml(item, crate::yaml::Style::Kustomize)
+                    .trim_end()
+                    .to_string(),
+                value: item.clone(),
+                source: r.source.clone(),
+                line: r.line,
+            });
+        }
+    }
+    *objects = out;
+}
+
+fn is_list(r: &Resource) -> bool {
+    r.api_version() == "v1" && r.kind().ends_with("List") && r.value["items"].is_array()
 }
 
 /// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
