@@ -1,11 +1,7 @@
 //! `schema`: every object validates against the Kubernetes schema of its apiVersion and kind;
 //! custom resources against their CRD (from `--crd` or the set) or are reported as skipped.
-//!
-//! The validator itself is `kiln::k8s::validate` (written separately). Until it is on main this
-//! module codes against its API through [`validate`], a stand-in with the same signatures that
-//! accepts every built-in kind and skips custom resources without a CRD. To switch to the real
-//! validator, replace the `use self::standin as validate;` line below with
-//! `use crate::k8s::validate;` and delete the `standin` module.
+//! The validator is [`crate::k8s::validate`]: strict JSON-schema validation for Kubernetes
+//! 1.33–1.37, compiled once per kind.
 
 use super::Sink;
 use crate::error::{Error, ErrorKind, Result};
@@ -14,7 +10,7 @@ use crate::lint::set::LintSet;
 use crate::resource::Resource;
 use serde_json::Value;
 
-use self::standin as validate;
+use crate::k8s::validate;
 
 pub use validate::Verdict;
 
@@ -80,76 +76,4 @@ pub fn dotted(path: &str) -> String {
         }
     }
     out
-}
-
-/// Stand-in for `kiln::k8s::validate` with its API: built-in kinds are valid, custom resources
-/// are skipped unless their CRD was added.
-mod standin {
-    use crate::error::{Error, ErrorKind, Result};
-    use serde_json::Value;
-    use std::collections::HashSet;
-
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Violation {
-        pub path: String,
-        pub message: String,
-    }
-
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Verdict {
-        Valid,
-        Invalid(Vec<Violation>),
-        Skipped(String),
-    }
-
-    pub struct Validator {
-        crds: HashSet<(String, String)>,
-    }
-
-    impl Validator {
-        pub fn new(kube_version: &str) -> Result<Validator> {
-            let ok = kube_version
-                .trim_start_matches('v')
-                .split('.')
-                .take(2)
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-            if !ok {
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    "not a Kubernetes version (X.Y)",
-                ));
-            }
-            Ok(Validator {
-                crds: HashSet::new(),
-            })
-        }
-
-        pub fn add_crd(&mut self, crd: &Value) -> Result<()> {
-            let group = crd
-                .pointer("/spec/group")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let kind = crd
-                .pointer("/spec/names/kind")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            self.crds.insert((group.to_string(), kind.to_string()));
-            Ok(())
-        }
-
-        pub fn validate(&self, obj: &Value) -> Verdict {
-            let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-            let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-            if crate::k8s::is_known_kind(av, kind) {
-                return Verdict::Valid;
-            }
-            let group = av.rsplit_once('/').map_or("", |(g, _)| g);
-            if self.crds.contains(&(group.to_string(), kind.to_string())) {
-                return Verdict::Valid;
-            }
-            Verdict::Skipped(format!(
-                "custom resource {av} {kind} has no schema: pass --crd"
-            ))
-        }
-    }
 }
