@@ -3,7 +3,7 @@
 //! [`super::template`] turns into a Jinja expression, and recorded as a [`ValueInfo`] saying
 //! where its default came from.
 
-use super::refs::{pod_spec_pointer, template_pointer};
+use super::refs::pod_spec_pointer;
 use serde_json::{Map, Value};
 
 /// One extracted value.
@@ -368,7 +368,6 @@ impl Extractor {
         let Some(spec) = pod_spec_pointer(t.kind) else {
             return;
         };
-        let _ = template_pointer;
         if matches!(t.kind, "Job" | "CronJob") {
             self.scalar(
                 tpl,
