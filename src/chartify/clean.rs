@@ -142,7 +142,7 @@ pub fn clean(obj: &mut Value, dropped: &mut Dropped) {
         }
         _ => {}
     }
-    if let Some(pointer) = crate::chartify::refs::template_pointer(&kind) {
+    if let Some(pointer) = crate::k8s::pods::pod_template_at(&kind).map(|at| at.pointer) {
         if let Some(Value::Object(meta)) = obj.pointer_mut(&format!("{pointer}/metadata")) {
             if meta.get("creationTimestamp").is_some_and(Value::is_null) {
                 meta.remove("creationTimestamp");

@@ -3,7 +3,7 @@
 //! [`super::template`] turns into a Jinja expression, and recorded as a [`ValueInfo`] saying
 //! where its default came from.
 
-use super::refs::pod_spec_pointer;
+use crate::k8s::pods::pod_template_at;
 use serde_json::{Map, Value};
 
 /// One extracted value.
@@ -365,7 +365,7 @@ impl Extractor {
     }
 
     fn pod(&mut self, tpl: &mut Value, t: &Target) {
-        let Some(spec) = pod_spec_pointer(t.kind) else {
+        let Some(spec) = pod_template_at(t.kind).map(|at| at.spec_pointer) else {
             return;
         };
         if matches!(t.kind, "Job" | "CronJob") {

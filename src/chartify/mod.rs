@@ -4,7 +4,7 @@
 //! read inputs (files, directories, stdin; `kind: List` expanded)
 //!   -> clean        drop server-populated fields, count them
 //!   -> plan         values keys, new names, the release namespace, common labels, appVersion
-//!   -> refs         every reference to a renamed object follows it
+//!   -> references   every reference to a renamed object follows it (overlay::refs' walk)
 //!   -> extract      per kind, the fields that become values (markers in a template tree)
 //!   -> template     template tree -> Jinja text
 //!   -> files        Chart.yaml, values.yaml (commented), values.schema.json, helpers, NOTES, README
@@ -16,12 +16,12 @@
 pub mod clean;
 pub mod extract;
 mod files;
-pub mod refs;
 pub mod template;
 
 use crate::cli::args::ChartifyArgs;
 use crate::cli::Output;
 use crate::error::{Error, ErrorKind, Result};
+use crate::overlay::refs::RefScope;
 use crate::resource::{parse_stream, Resource};
 use clean::Dropped;
 use extract::{camel, Extractor, Marker, Target, ValueInfo};
@@ -475,25 +475,26 @@ impl Plan<'_> {
             tpl["metadata"]["name"] = m;
         }
         // References to renamed objects.
-        refs::for_each_ref(&mut tpl, kind, &mut |r| {
-            let Some(target_name) = r.name.as_str() else {
-                return;
-            };
-            let target_ns = match &r.namespace {
-                _ if cluster_kind(&r.kind) => String::new(),
-                Some(ns) if !ns.is_empty() => ns.clone(),
-                _ => own_ns.clone(),
-            };
-            let Some(&t) = self
-                .index
-                .get(&(r.kind.clone(), target_ns, target_name.to_string()))
-            else {
-                return;
-            };
-            if let Some(s) = &self.suffixes[t] {
-                *r.name = ex.marker(Marker::Inline(name_expr(s)));
-            }
-        });
+        let walked =
+            crate::overlay::refs::for_each_ref(&mut tpl, kind, RefScope::All, &mut |mut r| {
+                let Some(target_name) = r.name().map(str::to_string) else {
+                    return Ok(());
+                };
+                let target_ns = match &r.namespace {
+                    _ if cluster_kind(&r.kind) => String::new(),
+                    Some(ns) if !ns.is_empty() => ns.clone(),
+                    _ => own_ns.clone(),
+                };
+                let Some(&t) = self.index.get(&(r.kind.clone(), target_ns, target_name)) else {
+                    return Ok(());
+                };
+                if let Some(s) = &self.suffixes[t] {
+                    r.set_name(ex.marker(Marker::Inline(name_expr(s))));
+                }
+                Ok(())
+            });
+        // The callback never fails: lookups here are plain map reads.
+        debug_assert!(walked.is_ok());
         if matches!(kind, "RoleBinding" | "ClusterRoleBinding") {
             if let Some(Value::Array(subjects)) = tpl.get_mut("subjects") {
                 for s in subjects {
@@ -513,7 +514,7 @@ impl Plan<'_> {
         if !self.common.is_empty() {
             label_marker(&mut tpl, "/metadata/labels", &self.common, "labels", ex);
         }
-        if let Some(t) = refs::template_pointer(kind) {
+        if let Some(t) = crate::k8s::pods::pod_template_at(kind).map(|at| at.pointer) {
             let p = format!("{t}/metadata/labels");
             let done =
                 !self.common.is_empty() && label_marker(&mut tpl, &p, &self.common, "labels", ex);
@@ -624,7 +625,9 @@ fn values_keys(objs: &[(&str, String)]) -> Vec<String> {
 fn app_version(objs: &[(Value, String)]) -> (Option<String>, bool) {
     let mut tags: Vec<String> = Vec::new();
     for (v, _) in objs {
-        let Some(spec) = refs::pod_spec_pointer(str_at(v, "/kind")) else {
+        let Some(spec) =
+            crate::k8s::pods::pod_template_at(str_at(v, "/kind")).map(|at| at.spec_pointer)
+        else {
             continue;
         };
         for list in ["initContainers", "containers"] {

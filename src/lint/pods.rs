@@ -1,9 +1,8 @@
 //! The one walk over pod templates that every pod and container rule uses, and label selector
 //! matching.
 //!
-//! Where the pod template sits, by kind: Pod → the object itself (`metadata`, `spec`);
-//! Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job → `spec.template`;
-//! CronJob → `spec.jobTemplate.spec.template`. Rules ask [`pod_template`] and never look at kinds.
+//! Where the pod template sits, by kind, is [`crate::k8s::pods`]' table; rules ask
+//! [`pod_template`] and never look at kinds.
 
 use serde_json::{Map, Value};
 
@@ -31,28 +30,12 @@ pub struct Container<'a> {
     pub init: bool,
 }
 
-/// The pod template of an object, if its kind has one.
+/// The pod template of an object, if its kind has one (where: [`crate::k8s::pods`]).
 pub fn pod_template(obj: &Value) -> Option<PodTemplate<'_>> {
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-    let (template, metadata_path, spec_path) = match kind {
-        "Pod" => (Some(obj), "metadata", "spec"),
-        "Deployment"
-        | "ReplicaSet"
-        | "ReplicationController"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "Job" => (
-            obj.pointer("/spec/template"),
-            "spec.template.metadata",
-            "spec.template.spec",
-        ),
-        "CronJob" => (
-            obj.pointer("/spec/jobTemplate/spec/template"),
-            "spec.jobTemplate.spec.template.metadata",
-            "spec.jobTemplate.spec.template.spec",
-        ),
-        _ => return None,
-    };
+    let at = crate::k8s::pods::pod_template_at(kind)?;
+    let (template, metadata_path, spec_path) =
+        (obj.pointer(at.pointer), at.metadata_path, at.spec_path);
     let template = template?;
     Some(PodTemplate {
         metadata: template.get("metadata"),

@@ -9,8 +9,7 @@ mod build;
 pub mod fieldpath;
 mod hash;
 pub mod kustomization;
-mod pods;
-mod refs;
+pub mod refs;
 pub mod select;
 pub mod transforms;
 

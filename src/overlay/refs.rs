@@ -1,13 +1,14 @@
-//! Name-reference fix-up: after prefixes, suffixes and hash suffixes, every field that names
-//! another object of the build is pointed at that object's final name (and, for RBAC subjects,
+//! Name references: which fields of an object name another object (one table, one walk, used by
+//! the overlay build and by `kiln chartify`), and the overlay's fix-up after prefixes, suffixes and
+//! hash suffixes, which points every reference at the final name (and, for RBAC subjects,
 //! namespace). One index of the build's objects by (kind, original name); each referring field is
 //! one lookup.
 
 use super::build::ns_eq;
-use super::fieldpath::{visit_mut, Seg, Walk};
-use super::pods::pod_spec_path;
+use super::fieldpath::{parse_slash, visit_mut, Seg, Walk};
 use super::Obj;
 use crate::error::{Error, ErrorKind, Result};
+use crate::k8s::pods::pod_template_at;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -242,159 +243,250 @@ impl Index {
     }
 }
 
-/// Points every reference at the final names.
-pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
-    let index = Index::new(objs);
+/// Which references a walk reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefScope {
+    /// Exactly the fields kustomize's name-reference fix-up follows (for identical output).
+    Kustomize,
+    /// Also every workload kind's pod spec and KEDA's `scaleTargetRef` (for chartify).
+    All,
+}
+
+/// A reference found in an object, to read and rewrite.
+pub struct Ref<'v> {
+    /// The kind of the object it names.
+    pub kind: String,
+    /// The namespace written next to the name (RBAC subjects, webhook services), if any.
+    pub namespace: Option<String>,
+    value: &'v mut Value,
+    /// `value` is a `{name, namespace}` map rather than the name itself.
+    in_map: bool,
+}
+
+impl Ref<'_> {
+    /// The name it refers to.
+    pub fn name(&self) -> Option<&str> {
+        if self.in_map {
+            self.value.get("name").and_then(Value::as_str)
+        } else {
+            self.value.as_str()
+        }
+    }
+
+    /// Replaces the name.
+    pub fn set_name(&mut self, name: Value) {
+        if self.in_map {
+            self.value["name"] = name;
+        } else {
+            *self.value = name;
+        }
+    }
+
+    /// Whether the reference carries its own namespace field (RBAC subjects, webhook services).
+    pub fn has_namespace_field(&self) -> bool {
+        self.in_map
+    }
+
+    /// Sets the namespace field of a `{name, namespace}` reference (no-op for plain names).
+    pub fn set_namespace(&mut self, ns: &str) {
+        if self.in_map {
+            self.value["namespace"] = Value::String(ns.to_string());
+        }
+    }
+}
+
+/// Calls `f` on every name reference in `obj` (of kind `kind`).
+pub fn for_each_ref(
+    obj: &mut Value,
+    kind: &str,
+    scope: RefScope,
+    f: &mut dyn FnMut(Ref<'_>) -> Result<()>,
+) -> Result<()> {
     let walk = Walk {
         create: false,
         implicit_lists: true,
     };
-    for obj in objs.iter_mut() {
-        let kind = obj.kind().to_string();
-        let ns = obj.namespace().to_string();
-        let orig_ns = obj.orig_namespace.clone();
-        let pod_path = pod_spec_path(&kind);
-        for f in REF_FIELDS {
-            let mut segs: Vec<Seg> = Vec::new();
-            if !f.in_kinds.contains(&kind.as_str()) {
-                continue;
-            }
-            if f.pod {
-                let Some(p) = pod_path else { continue };
-                segs.extend(p.iter().map(|k| Seg::Key(k.to_string())));
-            }
-            segs.extend(super::fieldpath::parse_slash(f.path));
-            visit_mut(&mut obj.value, &segs, walk, &mut |v: &mut Value| {
-                if let Some(name) = v.as_str() {
-                    if let Some(target) = index.find(f.kind, name, &ns, &orig_ns)? {
-                        *v = Value::String(target.name.clone());
-                    }
-                }
-                Ok::<(), Error>(())
-            })?;
+    let pod = pod_template_at(kind);
+    for field in REF_FIELDS {
+        let applies = field.in_kinds.contains(&kind)
+            || (scope == RefScope::All && field.pod && pod.is_some());
+        if !applies {
+            continue;
         }
-        match kind.as_str() {
-            "HorizontalPodAutoscaler" => {
-                if let Some(target) = obj.value.pointer_mut("/spec/scaleTargetRef") {
-                    rename_typed(target, &index, &ns, &orig_ns)?;
-                }
+        let mut segs: Vec<Seg> = Vec::new();
+        if field.pod {
+            let Some(at) = pod else { continue };
+            segs.extend(at.keys.iter().map(|k| Seg::Key(k.to_string())));
+            segs.push(Seg::Key("spec".into()));
+        }
+        segs.extend(parse_slash(field.path));
+        visit_mut(obj, &segs, walk, &mut |v: &mut Value| {
+            if v.is_string() {
+                f(Ref {
+                    kind: field.kind.to_string(),
+                    namespace: None,
+                    value: v,
+                    in_map: false,
+                })?;
             }
-            "RoleBinding" | "ClusterRoleBinding" => {
-                if let Some(role) = obj.value.get_mut("roleRef") {
-                    rename_typed(role, &index, &ns, &orig_ns)?;
-                }
-                if let Some(Value::Array(subjects)) = obj.value.get_mut("subjects") {
-                    for s in subjects {
-                        rename_subject(s, &index, &ns)?;
+            Ok::<(), Error>(())
+        })?;
+    }
+    let typed = |r: &mut Value, f: &mut dyn FnMut(Ref<'_>) -> Result<()>| -> Result<()> {
+        let kind = r
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        match r.get_mut("name") {
+            Some(v) if v.is_string() => f(Ref {
+                kind,
+                namespace: None,
+                value: v,
+                in_map: false,
+            }),
+            _ => Ok(()),
+        }
+    };
+    match kind {
+        "HorizontalPodAutoscaler" => {
+            if let Some(t) = obj.pointer_mut("/spec/scaleTargetRef") {
+                typed(t, f)?;
+            }
+        }
+        "ScaledObject" if scope == RefScope::All => {
+            if let Some(t) = obj.pointer_mut("/spec/scaleTargetRef") {
+                if t.get("kind").is_none() {
+                    // KEDA's default target kind.
+                    if let Some(v) = t.get_mut("name").filter(|v| v.is_string()) {
+                        f(Ref {
+                            kind: "Deployment".into(),
+                            namespace: None,
+                            value: v,
+                            in_map: false,
+                        })?;
                     }
+                } else {
+                    typed(t, f)?;
                 }
             }
-            "Role" | "ClusterRole" => {
-                if let Some(Value::Array(rules)) = obj.value.get_mut("rules") {
-                    for rule in rules {
-                        rename_rule(rule, &index, &ns, &orig_ns)?;
+        }
+        "RoleBinding" | "ClusterRoleBinding" => {
+            if let Some(role) = obj.get_mut("roleRef") {
+                typed(role, f)?;
+            }
+            if let Some(Value::Array(subjects)) = obj.get_mut("subjects") {
+                for s in subjects {
+                    if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount")
+                        || !s.get("name").is_some_and(Value::is_string)
+                    {
+                        continue;
                     }
+                    let namespace = s
+                        .get("namespace")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    f(Ref {
+                        kind: "ServiceAccount".into(),
+                        namespace,
+                        value: s,
+                        in_map: true,
+                    })?;
                 }
             }
-            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => {
-                if let Some(Value::Array(hooks)) = obj.value.get_mut("webhooks") {
-                    for h in hooks {
-                        if let Some(svc) = h.pointer_mut("/clientConfig/service") {
-                            rename_service_ref(svc, &index)?;
+        }
+        "Role" | "ClusterRole" => {
+            if let Some(Value::Array(rules)) = obj.get_mut("rules") {
+                for rule in rules {
+                    let resources: Vec<String> = rule
+                        .get("resources")
+                        .and_then(Value::as_array)
+                        .map(|r| {
+                            r.iter()
+                                .filter_map(Value::as_str)
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let Some(Value::Array(names)) = rule.get_mut("resourceNames") else {
+                        continue;
+                    };
+                    for (res, target) in [("configmaps", "ConfigMap"), ("secrets", "Secret")] {
+                        if !resources.iter().any(|r| r == res) {
+                            continue;
+                        }
+                        for n in names.iter_mut().filter(|n| n.is_string()) {
+                            f(Ref {
+                                kind: target.into(),
+                                namespace: None,
+                                value: n,
+                                in_map: false,
+                            })?;
                         }
                     }
                 }
             }
-            _ => {}
         }
-    }
-    Ok(())
-}
-
-/// `{kind, name}` references (HPA scaleTargetRef, roleRef).
-fn rename_typed(r: &mut Value, index: &Index, ns: &str, orig_ns: &str) -> Result<()> {
-    let kind = r
-        .get("kind")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let Some(name) = r.get("name").and_then(Value::as_str).map(str::to_string) else {
-        return Ok(());
-    };
-    if let Some(t) = index.find(&kind, &name, ns, orig_ns)? {
-        r["name"] = Value::String(t.name.clone());
-    }
-    Ok(())
-}
-
-/// RBAC subjects: a ServiceAccount of the build is followed in name and namespace.
-fn rename_subject(s: &mut Value, index: &Index, binding_ns: &str) -> Result<()> {
-    if s.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
-        return Ok(());
-    }
-    let Some(name) = s.get("name").and_then(Value::as_str).map(str::to_string) else {
-        return Ok(());
-    };
-    let sns = s
-        .get("namespace")
-        .and_then(Value::as_str)
-        .unwrap_or(binding_ns)
-        .to_string();
-    if let Some(t) = index.find("ServiceAccount", &name, &sns, &sns)? {
-        s["name"] = Value::String(t.name.clone());
-        if s.get("namespace").is_some() || !t.namespace.is_empty() {
-            s["namespace"] = Value::String(t.namespace.clone());
-        }
-    }
-    Ok(())
-}
-
-/// Role rules naming ConfigMaps or Secrets in `resourceNames`.
-fn rename_rule(rule: &mut Value, index: &Index, ns: &str, orig_ns: &str) -> Result<()> {
-    let resources: Vec<String> = rule
-        .get("resources")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(Value::Array(names)) = rule.get_mut("resourceNames") else {
-        return Ok(());
-    };
-    for n in names {
-        let Some(name) = n.as_str().map(str::to_string) else {
-            continue;
-        };
-        for (res, kind) in [("configmaps", "ConfigMap"), ("secrets", "Secret")] {
-            if resources.iter().any(|r| r == res) {
-                if let Some(t) = index.find(kind, &name, ns, orig_ns)? {
-                    *n = Value::String(t.name.clone());
-                    break;
+        "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => {
+            if let Some(Value::Array(hooks)) = obj.get_mut("webhooks") {
+                for h in hooks {
+                    if let Some(svc) = h.pointer_mut("/clientConfig/service") {
+                        if svc.get("name").is_some_and(Value::is_string) {
+                            let namespace = svc
+                                .get("namespace")
+                                .and_then(Value::as_str)
+                                .map(str::to_string);
+                            f(Ref {
+                                kind: "Service".into(),
+                                namespace,
+                                value: svc,
+                                in_map: true,
+                            })?;
+                        }
+                    }
                 }
             }
         }
+        _ => {}
     }
     Ok(())
 }
 
-/// `{name, namespace}` Service references of webhooks.
-fn rename_service_ref(svc: &mut Value, index: &Index) -> Result<()> {
-    let Some(name) = svc.get("name").and_then(Value::as_str).map(str::to_string) else {
-        return Ok(());
-    };
-    let sns = svc
-        .get("namespace")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    if let Some(t) = index.find("Service", &name, &sns, &sns)? {
-        svc["name"] = Value::String(t.name.clone());
-        if svc.get("namespace").is_some() {
-            svc["namespace"] = Value::String(t.namespace.clone());
-        }
+/// Points every reference at the final names.
+pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
+    let index = Index::new(objs);
+    for obj in objs.iter_mut() {
+        let kind = obj.kind().to_string();
+        let ns = obj.namespace().to_string();
+        let orig_ns = obj.orig_namespace.clone();
+        for_each_ref(&mut obj.value, &kind, RefScope::Kustomize, &mut |mut r| {
+            let Some(name) = r.name().map(str::to_string) else {
+                return Ok(());
+            };
+            if r.has_namespace_field() {
+                // RBAC subjects and webhook services name their own namespace.
+                let own = if kind == "ValidatingWebhookConfiguration"
+                    || kind == "MutatingWebhookConfiguration"
+                {
+                    String::new()
+                } else {
+                    ns.clone()
+                };
+                let sns = r.namespace.clone().unwrap_or(own);
+                if let Some(t) = index.find(&r.kind, &name, &sns, &sns)? {
+                    let (new_name, new_ns) = (t.name.clone(), t.namespace.clone());
+                    let had_ns = r.namespace.is_some();
+                    r.set_name(Value::String(new_name));
+                    if had_ns || (!new_ns.is_empty() && r.kind == "ServiceAccount") {
+                        r.set_namespace(&new_ns);
+                    }
+                }
+            } else if let Some(t) = index.find(&r.kind, &name, &ns, &orig_ns)? {
+                let new_name = t.name.clone();
+                r.set_name(Value::String(new_name));
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
