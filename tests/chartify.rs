@@ -751,20 +751,22 @@ fn lint(
     values_file: Option<&Path>,
     namespace: &str,
 ) -> kiln::Result<kiln::cli::Output> {
-    use kiln::cli::args::{LintArgs, LintFormat, ValueArgs};
+    use kiln::cli::args::{LintArgs, LintFormat, ReleaseArgs, ValueArgs};
     kiln::lint::run(&LintArgs {
         paths: vec![path.display().to_string()],
-        values: ValueArgs {
-            values: values_file
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect(),
-            ..Default::default()
+        release: ReleaseArgs {
+            values: ValueArgs {
+                values: values_file
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect(),
+                ..Default::default()
+            },
+            release_name: Some(NAME.into()),
+            namespace: namespace.into(),
+            api_versions: Vec::new(),
         },
-        release_name: Some(NAME.into()),
-        namespace: namespace.into(),
         kube_version: "1.35".into(),
-        api_versions: Vec::new(),
         format: LintFormat::Text,
         strict: false,
         disable: Vec::new(),

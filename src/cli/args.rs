@@ -49,10 +49,9 @@ pub struct ValueArgs {
     pub set_literal: Vec<String>,
 }
 
+/// How a chart is rendered as a release: values and release flags (shared by render and lint).
 #[derive(Debug, Args, Clone)]
-pub struct RenderArgs {
-    /// Chart or overlay directory.
-    pub path: PathBuf,
+pub struct ReleaseArgs {
     #[command(flatten)]
     pub values: ValueArgs,
     /// Release name (default: the chart's name).
@@ -66,12 +65,41 @@ pub struct RenderArgs {
         default_value = "default"
     )]
     pub namespace: String,
-    /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks.
-    #[arg(long = "kube-version", value_name = "X.Y.Z", default_value = "1.35.0")]
-    pub kube_version: String,
     /// Extra API versions for Capabilities.APIVersions (repeatable or comma-separated).
     #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
     pub api_versions: Vec<String>,
+}
+
+impl ReleaseArgs {
+    /// The render config of `chart_dir` as this release.
+    pub fn chart_config(
+        &self,
+        chart_dir: PathBuf,
+        kube_version: &str,
+    ) -> crate::pipeline::ChartRenderConfig {
+        crate::pipeline::ChartRenderConfig {
+            chart_dir,
+            values: self.values.clone().into(),
+            inline_values: None,
+            release_name: self.release_name.clone(),
+            namespace: self.namespace.clone(),
+            kube_version: kube_version.to_string(),
+            api_versions: self.api_versions.clone(),
+            show_only: Vec::new(),
+            include_crds: false,
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RenderArgs {
+    /// Chart or overlay directory.
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub release: ReleaseArgs,
+    /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks.
+    #[arg(long = "kube-version", value_name = "X.Y.Z", default_value = "1.35.0")]
+    pub kube_version: String,
     /// Only print the objects of these templates (`templates/job.yaml`; repeatable).
     #[arg(short = 's', long = "show-only", value_name = "PATH")]
     pub show_only: Vec<String>,
@@ -98,24 +126,10 @@ pub struct LintArgs {
     #[arg(required = true)]
     pub paths: Vec<String>,
     #[command(flatten)]
-    pub values: ValueArgs,
-    /// Release name for charts (default: the chart's name).
-    #[arg(long = "release-name", value_name = "NAME")]
-    pub release_name: Option<String>,
-    /// Release namespace for charts.
-    #[arg(
-        short = 'n',
-        long = "namespace",
-        value_name = "NS",
-        default_value = "default"
-    )]
-    pub namespace: String,
+    pub release: ReleaseArgs,
     /// Kubernetes version whose schemas objects are validated against (X.Y or X.Y.Z).
     #[arg(long = "kube-version", value_name = "X.Y", default_value = "1.35")]
     pub kube_version: String,
-    /// Extra API versions for Capabilities.APIVersions when rendering charts.
-    #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
-    pub api_versions: Vec<String>,
     /// Report format.
     #[arg(long = "format", value_enum, default_value = "text")]
     pub format: LintFormat,

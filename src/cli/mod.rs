@@ -82,15 +82,11 @@ fn render(args: RenderArgs) -> Result<String> {
         return render_overlay(args);
     }
     let cfg = ChartRenderConfig {
-        chart_dir: args.path.clone(),
-        values: args.values.into(),
-        inline_values: None,
-        release_name: args.release_name,
-        namespace: args.namespace,
-        kube_version: args.kube_version,
-        api_versions: args.api_versions,
-        show_only: args.show_only,
+        show_only: args.show_only.clone(),
         include_crds: args.include_crds,
+        ..args
+            .release
+            .chart_config(args.path.clone(), &args.kube_version)
     };
     let rendered = pipeline::render_chart(&cfg)?;
     match args.output_dir {
@@ -107,7 +103,7 @@ fn render(args: RenderArgs) -> Result<String> {
 
 /// `kiln render DIR` where DIR holds a kustomization.
 fn render_overlay(args: RenderArgs) -> Result<String> {
-    let v = &args.values;
+    let v = &args.release.values;
     let chart_only = [
         (!v.values.is_empty(), "-f/--values"),
         (!v.set.is_empty(), "--set"),
@@ -115,7 +111,7 @@ fn render_overlay(args: RenderArgs) -> Result<String> {
         (!v.set_file.is_empty(), "--set-file"),
         (!v.set_json.is_empty(), "--set-json"),
         (!v.set_literal.is_empty(), "--set-literal"),
-        (args.release_name.is_some(), "--release-name"),
+        (args.release.release_name.is_some(), "--release-name"),
         (!args.show_only.is_empty(), "--show-only"),
         (args.include_crds, "--include-crds"),
     ];

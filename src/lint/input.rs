@@ -279,15 +279,10 @@ fn parse_parallel(text: &str, source: &str) -> Result<Vec<Resource>> {
 /// report pointing at the template.
 fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
     let cfg = ChartRenderConfig {
-        chart_dir: dir.to_path_buf(),
-        values: args.values.clone().into(),
-        inline_values: None,
-        release_name: args.release_name.clone(),
-        namespace: args.namespace.clone(),
-        kube_version: args.kube_version.clone(),
-        api_versions: args.api_versions.clone(),
-        show_only: Vec::new(),
         include_crds: true,
+        ..args
+            .release
+            .chart_config(dir.to_path_buf(), &args.kube_version)
     };
     let (mut objects, render_error) = match pipeline::render_chart(&cfg) {
         Ok(rendered) => (rendered.resources, None),

@@ -81,7 +81,7 @@ pub fn lint(args: &LintArgs) -> Result<Report> {
     let crds = input::load_crds(&args.crd)?;
     let mut report = Report::default();
     for unit in units {
-        let mut set = LintSet::new(unit.objects, unit.charts, &args.namespace);
+        let mut set = LintSet::new(unit.objects, unit.charts, &args.release.namespace);
         if enabled.iter().any(|r| r.id == "schema") {
             set.schema = rules::schema::verdicts(&args.kube_version, &crds, &set.objects)?;
         }
