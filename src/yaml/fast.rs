@@ -1,0 +1,927 @@
+//! A fast path for the YAML that Kubernetes manifests and values files are written in.
+//!
+//! [`parse`] reads block mappings and sequences, single-line plain and quoted scalars,
+//! single-line flow collections and literal block scalars, and returns exactly the
+//! `serde_json::Value` serde-saphyr produces with kiln's options. Whenever it meets
+//! anything outside that subset (anchors, tags, multi-line flow or quoted scalars, folded
+//! scalars, complex keys, tabs in indentation, …) or anything that would be an error, it
+//! returns `None` and the caller falls back to serde-saphyr, which also gives the real
+//! error messages. Plain scalars that are not obviously strings, booleans, nulls or plain
+//! decimal numbers are resolved by serde-saphyr itself, so number rules cannot drift.
+
+use super::parse::{options, Flavor};
+use serde_json::{Map, Number, Value};
+
+/// Containers deeper than this are left to serde-saphyr (its budget allows 64).
+const MAX_DEPTH: usize = 48;
+/// Nodes beyond this are left to serde-saphyr (its budget allows 250,000).
+const MAX_NODES: usize = 200_000;
+/// serde-saphyr buffers at most 32 comments while looking ahead past an empty value.
+const MAX_LOOKAHEAD_COMMENTS: usize = 24;
+/// serde-saphyr looks at most 1024 characters ahead for a simple key's `:`.
+const MAX_KEY_LEN: usize = 512;
+
+/// Parses one YAML document, or returns `None` when the text is outside the supported
+/// subset (or invalid); see the module docs.
+pub fn parse(text: &str, flavor: Flavor) -> Option<Value> {
+    if text.len() > (16 << 20) || !plain_text(text.as_bytes()) {
+        return None;
+    }
+    let mut p = Parser {
+        src: text,
+        b: text.as_bytes(),
+        pos: 0,
+        flavor,
+        depth: 0,
+        nodes: 0,
+    };
+    p.document()
+}
+
+/// False when the text holds characters whose handling differs between YAML versions
+/// or that YAML rejects: control characters (including `\r`), DEL, C1 controls (NEL),
+/// byte-order marks, U+2028/U+2029 and the non-characters U+FFFE/U+FFFF.
+fn plain_text(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x20 {
+            if c != b'\n' && c != b'\t' {
+                return false;
+            }
+        } else if c >= 0x7f {
+            match c {
+                0x7f => return false,
+                0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => return false,
+                0xe2 if b.get(i + 1) == Some(&0x80)
+                    && matches!(b.get(i + 2), Some(0xa8 | 0xa9)) =>
+                {
+                    return false
+                }
+                0xef if (b.get(i + 1) == Some(&0xbb) && b.get(i + 2) == Some(&0xbf))
+                    || (b.get(i + 1) == Some(&0xbf)
+                        && matches!(b.get(i + 2), Some(0xbe | 0xbf))) =>
+                {
+                    return false
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    true
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    /// Current byte offset.
+    pos: usize,
+    flavor: Flavor,
+    depth: usize,
+    nodes: usize,
+}
+
+/// What lies between two content lines.
+struct Gap {
+    /// Indentation of the next content line (the parser stands at its start), `None` at EOF.
+    indent: Option<usize>,
+    /// Comment lines skipped.
+    comments: usize,
+}
+
+impl<'a> Parser<'a> {
+    #[inline]
+    fn at(&self, i: usize) -> u8 {
+        self.b.get(i).copied().unwrap_or(b'\n')
+    }
+
+    /// Start of the line holding `i`.
+    #[inline]
+    fn line_start(&self, i: usize) -> usize {
+        match self.b[..i].iter().rposition(|&c| c == b'\n') {
+            Some(n) => n + 1,
+            None => 0,
+        }
+    }
+
+    /// End (the `\n` or EOF) of the line holding `i`.
+    #[inline]
+    fn line_end(&self, i: usize) -> usize {
+        match self.src[i..].find('\n') {
+            Some(n) => i + n,
+            None => self.b.len(),
+        }
+    }
+
+    /// Moves past the end of the current line.
+    #[inline]
+    fn next_line(&mut self) {
+        let e = self.line_end(self.pos);
+        self.pos = (e + 1).min(self.b.len());
+    }
+
+    fn node(&mut self) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes <= MAX_NODES).then_some(())
+    }
+
+    /// From a line start, skips blank and comment lines; `None` at a `---` or `...` line.
+    fn gap(&mut self) -> Option<Gap> {
+        self.skip_gap(false)
+    }
+
+    /// Like [`Self::gap`], but stops at a `---` line instead of giving up.
+    fn gap_or_marker(&mut self) -> Option<Gap> {
+        self.skip_gap(true)
+    }
+
+    fn skip_gap(&mut self, allow_marker: bool) -> Option<Gap> {
+        let mut comments = 0;
+        loop {
+            if self.pos >= self.b.len() {
+                return Some(Gap {
+                    indent: None,
+                    comments,
+                });
+            }
+            let start = self.pos;
+            let mut i = start;
+            while self.at(i) == b' ' && i < self.b.len() {
+                i += 1;
+            }
+            match self.at(i) {
+                b'\n' => {
+                    self.pos = (i + 1).min(self.b.len());
+                }
+                b'#' => {
+                    comments += 1;
+                    self.pos = i;
+                    self.next_line();
+                }
+                b'\t' => return None,
+                c => {
+                    let indent = i - start;
+                    if indent == 0 && !allow_marker && (c == b'-' || c == b'.') {
+                        let marker = if c == b'-' { b"---" } else { b"..." };
+                        if self.b[i..].starts_with(marker)
+                            && matches!(self.at(i + 3), b' ' | b'\t' | b'\n')
+                        {
+                            return None;
+                        }
+                    }
+                    return Some(Gap {
+                        indent: Some(indent),
+                        comments,
+                    });
+                }
+            }
+        }
+    }
+
+    fn document(&mut self) -> Option<Value> {
+        // A leading `---` line (documents are normally split already).
+        let mut g = self.gap_or_marker()?;
+        if g.indent == Some(0)
+            && self.b[self.pos..].starts_with(b"---")
+            && matches!(self.at(self.pos + 3), b' ' | b'\n')
+        {
+            self.pos += 3;
+            self.rest_of_line()?;
+            g = self.gap()?;
+        }
+        let Some(indent) = g.indent else {
+            return Some(Value::Null);
+        };
+        self.pos += indent;
+        let v = self.block_collection(indent)?;
+        let g = self.gap()?;
+        g.indent.is_none().then_some(v)
+    }
+
+    /// A block mapping or sequence whose first entry starts at `self.pos`, column `col`.
+    fn block_collection(&mut self, col: usize) -> Option<Value> {
+        if self.b[self.pos] == b'-' && matches!(self.at(self.pos + 1), b' ' | b'\n') {
+            self.sequence(col)
+        } else if self.key_at(self.pos).is_some() {
+            self.mapping(col)
+        } else {
+            None
+        }
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        self.node()?;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    fn mapping(&mut self, col: usize) -> Option<Value> {
+        self.enter()?;
+        let mut map = Map::new();
+        loop {
+            let (key, after) = self.key_at(self.pos)?;
+            self.pos = after;
+            let value = self.map_value(col)?;
+            if map.insert(key, value).is_some() {
+                return None;
+            }
+            let g = self.gap()?;
+            match g.indent {
+                Some(i) if i == col => self.pos += i,
+                Some(i) if i > col => return None,
+                _ => break,
+            }
+        }
+        self.depth -= 1;
+        Some(Value::Object(map))
+    }
+
+    /// The value after `key:` of a mapping at column `col`; leaves the parser at a line start.
+    fn map_value(&mut self, col: usize) -> Option<Value> {
+        self.skip_spaces()?;
+        match self.at(self.pos) {
+            b'\n' | b'#' => {
+                let inline_comment = usize::from(self.at(self.pos) == b'#');
+                self.next_line();
+                let g = self.gap()?;
+                if g.comments + inline_comment > MAX_LOOKAHEAD_COMMENTS {
+                    return None;
+                }
+                match g.indent {
+                    Some(i) if i > col => {
+                        self.pos += i;
+                        self.block_collection(i)
+                    }
+                    Some(i)
+                        if i == col
+                            && self.at(self.pos + i) == b'-'
+                            && matches!(self.at(self.pos + i + 1), b' ' | b'\n') =>
+                    {
+                        self.pos += i;
+                        self.sequence(i)
+                    }
+                    _ => {
+                        self.node()?;
+                        Some(Value::Null)
+                    }
+                }
+            }
+            b'-' | b'?' | b':' if matches!(self.at(self.pos + 1), b' ' | b'\n' | b'\t') => None,
+            _ => self.inline_value(col),
+        }
+    }
+
+    fn sequence(&mut self, col: usize) -> Option<Value> {
+        self.enter()?;
+        let mut items = Vec::new();
+        loop {
+            // At `-`.
+            self.pos += 1;
+            items.push(self.seq_item(col)?);
+            let g = self.gap()?;
+            match g.indent {
+                Some(i) if i == col => {
+                    if self.at(self.pos + i) == b'-'
+                        && matches!(self.at(self.pos + i + 1), b' ' | b'\n')
+                    {
+                        self.pos += i;
+                    } else {
+                        break;
+                    }
+                }
+                Some(i) if i > col => return None,
+                _ => break,
+            }
+        }
+        self.depth -= 1;
+        Some(Value::Array(items))
+    }
+
+    /// The item after a `-` of a sequence at column `col`; leaves the parser at a line start.
+    fn seq_item(&mut self, col: usize) -> Option<Value> {
+        self.skip_spaces()?;
+        match self.at(self.pos) {
+            b'\n' | b'#' => {
+                let inline_comment = usize::from(self.at(self.pos) == b'#');
+                self.next_line();
+                let g = self.gap()?;
+                if g.comments + inline_comment > MAX_LOOKAHEAD_COMMENTS {
+                    return None;
+                }
+                match g.indent {
+                    Some(i) if i > col => {
+                        self.pos += i;
+                        self.block_collection(i)
+                    }
+                    _ => {
+                        self.node()?;
+                        Some(Value::Null)
+                    }
+                }
+            }
+            b'-' if matches!(self.at(self.pos + 1), b' ' | b'\n') => {
+                let c = self.pos - self.line_start(self.pos);
+                self.sequence(c)
+            }
+            b'?' | b':' if matches!(self.at(self.pos + 1), b' ' | b'\n' | b'\t') => None,
+            _ => {
+                if self.key_at(self.pos).is_some() {
+                    let c = self.pos - self.line_start(self.pos);
+                    self.mapping(c)
+                } else {
+                    self.inline_value(col)
+                }
+            }
+        }
+    }
+
+    /// Skips spaces; `None` on a tab.
+    #[inline]
+    fn skip_spaces(&mut self) -> Option<()> {
+        loop {
+            match self.at(self.pos) {
+                b' ' if self.pos < self.b.len() => self.pos += 1,
+                b'\t' => return None,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    /// After a value: only spaces and a comment may follow on the line. Moves to the next line.
+    fn rest_of_line(&mut self) -> Option<()> {
+        let start = self.pos;
+        self.skip_spaces()?;
+        match self.at(self.pos) {
+            b'\n' => {}
+            b'#' if self.pos > start || self.b[self.pos - 1] == b' ' => {}
+            _ => return None,
+        }
+        self.next_line();
+        Some(())
+    }
+
+    /// A scalar, flow collection or block scalar starting at `self.pos` on a line whose
+    /// parent block node sits at column `parent`.
+    fn inline_value(&mut self, parent: usize) -> Option<Value> {
+        self.node()?;
+        match self.b[self.pos] {
+            b'|' => self.block_scalar(parent),
+            b'[' | b'{' => {
+                let v = self.flow_node()?;
+                self.rest_of_line()?;
+                Some(v)
+            }
+            b'"' => {
+                let s = self.double_quoted()?;
+                self.rest_of_line()?;
+                Some(Value::String(s))
+            }
+            b'\'' => {
+                let s = self.single_quoted()?;
+                self.rest_of_line()?;
+                Some(Value::String(s))
+            }
+            b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'>' | b',' | b']' | b'}' | b'#' => None,
+            _ => {
+                let start = self.pos;
+                let end = self.plain_end()?;
+                let src = self.src;
+                let v = self.plain_value(&src[start..end])?;
+                self.rest_of_line()?;
+                Some(v)
+            }
+        }
+    }
+
+    /// Scans a block plain scalar from `self.pos` to the end of its line (or a comment);
+    /// returns the end of its trimmed text and leaves the parser there.
+    fn plain_end(&mut self) -> Option<usize> {
+        let mut i = self.pos;
+        let mut end = i;
+        loop {
+            match self.at(i) {
+                b'\n' => break,
+                b' ' => {
+                    if self.at(i + 1) == b'#' {
+                        break;
+                    }
+                }
+                b':' => {
+                    if matches!(self.at(i + 1), b' ' | b'\n' | b'\t') {
+                        return None;
+                    }
+                    end = i + 1;
+                }
+                b'\t' => return None,
+                _ => end = i + 1,
+            }
+            i += 1;
+        }
+        self.pos = end;
+        Some(end)
+    }
+
+    /// If a mapping key starts at `i`: the key and the offset just past its `:`.
+    fn key_at(&self, i: usize) -> Option<(String, usize)> {
+        match self.at(i) {
+            q @ (b'"' | b'\'') => {
+                let mut p = Parser {
+                    src: self.src,
+                    b: self.b,
+                    pos: i,
+                    flavor: self.flavor,
+                    depth: 0,
+                    nodes: 0,
+                };
+                let key = if q == b'"' {
+                    p.double_quoted()?
+                } else {
+                    p.single_quoted()?
+                };
+                p.skip_spaces()?;
+                if p.at(p.pos) != b':' || !matches!(p.at(p.pos + 1), b' ' | b'\n') {
+                    return None;
+                }
+                if key == "<<" || p.pos - i > MAX_KEY_LEN {
+                    return None;
+                }
+                Some((key, p.pos + 1))
+            }
+            b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
+            | b'|' | b'>' | b'%' | b'@' | b'`' | b' ' | b'\n' => None,
+            _ => {
+                let mut j = i;
+                loop {
+                    match self.at(j) {
+                        b':' if matches!(self.at(j + 1), b' ' | b'\n') => break,
+                        b'#' if self.b[j - 1] == b' ' => return None,
+                        b'\t' | b'\n' => return None,
+                        _ => j += 1,
+                    }
+                    if j - i > MAX_KEY_LEN {
+                        return None;
+                    }
+                }
+                let key = self.src[i..j].trim_end_matches(' ');
+                if !self.plain_key_ok(key) {
+                    return None;
+                }
+                Some((key.to_owned(), j + 1))
+            }
+        }
+    }
+
+    /// A plain key is handled when serde-saphyr reads it as this very string: not a null,
+    /// not a number (integer keys are compared by value for duplicates), not a merge key.
+    fn plain_key_ok(&self, s: &str) -> bool {
+        if matches!(s, "" | "~" | "null" | "Null" | "NULL" | "<<") {
+            return false;
+        }
+        let b = s.as_bytes();
+        match b[0] {
+            b'0'..=b'9' => b.iter().any(|&c| !is_number_byte(c)),
+            b'+' | b'-' | b'.' => false,
+            _ => true,
+        }
+    }
+
+    /// Resolves a plain scalar the way serde-saphyr does for `serde_json::Value`.
+    fn plain_value(&self, s: &str) -> Option<Value> {
+        match s {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+            _ => {}
+        }
+        if let Some(v) = self.bool_word(s) {
+            return Some(Value::Bool(v));
+        }
+        let b = s.as_bytes();
+        if !matches!(b[0], b'0'..=b'9' | b'+' | b'-' | b'.') {
+            return Some(Value::String(s.to_owned()));
+        }
+        let (neg, u) = match b[0] {
+            b'-' => (true, &b[1..]),
+            b'+' => (false, &b[1..]),
+            _ => (false, b),
+        };
+        match u.first() {
+            Some(c) if c.is_ascii_alphabetic() => return Some(Value::String(s.to_owned())),
+            Some(b'0'..=b'9') => {}
+            _ => return self.delegate(s),
+        }
+        if u.iter().all(u8::is_ascii_digit) {
+            if u.len() > 1 && u[0] == b'0' {
+                return self.delegate(s);
+            }
+            if neg {
+                if let Ok(n) = s.parse::<i64>() {
+                    return Some(Value::Number(n.into()));
+                }
+            } else if let Ok(n) = std::str::from_utf8(u).ok()?.parse::<u64>() {
+                return Some(Value::Number(n.into()));
+            }
+            return self.delegate(s);
+        }
+        if u.iter()
+            .all(|&c| matches!(c, b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-'))
+            && u.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'))
+        {
+            // Neither integer parser accepts these; serde-saphyr uses `str::parse::<f64>`.
+            return match s.parse::<f64>() {
+                Ok(f) if f.is_finite() => Number::from_f64(f).map(Value::Number),
+                Ok(_) => None,
+                Err(_) => Some(Value::String(s.to_owned())),
+            };
+        }
+        if u.iter().any(|&c| !is_number_byte(c)) {
+            return Some(Value::String(s.to_owned()));
+        }
+        self.delegate(s)
+    }
+
+    fn bool_word(&self, s: &str) -> Option<bool> {
+        match self.flavor {
+            Flavor::Kustomize => match s {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                _ => None,
+            },
+            Flavor::Kubectl => {
+                if s.len() > 5 {
+                    return None;
+                }
+                let is = |w: &str| s.eq_ignore_ascii_case(w);
+                if is("true") || is("yes") || is("y") || is("on") {
+                    Some(true)
+                } else if is("false") || is("no") || is("n") || is("off") {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// Lets serde-saphyr resolve a plain scalar, in the same block context.
+    fn delegate(&self, s: &str) -> Option<Value> {
+        let doc = format!("- {s}\n");
+        let v = serde_saphyr::from_str_with_options::<Value>(&doc, options(self.flavor)).ok()?;
+        let Value::Array(mut items) = v else {
+            return None;
+        };
+        if items.len() != 1 {
+            return None;
+        }
+        match items.pop()? {
+            Value::String(t) if t != s => None,
+            Value::Array(_) | Value::Object(_) => None,
+            v => Some(v),
+        }
+    }
+
+    /// `"…"` on one line, at `self.pos`; leaves the parser after the closing quote.
+    fn double_quoted(&mut self) -> Option<String> {
+        let mut i = self.pos + 1;
+        let mut out = String::new();
+        let mut run = i;
+        loop {
+            match self.at(i) {
+                b'"' => break,
+                b'\n' => return None,
+                b'\\' => {
+                    out.push_str(&self.src[run..i]);
+                    let (c, len) = match self.at(i + 1) {
+                        b'0' => ('\0', 2),
+                        b'a' => ('\x07', 2),
+                        b'b' => ('\x08', 2),
+                        b't' | b'\t' => ('\t', 2),
+                        b'n' => ('\n', 2),
+                        b'v' => ('\x0b', 2),
+                        b'f' => ('\x0c', 2),
+                        b'r' => ('\r', 2),
+                        b'e' => ('\x1b', 2),
+                        b' ' => (' ', 2),
+                        b'"' => ('"', 2),
+                        b'/' => ('/', 2),
+                        b'\\' => ('\\', 2),
+                        b'N' => ('\u{85}', 2),
+                        b'_' => ('\u{a0}', 2),
+                        b'L' => ('\u{2028}', 2),
+                        b'P' => ('\u{2029}', 2),
+                        b'x' => (self.hex(i + 2, 2)?, 4),
+                        b'u' => (self.hex(i + 2, 4)?, 6),
+                        b'U' => (self.hex(i + 2, 8)?, 10),
+                        _ => return None,
+                    };
+                    out.push(c);
+                    i += len;
+                    run = i;
+                }
+                _ => i += 1,
+            }
+        }
+        out.push_str(&self.src[run..i]);
+        self.pos = i + 1;
+        Some(out)
+    }
+
+    fn hex(&self, i: usize, n: usize) -> Option<char> {
+        let digits = self.src.get(i..i + n)?;
+        if !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        char::from_u32(u32::from_str_radix(digits, 16).ok()?)
+    }
+
+    /// `'…'` on one line, at `self.pos`; leaves the parser after the closing quote.
+    fn single_quoted(&mut self) -> Option<String> {
+        let mut i = self.pos + 1;
+        let mut out = String::new();
+        let mut run = i;
+        loop {
+            match self.at(i) {
+                b'\'' if i < self.b.len() => {
+                    if self.at(i + 1) == b'\'' && i + 1 < self.b.len() {
+                        out.push_str(&self.src[run..=i]);
+                        i += 2;
+                        run = i;
+                    } else {
+                        break;
+                    }
+                }
+                b'\n' => return None,
+                _ => i += 1,
+            }
+        }
+        out.push_str(&self.src[run..i]);
+        self.pos = i + 1;
+        Some(out)
+    }
+
+    /// A literal block scalar (`|`, `|-`, `|+`, with an optional indentation indicator) at
+    /// `self.pos`, inside a block node at column `parent`.
+    fn block_scalar(&mut self, parent: usize) -> Option<Value> {
+        let mut i = self.pos + 1;
+        let mut chomp = b' ';
+        let mut explicit = 0usize;
+        for _ in 0..2 {
+            match self.at(i) {
+                c @ (b'-' | b'+') if chomp == b' ' => {
+                    chomp = c;
+                    i += 1;
+                }
+                c @ b'1'..=b'9' if explicit == 0 => {
+                    explicit = usize::from(c - b'0');
+                    i += 1;
+                }
+                _ => {}
+            }
+        }
+        if !matches!(self.at(i), b' ' | b'\n') {
+            return None;
+        }
+        self.pos = i;
+        self.rest_of_line()?;
+
+        // Content indentation: explicit, or that of the first non-blank line.
+        let mut indent = parent + explicit;
+        let mut max_blank = 0;
+        if explicit == 0 {
+            let mut j = self.pos;
+            indent = loop {
+                if j >= self.b.len() {
+                    break 0;
+                }
+                let s = j;
+                while self.at(j) == b' ' && j < self.b.len() {
+                    j += 1;
+                }
+                if self.at(j) == b'\n' {
+                    max_blank = max_blank.max(j - s);
+                    j += 1;
+                } else {
+                    break j - s;
+                }
+            };
+            if indent <= parent {
+                // No content: only empty lines (or none) before the next node.
+                if chomp == b'+' && self.b[self.pos..j.min(self.b.len())].contains(&b'\n') {
+                    return None;
+                }
+                if max_blank > parent {
+                    return None;
+                }
+                return Some(Value::String(String::new()));
+            }
+            if max_blank > indent {
+                return None;
+            }
+        }
+
+        let mut out = String::new();
+        let mut pending = 0usize;
+        let mut content = false;
+        while self.pos < self.b.len() {
+            let s = self.pos;
+            let mut j = s;
+            while self.at(j) == b' ' && j < self.b.len() {
+                j += 1;
+            }
+            let e = self.line_end(j);
+            if j == e {
+                // A line of spaces only.
+                if j - s > indent {
+                    return None;
+                }
+                if e == self.b.len() {
+                    if chomp == b'+' && j > s {
+                        return None;
+                    }
+                    self.pos = e;
+                    break;
+                }
+                pending += 1;
+                self.pos = e + 1;
+                continue;
+            }
+            if j - s < indent {
+                break;
+            }
+            if content {
+                out.push('\n');
+            }
+            for _ in 0..pending {
+                out.push('\n');
+            }
+            pending = 0;
+            out.push_str(&self.src[s + indent..e]);
+            content = true;
+            self.pos = (e + 1).min(self.b.len());
+        }
+        match chomp {
+            b'-' => {}
+            b'+' => {
+                if !content {
+                    return None;
+                }
+                out.push('\n');
+                for _ in 0..pending {
+                    out.push('\n');
+                }
+            }
+            _ => {
+                if content {
+                    out.push('\n');
+                }
+            }
+        }
+        Some(Value::String(out))
+    }
+
+    /// A single-line flow collection or flow scalar at `self.pos`.
+    fn flow_node(&mut self) -> Option<Value> {
+        match self.at(self.pos) {
+            b'[' => {
+                self.enter()?;
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.skip_spaces()?;
+                loop {
+                    if self.at(self.pos) == b']' {
+                        self.pos += 1;
+                        break;
+                    }
+                    self.node()?;
+                    items.push(self.flow_node()?);
+                    self.skip_spaces()?;
+                    match self.at(self.pos) {
+                        b',' => {
+                            self.pos += 1;
+                            self.skip_spaces()?;
+                            if self.at(self.pos) == b',' {
+                                return None;
+                            }
+                        }
+                        b']' => {}
+                        _ => return None,
+                    }
+                }
+                self.depth -= 1;
+                Some(Value::Array(items))
+            }
+            b'{' => {
+                self.enter()?;
+                self.pos += 1;
+                let mut map = Map::new();
+                self.skip_spaces()?;
+                loop {
+                    if self.at(self.pos) == b'}' {
+                        self.pos += 1;
+                        break;
+                    }
+                    let key = match self.at(self.pos) {
+                        b'"' => self.double_quoted()?,
+                        b'\'' => self.single_quoted()?,
+                        _ => {
+                            let s = self.flow_plain()?;
+                            if !self.plain_key_ok(s) {
+                                return None;
+                            }
+                            s.to_owned()
+                        }
+                    };
+                    if key == "<<" {
+                        return None;
+                    }
+                    self.skip_spaces()?;
+                    if self.at(self.pos) != b':' || self.at(self.pos + 1) != b' ' {
+                        return None;
+                    }
+                    self.pos += 1;
+                    self.skip_spaces()?;
+                    self.node()?;
+                    let value = match self.at(self.pos) {
+                        b',' | b'}' => Value::Null,
+                        _ => self.flow_node()?,
+                    };
+                    if map.insert(key, value).is_some() {
+                        return None;
+                    }
+                    self.skip_spaces()?;
+                    match self.at(self.pos) {
+                        b',' => {
+                            self.pos += 1;
+                            self.skip_spaces()?;
+                            if self.at(self.pos) == b',' {
+                                return None;
+                            }
+                        }
+                        b'}' => {}
+                        _ => return None,
+                    }
+                }
+                self.depth -= 1;
+                Some(Value::Object(map))
+            }
+            b'"' => self.double_quoted().map(Value::String),
+            b'\'' => self.single_quoted().map(Value::String),
+            _ => {
+                let s = self.flow_plain()?;
+                if self.at(self.pos) == b':' {
+                    return None;
+                }
+                self.plain_value(s)
+            }
+        }
+    }
+
+    /// A plain scalar inside a flow collection; stops before `,`, brackets or `: `.
+    fn flow_plain(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        match self.at(start) {
+            b'-' => {
+                if !self.at(start + 1).is_ascii_alphanumeric() && self.at(start + 1) != b'.' {
+                    return None;
+                }
+            }
+            b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
+            | b'>' | b'%' | b'@' | b'`' | b'"' | b'\'' | b' ' | b'\n' => return None,
+            _ => {}
+        }
+        let mut i = start;
+        let mut end = start;
+        loop {
+            match self.at(i) {
+                b',' | b'[' | b']' | b'{' | b'}' | b'\n' => break,
+                b':' => {
+                    if self.at(i + 1) == b' ' {
+                        break;
+                    }
+                    return None;
+                }
+                b' ' => {
+                    if self.at(i + 1) == b'#' {
+                        return None;
+                    }
+                }
+                b'\t' => return None,
+                _ => end = i + 1,
+            }
+            i += 1;
+        }
+        self.pos = end;
+        Some(&self.src[start..end])
+    }
+}
+
+/// Bytes that can occur in a YAML 1.1/1.2 integer or float spelling after a leading digit.
+#[inline]
+fn is_number_byte(c: u8) -> bool {
+    matches!(c, b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' | b'x' | b'X' | b'o' | b'O' | b'_' | b'.' | b'+' | b'-')
+}
+
+/// serde-saphyr alone with kiln's options (`None` on error), for differential tests.
+#[doc(hidden)]
+pub fn parse_saphyr(text: &str, flavor: Flavor) -> Option<Value> {
+    serde_saphyr::from_str_with_options::<Value>(text, options(flavor)).ok()
+}
