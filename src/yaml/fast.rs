@@ -34,6 +34,7 @@ pub fn parse(text: &str, flavor: Flavor) -> Option<Value> {
         flavor,
         depth: 0,
         nodes: 0,
+        multiline: false,
     };
     p.document()
 }
@@ -80,6 +81,8 @@ struct Parser<'a> {
     flavor: Flavor,
     depth: usize,
     nodes: usize,
+    /// Inside a root flow collection, which may span lines.
+    multiline: bool,
 }
 
 /// What lies between two content lines.
@@ -194,7 +197,15 @@ impl<'a> Parser<'a> {
             return Some(Value::Null);
         };
         self.pos += indent;
-        let v = self.block_collection(indent)?;
+        let v = if matches!(self.b[self.pos], b'[' | b'{') {
+            self.multiline = true;
+            let v = self.flow_node()?;
+            self.multiline = false;
+            self.rest_of_line()?;
+            v
+        } else {
+            self.block_collection(indent)?
+        };
         let g = self.gap()?;
         g.indent.is_none().then_some(v)
     }
@@ -433,6 +444,7 @@ impl<'a> Parser<'a> {
                     flavor: self.flavor,
                     depth: 0,
                     nodes: 0,
+                    multiline: false,
                 };
                 let key = if q == b'"' {
                     p.double_quoted()?
@@ -778,14 +790,33 @@ impl<'a> Parser<'a> {
         Some(Value::String(out))
     }
 
-    /// A single-line flow collection or flow scalar at `self.pos`.
+    /// Whitespace inside a flow collection: spaces, and line breaks when the collection
+    /// is the document's root node.
+    fn flow_ws(&mut self) -> Option<()> {
+        loop {
+            self.skip_spaces()?;
+            if !self.multiline || self.at(self.pos) != b'\n' || self.pos >= self.b.len() {
+                return Some(());
+            }
+            self.pos += 1;
+            let c = self.at(self.pos);
+            if (c == b'-' || c == b'.')
+                && self.b[self.pos..].starts_with(if c == b'-' { b"---" } else { b"..." })
+                && matches!(self.at(self.pos + 3), b' ' | b'\t' | b'\n')
+            {
+                return None;
+            }
+        }
+    }
+
+    /// A flow collection (single-line unless it is the root node) or flow scalar.
     fn flow_node(&mut self) -> Option<Value> {
         match self.at(self.pos) {
             b'[' => {
                 self.enter()?;
                 self.pos += 1;
                 let mut items = Vec::new();
-                self.skip_spaces()?;
+                self.flow_ws()?;
                 loop {
                     if self.at(self.pos) == b']' {
                         self.pos += 1;
@@ -793,11 +824,11 @@ impl<'a> Parser<'a> {
                     }
                     self.node()?;
                     items.push(self.flow_node()?);
-                    self.skip_spaces()?;
+                    self.flow_ws()?;
                     match self.at(self.pos) {
                         b',' => {
                             self.pos += 1;
-                            self.skip_spaces()?;
+                            self.flow_ws()?;
                             if self.at(self.pos) == b',' {
                                 return None;
                             }
@@ -813,12 +844,13 @@ impl<'a> Parser<'a> {
                 self.enter()?;
                 self.pos += 1;
                 let mut map = Map::new();
-                self.skip_spaces()?;
+                self.flow_ws()?;
                 loop {
                     if self.at(self.pos) == b'}' {
                         self.pos += 1;
                         break;
                     }
+                    let quoted_key = matches!(self.at(self.pos), b'"' | b'\'');
                     let key = match self.at(self.pos) {
                         b'"' => self.double_quoted()?,
                         b'\'' => self.single_quoted()?,
@@ -834,8 +866,15 @@ impl<'a> Parser<'a> {
                         return None;
                     }
                     self.skip_spaces()?;
-                    if self.at(self.pos) != b':' || self.at(self.pos + 1) != b' ' {
+                    if self.at(self.pos) != b':' {
                         return None;
+                    }
+                    // `"key":value` is JSON-like and allowed after a quoted key only.
+                    match self.at(self.pos + 1) {
+                        b' ' => {}
+                        b',' | b'}' | b']' | b'\n' | b'\t' => return None,
+                        _ if quoted_key => {}
+                        _ => return None,
                     }
                     self.pos += 1;
                     self.skip_spaces()?;
@@ -847,11 +886,11 @@ impl<'a> Parser<'a> {
                     if map.insert(key, value).is_some() {
                         return None;
                     }
-                    self.skip_spaces()?;
+                    self.flow_ws()?;
                     match self.at(self.pos) {
                         b',' => {
                             self.pos += 1;
-                            self.skip_spaces()?;
+                            self.flow_ws()?;
                             if self.at(self.pos) == b',' {
                                 return None;
                             }
@@ -880,7 +919,10 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         match self.at(start) {
             b'-' => {
-                if !self.at(start + 1).is_ascii_alphanumeric() && self.at(start + 1) != b'.' {
+                if matches!(
+                    self.at(start + 1),
+                    b' ' | b'\t' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+                ) {
                     return None;
                 }
             }
