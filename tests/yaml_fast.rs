@@ -577,7 +577,37 @@ fn sequence(r: &mut Rng, out: &mut String, indent: usize, depth: usize, first_in
 /// After `key:` (in a mapping at `indent`) or `-` (in a sequence at `indent`).
 fn value(r: &mut Rng, out: &mut String, indent: usize, depth: usize, in_map: bool) {
     let step = 1 + r.below(4);
-    match r.below(12) {
+    match r.below(13) {
+        12 => {
+            // A plain scalar folded over several lines.
+            out.push(' ');
+            out.push_str(r.pick(&["long text", "x", "1", "yes", "a b", "~", "-a", "é"]));
+            for _ in 0..1 + r.below(3) {
+                for _ in 0..r.below(3).saturating_sub(1) {
+                    out.push_str(&" ".repeat(r.below(3)));
+                    out.push('\n');
+                }
+                out.push('\n');
+                let extra = if r.chance(85) { 1 + r.below(3) } else { 0 };
+                out.push_str(&" ".repeat(indent + extra));
+                out.push_str(r.pick(&[
+                    "more words",
+                    "x",
+                    "1",
+                    "- y",
+                    "a: b",
+                    "#c",
+                    "q # c",
+                    "it's",
+                    "[z]",
+                    "w  ",
+                    "k:v",
+                    "\"q\"",
+                ]));
+            }
+            out.push_str(comment(r));
+            out.push('\n');
+        }
         0..=4 => {
             out.push(' ');
             out.push_str(&scalar(r));
@@ -684,7 +714,7 @@ fn mutate(r: &mut Rng, doc: &mut String) {
 #[test]
 fn fast_path_matches_serde_saphyr_on_generated_documents() {
     let mut r = Rng(0x9e37_79b9_7f4a_7c15);
-    let cases = 6000;
+    let cases = 16000;
     let mut handled = 0;
     let mut mutated_handled = 0;
     for i in 0..cases {

@@ -398,6 +398,12 @@ impl<'a> Parser<'a> {
                 let start = self.pos;
                 let end = self.plain_end()?;
                 let src = self.src;
+                if self.line_ends_plain(end) {
+                    if let Some(folded) = self.plain_continuation(&src[start..end], parent)? {
+                        self.rest_of_line()?;
+                        return Some(Value::String(folded));
+                    }
+                }
                 let v = self.plain_value(&src[start..end])?;
                 self.rest_of_line()?;
                 Some(v)
@@ -433,6 +439,110 @@ impl<'a> Parser<'a> {
         Some(end)
     }
 
+    /// After the first line `first` of a block plain scalar (the parser at its line end):
+    /// when lines indented more than `parent` continue it, folds them in (a line break
+    /// becomes a space, `n` empty lines become `n` newlines) and leaves the parser at the end
+    /// of the last one. `Some(None)` when the scalar is a single line.
+    fn plain_continuation(&mut self, first: &str, parent: usize) -> Option<Option<String>> {
+        let mut folded: Option<String> = None;
+        loop {
+            // The parser stands at the end of a scalar line with no comment on it.
+            let mut i = self.pos;
+            let mut blanks = 0;
+            let (line, indent) = loop {
+                if i >= self.b.len() {
+                    return Some(folded);
+                }
+                i += 1; // past '\n'
+                let s = i;
+                while self.at(i) == b' ' && i < self.b.len() {
+                    i += 1;
+                }
+                match self.at(i) {
+                    b'\t' => return None,
+                    b'\n' => {
+                        if i >= self.b.len() {
+                            return Some(folded);
+                        }
+                        blanks += 1;
+                    }
+                    _ => break (s, i - s),
+                }
+            };
+            if indent <= parent || self.at(line + indent) == b'#' {
+                return Some(folded);
+            }
+            if matches!(
+                self.at(line + indent),
+                b'-' | b'?'
+                    | b':'
+                    | b','
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'&'
+                    | b'*'
+                    | b'!'
+                    | b'|'
+                    | b'>'
+                    | b'\''
+                    | b'"'
+                    | b'%'
+                    | b'@'
+                    | b'`'
+            ) {
+                return None;
+            }
+            // A continuation line.
+            let text_start = line + indent;
+            self.pos = text_start;
+            let end = self.plain_end()?;
+            let out = folded.get_or_insert_with(|| {
+                let b = first.as_bytes()[0];
+                let mut s = String::with_capacity(first.len() * 2);
+                s.push_str(first);
+                if matches!(b, b'0'..=b'9' | b'+' | b'-' | b'.')
+                    || matches!(first, "~" | "null" | "Null" | "NULL")
+                {
+                    // Not obviously a string: let serde-saphyr decide.
+                    s.clear();
+                }
+                s
+            });
+            if out.is_empty() {
+                return None;
+            }
+            if blanks == 0 {
+                out.push(' ');
+            } else {
+                for _ in 0..blanks {
+                    out.push('\n');
+                }
+            }
+            out.push_str(&self.src[text_start..end]);
+            if !self.line_ends_plain(end) {
+                // A comment ends the scalar.
+                return Some(folded);
+            }
+        }
+    }
+
+    /// True when only spaces follow `end` on its line (no comment); then the parser moves
+    /// to the line end.
+    fn line_ends_plain(&mut self, end: usize) -> bool {
+        let mut i = end;
+        while self.at(i) == b' ' && i < self.b.len() {
+            i += 1;
+        }
+        if self.at(i) == b'\n' {
+            self.pos = i;
+            true
+        } else {
+            false
+        }
+    }
+
     /// If a mapping key starts at `i`: the key and the offset just past its `:`.
     fn key_at(&self, i: usize) -> Option<(String, usize)> {
         match self.at(i) {
@@ -460,28 +570,32 @@ impl<'a> Parser<'a> {
                 }
                 Some((key, p.pos + 1))
             }
+            b'-' if !matches!(self.at(i + 1), b' ' | b'\t' | b'\n') => self.plain_key(i),
             b'-' | b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!'
             | b'|' | b'>' | b'%' | b'@' | b'`' | b' ' | b'\n' => None,
-            _ => {
-                let mut j = i;
-                loop {
-                    match self.at(j) {
-                        b':' if matches!(self.at(j + 1), b' ' | b'\n') => break,
-                        b'#' if self.b[j - 1] == b' ' => return None,
-                        b'\t' | b'\n' => return None,
-                        _ => j += 1,
-                    }
-                    if j - i > MAX_KEY_LEN {
-                        return None;
-                    }
-                }
-                let key = self.src[i..j].trim_end_matches(' ');
-                if !self.plain_key_ok(key) {
-                    return None;
-                }
-                Some((key.to_owned(), j + 1))
+            _ => self.plain_key(i),
+        }
+    }
+
+    /// A plain key at `i` (its first character checked by the caller).
+    fn plain_key(&self, i: usize) -> Option<(String, usize)> {
+        let mut j = i;
+        loop {
+            match self.at(j) {
+                b':' if matches!(self.at(j + 1), b' ' | b'\n') => break,
+                b'#' if self.b[j - 1] == b' ' => return None,
+                b'\t' | b'\n' => return None,
+                _ => j += 1,
+            }
+            if j - i > MAX_KEY_LEN {
+                return None;
             }
         }
+        let key = self.src[i..j].trim_end_matches(' ');
+        if !self.plain_key_ok(key) {
+            return None;
+        }
+        Some((key.to_owned(), j + 1))
     }
 
     /// A plain key is handled when serde-saphyr reads it as this very string: not a null,
@@ -491,10 +605,15 @@ impl<'a> Parser<'a> {
             return false;
         }
         let b = s.as_bytes();
-        match b[0] {
-            b'0'..=b'9' => b.iter().any(|&c| !is_number_byte(c)),
-            b'+' | b'-' | b'.' => false,
-            _ => true,
+        // Integer keys are compared by value for duplicates; everything else by its text.
+        let u = match b[0] {
+            b'+' | b'-' => &b[1..],
+            _ => b,
+        };
+        match u.first() {
+            Some(b'0'..=b'9') => u.iter().any(|&c| !is_number_byte(c)),
+            Some(_) => true,
+            None => false,
         }
     }
 
@@ -966,4 +1085,248 @@ fn is_number_byte(c: u8) -> bool {
 #[doc(hidden)]
 pub fn parse_saphyr(text: &str, flavor: Flavor) -> Option<Value> {
     serde_saphyr::from_str_with_options::<Value>(text, options(flavor)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const FLAVORS: [Flavor; 2] = [Flavor::Kubectl, Flavor::Kustomize];
+
+    /// Handled in both flavors, and equal to serde-saphyr's value.
+    #[track_caller]
+    fn same(text: &str) -> Value {
+        let mut out = Value::Null;
+        for flavor in FLAVORS {
+            let fast = parse(text, flavor).unwrap_or_else(|| panic!("not handled: {text:?}"));
+            let slow = parse_saphyr(text, flavor).expect("serde-saphyr rejects it");
+            assert_eq!(fast, slow, "{flavor:?}: {text:?}");
+            out = fast;
+        }
+        out
+    }
+
+    /// Left to serde-saphyr in both flavors.
+    #[track_caller]
+    fn falls_back(text: &str) {
+        for flavor in FLAVORS {
+            assert_eq!(parse(text, flavor), None, "{flavor:?}: {text:?}");
+        }
+    }
+
+    #[test]
+    fn nested_sequences_in_mappings() {
+        let v = same("a:\n  b:\n    - 1\n    - - x\n      - y\n  c:\n  - p\n  - q\nd: e\n");
+        assert_eq!(
+            v,
+            json!({"a": {"b": [1, ["x", "y"]], "c": ["p", "q"]}, "d": "e"})
+        );
+        same("- - - x\n    - y\n  - z\n- w\n");
+        same("a:\n-\n- b\n-   \n");
+    }
+
+    #[test]
+    fn compact_mapping_items() {
+        let v = same("containers:\n- name: a\n  image: b\n  ports:\n  - containerPort: 80\n    protocol: TCP\n- name: c\n");
+        assert_eq!(
+            v,
+            json!({"containers": [{"name": "a", "image": "b", "ports": [{"containerPort": 80, "protocol": "TCP"}]}, {"name": "c"}]})
+        );
+        same("-   a: 1\n    b: 2\n-  c:\n     d: 3\n");
+        same("- a:\n  - b\n  c: d\n");
+        falls_back("- a: 1\n   b: 2\n");
+    }
+
+    #[test]
+    fn block_scalars() {
+        assert_eq!(
+            same("a: |\n  x\n  y\n\n\nb: 1\n"),
+            json!({"a": "x\ny\n", "b": 1})
+        );
+        assert_eq!(same("a: |-\n  x\n\n"), json!({"a": "x"}));
+        assert_eq!(same("a: |+\n  x\n\n"), json!({"a": "x\n\n"}));
+        assert_eq!(same("a: |+\n  x\n\nb: 1"), json!({"a": "x\n\n", "b": 1}));
+        assert_eq!(same("a: |2\n   x\n  y\n"), json!({"a": " x\ny\n"}));
+        assert_eq!(same("a: |\n\n  x\n"), json!({"a": "\nx\n"}));
+        assert_eq!(
+            same("a: | # c\n  x\n  # kept\n # ends\nb: 1\n"),
+            json!({"a": "x\n# kept\n", "b": 1})
+        );
+        assert_eq!(same("a: |\nb: 1\n"), json!({"a": "", "b": 1}));
+        assert_eq!(
+            same("a: |\n  x\n    y\n  \tz\n"),
+            json!({"a": "x\n  y\n\tz\n"})
+        );
+        assert_eq!(same("- |1\n  x\n- |-\n  y\n"), json!([" x\n", "y"]));
+        assert_eq!(same("a: |\n  x"), json!({"a": "x\n"}));
+        same("- a: |1\n    x\n");
+        // Folded scalars, over-indented blank lines and bad indentation are left alone.
+        falls_back("a: >\n  x\n  y\n");
+        falls_back("a: |\n    \n  x\n");
+        falls_back("a: |\n    x\n  y\n");
+    }
+
+    #[test]
+    fn quotes_and_comments() {
+        let v = same("a: 'x # y'\nb: \"k: v\"\nc: x # comment\nd: x#y\ne: 'it''s'\nf: \"q\\\"\\n\\t\\u00e9\\x41\\/\" # c\n");
+        assert_eq!(
+            v,
+            json!({"a": "x # y", "b": "k: v", "c": "x", "d": "x#y", "e": "it's", "f": "q\"\n\té\u{41}/"})
+        );
+        same("'quoted key': 1\n\"dq key\": 2\n\"\": 3\n");
+        same("# head\n\na: 1 # one\n  # indented comment\n# col 0\nb: 2\n");
+        falls_back("a: \"\\q\"\n");
+        falls_back("a: \"\\ud800\"\n");
+        falls_back("a: 'x'y\n");
+        falls_back("a: \"multi\n  line\"\n");
+        falls_back("a: 'multi\n  line'\n");
+    }
+
+    #[test]
+    fn invalid_or_unsupported_structure_falls_back() {
+        falls_back("a: b: c\n");
+        falls_back("a: - b\n");
+        falls_back("a: 1\na: 2\n");
+        falls_back("a: 1\n'a': 2\n");
+        falls_back("a: x\n  y: z\n");
+        falls_back("a: x\n# c\n  y\n");
+        falls_back("a:\n  x\n");
+        falls_back("a: &x 1\nb: *x\n");
+        falls_back("a: !!str 1\n");
+        falls_back("<<: {a: 1}\n");
+        falls_back("? a\n: b\n");
+        falls_back("%YAML 1.2\n---\na: 1\n");
+        falls_back("a: 1\n...\n");
+        falls_back("a: 1\n---\nb: 2\n");
+        falls_back("a:\n\t- b\n");
+        falls_back("a:\tb\n");
+        falls_back("a:\n    b: 1\n  c: 2\n");
+        falls_back("a: 1\n b: 2\n");
+        falls_back("plain scalar document\n");
+        falls_back("null: 1\n");
+        falls_back("1: a\n");
+        falls_back(&format!("a:\n{}  b: 1\n", "# c\n".repeat(40)));
+    }
+
+    #[test]
+    fn multi_line_plain_scalars() {
+        assert_eq!(same("a: x\n  y\nb: 1\n"), json!({"a": "x y", "b": 1}));
+        assert_eq!(
+            same("a: one two\n   three\n\n   four # c\nb: 1\n"),
+            json!({"a": "one two three\nfour", "b": 1})
+        );
+        assert_eq!(same("- a\n  b\n- c\n"), json!(["a b", "c"]));
+        assert_eq!(same("- k: a\n    b\n"), json!([{"k": "a b"}]));
+        falls_back("- k: a\n  b\n");
+    }
+
+    #[test]
+    fn flow_collections() {
+        let v = same("a: [1, 'b c', \"d\", [e], {f: g}]\nb: {x: 1, y: [true, ~], z: }\nc: []\nd: { }\ne: [a, b,]\n");
+        assert_eq!(
+            v,
+            json!({"a": [1, "b c", "d", ["e"], {"f": "g"}], "b": {"x": 1, "y": [true, null], "z": null}, "c": [], "d": {}, "e": ["a", "b"]})
+        );
+        assert_eq!(
+            same("{\"a\":1,\n \"b\": [\n  2, \"x\"\n ]\n}\n"),
+            json!({"a": 1, "b": [2, "x"]})
+        );
+        same("args: [--x, -1]\n");
+        falls_back("a: [1,\n  2]\n");
+        falls_back("a: [a: b]\n");
+        falls_back("a: [,]\n");
+        falls_back("a: {a: 1, a: 2}\n");
+        falls_back("a: [a]b\n");
+    }
+
+    #[test]
+    fn empty_values_and_documents() {
+        assert_eq!(
+            same("a:\nb: ~\nc: null\nd: NULL\ne: ''\n"),
+            json!({"a": null, "b": null, "c": null, "d": null, "e": ""})
+        );
+        assert_eq!(same("- \n-\n- ~\n"), json!([null, null, null]));
+        assert_eq!(same(""), Value::Null);
+        assert_eq!(same("# only a comment\n\n"), Value::Null);
+        assert_eq!(same("---\na: 1\n"), json!({"a": 1}));
+        assert_eq!(same("--- # c\na: 1\n"), json!({"a": 1}));
+    }
+
+    #[test]
+    fn keys_and_unicode() {
+        let v = same("app.kubernetes.io/name: x\n.dockerconfigjson: y\nwith space: z\né: ü\n日本: 語\n\"123\": n\n\"true\": t\n");
+        assert_eq!(v["app.kubernetes.io/name"], "x");
+        assert_eq!(v["日本"], "語");
+        same("yes: 1\non: 2\ny: 3\n");
+        same(".inf: 1\n-a: 2\n+x1: 3\n-.5: 4\n");
+        falls_back("+1: a\n");
+        falls_back("\u{feff}a: 1\n");
+        falls_back("a: b\r\nc: d\r\n");
+    }
+
+    #[test]
+    fn scalar_resolution_follows_the_flavor() {
+        let text = "a: yes\nb: Y\nc: oN\nd: NO\ne: tRue\nf: True\ng: FALSE\nh: nULL\ni: off\n";
+        assert_eq!(
+            parse(text, Flavor::Kubectl).unwrap(),
+            json!({"a": true, "b": true, "c": true, "d": false, "e": true, "f": true, "g": false, "h": "nULL", "i": false})
+        );
+        assert_eq!(
+            parse(text, Flavor::Kustomize).unwrap(),
+            json!({"a": "yes", "b": "Y", "c": "oN", "d": "NO", "e": "tRue", "f": true, "g": false, "h": "nULL", "i": "off"})
+        );
+        same(text);
+    }
+
+    #[test]
+    fn numbers_match_serde_saphyr() {
+        for n in [
+            "0",
+            "-0",
+            "+0",
+            "00",
+            "0644",
+            "08",
+            "09.5",
+            "1",
+            "+12",
+            "-7",
+            "8080",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1.5",
+            "-1.5",
+            "1e3",
+            "1E3",
+            "1.5e-3",
+            "5.",
+            ".5",
+            "1_000",
+            "0x1F",
+            "0X1F",
+            "0o17",
+            "0b101",
+            "+.nan",
+            "-inf",
+            "1.2.3",
+            "10.0.0.1",
+            "100m",
+            "128Mi",
+            "2024-01-01",
+            "1:30",
+            "--",
+            "---",
+            "-a",
+            "1-2",
+            "1e",
+        ] {
+            same(&format!("v: {n}\n"));
+            same(&format!("- {n}\n"));
+        }
+        falls_back("v: .inf\n");
+        falls_back("v: 1e400\n");
+    }
 }
