@@ -7,16 +7,18 @@
 # kiln's Jinja (scripts/bench/gen-chart.py), whose one template loops over N entries of values into
 # ServiceAccount, Role, RoleBinding, ConfigMap, CronJob and DaemonSet objects. Then:
 #   1. renders both once and checks they give the same objects (documents compared as parsed data);
-#   2. times both: hyperfine when installed (`apt-get install -y hyperfine`), else repeated runs
-#      of /usr/bin/time;
-#   3. measures peak memory (maximum resident set size from /usr/bin/time -v, median of 5 runs);
+#   2. times both: hyperfine when installed (`apt-get install -y hyperfine`), else the mean of
+#      RUNS timed runs after a warm-up;
+#   3. measures peak memory and CPU time (maximum resident set size and user + system time from
+#      /usr/bin/time -v, medians of 5 runs; CPU time is steadier than wall time on a busy machine);
 #   4. prints the time and memory ratios and checks the goal: kiln at least 10x faster than helm
 #      and using less memory.
 #
 # Environment:
 #   KILN   kiln binary to use (default: build the release binary with cargo)
 #   HELM   helm binary to use (default: the reference tools' helm, else helm on PATH)
-#   RUNS   timed runs per tool without hyperfine (default 10)
+#   RUNS   timed runs per tool (with hyperfine: the minimum; default 10)
+#   NO_HYPERFINE=1  time without hyperfine even when it is installed
 #
 # Exits 0 when the outputs match and the goal is met, 1 otherwise.
 set -euo pipefail
@@ -30,25 +32,11 @@ trap 'rm -rf "$work"' EXIT
 
 # --- tools -------------------------------------------------------------------------------------
 
-find_reference_tools() {
-    # The repository is checked out beside `shared/`; a git worktree finds it beside its main checkout.
-    local candidates=("$root/../shared/tools/get-reference-tools.sh")
-    local common
-    if common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
-        candidates+=("$common/../../shared/tools/get-reference-tools.sh")
-    fi
-    local c
-    for c in "${candidates[@]}"; do
-        if [ -f "$c" ]; then
-            bash "$c" | tail -n1
-            return 0
-        fi
-    done
-    return 1
-}
+# shellcheck source=lib/reference-tools.sh
+. "$root/scripts/lib/reference-tools.sh"
 
 if [ -z "${HELM:-}" ]; then
-    if bin=$(find_reference_tools) && [ -x "$bin/helm" ]; then
+    if bin=$(reference_tools_bin "$root") && [ -x "$bin/helm" ]; then
         HELM=$bin/helm
     elif command -v helm >/dev/null 2>&1; then
         HELM=$(command -v helm)
@@ -126,7 +114,7 @@ PYTHON
 # --- 2. time -----------------------------------------------------------------------------------
 
 q() { printf '%q ' "$@"; }
-if command -v hyperfine >/dev/null 2>&1; then
+if [ -z "${NO_HYPERFINE:-}" ] && command -v hyperfine >/dev/null 2>&1; then
     hyperfine --style basic --warmup 2 --min-runs "$runs" --export-json "$work/times.json" \
         -n helm "$(q "${helm_cmd[@]}") >/dev/null" \
         -n kiln "$(q "${kiln_cmd[@]}") >/dev/null"
@@ -136,35 +124,44 @@ r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
 print(r["helm"], r["kiln"])' "$work/times.json")
 else
     mean_seconds() {
-        local i total=0 t
+        local i start total=0
+        "$@" >/dev/null 2>&1 # warm-up
         for ((i = 0; i < runs; i++)); do
-            t=$( { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
-            total=$(awk -v a="$total" -v b="$t" 'BEGIN { print a + b }')
+            start=$(date +%s%N)
+            "$@" >/dev/null 2>&1
+            total=$((total + $(date +%s%N) - start))
         done
-        awk -v a="$total" -v n="$runs" 'BEGIN { print a / n }'
+        awk -v ns="$total" -v n="$runs" 'BEGIN { print ns / n / 1e9 }'
     }
     helm_s=$(mean_seconds "${helm_cmd[@]}")
     kiln_s=$(mean_seconds "${kiln_cmd[@]}")
 fi
 
-# --- 3. peak memory ----------------------------------------------------------------------------
+# --- 3. peak memory and CPU time --------------------------------------------------------------
 
-peak_kb() {
+# Median over 5 runs of the maximum resident set size (KB) and of the CPU time (user + system, s).
+# CPU time is steadier than wall time on a busy machine.
+rss_and_cpu() {
     local i
     for i in 1 2 3 4 5; do
-        /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }'
-    done | sort -n | sed -n 3p
+        /usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>&1
+        awk -F': ' '/Maximum resident set size/ { rss = $2 }
+                    /User time/ { cpu += $2 } /System time/ { cpu += $2 }
+                    END { print rss, cpu }' "$work/time.txt"
+    done >"$work/runs.txt"
+    echo "$(sort -n -k1,1 "$work/runs.txt" | sed -n '3s/ .*//p') $(sort -g -k2,2 "$work/runs.txt" | sed -n '3s/.* //p')"
 }
-helm_kb=$(peak_kb "${helm_cmd[@]}")
-kiln_kb=$(peak_kb "${kiln_cmd[@]}")
+read -r helm_kb helm_cpu < <(rss_and_cpu "${helm_cmd[@]}")
+read -r kiln_kb kiln_cpu < <(rss_and_cpu "${kiln_cmd[@]}")
 
 # --- 4. ratios ---------------------------------------------------------------------------------
 
-awk -v hs="$helm_s" -v ks="$kiln_s" -v hm="$helm_kb" -v km="$kiln_kb" -v n="$((n * 6))" 'BEGIN {
-    printf "\n%-6s %12s %14s\n", "", "mean time", "peak memory"
-    printf "%-6s %10.1f ms %11.1f MB\n", "helm", hs * 1000, hm / 1024
-    printf "%-6s %10.1f ms %11.1f MB\n", "kiln", ks * 1000, km / 1024
-    printf "\nkiln is %.1fx faster than helm and uses %.1fx less peak memory (%d objects)\n", hs / ks, hm / km, n
+awk -v hs="$helm_s" -v ks="$kiln_s" -v hc="$helm_cpu" -v kc="$kiln_cpu" -v hm="$helm_kb" -v km="$kiln_kb" \
+    -v n="$((n * 6))" 'BEGIN {
+    printf "\n%-6s %12s %12s %14s\n", "", "mean time", "CPU time", "peak memory"
+    printf "%-6s %10.1f ms %9.1f ms %11.1f MB\n", "helm", hs * 1000, hc * 1000, hm / 1024
+    printf "%-6s %10.1f ms %9.1f ms %11.1f MB\n", "kiln", ks * 1000, kc * 1000, km / 1024
+    printf "\n%d objects: time helm/kiln = %.1fx (CPU time %.1fx), peak memory helm/kiln = %.2fx\n", n, hs / ks, hc / kc, hm / km
     goal = (hs / ks >= 10 && km < hm)
     printf "goal (>= 10x faster, less memory): %s\n", goal ? "met" : "NOT met"
     exit goal ? 0 : 1

@@ -32,26 +32,12 @@ trap 'rm -rf "$work"' EXIT
 
 # --- tools -------------------------------------------------------------------------------------
 
-find_reference_tools() {
-    # The repository is checked out beside `shared/`; a git worktree finds it beside its main checkout.
-    local candidates=("$root/../shared/tools/get-reference-tools.sh")
-    local common
-    if common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
-        candidates+=("$common/../../shared/tools/get-reference-tools.sh")
-    fi
-    local c
-    for c in "${candidates[@]}"; do
-        if [ -f "$c" ]; then
-            bash "$c" | tail -n1
-            return 0
-        fi
-    done
-    return 1
-}
+# shellcheck source=lib/reference-tools.sh
+. "$root/scripts/lib/reference-tools.sh"
 
 kv=${KUBERNETES_VALIDATE:-}
 if [ -z "$kv" ]; then
-    if bin=$(find_reference_tools) && [ -x "$bin/kubernetes-validate" ]; then
+    if bin=$(reference_tools_cached) && [ -x "$bin/kubernetes-validate" ]; then
         kv=$bin/kubernetes-validate
     elif command -v kubernetes-validate >/dev/null 2>&1; then
         kv=$(command -v kubernetes-validate)

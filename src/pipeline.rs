@@ -3,7 +3,7 @@
 
 use crate::chart::{self, Chart};
 use crate::error::{Error, ErrorKind, Result};
-use crate::render::{self, context::DEFAULT_API_VERSIONS, RenderOptions};
+use crate::render::{self, context::default_api_versions, RenderOptions};
 use crate::resource::{self, Resource};
 use crate::values::{self, ValueFlags};
 use std::path::{Path, PathBuf};
@@ -58,8 +58,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     }
     let tree = values::resolve_with_files(&chart, &user)?;
 
-    let mut api_versions: Vec<String> =
-        DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+    let mut api_versions = default_api_versions();
     for v in &cfg.api_versions {
         for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             if !api_versions.iter().any(|x| x == part) {

@@ -54,10 +54,25 @@ fn chart_flags_on_an_overlay_are_usage_errors() {
 #[test]
 fn output_dir_gets_one_file_per_template() {
     let dir = temp_dir("outdir");
-    let out = kiln(&["render", "tests/render/basic/chart", "-o", dir.to_str().unwrap()], &root());
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kiln(
+        &[
+            "render",
+            "tests/render/basic/chart",
+            "-o",
+            dir.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let deploy = std::fs::read_to_string(dir.join("basic/templates/deployment.yaml")).unwrap();
-    assert!(deploy.starts_with("---\n# Source: basic/templates/deployment.yaml\napiVersion: apps/v1\n"));
+    assert!(
+        deploy.starts_with("---\n# Source: basic/templates/deployment.yaml\napiVersion: apps/v1\n")
+    );
     assert!(dir.join("basic/templates/configmap.yaml").is_file());
     assert!(!dir.join("basic/templates/NOTES.txt").exists());
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -69,7 +84,12 @@ fn failing_render_writes_nothing_to_output_dir() {
     let dir = temp_dir("outdir-fail");
     let target = dir.join("out");
     let out = kiln(
-        &["render", "tests/render/err_missing_value/chart", "-o", target.to_str().unwrap()],
+        &[
+            "render",
+            "tests/render/err_missing_value/chart",
+            "-o",
+            target.to_str().unwrap(),
+        ],
         &root(),
     );
     assert_eq!(out.status.code(), Some(1));
@@ -80,7 +100,14 @@ fn failing_render_writes_nothing_to_output_dir() {
 #[test]
 fn values_from_stdin() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(["render", "tests/render/basic/chart", "-f", "-", "--show-only", "templates/deployment.yaml"])
+        .args([
+            "render",
+            "tests/render/basic/chart",
+            "-f",
+            "-",
+            "--show-only",
+            "templates/deployment.yaml",
+        ])
         .current_dir(root())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -88,7 +115,12 @@ fn values_from_stdin() {
         .unwrap();
     {
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(b"replicas: 7\n").unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"replicas: 7\n")
+            .unwrap();
     }
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -97,7 +129,10 @@ fn values_from_stdin() {
 
 #[test]
 fn overlay_render_prints_deprecation_warnings_on_stderr() {
-    let out = kiln(&["render", "tests/overlays/005-resources-bases-deprecated"], &root());
+    let out = kiln(
+        &["render", "tests/overlays/005-resources-bases-deprecated"],
+        &root(),
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("# Warning: 'bases' is deprecated."));
 }
@@ -106,7 +141,12 @@ fn overlay_render_prints_deprecation_warnings_on_stderr() {
 fn example_overlays_render() {
     for overlay in ["overlays/dev", "overlays/prod"] {
         let out = kiln(&["render", overlay], &root());
-        assert_eq!(out.status.code(), Some(0), "{overlay}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{overlay}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("kind: DaemonSet") && text.contains("kind: CronJob"));
     }

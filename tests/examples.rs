@@ -14,7 +14,9 @@ fn render(chart: &Path, values: Option<&Path>) -> String {
     let cfg = ChartRenderConfig {
         chart_dir: chart.to_path_buf(),
         values: ValueFlags {
-            files: values.map(|v| vec![v.display().to_string()]).unwrap_or_default(),
+            files: values
+                .map(|v| vec![v.display().to_string()])
+                .unwrap_or_default(),
             ..Default::default()
         },
         namespace: "default".into(),
@@ -45,7 +47,10 @@ fn example_charts() {
         assert!(!ci.is_empty(), "{name} ships override files in ci/");
         for values in ci {
             let stem = values.file_stem().unwrap().to_string_lossy().into_owned();
-            insta::assert_snapshot!(format!("chart_{name}_{stem}"), render(&chart, Some(&values)));
+            insta::assert_snapshot!(
+                format!("chart_{name}_{stem}"),
+                render(&chart, Some(&values))
+            );
         }
     }
 }
@@ -55,7 +60,10 @@ fn example_overlays() {
     for overlay in ["dev", "prod"] {
         let built = kiln::overlay::build(&root().join("overlays").join(overlay)).unwrap();
         assert!(built.warnings.is_empty(), "{overlay}: {:?}", built.warnings);
-        insta::assert_snapshot!(format!("overlay_{overlay}"), kiln::emit::kustomize_stream(&built.resources));
+        insta::assert_snapshot!(
+            format!("overlay_{overlay}"),
+            kiln::emit::kustomize_stream(&built.resources)
+        );
     }
 }
 
@@ -65,5 +73,8 @@ fn renders_are_deterministic() {
     assert_eq!(render(&chart, None), render(&chart, None));
     let a = kiln::overlay::build(&root().join("overlays/prod")).unwrap();
     let b = kiln::overlay::build(&root().join("overlays/prod")).unwrap();
-    assert_eq!(kiln::emit::kustomize_stream(&a.resources), kiln::emit::kustomize_stream(&b.resources));
+    assert_eq!(
+        kiln::emit::kustomize_stream(&a.resources),
+        kiln::emit::kustomize_stream(&b.resources)
+    );
 }

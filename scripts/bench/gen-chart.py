@@ -161,21 +161,21 @@ spec:
 {{- end }}
 """
 
-KILN_HELPERS = """{% macro labels(app) -%}
+KILN_HELPERS = """{%- macro labels(app) -%}
 app.kubernetes.io/name: {{ app.name }}
 app.kubernetes.io/instance: {{ Release.Name }}
 app.kubernetes.io/version: {{ app.tag | quote }}
 app.kubernetes.io/managed-by: bench
 helm.sh/chart: {{ Chart.Name }}-{{ Chart.Version }}
 {%- for key, value in app.labels | dictsort %}
-
 {{ key }}: {{ value | quote }}
 {%- endfor %}
 {%- endmacro %}
 """
 
-KILN_TEMPLATE = """{% import "_helpers.tpl" as h %}
-{% for app in Values.apps %}
+# The same template in kiln's Jinja, line for line (Helm's whitespace control works the same way).
+KILN_TEMPLATE = """{%- import "_helpers.tpl" as h %}
+{%- for app in Values.apps %}
 ---
 apiVersion: v1
 kind: ServiceAccount
@@ -183,7 +183,7 @@ metadata:
   name: {{ app.name }}
   namespace: {{ Release.Namespace }}
   labels:
-    {{ h.labels(app) | indent(4) }}
+    {{- h.labels(app) | nindent(4) }}
 automountServiceAccountToken: false
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -192,18 +192,18 @@ metadata:
   name: {{ app.name }}
   namespace: {{ Release.Namespace }}
   labels:
-    {{ h.labels(app) | indent(4) }}
+    {{- h.labels(app) | nindent(4) }}
 rules:
   - apiGroups: [""]
     resources: ["configmaps"]
     resourceNames: [{{ app.name | quote }}]
     verbs:
-      {{ app.verbs | toyaml | indent(6) }}
-{% if app.readPods %}
+      {{- app.verbs | toyaml | nindent(6) }}
+{%- if app.readPods %}
   - apiGroups: [""]
     resources: ["pods"]
     verbs: ["get", "list", "watch"]
-{% endif %}
+{%- endif %}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -211,7 +211,7 @@ metadata:
   name: {{ app.name }}
   namespace: {{ Release.Namespace }}
   labels:
-    {{ h.labels(app) | indent(4) }}
+    {{- h.labels(app) | nindent(4) }}
 roleRef:
   apiGroup: rbac.authorization.k8s.io
   kind: Role
@@ -227,9 +227,9 @@ metadata:
   name: {{ app.name }}
   namespace: {{ Release.Namespace }}
   labels:
-    {{ h.labels(app) | indent(4) }}
+    {{- h.labels(app) | nindent(4) }}
 data:
-  {{ app.config | toyaml | indent(2) }}
+  {{- app.config | toyaml | nindent(2) }}
 ---
 apiVersion: batch/v1
 kind: CronJob
@@ -237,7 +237,7 @@ metadata:
   name: {{ app.name }}-report
   namespace: {{ Release.Namespace }}
   labels:
-    {{ h.labels(app) | indent(4) }}
+    {{- h.labels(app) | nindent(4) }}
 spec:
   schedule: {{ app.schedule | quote }}
   concurrencyPolicy: Forbid
@@ -253,15 +253,15 @@ spec:
               image: "{{ app.image }}:{{ app.tag }}"
               args: ["report", "--app={{ app.name }}"]
               env:
-{% for key, value in app.env | dictsort %}
+              {%- for key, value in app.env | dictsort %}
                 - name: {{ key }}
                   value: {{ value | quote }}
-{% endfor %}
+              {%- endfor %}
               envFrom:
                 - configMapRef:
                     name: {{ app.name }}
               resources:
-                {{ app.resources | toyaml | indent(16) }}
+                {{- app.resources | toyaml | nindent(16) }}
 ---
 apiVersion: apps/v1
 kind: DaemonSet
@@ -269,7 +269,7 @@ metadata:
   name: {{ app.name }}-agent
   namespace: {{ Release.Namespace }}
   labels:
-    {{ h.labels(app) | indent(4) }}
+    {{- h.labels(app) | nindent(4) }}
 spec:
   selector:
     matchLabels:
@@ -286,7 +286,7 @@ spec:
       nodeSelector:
         kubernetes.io/os: linux
       tolerations:
-        {{ app.tolerations | toyaml | indent(8) }}
+        {{- app.tolerations | toyaml | nindent(8) }}
       containers:
         - name: agent
           image: "{{ app.image }}:{{ app.tag }}"
@@ -294,13 +294,13 @@ spec:
             - name: metrics
               containerPort: {{ app.port }}
           env:
-{% for key, value in app.env | dictsort %}
+          {%- for key, value in app.env | dictsort %}
             - name: {{ key }}
               value: {{ value | quote }}
-{% endfor %}
+          {%- endfor %}
           resources:
-            {{ app.resources | toyaml | indent(12) }}
-{% endfor %}
+            {{- app.resources | toyaml | nindent(12) }}
+{%- endfor %}
 """
 
 

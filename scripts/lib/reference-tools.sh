@@ -17,3 +17,10 @@ reference_tools_bin() {
     done
     return 1
 }
+
+# `reference_tools_cached` prints the tools' directory only when an earlier fetch left it in the
+# cache (no download); returns 1 otherwise.
+reference_tools_cached() {
+    local dir=${ANCHORS:-${XDG_CACHE_HOME:-$HOME/.cache}/kiln-reference-tools}/bin
+    [ -d "$dir" ] && echo "$dir"
+}

@@ -32,11 +32,9 @@ pub fn suffix(obj: &Value) -> String {
     } else if let Some(bd) = obj.get("binaryData").filter(|v| !is_empty(v)) {
         m.insert("binaryData", bd.clone());
     }
-    let mut json = String::new();
-    go_json(
-        &Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()),
-        &mut json,
-    );
+    let json = crate::yaml::go_json::marshal(&Value::Object(
+        m.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    ));
     let digest = Sha256::digest(json.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     hex[..10]
@@ -56,59 +54,6 @@ fn is_empty(v: &Value) -> bool {
     v.is_null() || v.as_object().is_some_and(|m| m.is_empty())
 }
 
-/// Go's `json.Marshal`: map keys sorted, HTML-safe string escaping.
-fn go_json(v: &Value, out: &mut String) {
-    match v {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                go_string(k, out);
-                out.push(':');
-                go_json(&map[k.as_str()], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                go_json(item, out);
-            }
-            out.push(']');
-        }
-        Value::String(s) => go_string(s, out),
-        other => out.push_str(&other.to_string()),
-    }
-}
-
-fn go_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,8 +68,7 @@ mod tests {
 
     #[test]
     fn go_json_escapes_html() {
-        let mut s = String::new();
-        go_json(&json!({"b": "<&>", "a": [1, true]}), &mut s);
+        let s = crate::yaml::go_json::marshal(&json!({"b": "<&>", "a": [1, true]}));
         assert_eq!(s, r#"{"a":[1,true],"b":"\u003c\u0026\u003e"}"#);
     }
 }

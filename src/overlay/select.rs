@@ -96,7 +96,7 @@ impl Requirement {
         let get = |k: &str| {
             labels
                 .and_then(|l| l.get(k))
-                .and_then(|v| super::fieldpath::scalar_text(v))
+                .and_then(super::fieldpath::scalar_text)
         };
         match self {
             Requirement::Exists(k) => get(k).is_some(),

@@ -9,32 +9,24 @@ use serde_json::{json, Map, Value as Json};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The API versions `Capabilities.APIVersions` reports without `--api-versions`: every
-/// group/version served by a Kubernetes 1.35 API server.
-pub const DEFAULT_API_VERSIONS: &[&str] = &[
-    "v1",
-    "admissionregistration.k8s.io/v1",
-    "apiextensions.k8s.io/v1",
-    "apiregistration.k8s.io/v1",
-    "apps/v1",
-    "authentication.k8s.io/v1",
-    "authorization.k8s.io/v1",
-    "autoscaling/v1",
-    "autoscaling/v2",
-    "batch/v1",
-    "certificates.k8s.io/v1",
-    "coordination.k8s.io/v1",
-    "discovery.k8s.io/v1",
-    "events.k8s.io/v1",
-    "flowcontrol.apiserver.k8s.io/v1",
-    "networking.k8s.io/v1",
-    "node.k8s.io/v1",
-    "policy/v1",
-    "rbac.authorization.k8s.io/v1",
-    "resource.k8s.io/v1",
-    "scheduling.k8s.io/v1",
-    "storage.k8s.io/v1",
-];
+/// What `Capabilities.APIVersions` reports without `--api-versions`: every group/version a
+/// Kubernetes 1.35 API server serves, and each as `group/version/Kind` (as Helm lists them), from
+/// the embedded API data.
+pub fn default_api_versions() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in crate::k8s::Schema::builtin().kinds() {
+        let gv = if k.group.is_empty() {
+            k.version.clone()
+        } else {
+            format!("{}/{}", k.group, k.version)
+        };
+        out.push(format!("{gv}/{}", k.kind));
+        out.push(gv);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
 
 /// `Release`: Name, Namespace, Service, IsInstall, IsUpgrade, Revision.
 pub fn release(name: &str, namespace: &str) -> Json {

@@ -100,12 +100,8 @@ fn environment<'s>(
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Template, e.to_string()))?;
-    env.set_syntax(syntax);
+    // Jinja's default whitespace rules (no trim_blocks / lstrip_blocks): `{%- … %}` then trims
+    // like Helm's `{{- … }}`, so templates ported from Helm keep their layout.
     env.set_formatter(filters::format_value);
     filters::register(&mut env);
 
@@ -204,8 +200,15 @@ fn render_template(
     let tmpl = env
         .get_template(&t.display)
         .map_err(|e| template_error(&e, sources))?;
-    tmpl.render(Value::from(Serde(template_ctx)))
-        .map_err(|e| template_error(&e, sources))
+    tmpl.render(Value::from(Serde(template_ctx))).map_err(|e| {
+        let err = template_error(&e, sources);
+        match err.location() {
+            Some(loc) if loc.file != t.display => {
+                err.with_note(format!("while rendering {}", t.display))
+            }
+            _ => err,
+        }
+    })
 }
 
 /// Converts a minijinja error into a kiln error located in the template that failed.
@@ -260,11 +263,6 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
             _ => Location::new(name, 1, 1),
         };
         err = err.with_location(loc);
-    }
-    if let (Some(outer), Some(inner)) = (e.name(), located.name()) {
-        if outer != inner {
-            err = err.with_note(format!("while rendering {outer}"));
-        }
     }
     err
 }

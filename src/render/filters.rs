@@ -30,7 +30,8 @@
 //! differences: `trunc` counts characters where Go counts bytes (so it never
 //! splits a UTF-8 sequence); integers are never pushed through float64;
 //! lists and maps turn into text as compact JSON wherever a string is needed
-//! (`quote`, `nindent`, printing), where Go would print `[1 a]` / `map[a:1]`.
+//! (`quote`, `nindent`, printing), where Go would print `[1 a]` / `map[a:1]`;
+//! floats print as minijinja prints them (`1.0`), where Go prints `1`.
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -41,7 +42,6 @@ use minijinja::value::ValueKind;
 use minijinja::{Environment, Error, ErrorKind, Output, State, Value};
 use sha2::{Digest, Sha256};
 
-use crate::yaml::emit::format_go_float_exp;
 use crate::yaml::{to_yaml, Style};
 
 /// Registers every kiln filter and function on `env` (Jinja's own filters
@@ -226,86 +226,8 @@ fn error_map(message: String) -> Value {
 /// `&`, U+2028 and U+2029 escaped, floats as Go prints them.
 fn tojson(value: &Value) -> Result<String, Error> {
     let mut out = String::new();
-    write_go_json(&mut out, &to_json(value)?);
+    crate::yaml::go_json::write(&mut out, &to_json(value)?);
     Ok(out)
-}
-
-fn write_go_json(out: &mut String, v: &serde_json::Value) {
-    use serde_json::Value as J;
-    match v {
-        J::Null => out.push_str("null"),
-        J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        J::Number(n) => {
-            if n.is_f64() {
-                out.push_str(&go_json_float(n.as_f64().unwrap_or(0.0)));
-            } else {
-                let _ = write!(out, "{n}");
-            }
-        }
-        J::String(s) => write_go_json_string(out, s),
-        J::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_go_json(out, item);
-            }
-            out.push(']');
-        }
-        J::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (i, (k, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_go_json_string(out, k);
-                out.push(':');
-                write_go_json(out, item);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Go's `encoding/json` float text: `%f` between 1e-6 and 1e21, else `%e` with a one-digit negative exponent kept short.
-fn go_json_float(f: f64) -> String {
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let mut s = format_go_float_exp(f);
-        let n = s.len();
-        if n >= 4 && &s[n - 4..n - 1] == "e-0" {
-            s.remove(n - 2);
-        }
-        s
-    } else {
-        format!("{f}")
-    }
-}
-
-fn write_go_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 // -------------------------------------------------------------------- strings
@@ -1300,10 +1222,10 @@ mod tests {
             .unwrap(),
             "[1e-7,0.000001,1.5e+300,-0,100,0.1]"
         );
-        assert_eq!(go_json_float(1e21), "1e+21");
-        assert_eq!(go_json_float(1e-7), "1e-7");
-        assert_eq!(go_json_float(1000000.0), "1000000");
-        assert_eq!(go_json_float(0.000001), "0.000001");
+        assert_eq!(crate::yaml::go_json::float(1e21), "1e+21");
+        assert_eq!(crate::yaml::go_json::float(1e-7), "1e-7");
+        assert_eq!(crate::yaml::go_json::float(1000000.0), "1000000");
+        assert_eq!(crate::yaml::go_json::float(0.000001), "0.000001");
         assert_eq!(
             render("{{ [1, 'a'] | tojson }}", Value::UNDEFINED),
             r#"[1,"a"]"#

@@ -35,6 +35,7 @@
 //!   printed exactly (Helm itself would push them through float64).
 //! - Keys longer than 128 bytes, or spanning lines, use the `? key` form.
 use serde_json::{Map, Number, Value};
+use std::fmt::Write as _;
 
 /// Which reference tool's output the text must match byte for byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,12 +147,14 @@ impl Emitter<'_> {
 
     fn node(&mut self, value: &Value, mapping: bool, simple_key: bool) {
         match value {
-            Value::Null => self.scalar("null", ScalarStyle::Plain, simple_key),
-            Value::Bool(true) => self.scalar("true", ScalarStyle::Plain, simple_key),
-            Value::Bool(false) => self.scalar("false", ScalarStyle::Plain, simple_key),
-            Value::Number(n) => {
-                let text = format_number(n);
-                self.scalar(&text, ScalarStyle::Plain, simple_key)
+            // Null, booleans, numbers and simple words need no analysis: they
+            // are plain, have no spaces (so never fold) and no indicators.
+            Value::Null => self.plain_word("null"),
+            Value::Bool(true) => self.plain_word("true"),
+            Value::Bool(false) => self.plain_word("false"),
+            Value::Number(n) => self.number(n),
+            Value::String(s) if is_simple_word(s) && !resolves_to_non_string(s) => {
+                self.plain_word(s)
             }
             Value::String(s) => self.scalar(s, requested_style(s), simple_key),
             Value::Array(items) if items.is_empty() => {
@@ -177,6 +180,15 @@ impl Emitter<'_> {
                 self.increase_indent(false, false);
                 for_each_sorted(map, |key, value| {
                     self.write_indent();
+                    if key.len() <= MAX_SIMPLE_KEY
+                        && is_simple_word(key)
+                        && !resolves_to_non_string(key)
+                    {
+                        self.plain_word(key);
+                        self.write_indicator(":", false, false, false);
+                        self.node(value, true, false);
+                        return;
+                    }
                     let simple = key.len() <= MAX_SIMPLE_KEY && !key.chars().any(is_break);
                     let key_style = requested_style(key);
                     if simple {
@@ -193,6 +205,34 @@ impl Emitter<'_> {
                 self.indent = saved;
             }
         }
+    }
+
+    /// A plain scalar known to need no quoting and no folding.
+    fn plain_word(&mut self, text: &str) {
+        if !self.whitespace {
+            self.put(' ');
+        }
+        self.out.push_str(text);
+        self.column += text.len();
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn number(&mut self, n: &Number) {
+        if !self.whitespace {
+            self.put(' ');
+        }
+        let start = self.out.len();
+        if let Some(i) = n.as_i64() {
+            let _ = write!(self.out, "{i}");
+        } else if let Some(u) = n.as_u64() {
+            let _ = write!(self.out, "{u}");
+        } else {
+            self.out.push_str(&format_number(n));
+        }
+        self.column += self.out.len() - start;
+        self.whitespace = false;
+        self.indention = false;
     }
 
     fn scalar(&mut self, text: &str, requested: ScalarStyle, simple_key: bool) {
@@ -409,6 +449,18 @@ impl Emitter<'_> {
     }
 }
 
+/// ASCII words (`web`, `nginx`, `app.kubernetes.io/name`, `v1`, `/data`)
+/// that the emitter always prints plain unless they read as another type.
+fn is_simple_word(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'/' => {}
+        _ => return false,
+    }
+    b.iter()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-'))
+}
+
 fn char_count(s: &str) -> usize {
     if s.is_ascii() {
         s.len()
@@ -567,7 +619,7 @@ fn resolves_to_non_string(s: &str) -> bool {
         | b'.' => {}
         _ => return false,
     }
-    if RESOLVE_MAP.contains(&s) {
+    if s.len() <= 5 && RESOLVE_MAP.contains(&s) {
         return true;
     }
     match first {
@@ -990,9 +1042,21 @@ fn for_each_sorted<'m>(map: &'m Map<String, Value>, mut f: impl FnMut(&'m str, &
         }
         return;
     }
-    let mut entries: Vec<(&'m str, &'m Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    merge_sort(&mut entries, &|a, b| key_less(a.0, b.0));
-    for (k, v) in entries {
+    // Small maps (most of them) are sorted in a stack buffer.
+    static NULL: Value = Value::Null;
+    let mut small = [("", &NULL); 16];
+    let mut large = Vec::new();
+    let entries: &mut [(&'m str, &'m Value)] = if map.len() <= small.len() {
+        for (slot, (k, v)) in small.iter_mut().zip(map) {
+            *slot = (k.as_str(), v);
+        }
+        &mut small[..map.len()]
+    } else {
+        large.extend(map.iter().map(|(k, v)| (k.as_str(), v)));
+        &mut large
+    };
+    merge_sort(entries, &|a, b| key_less(a.0, b.0));
+    for &mut (k, v) in entries {
         f(k, v);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod emit;
 mod fast;
+pub mod go_json;
 mod parse;
 
 pub use emit::{to_yaml, Style};

@@ -20,8 +20,7 @@ pub fn split_documents(text: &str) -> Vec<Document<'_>> {
     let mut start = 0usize;
     let mut start_line = 0usize;
     let mut pos = 0usize;
-    let mut line_no = 0usize;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in text.split_inclusive('\n').enumerate() {
         let body = line.trim_end_matches(['\n', '\r']);
         if is_separator(body) {
             docs.push(Document {
@@ -32,7 +31,6 @@ pub fn split_documents(text: &str) -> Vec<Document<'_>> {
             start_line = line_no + 1;
         }
         pos += line.len();
-        line_no += 1;
     }
     docs.push(Document {
         text: &text[start..],

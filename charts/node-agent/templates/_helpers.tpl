@@ -1,14 +1,14 @@
 {# Helpers for the node-agent chart, imported with {% import "_helpers.tpl" as h %}. #}
 
 {# The chart name, or nameOverride. #}
-{% macro name() -%}
+{%- macro name() -%}
 {{ (Values.nameOverride or Chart.Name) | trunc(63) | trimsuffix("-") }}
 {%- endmacro %}
 
 {# The full object name: fullnameOverride, else the release name when it contains the chart name,
    else <release>-<chart>; at most 63 characters. #}
-{% macro fullname() -%}
-{% if Values.fullnameOverride -%}
+{%- macro fullname() -%}
+{%- if Values.fullnameOverride -%}
 {{ Values.fullnameOverride | trunc(63) | trimsuffix("-") }}
 {%- elif (Values.nameOverride or Chart.Name) in Release.Name -%}
 {{ Release.Name | trunc(63) | trimsuffix("-") }}
@@ -18,18 +18,18 @@
 {%- endmacro %}
 
 {# chart label value: <name>-<version>. #}
-{% macro chart() -%}
+{%- macro chart() -%}
 {{ (Chart.Name ~ "-" ~ Chart.Version) | replace("+", "_") | trunc(63) | trimsuffix("-") }}
 {%- endmacro %}
 
 {# Labels that select this release's pods. #}
-{% macro selector_labels() -%}
+{%- macro selector_labels() -%}
 app.kubernetes.io/name: {{ name() }}
 app.kubernetes.io/instance: {{ Release.Name }}
 {%- endmacro %}
 
 {# Common labels for every object. #}
-{% macro labels() -%}
+{%- macro labels() -%}
 helm.sh/chart: {{ chart() }}
 {{ selector_labels() }}
 app.kubernetes.io/version: {{ (Values.image.tag or Chart.AppVersion) | quote }}
@@ -37,13 +37,13 @@ app.kubernetes.io/managed-by: {{ Release.Service }}
 {%- endmacro %}
 
 {# The container image reference. #}
-{% macro image() -%}
+{%- macro image() -%}
 {{ Values.image.repository }}:{{ Values.image.tag or Chart.AppVersion }}
 {%- endmacro %}
 
 {# The ServiceAccount the pods run as. #}
-{% macro service_account_name() -%}
-{% if Values.serviceAccount.create -%}
+{%- macro service_account_name() -%}
+{%- if Values.serviceAccount.create -%}
 {{ Values.serviceAccount.name or fullname() }}
 {%- else -%}
 {{ Values.serviceAccount.name or "default" }}

@@ -1,14 +1,14 @@
 {# Helpers for the rbac chart, imported with {% import "_helpers.tpl" as h %}. #}
 
 {# The chart name, or nameOverride. #}
-{% macro name() -%}
+{%- macro name() -%}
 {{ (Values.nameOverride or Chart.Name) | trunc(63) | trimsuffix("-") }}
 {%- endmacro %}
 
 {# The full object name: fullnameOverride, else the release name when it contains the chart name,
    else <release>-<chart>; at most 63 characters. #}
-{% macro fullname() -%}
-{% if Values.fullnameOverride -%}
+{%- macro fullname() -%}
+{%- if Values.fullnameOverride -%}
 {{ Values.fullnameOverride | trunc(63) | trimsuffix("-") }}
 {%- elif (Values.nameOverride or Chart.Name) in Release.Name -%}
 {{ Release.Name | trunc(63) | trimsuffix("-") }}
@@ -18,12 +18,12 @@
 {%- endmacro %}
 
 {# chart label value: <name>-<version>. #}
-{% macro chart() -%}
+{%- macro chart() -%}
 {{ (Chart.Name ~ "-" ~ Chart.Version) | replace("+", "_") | trunc(63) | trimsuffix("-") }}
 {%- endmacro %}
 
 {# Labels that select this release's pods. #}
-{% macro selector_labels() -%}
+{%- macro selector_labels() -%}
 app.kubernetes.io/name: {{ name() }}
 app.kubernetes.io/instance: {{ Release.Name }}
 {%- endmacro %}
@@ -34,24 +34,24 @@ helm.sh/chart: {{ chart() }}
 {{ selector_labels() }}
 app.kubernetes.io/version: {{ Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ Release.Service }}
-{% for key, value in Values.labels | dictsort %}
+{%- for key, value in Values.labels | dictsort %}
 {{ key }}: {{ value | quote }}
-{% endfor %}
+{%- endfor %}
 {% endfilter %}{% endmacro %}
 
 {# Common metadata lines (labels and annotations), indented by the caller. #}
 {% macro metadata() %}{% filter trim %}
 labels:
   {{ labels() | indent(2) }}
-{% if Values.annotations %}
+{%- if Values.annotations %}
 annotations:
   {{ Values.annotations | toyaml | indent(2) }}
-{% endif %}
+{%- endif %}
 {% endfilter %}{% endmacro %}
 
 {# The ServiceAccount bound to the role. #}
-{% macro service_account_name() -%}
-{% if Values.serviceAccount.create -%}
+{%- macro service_account_name() -%}
+{%- if Values.serviceAccount.create -%}
 {{ Values.serviceAccount.name or fullname() }}
 {%- else -%}
 {{ Values.serviceAccount.name | required("serviceAccount.name is required when serviceAccount.create is false") }}
@@ -59,6 +59,6 @@ annotations:
 {%- endmacro %}
 
 {# Role or ClusterRole, by clusterWide. #}
-{% macro role_kind() -%}
+{%- macro role_kind() -%}
 {{ "ClusterRole" if Values.clusterWide else "Role" }}
 {%- endmacro %}

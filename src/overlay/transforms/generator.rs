@@ -222,7 +222,7 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     use base64::Engine as _;
     const LINE: usize = 70;
     let enc = base64::engine::general_purpose::STANDARD.encode(bytes);
-    if enc.len() / LINE + 1 <= 1 {
+    if enc.len() < LINE {
         return enc;
     }
     let mut out = String::with_capacity(enc.len() + enc.len() / LINE + 1);

@@ -9,11 +9,11 @@ use serde_json::{Map, Value};
 
 /// A field spec from kustomize's built-in tables: kind/group/version filters, a path, create.
 #[derive(Debug, Clone, Copy)]
-pub struct Row {
-    pub group: Option<&'static str>,
-    pub version: Option<&'static str>,
-    pub kind: Option<&'static str>,
-    pub path: &'static str,
+pub struct Row<'a> {
+    pub group: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub path: &'a str,
     pub create: bool,
 }
 
@@ -23,7 +23,7 @@ const fn row(
     kind: &'static str,
     path: &'static str,
     create: bool,
-) -> Row {
+) -> Row<'static> {
     Row {
         group,
         version,
@@ -34,7 +34,7 @@ const fn row(
 }
 
 /// Metadata maps that get labels (and annotations): every object's, and pod/job templates'.
-pub const METADATA_PATHS: &[Row] = &[
+pub const METADATA_PATHS: &[Row<'static>] = &[
     Row {
         group: None,
         version: None,
@@ -78,7 +78,7 @@ pub const METADATA_PATHS: &[Row] = &[
 
 /// StatefulSet volume claim templates, labelled with `includeTemplates` or
 /// `includeVolumeClaimTemplates`.
-const VOLUME_CLAIM_PATHS: &[Row] = &[row(
+const VOLUME_CLAIM_PATHS: &[Row<'static>] = &[row(
     Some("apps"),
     None,
     "StatefulSet",
@@ -87,7 +87,7 @@ const VOLUME_CLAIM_PATHS: &[Row] = &[row(
 )];
 
 /// Selector fields that `includeSelectors` (and `commonLabels`) also label.
-const SELECTOR_PATHS: &[Row] = &[
+const SELECTOR_PATHS: &[Row<'static>] = &[
     row(None, Some("v1"), "Service", "spec/selector", true),
     row(None, Some("v1"), "ReplicationController", "spec/selector", true),
     row(None, None, "Deployment", "spec/selector/matchLabels", true),
@@ -141,47 +141,37 @@ fn set_at(obj: &mut Obj, path: &[Seg], create: bool, pairs: &Map<String, Value>)
     });
 }
 
+impl<'a> Row<'a> {
+    /// A user field spec (`labels[].fields`) as a row.
+    fn from_spec(s: &'a FieldSpec) -> Row<'a> {
+        Row {
+            group: s.group.as_deref(),
+            version: s.version.as_deref(),
+            kind: s.kind.as_deref(),
+            path: &s.path,
+            create: s.create,
+        }
+    }
+}
+
+/// Sets `pairs` (values already strings) at `<row path>[/<leaf>]` for every row that applies to
+/// `obj`.
+fn set_where(obj: &mut Obj, rows: &[Row], leaf: Option<&str>, pairs: &Map<String, Value>) {
+    for r in rows {
+        if !applies(obj, r.group, r.version, r.kind) {
+            continue;
+        }
+        let mut segs = parse_slash(r.path);
+        if let Some(leaf) = leaf {
+            segs.push(Seg::Key(leaf.to_string()));
+        }
+        set_at(obj, &segs, r.create, pairs);
+    }
+}
+
 /// Sets `pairs` under `<metadata path>/<leaf>` for every row that applies to `obj`.
 pub fn set_on_metadata(obj: &mut Obj, rows: &[Row], leaf: &str, pairs: &Map<String, Value>) {
-    let pairs = as_strings(pairs);
-    let rows: Vec<&Row> = rows
-        .iter()
-        .filter(|r| applies(obj, r.group, r.version, r.kind))
-        .collect();
-    for r in rows {
-        let mut segs = parse_slash(r.path);
-        segs.push(Seg::Key(leaf.to_string()));
-        set_at(obj, &segs, r.create, &pairs);
-    }
-}
-
-fn set_on_rows(obj: &mut Obj, rows: &[Row], pairs: &Map<String, Value>) {
-    let pairs = as_strings(pairs);
-    let rows: Vec<&Row> = rows
-        .iter()
-        .filter(|r| applies(obj, r.group, r.version, r.kind))
-        .collect();
-    for r in rows {
-        set_at(obj, &parse_slash(r.path), r.create, &pairs);
-    }
-}
-
-fn set_on_specs(obj: &mut Obj, specs: &[FieldSpec], pairs: &Map<String, Value>) {
-    let pairs = as_strings(pairs);
-    let specs: Vec<&FieldSpec> = specs
-        .iter()
-        .filter(|s| {
-            applies(
-                obj,
-                s.group.as_deref(),
-                s.version.as_deref(),
-                s.kind.as_deref(),
-            )
-        })
-        .collect();
-    for s in specs {
-        set_at(obj, &parse_slash(&s.path), s.create, &pairs);
-    }
+    set_where(obj, rows, Some(leaf), &as_strings(pairs));
 }
 
 pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
@@ -197,25 +187,31 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
                 format!("label name '{dup}' exists in both commonLabels and labels"),
             ));
         }
+        let pairs = as_strings(pairs);
         for obj in objs.iter_mut() {
-            set_on_metadata(obj, METADATA_PATHS, "labels", pairs);
-            set_on_rows(obj, SELECTOR_PATHS, pairs);
+            set_where(obj, METADATA_PATHS, Some("labels"), &pairs);
+            set_where(obj, SELECTOR_PATHS, None, &pairs);
         }
     }
     for set in &k.k.labels {
+        let pairs = as_strings(&set.pairs);
+        let rows = if set.include_selectors || set.include_templates {
+            METADATA_PATHS
+        } else {
+            &METADATA_PATHS[..1]
+        };
+        let extra = if set.include_selectors {
+            SELECTOR_PATHS
+        } else if set.include_templates || set.include_volume_claim_templates {
+            VOLUME_CLAIM_PATHS
+        } else {
+            &[]
+        };
+        let fields: Vec<Row> = set.fields.iter().map(Row::from_spec).collect();
         for obj in objs.iter_mut() {
-            let rows = if set.include_selectors || set.include_templates {
-                METADATA_PATHS
-            } else {
-                &METADATA_PATHS[..1]
-            };
-            set_on_metadata(obj, rows, "labels", &set.pairs);
-            if set.include_selectors {
-                set_on_rows(obj, SELECTOR_PATHS, &set.pairs);
-            } else if set.include_templates || set.include_volume_claim_templates {
-                set_on_rows(obj, VOLUME_CLAIM_PATHS, &set.pairs);
-            }
-            set_on_specs(obj, &set.fields, &set.pairs);
+            set_where(obj, rows, Some("labels"), &pairs);
+            set_where(obj, extra, None, &pairs);
+            set_where(obj, &fields, None, &pairs);
         }
     }
     Ok(())

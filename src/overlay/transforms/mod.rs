@@ -2,6 +2,10 @@
 //! below. Each has the same shape: `fn apply(kustomization, objects) -> Result<()>`.
 //! Tables run in kustomize's order.
 
+// Every transform takes `&mut Vec<Obj>` (one signature for the table), though only some add or
+// remove objects.
+#![allow(clippy::ptr_arg)]
+
 pub mod charts;
 mod common_annotations;
 mod config_map_generator;
