@@ -641,7 +641,7 @@ fn value(r: &mut Rng, out: &mut String, indent: usize, depth: usize, in_map: boo
         }
         _ => {
             out.push(' ');
-            out.push_str(&r.pick(PLAIN).to_string());
+            out.push_str(r.pick(PLAIN));
             out.push('\n');
         }
     }
