@@ -738,3 +738,99 @@ fn fast_path_matches_serde_saphyr_on_generated_documents() {
     // The generator must mostly stay inside the supported subset, or the test proves little.
     assert!(handled * 4 >= cases * 3 / 4 * 2, "only {handled} handled");
 }
+
+/// Throughput of the fast path against serde-saphyr on manifest-like text:
+/// `scripts/bench-yaml.sh` (release build, ignored by default).
+#[test]
+#[ignore]
+fn throughput() {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/snapshots"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "snap"))
+        .collect();
+    files.sort();
+    let docs: Vec<String> = files
+        .iter()
+        .flat_map(|f| documents_of(f))
+        .filter(|d| parse_fast(d, Flavor::Kubectl).is_some() && !is_blank_document(d))
+        .collect();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let json = serde_json::to_string_pretty(
+        &docs
+            .iter()
+            .map(|d| parse_fast(d, Flavor::Kubectl).unwrap())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let rounds = (32 << 20) / bytes.max(1) + 1;
+    let mbps = |secs: f64, n: usize| n as f64 / secs / 1e6;
+    // CPU time of this thread (the machine may be shared), wall time as a fallback.
+    let cpu = || -> Option<f64> {
+        let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        Some(s.split_whitespace().next()?.parse::<f64>().ok()? / 1e9)
+    };
+    let time = |f: &dyn Fn()| {
+        let (c, t) = (cpu(), std::time::Instant::now());
+        f();
+        match (c, cpu()) {
+            (Some(a), Some(b)) => b - a,
+            _ => t.elapsed().as_secs_f64(),
+        }
+    };
+    let fast = time(&|| {
+        for _ in 0..rounds {
+            for d in &docs {
+                std::hint::black_box(parse_fast(d, Flavor::Kubectl));
+            }
+        }
+    });
+    // The same without dropping the values (building them is what parsing costs).
+    let kept = std::cell::RefCell::new(Vec::with_capacity(docs.len() * rounds));
+    let build = time(&|| {
+        let mut kept = kept.borrow_mut();
+        for _ in 0..rounds {
+            for d in &docs {
+                kept.push(parse_fast(d, Flavor::Kubectl));
+            }
+        }
+    });
+    let dropping = time(&|| kept.borrow_mut().clear());
+    eprintln!(
+        "manifests: fast path {:.0} MB/s without dropping the values ({:.0} MB/s to drop them)",
+        mbps(build, bytes * rounds),
+        mbps(dropping, bytes * rounds)
+    );
+    let slow = time(&|| {
+        for _ in 0..rounds.div_ceil(8) {
+            for d in &docs {
+                std::hint::black_box(parse_saphyr(d, Flavor::Kubectl));
+            }
+        }
+    });
+    let json_rounds = (8 << 20) / json.len() + 1;
+    let fast_json = time(&|| {
+        for _ in 0..json_rounds {
+            std::hint::black_box(parse_fast(&json, Flavor::Kubectl));
+        }
+    });
+    let slow_json = time(&|| {
+        for _ in 0..json_rounds.div_ceil(8) {
+            std::hint::black_box(parse_saphyr(&json, Flavor::Kubectl));
+        }
+    });
+    eprintln!(
+        "manifests ({} docs, {} KB): fast path {:.0} MB/s, serde-saphyr {:.0} MB/s",
+        docs.len(),
+        bytes / 1024,
+        mbps(fast, bytes * rounds),
+        mbps(slow, bytes * rounds.div_ceil(8))
+    );
+    eprintln!(
+        "pretty JSON ({} KB): fast path {:.0} MB/s, serde-saphyr {:.0} MB/s",
+        json.len() / 1024,
+        mbps(fast_json, json.len() * json_rounds),
+        mbps(slow_json, json.len() * json_rounds.div_ceil(8))
+    );
+}

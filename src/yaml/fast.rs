@@ -35,6 +35,8 @@ pub fn parse(text: &str, flavor: Flavor) -> Option<Value> {
         depth: 0,
         nodes: 0,
         multiline: false,
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     p.document()
 }
@@ -45,6 +47,16 @@ pub fn parse(text: &str, flavor: Flavor) -> Option<Value> {
 fn plain_text(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
+        // Printable ASCII and line feeds, sixteen bytes at a time.
+        if let Some(chunk) = b.get(i..i + 16) {
+            let ok = chunk.iter().fold(true, |ok, &c| {
+                ok & ((c.wrapping_sub(0x20) < 0x5f) | (c == b'\n'))
+            });
+            if ok {
+                i += 16;
+                continue;
+            }
+        }
         let c = b[i];
         if c < 0x20 {
             if c != b'\n' && c != b'\t' {
@@ -83,6 +95,10 @@ struct Parser<'a> {
     nodes: usize,
     /// Inside a root flow collection, which may span lines.
     multiline: bool,
+    /// Entries of the mappings being read (a stack shared by nested mappings).
+    entries: Vec<(String, Value)>,
+    /// Items of the sequences being read.
+    items: Vec<Value>,
 }
 
 /// What lies between two content lines.
@@ -111,7 +127,7 @@ impl<'a> Parser<'a> {
     /// End (the `\n` or EOF) of the line holding `i`.
     #[inline]
     fn line_end(&self, i: usize) -> usize {
-        match self.src[i..].find('\n') {
+        match self.b[i..].iter().position(|&c| c == b'\n') {
             Some(n) => i + n,
             None => self.b.len(),
         }
@@ -214,8 +230,8 @@ impl<'a> Parser<'a> {
     fn block_collection(&mut self, col: usize) -> Option<Value> {
         if self.b[self.pos] == b'-' && matches!(self.at(self.pos + 1), b' ' | b'\n') {
             self.sequence(col)
-        } else if self.key_at(self.pos).is_some() {
-            self.mapping(col)
+        } else if let Some(first) = self.key_at(self.pos) {
+            self.mapping(col, first)
         } else {
             None
         }
@@ -227,16 +243,20 @@ impl<'a> Parser<'a> {
         (self.depth <= MAX_DEPTH).then_some(())
     }
 
-    fn mapping(&mut self, col: usize) -> Option<Value> {
+    /// A block mapping at column `col` whose first key (and the offset past its `:`) has
+    /// been read.
+    fn mapping(&mut self, col: usize, first: (String, usize)) -> Option<Value> {
         self.enter()?;
-        let mut map = Map::new();
+        let base = self.entries.len();
+        let mut next = Some(first);
         loop {
-            let (key, after) = self.key_at(self.pos)?;
+            let (key, after) = match next.take() {
+                Some(k) => k,
+                None => self.key_at(self.pos)?,
+            };
             self.pos = after;
             let value = self.map_value(col)?;
-            if map.insert(key, value).is_some() {
-                return None;
-            }
+            self.entries.push((key, value));
             let g = self.gap()?;
             match g.indent {
                 Some(i) if i == col => self.pos += i,
@@ -245,6 +265,17 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
+        self.finish_map(base)
+    }
+
+    /// Builds a map from the entries collected since `base`; `None` on a duplicate key.
+    fn finish_map(&mut self, base: usize) -> Option<Value> {
+        let mut map = Map::with_capacity(self.entries.len() - base);
+        for (k, v) in self.entries.drain(base..) {
+            if map.insert(k, v).is_some() {
+                return None;
+            }
+        }
         Some(Value::Object(map))
     }
 
@@ -285,11 +316,12 @@ impl<'a> Parser<'a> {
 
     fn sequence(&mut self, col: usize) -> Option<Value> {
         self.enter()?;
-        let mut items = Vec::new();
+        let base = self.items.len();
         loop {
             // At `-`.
             self.pos += 1;
-            items.push(self.seq_item(col)?);
+            let item = self.seq_item(col)?;
+            self.items.push(item);
             let g = self.gap()?;
             match g.indent {
                 Some(i) if i == col => {
@@ -306,7 +338,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
-        Some(Value::Array(items))
+        Some(Value::Array(self.items.drain(base..).collect()))
     }
 
     /// The item after a `-` of a sequence at column `col`; leaves the parser at a line start.
@@ -337,9 +369,9 @@ impl<'a> Parser<'a> {
             }
             b'?' | b':' if matches!(self.at(self.pos + 1), b' ' | b'\n' | b'\t') => None,
             _ => {
-                if self.key_at(self.pos).is_some() {
+                if let Some(first) = self.key_at(self.pos) {
                     let c = self.pos - self.line_start(self.pos);
-                    self.mapping(c)
+                    self.mapping(c, first)
                 } else {
                     self.inline_value(col)
                 }
@@ -555,6 +587,8 @@ impl<'a> Parser<'a> {
                     depth: 0,
                     nodes: 0,
                     multiline: false,
+                    entries: Vec::new(),
+                    items: Vec::new(),
                 };
                 let key = if q == b'"' {
                     p.double_quoted()?
@@ -601,7 +635,7 @@ impl<'a> Parser<'a> {
     /// A plain key is handled when serde-saphyr reads it as this very string: not a null,
     /// not a number (integer keys are compared by value for duplicates), not a merge key.
     fn plain_key_ok(&self, s: &str) -> bool {
-        if matches!(s, "" | "~" | "null" | "Null" | "NULL" | "<<") {
+        if s.len() <= 4 && matches!(s, "" | "~" | "null" | "Null" | "NULL" | "<<") {
             return false;
         }
         let b = s.as_bytes();
@@ -619,12 +653,14 @@ impl<'a> Parser<'a> {
 
     /// Resolves a plain scalar the way serde-saphyr does for `serde_json::Value`.
     fn plain_value(&self, s: &str) -> Option<Value> {
-        match s {
-            "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
-            _ => {}
-        }
-        if let Some(v) = self.bool_word(s) {
-            return Some(Value::Bool(v));
+        // The null and boolean words are at most five bytes long.
+        if s.len() <= 5 {
+            if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
+                return Some(Value::Null);
+            }
+            if let Some(v) = self.bool_word(s) {
+                return Some(Value::Bool(v));
+            }
         }
         let b = s.as_bytes();
         if !matches!(b[0], b'0'..=b'9' | b'+' | b'-' | b'.') {
@@ -934,7 +970,7 @@ impl<'a> Parser<'a> {
             b'[' => {
                 self.enter()?;
                 self.pos += 1;
-                let mut items = Vec::new();
+                let base = self.items.len();
                 self.flow_ws()?;
                 loop {
                     if self.at(self.pos) == b']' {
@@ -942,7 +978,8 @@ impl<'a> Parser<'a> {
                         break;
                     }
                     self.node()?;
-                    items.push(self.flow_node()?);
+                    let item = self.flow_node()?;
+                    self.items.push(item);
                     self.flow_ws()?;
                     match self.at(self.pos) {
                         b',' => {
@@ -957,12 +994,12 @@ impl<'a> Parser<'a> {
                     }
                 }
                 self.depth -= 1;
-                Some(Value::Array(items))
+                Some(Value::Array(self.items.drain(base..).collect()))
             }
             b'{' => {
                 self.enter()?;
                 self.pos += 1;
-                let mut map = Map::new();
+                let base = self.entries.len();
                 self.flow_ws()?;
                 loop {
                     if self.at(self.pos) == b'}' {
@@ -1002,9 +1039,7 @@ impl<'a> Parser<'a> {
                         b',' | b'}' => Value::Null,
                         _ => self.flow_node()?,
                     };
-                    if map.insert(key, value).is_some() {
-                        return None;
-                    }
+                    self.entries.push((key, value));
                     self.flow_ws()?;
                     match self.at(self.pos) {
                         b',' => {
@@ -1019,7 +1054,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 self.depth -= 1;
-                Some(Value::Object(map))
+                self.finish_map(base)
             }
             b'"' => self.double_quoted().map(Value::String),
             b'\'' => self.single_quoted().map(Value::String),
