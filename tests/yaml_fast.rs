@@ -577,7 +577,32 @@ fn sequence(r: &mut Rng, out: &mut String, indent: usize, depth: usize, first_in
 /// After `key:` (in a mapping at `indent`) or `-` (in a sequence at `indent`).
 fn value(r: &mut Rng, out: &mut String, indent: usize, depth: usize, in_map: bool) {
     let step = 1 + r.below(4);
-    match r.below(13) {
+    match r.below(14) {
+        13 => {
+            // A quoted scalar folded over several lines.
+            let double = r.chance(50);
+            let q = if double { '"' } else { '\'' };
+            out.push(' ');
+            out.push(q);
+            out.push_str(r.pick(&["long text", "", "a: b", " x", "it''s", "#"]));
+            for _ in 0..1 + r.below(3) {
+                out.push_str(r.pick(&["", "", " ", "  ", "\t"]));
+                if double && r.chance(30) {
+                    out.push_str(r.pick(&["\\", "\\ ", "\\t"]));
+                }
+                out.push('\n');
+                for _ in 0..r.below(3).saturating_sub(1) {
+                    out.push_str(&" ".repeat(r.below(3)));
+                    out.push('\n');
+                }
+                let extra = if r.chance(85) { 1 + r.below(3) } else { 0 };
+                out.push_str(&" ".repeat(indent + extra));
+                out.push_str(r.pick(&["more words", "x", "- y", "a: b", "# c", "\\ z", "", " w"]));
+            }
+            out.push(q);
+            out.push_str(comment(r));
+            out.push('\n');
+        }
         12 => {
             // A plain scalar folded over several lines.
             out.push(' ');

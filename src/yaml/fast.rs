@@ -416,12 +416,12 @@ impl<'a> Parser<'a> {
                 Some(v)
             }
             b'"' => {
-                let s = self.double_quoted()?;
+                let s = self.double_quoted(Some(parent))?;
                 self.rest_of_line()?;
                 Some(Value::String(s))
             }
             b'\'' => {
-                let s = self.single_quoted()?;
+                let s = self.single_quoted(Some(parent))?;
                 self.rest_of_line()?;
                 Some(Value::String(s))
             }
@@ -591,9 +591,9 @@ impl<'a> Parser<'a> {
                     items: Vec::new(),
                 };
                 let key = if q == b'"' {
-                    p.double_quoted()?
+                    p.double_quoted(None)?
                 } else {
-                    p.single_quoted()?
+                    p.single_quoted(None)?
                 };
                 p.skip_spaces()?;
                 if p.at(p.pos) != b':' || !matches!(p.at(p.pos + 1), b' ' | b'\n') {
@@ -746,17 +746,31 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `"…"` on one line, at `self.pos`; leaves the parser after the closing quote.
-    fn double_quoted(&mut self) -> Option<String> {
+    /// `"…"` at `self.pos`; leaves the parser after the closing quote. Single-line unless
+    /// `fold` gives the column of the block node holding it (continuation lines must be
+    /// indented more).
+    fn double_quoted(&mut self, fold: Option<usize>) -> Option<String> {
         let mut i = self.pos + 1;
         let mut out = String::new();
         let mut run = i;
         loop {
             match self.at(i) {
                 b'"' => break,
-                b'\n' => return None,
+                b'\n' => {
+                    let parent = fold.filter(|_| i < self.b.len())?;
+                    self.push_trimmed(&mut out, run, i)?;
+                    i = self.fold_break(&mut out, i, parent, false)?;
+                    run = i;
+                }
                 b'\\' => {
                     out.push_str(&self.src[run..i]);
+                    if self.at(i + 1) == b'\n' && i + 1 < self.b.len() {
+                        // An escaped line break joins the lines without a space.
+                        let parent = fold?;
+                        i = self.fold_break(&mut out, i + 1, parent, true)?;
+                        run = i;
+                        continue;
+                    }
                     let (c, len) = match self.at(i + 1) {
                         b'0' => ('\0', 2),
                         b'a' => ('\x07', 2),
@@ -800,8 +814,66 @@ impl<'a> Parser<'a> {
         char::from_u32(u32::from_str_radix(digits, 16).ok()?)
     }
 
-    /// `'…'` on one line, at `self.pos`; leaves the parser after the closing quote.
-    fn single_quoted(&mut self) -> Option<String> {
+    /// Appends `src[run..end]` without its trailing spaces (they fold away at a line break).
+    fn push_trimmed(&self, out: &mut String, run: usize, end: usize) -> Option<()> {
+        let raw = &self.src[run..end];
+        let kept = raw.trim_end_matches(' ');
+        if kept.ends_with('\t') {
+            return None;
+        }
+        out.push_str(kept);
+        Some(())
+    }
+
+    /// Folds a line break inside a quoted scalar: `i` is at the `\n`. A single break becomes
+    /// a space (nothing after an escaped break), each following empty line a newline.
+    /// Returns the offset of the next line's text, which must be indented more than `parent`.
+    fn fold_break(
+        &self,
+        out: &mut String,
+        i: usize,
+        parent: usize,
+        escaped: bool,
+    ) -> Option<usize> {
+        let mut j = i;
+        let mut blanks = 0;
+        loop {
+            if j >= self.b.len() {
+                return None;
+            }
+            j += 1;
+            let s = j;
+            while self.at(j) == b' ' && j < self.b.len() {
+                j += 1;
+            }
+            match self.at(j) {
+                b'\t' => return None,
+                b'\n' => blanks += 1,
+                _ => {
+                    if j - s <= parent {
+                        return None;
+                    }
+                    break;
+                }
+            }
+        }
+        if escaped {
+            if blanks > 0 {
+                return None;
+            }
+        } else if blanks == 0 {
+            out.push(' ');
+        } else {
+            for _ in 0..blanks {
+                out.push('\n');
+            }
+        }
+        Some(j)
+    }
+
+    /// `'…'` at `self.pos`; leaves the parser after the closing quote. Single-line unless
+    /// `fold` gives the column of the block node holding it.
+    fn single_quoted(&mut self, fold: Option<usize>) -> Option<String> {
         let mut i = self.pos + 1;
         let mut out = String::new();
         let mut run = i;
@@ -816,7 +888,12 @@ impl<'a> Parser<'a> {
                         break;
                     }
                 }
-                b'\n' => return None,
+                b'\n' => {
+                    let parent = fold.filter(|_| i < self.b.len())?;
+                    self.push_trimmed(&mut out, run, i)?;
+                    i = self.fold_break(&mut out, i, parent, false)?;
+                    run = i;
+                }
                 _ => i += 1,
             }
         }
@@ -1008,8 +1085,8 @@ impl<'a> Parser<'a> {
                     }
                     let quoted_key = matches!(self.at(self.pos), b'"' | b'\'');
                     let key = match self.at(self.pos) {
-                        b'"' => self.double_quoted()?,
-                        b'\'' => self.single_quoted()?,
+                        b'"' => self.double_quoted(None)?,
+                        b'\'' => self.single_quoted(None)?,
                         _ => {
                             let s = self.flow_plain()?;
                             if !self.plain_key_ok(s) {
@@ -1056,8 +1133,8 @@ impl<'a> Parser<'a> {
                 self.depth -= 1;
                 self.finish_map(base)
             }
-            b'"' => self.double_quoted().map(Value::String),
-            b'\'' => self.single_quoted().map(Value::String),
+            b'"' => self.double_quoted(None).map(Value::String),
+            b'\'' => self.single_quoted(None).map(Value::String),
             _ => {
                 let s = self.flow_plain()?;
                 if self.at(self.pos) == b':' {
@@ -1214,8 +1291,8 @@ mod tests {
         falls_back("a: \"\\q\"\n");
         falls_back("a: \"\\ud800\"\n");
         falls_back("a: 'x'y\n");
-        falls_back("a: \"multi\n  line\"\n");
-        falls_back("a: 'multi\n  line'\n");
+        falls_back("a: \"multi\nline\"\n");
+        falls_back("a: 'multi\nline'\n");
     }
 
     #[test]
@@ -1254,6 +1331,19 @@ mod tests {
         assert_eq!(same("- a\n  b\n- c\n"), json!(["a b", "c"]));
         assert_eq!(same("- k: a\n    b\n"), json!([{"k": "a b"}]));
         falls_back("- k: a\n  b\n");
+    }
+
+    #[test]
+    fn multi_line_quoted_scalars() {
+        assert_eq!(
+            same("a: 'one: two  \n  three'\nb: 1\n"),
+            json!({"a": "one: two three", "b": 1})
+        );
+        assert_eq!(same("a: 'x\n\n   y'\n"), json!({"a": "x\ny"}));
+        assert_eq!(same("- \"a\\\n   b\\\n   \\ c\"\n"), json!(["ab c"]));
+        assert_eq!(same("a: \"x\\t \n  y\"\n"), json!({"a": "x\t y"}));
+        same("k:\n  - \"long \\\"quoted\\\" text\n    continued\"\n");
+        falls_back("- k: 'a\n  b'\n");
     }
 
     #[test]
