@@ -738,11 +738,20 @@ fn mutate(r: &mut Rng, doc: &mut String) {
 
 #[test]
 fn fast_path_matches_serde_saphyr_on_generated_documents() {
-    let mut r = Rng(0x9e37_79b9_7f4a_7c15);
-    let cases = 16000;
+    let seeds = [
+        0x9e37_79b9_7f4a_7c15,
+        0xdead_beef_cafe_f00d,
+        0x0bad_5eed_1234_0007,
+    ];
+    let per_seed = 6000;
+    let cases = seeds.len() * per_seed;
+    let mut r = Rng(seeds[0]);
     let mut handled = 0;
     let mut mutated_handled = 0;
     for i in 0..cases {
+        if i % per_seed == 0 {
+            r = Rng(seeds[i / per_seed]);
+        }
         let mut doc = document(&mut r);
         let mutated = i % 4 == 3;
         if mutated {

@@ -254,6 +254,7 @@ impl<'a> Parser<'a> {
                 Some(k) => k,
                 None => self.key_at(self.pos)?,
             };
+            self.node()?;
             self.pos = after;
             let value = self.map_value(col)?;
             self.entries.push((key, value));
@@ -989,6 +990,11 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if j - s < indent {
+                // serde-saphyr rejects some less-indented lines (comments after an explicit
+                // indentation indicator); only a line back at the parent's level is safe.
+                if j - s > parent {
+                    return None;
+                }
                 break;
             }
             if content {
@@ -1083,6 +1089,7 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         break;
                     }
+                    self.node()?;
                     let quoted_key = matches!(self.at(self.pos), b'"' | b'\'');
                     let key = match self.at(self.pos) {
                         b'"' => self.double_quoted(None)?,
@@ -1262,7 +1269,7 @@ mod tests {
         assert_eq!(same("a: |2\n   x\n  y\n"), json!({"a": " x\ny\n"}));
         assert_eq!(same("a: |\n\n  x\n"), json!({"a": "\nx\n"}));
         assert_eq!(
-            same("a: | # c\n  x\n  # kept\n # ends\nb: 1\n"),
+            same("a: | # c\n  x\n  # kept\n# ends\nb: 1\n"),
             json!({"a": "x\n# kept\n", "b": 1})
         );
         assert_eq!(same("a: |\nb: 1\n"), json!({"a": "", "b": 1}));
@@ -1273,6 +1280,8 @@ mod tests {
         assert_eq!(same("- |1\n  x\n- |-\n  y\n"), json!([" x\n", "y"]));
         assert_eq!(same("a: |\n  x"), json!({"a": "x\n"}));
         same("- a: |1\n    x\n");
+        falls_back("a: |3\n\n # comment\nb: 1\n");
+        falls_back("a: |-3 #\n  # comment\n");
         // Folded scalars, over-indented blank lines and bad indentation are left alone.
         falls_back("a: >\n  x\n  y\n");
         falls_back("a: |\n    \n  x\n");
@@ -1344,6 +1353,18 @@ mod tests {
         assert_eq!(same("a: \"x\\t \n  y\"\n"), json!({"a": "x\t y"}));
         same("k:\n  - \"long \\\"quoted\\\" text\n    continued\"\n");
         falls_back("- k: 'a\n  b'\n");
+    }
+
+    #[test]
+    fn serde_saphyr_budgets_are_respected() {
+        // 150,000 keys and values exceed serde-saphyr's 250,000 nodes.
+        let big: String = (0..150_000).map(|i| format!("k{i}: 1\n")).collect();
+        assert_eq!(parse_saphyr(&big, Flavor::Kubectl), None);
+        falls_back(&big);
+        // Nesting deeper than 64 levels.
+        let deep: String = (0..70).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        assert_eq!(parse_saphyr(&deep, Flavor::Kubectl), None);
+        falls_back(&deep);
     }
 
     #[test]
