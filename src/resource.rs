@@ -58,7 +58,9 @@ pub fn parse_stream(text: &str, source: &str, template: Option<&str>) -> Result<
         }
         let value = yaml::parse_document_at(doc.text, source, doc.line_offset)
             .map_err(|e| rendered_yaml_error(e, text, source, template))?;
-        let first_line = doc.line_offset + 1;
+        // `text` is trimmed: its first line is the document's first non-blank line.
+        let leading_blank = doc.text.len() - doc.text.trim_start().len();
+        let first_line = doc.line_offset + 1 + doc.text[..leading_blank].matches('\n').count();
         match &value {
             Value::Object(map) => {
                 for key in ["apiVersion", "kind"] {

@@ -15,10 +15,9 @@
 //! (`io.k8s.api.core.v1.PodSpec`); a kind's definition has `x-kubernetes-group-version-kind` and
 //! `x-kiln-namespaced`; properties keep `$ref`/`items.$ref` (only towards patch metadata),
 //! `x-kubernetes-patch-strategy`, `x-kubernetes-patch-merge-key`, and `x-kubernetes-list-map-keys`
-//! where a merged list has more keys than its merge key. To add validation schemas (the lint
-//! issue), widen the extraction to keep whole definitions (the parser ignores keys it does not
-//! use) or ship a sibling file keyed by the same definition names; [`KindInfo::definition`] names a
-//! kind's definition.
+//! where a merged list has more keys than its merge key. The full JSON schemas that `kiln lint`
+//! validates against (1.33–1.37) are a sibling file, `schemas/k8s-schemas.json`, read by
+//! [`validate`]; [`KindInfo::definition`] names a kind's definition.
 //!
 //! Custom resources are unknown here: [`is_namespaced`] says `true` (the safe default kustomize uses
 //! too) and [`patch_meta`] says `None` (so their lists are replaced). A kustomization's `openapi` field
@@ -26,10 +25,12 @@
 //! ask it first, falling back to these functions.
 
 mod schema;
+pub mod validate;
 
 use std::sync::OnceLock;
 
 pub use schema::{split_api_version, FieldMeta, KindInfo, PatchMeta, PatchStrategy, Schema};
+pub use validate::{Validator, Verdict, Violation};
 
 /// The Kubernetes minor version of the embedded data.
 pub const KUBERNETES_VERSION: &str = "1.35";

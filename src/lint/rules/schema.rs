@@ -1,0 +1,79 @@
+//! `schema`: every object validates against the Kubernetes schema of its apiVersion and kind;
+//! custom resources against their CRD (from `--crd` or the set) or are reported as skipped.
+//! The validator is [`crate::k8s::validate`]: strict JSON-schema validation for Kubernetes
+//! 1.33–1.37, compiled once per kind.
+
+use super::Sink;
+use crate::error::{Error, ErrorKind, Result};
+use crate::lint::finding::Severity;
+use crate::lint::set::LintSet;
+use crate::resource::Resource;
+use serde_json::Value;
+
+use crate::k8s::validate;
+
+pub use validate::Verdict;
+
+/// Validates every object of a set once (CRDs given with `--crd` and found in the set first).
+pub fn verdicts(kube_version: &str, crds: &[Value], objects: &[Resource]) -> Result<Vec<Verdict>> {
+    let mut validator = validate::Validator::new(kube_version).map_err(|e| {
+        Error::new(
+            ErrorKind::Usage,
+            format!("--kube-version {kube_version}: {}", e.message()),
+        )
+    })?;
+    for crd in crds {
+        validator.add_crd(crd)?;
+    }
+    for r in objects {
+        if r.kind() == "CustomResourceDefinition" {
+            // A CRD that does not load is itself reported by its own verdict.
+            let _ = validator.add_crd(&r.value);
+        }
+    }
+    Ok(objects
+        .iter()
+        .map(|r| validator.validate(&r.value))
+        .collect())
+}
+
+pub fn check(set: &LintSet, sink: &mut Sink) {
+    for (i, verdict) in set.schema.iter().enumerate() {
+        match verdict {
+            Verdict::Valid => {}
+            Verdict::Skipped(why) => sink.object_with(
+                Severity::Info,
+                i,
+                "",
+                if why.contains("--crd") {
+                    format!("not validated: {why}")
+                } else {
+                    format!("custom resource not validated: pass --crd FILE with its CustomResourceDefinition ({why})")
+                },
+            ),
+            Verdict::Invalid(violations) => {
+                for v in violations {
+                    sink.object(i, dotted(&v.path), v.message.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A JSON pointer (`/spec/containers/0/image`) as a YAML path
+/// (`spec.containers[0].image`); other paths are kept.
+pub fn dotted(path: &str) -> String {
+    let Some(rest) = path.strip_prefix('/') else {
+        return path.to_string();
+    };
+    let mut out = String::new();
+    for seg in rest.split('/') {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if seg.bytes().all(|b| b.is_ascii_digit()) && !seg.is_empty() {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            out = crate::lint::locate::join(&out, &seg);
+        }
+    }
+    out
+}
