@@ -67,7 +67,7 @@ pub enum Flavor {
     Kustomize,
 }
 
-fn options(flavor: Flavor) -> serde_saphyr::Options {
+pub(crate) fn options(flavor: Flavor) -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
     o.strict_booleans = flavor == Flavor::Kustomize;
     o.legacy_octal_numbers = true;
@@ -93,6 +93,9 @@ pub fn parse_document_as(
     line_offset: usize,
     flavor: Flavor,
 ) -> Result<Value> {
+    if let Some(v) = super::fast::parse(text, flavor) {
+        return Ok(v);
+    }
     serde_saphyr::from_str_with_options::<Value>(text, options(flavor))
         .map(|v| {
             if is_blank_document(text) {
