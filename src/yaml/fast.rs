@@ -447,26 +447,37 @@ impl<'a> Parser<'a> {
     /// Scans a block plain scalar from `self.pos` to the end of its line (or a comment);
     /// returns the end of its trimmed text and leaves the parser there.
     fn plain_end(&mut self) -> Option<usize> {
-        let mut i = self.pos;
-        let mut end = i;
-        loop {
-            match self.at(i) {
-                b'\n' => break,
-                b' ' => {
-                    if self.at(i + 1) == b'#' {
-                        break;
-                    }
-                }
+        let start = self.pos;
+        let mut j = start;
+        let stop = loop {
+            let k = match self.b[j..]
+                .iter()
+                .position(|&c| matches!(c, b':' | b'#' | b'\t' | b'\n'))
+            {
+                Some(k) => j + k,
+                None => break self.b.len(),
+            };
+            match self.b[k] {
+                b'\n' => break k,
+                b'\t' => return None,
                 b':' => {
-                    if matches!(self.at(i + 1), b' ' | b'\n' | b'\t') {
+                    if matches!(self.at(k + 1), b' ' | b'\n' | b'\t') {
                         return None;
                     }
-                    end = i + 1;
+                    j = k + 1;
                 }
-                b'\t' => return None,
-                _ => end = i + 1,
+                _ => {
+                    // `#` starts a comment after a space.
+                    if k > start && self.b[k - 1] == b' ' {
+                        break k;
+                    }
+                    j = k + 1;
+                }
             }
-            i += 1;
+        };
+        let mut end = stop;
+        while end > start && self.b[end - 1] == b' ' {
+            end -= 1;
         }
         self.pos = end;
         Some(end)
@@ -616,7 +627,10 @@ impl<'a> Parser<'a> {
     fn plain_key(&self, i: usize) -> Option<(String, usize)> {
         let mut j = i;
         loop {
-            match self.at(j) {
+            j += self.b[j..]
+                .iter()
+                .position(|&c| matches!(c, b':' | b'#' | b'\t' | b'\n'))?;
+            match self.b[j] {
                 b':' if matches!(self.at(j + 1), b' ' | b'\n') => break,
                 b'#' if self.b[j - 1] == b' ' => return None,
                 b'\t' | b'\n' => return None,
@@ -625,6 +639,9 @@ impl<'a> Parser<'a> {
             if j - i > MAX_KEY_LEN {
                 return None;
             }
+        }
+        if j - i > MAX_KEY_LEN {
+            return None;
         }
         let key = self.src[i..j].trim_end_matches(' ');
         if !self.plain_key_ok(key) {
