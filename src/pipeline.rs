@@ -23,6 +23,9 @@ pub struct ChartRenderConfig {
     pub api_versions: Vec<String>,
     pub show_only: Vec<String>,
     pub include_crds: bool,
+    /// Keep only each object's head (apiVersion, kind, name, namespace) in the result: what
+    /// printing needs, at a fraction of the memory. Objects are still parsed in full.
+    pub heads_only: bool,
 }
 
 /// The Kubernetes version charts are rendered for unless `--kube-version` says otherwise.
@@ -103,7 +106,12 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
             .iter()
             .find(|(d, _)| *d == f.display)
             .map(|(_, t)| *t);
-        resources.extend(resource::parse_stream(&f.text, &f.display, template)?);
+        resources.extend(resource::parse_stream_as(
+            &f.text,
+            &f.display,
+            template,
+            cfg.heads_only,
+        )?);
     }
     for s in &cfg.show_only {
         if !files

@@ -51,11 +51,57 @@ impl Resource {
 /// are dropped. `template` is the template's own text, used to point a YAML error back at the
 /// template line that produced it when that line is literal.
 pub fn parse_stream(text: &str, source: &str, template: Option<&str>) -> Result<Vec<Resource>> {
-    let mut out = Vec::new();
-    for doc in yaml::split_documents(text) {
-        if yaml::is_blank_document(doc.text) {
-            continue;
-        }
+    parse_stream_as(text, source, template, false)
+}
+
+/// [`parse_stream`]; with `heads_only`, each document is still parsed in full (to check it), but
+/// only its head (`apiVersion`, `kind`, `metadata.name`, `metadata.namespace`) is kept in
+/// [`Resource::value`]: enough to sort and print, at a fraction of the memory.
+pub fn parse_stream_as(
+    text: &str,
+    source: &str,
+    template: Option<&str>,
+    heads_only: bool,
+) -> Result<Vec<Resource>> {
+    let docs: Vec<yaml::Document<'_>> = yaml::split_documents(text)
+        .into_iter()
+        .filter(|d| !yaml::is_blank_document(d.text))
+        .collect();
+    // Large streams (a template looping over many entries) are parsed on every core, in chunks
+    // whose results are joined in order: the output is the same as a sequential parse.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if docs.len() < 512 || threads < 2 {
+        return parse_docs(&docs, text, source, template, heads_only);
+    }
+    let chunk = docs.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<Resource>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|c| scope.spawn(move || parse_docs(c, text, source, template, heads_only)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a parsing thread panicked"))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(docs.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
+fn parse_docs(
+    docs: &[yaml::Document<'_>],
+    text: &str,
+    source: &str,
+    template: Option<&str>,
+    heads_only: bool,
+) -> Result<Vec<Resource>> {
+    let mut out = Vec::with_capacity(docs.len());
+    for doc in docs {
         let value = yaml::parse_document_at(doc.text, source, doc.line_offset)
             .map_err(|e| rendered_yaml_error(e, text, source, template))?;
         // `text` is trimmed: its first line is the document's first non-blank line.
@@ -82,6 +128,7 @@ pub fn parse_stream(text: &str, source: &str, template: Option<&str>) -> Result<
                 .with_location(Location::in_source(source, text, first_line, 1, 1)))
             }
         }
+        let value = if heads_only { head(&value) } else { value };
         out.push(Resource {
             value,
             text: doc.text.trim().to_string(),
@@ -90,6 +137,17 @@ pub fn parse_stream(text: &str, source: &str, template: Option<&str>) -> Result<
         });
     }
     Ok(out)
+}
+
+/// `apiVersion`, `kind`, `metadata.name` and `metadata.namespace` of an object.
+fn head(obj: &Value) -> Value {
+    let mut meta = serde_json::Map::new();
+    for key in ["name", "namespace"] {
+        if let Some(v) = obj.get("metadata").and_then(|m| m.get(key)) {
+            meta.insert(key.to_string(), v.clone());
+        }
+    }
+    serde_json::json!({"apiVersion": obj["apiVersion"], "kind": obj["kind"], "metadata": meta})
 }
 
 fn rendered_yaml_error(e: Error, rendered: &str, source: &str, template: Option<&str>) -> Error {

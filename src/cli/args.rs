@@ -87,6 +87,7 @@ impl ReleaseArgs {
             api_versions: self.api_versions.clone(),
             show_only: Vec::new(),
             include_crds: false,
+            heads_only: false,
         }
     }
 }

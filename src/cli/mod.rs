@@ -84,6 +84,7 @@ fn render(args: RenderArgs) -> Result<String> {
     let cfg = ChartRenderConfig {
         show_only: args.show_only.clone(),
         include_crds: args.include_crds,
+        heads_only: true,
         ..args
             .release
             .chart_config(args.path.clone(), &args.kube_version)
