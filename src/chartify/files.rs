@@ -146,18 +146,6 @@ fn emit(
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 fn schema(m: &Meta) -> Value {
     let by_path: BTreeMap<&[String], &ValueInfo> =
         m.values.iter().map(|v| (v.path.as_slice(), v)).collect();
@@ -205,13 +193,13 @@ fn schema_node(v: &Value, path: &[String], by_path: &BTreeMap<&[String], &ValueI
                 s.insert("type".into(), json!(["string", "number", "boolean"]));
             }
             None => {
-                s.insert("type".into(), json!(type_name(v)));
+                s.insert("type".into(), json!(crate::k8s::validate::json_type(v)));
             }
         }
         return Value::Object(s);
     }
     let Value::Object(map) = v else {
-        return json!({"type": type_name(v)});
+        return json!({"type": crate::k8s::validate::json_type(v)});
     };
     let mut props = Map::new();
     for (k, sub) in map {
@@ -334,7 +322,7 @@ the objects it was made from (server-populated fields dropped); each value below
         };
         let ty = match v.allowed {
             Some(a) => a.join(" \\| "),
-            None => type_name(&v.default).to_string(),
+            None => crate::k8s::validate::json_type(&v.default).to_string(),
         };
         out.push_str(&format!(
             "| `{key}` | {ty} | {} | {}{} |\n",

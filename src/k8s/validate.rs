@@ -649,7 +649,8 @@ fn type_names(kind: &TypeKind) -> String {
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
+/// The JSON-schema type name of a value (`integer` for whole numbers).
+pub fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
