@@ -273,46 +273,22 @@ impl Schema {
     /// entry of `spec.versions`, typed by its `schema.openAPIV3Schema` (which may carry
     /// `x-kubernetes-patch-*` extensions), scoped by `spec.scope`.
     pub fn add_crd(&mut self, crd: &Value) -> Result<()> {
-        let bad = |msg: &str| {
+        let crd = super::crd::read(crd).map_err(|msg| {
             Error::new(
                 ErrorKind::Overlay,
                 format!("CustomResourceDefinition: {msg}"),
             )
-        };
-        let spec = crd.get("spec").ok_or_else(|| bad("no spec"))?;
-        let group = spec
-            .get("group")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no spec.group"))?;
-        let kind = spec
-            .pointer("/names/kind")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no spec.names.kind"))?;
-        let plural = spec
-            .pointer("/names/plural")
-            .and_then(Value::as_str)
-            .unwrap_or(kind);
-        let namespaced = match spec.get("scope").and_then(Value::as_str) {
-            Some("Cluster") => Some(false),
-            Some("Namespaced") => Some(true),
-            _ => None,
-        };
-        let versions = spec
-            .get("versions")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad("no spec.versions"))?;
+        })?;
+        let (group, kind, plural, namespaced) = (crd.group, crd.kind, crd.plural, crd.namespaced);
         let index = HashMap::new();
-        for v in versions {
-            let Some(version) = v.get("name").and_then(Value::as_str) else {
-                continue;
-            };
+        for (version, openapi) in crd.versions {
             let ty = self.types.len() as u32;
             self.names.insert(format!("{plural}.{group}/{version}"), ty);
             self.types.push(TypeDef {
                 name: Some(format!("{plural}.{group}/{version}")),
                 ..TypeDef::default()
             });
-            if let Some(s) = v.pointer("/schema/openAPIV3Schema") {
+            if let Some(s) = openapi {
                 Builder {
                     schema: self,
                     index: &index,

@@ -159,48 +159,13 @@ impl Validator {
     /// server drops `null` fields). CEL rules (`x-kubernetes-validations`) and formats are not
     /// checked. A version without a schema admits any fields.
     pub fn add_crd(&mut self, crd: &Value) -> Result<()> {
-        let bad = |what: &str| {
+        let crd = super::crd::read(crd).map_err(|what| {
             Error::new(
                 ErrorKind::Usage,
                 format!("not a valid CustomResourceDefinition: {what}"),
             )
-        };
-        if crd.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition") {
-            return Err(bad("kind is not CustomResourceDefinition"));
-        }
-        let spec = crd.get("spec").ok_or_else(|| bad("no spec"))?;
-        let group = spec
-            .get("group")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no spec.group"))?;
-        let kind = spec
-            .pointer("/names/kind")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no spec.names.kind"))?;
-        let shared = spec.pointer("/validation/openAPIV3Schema");
-        let mut versions: Vec<(String, Option<&Value>)> = Vec::new();
-        match spec.get("versions").and_then(Value::as_array) {
-            Some(list) if !list.is_empty() => {
-                for v in list {
-                    if v.get("served").and_then(Value::as_bool) == Some(false) {
-                        continue;
-                    }
-                    let name = v
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .ok_or_else(|| bad("a version without a name"))?;
-                    let schema = v.pointer("/schema/openAPIV3Schema").or(shared);
-                    versions.push((name.to_string(), schema));
-                }
-            }
-            _ => {
-                let name = spec
-                    .get("version")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| bad("no spec.versions"))?;
-                versions.push((name.to_string(), shared));
-            }
-        }
+        })?;
+        let (group, kind, versions) = (crd.group, crd.kind, crd.versions);
         for (version, schema) in versions {
             let api_version = format!("{group}/{version}");
             let schema = match schema {
@@ -220,7 +185,7 @@ impl Validator {
             self.crd_versions
                 .entry((group.to_string(), kind.to_string()))
                 .or_default()
-                .insert(version);
+                .insert(version.to_string());
         }
         Ok(())
     }
