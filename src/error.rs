@@ -110,9 +110,14 @@ impl Location {
     }
 }
 
-/// The error of every kiln stage.
+/// The error of every kiln stage (boxed: results stay one pointer wide).
 #[derive(Debug, Clone)]
 pub struct Error {
+    repr: Box<Repr>,
+}
+
+#[derive(Debug, Clone)]
+struct Repr {
     kind: ErrorKind,
     message: String,
     location: Option<Location>,
@@ -125,10 +130,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            location: None,
-            notes: Vec::new(),
+            repr: Box::new(Repr {
+                kind,
+                message: message.into(),
+                location: None,
+                notes: Vec::new(),
+            }),
         }
     }
 
@@ -138,43 +145,43 @@ impl Error {
     }
 
     pub fn with_location(mut self, location: Location) -> Error {
-        self.location = Some(location);
+        self.repr.location = Some(location);
         self
     }
 
     /// Sets the location only if none is set yet.
     pub fn or_location(mut self, location: impl FnOnce() -> Location) -> Error {
-        if self.location.is_none() {
-            self.location = Some(location());
+        if self.repr.location.is_none() {
+            self.repr.location = Some(location());
         }
         self
     }
 
     /// Adds a `= note:` line under the snippet.
     pub fn with_note(mut self, note: impl Into<String>) -> Error {
-        self.notes.push(note.into());
+        self.repr.notes.push(note.into());
         self
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.repr.kind
     }
 
     pub fn message(&self) -> &str {
-        &self.message
+        &self.repr.message
     }
 
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+        self.repr.location.as_ref()
     }
 
     pub fn notes(&self) -> &[String] {
-        &self.notes
+        &self.repr.notes
     }
 
     /// The process exit code for this error: 2 for usage errors, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
-        if self.kind == ErrorKind::Usage {
+        if self.repr.kind == ErrorKind::Usage {
             2
         } else {
             1
@@ -184,8 +191,9 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error[{}]: {}", self.kind.name(), self.message)?;
-        if let Some(loc) = &self.location {
+        let r = &self.repr;
+        write!(f, "error[{}]: {}", r.kind.name(), r.message)?;
+        if let Some(loc) = &r.location {
             let num = loc.line.to_string();
             let pad = " ".repeat(num.len());
             write!(f, "\n{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
@@ -205,7 +213,7 @@ impl fmt::Display for Error {
                 )?;
             }
         }
-        for note in &self.notes {
+        for note in &r.notes {
             write!(f, "\n  = note: {note}")?;
         }
         Ok(())

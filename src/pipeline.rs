@@ -52,11 +52,11 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     let kube_version = normalize_kube_version(&cfg.kube_version)?;
     check_kube_version(&chart, &kube_version)?;
 
-    let mut user = values::user_values(&cfg.values)?;
+    let mut user = values::user_values_with_files(&cfg.values)?;
     if let Some(inline) = &cfg.inline_values {
-        values::merge_user(&mut user, inline.clone());
+        values::merge_user(&mut user.values, inline.clone());
     }
-    let tree = values::resolve(&chart, user)?;
+    let tree = values::resolve_with_files(&chart, &user)?;
 
     let mut api_versions: Vec<String> =
         DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();

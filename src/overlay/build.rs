@@ -35,6 +35,7 @@ pub fn build(dir: &Path) -> Result<Built> {
     super::transforms::sort::apply(&top, &mut objs)?;
     let resources = objs
         .into_iter()
+        .map(drop_empty_annotations)
         .map(|o| Resource {
             text: yaml::to_yaml(&o.value, Style::Kustomize)
                 .trim_end()
@@ -48,6 +49,24 @@ pub fn build(dir: &Path) -> Result<Built> {
         resources,
         warnings: ctx.warnings,
     })
+}
+
+/// Annotations kustomize uses internally and never prints.
+fn is_internal_annotation(key: &str) -> bool {
+    key == "config.kubernetes.io/origin" || key.starts_with("internal.config.kubernetes.io/")
+}
+
+/// kustomize prints neither its internal annotations nor an empty `metadata.annotations`.
+fn drop_empty_annotations(mut o: Obj) -> Obj {
+    if let Some(Value::Object(meta)) = o.value.get_mut("metadata") {
+        if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
+            ann.retain(|k, _| !is_internal_annotation(k));
+        }
+        if meta.get("annotations").is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty())) {
+            meta.remove("annotations");
+        }
+    }
+    o
 }
 
 /// State shared across the whole build.
@@ -277,7 +296,8 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         if yaml::is_blank_document(doc.text) {
             continue;
         }
-        let value = yaml::parse_document_at(doc.text, display, doc.line_offset)?;
+        let value =
+            yaml::parse_document_as(doc.text, display, doc.line_offset, yaml::Flavor::Kustomize)?;
         let at = || Location::in_source(display, text, doc.line_offset + 1, 1, 1);
         let items = match value {
             Value::Null => continue,

@@ -120,6 +120,10 @@ pub fn visit_mut<E>(
         return f(value);
     };
     match (seg, value) {
+        (Seg::Key(k), Value::Array(items)) if k.parse::<usize>().is_ok() => match items.get_mut(k.parse::<usize>().unwrap()) {
+            Some(item) => visit_mut(item, rest, walk, f),
+            None => Ok(()),
+        },
         (Seg::Key(_), Value::Array(items)) if walk.implicit_lists => {
             for item in items {
                 visit_mut(item, segs, walk, f)?;
@@ -130,7 +134,7 @@ pub fn visit_mut<E>(
             Some(next) if !(next.is_null() && walk.create && !rest.is_empty()) => {
                 visit_mut(next, rest, walk, f)
             }
-            _ if walk.create => {
+            _ if walk.create && !matches!(rest.first(), Some(Seg::All | Seg::Index(_))) => {
                 let fresh = if rest.is_empty() {
                     Value::Null
                 } else {
@@ -198,6 +202,11 @@ pub fn collect<'a>(value: &'a Value, segs: &[Seg], out: &mut Vec<&'a Value>) {
         (Seg::Key(k), Value::Object(map)) => {
             if let Some(next) = map.get(k.as_str()) {
                 collect(next, rest, out);
+            }
+        }
+        (Seg::Key(k), Value::Array(items)) => {
+            if let Some(item) = k.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                collect(item, rest, out);
             }
         }
         (Seg::All, Value::Array(items)) => items.iter().for_each(|i| collect(i, rest, out)),

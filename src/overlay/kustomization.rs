@@ -99,6 +99,7 @@ pub struct LabelSet {
     pub pairs: Map<String, Value>,
     pub include_selectors: bool,
     pub include_templates: bool,
+    pub include_volume_claim_templates: bool,
     pub fields: Vec<FieldSpec>,
 }
 

@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// A field that names an object of `kind`, at `path` below the pod spec (`pod: true`) or the
-/// object root, in objects of `in_kinds` (empty: every kind that has a pod spec).
+/// object root, in objects of `in_kinds`.
 struct RefField {
     kind: &'static str,
     in_kinds: &'static [&'static str],
@@ -20,10 +20,37 @@ struct RefField {
     path: &'static str,
 }
 
-const fn pod(kind: &'static str, path: &'static str) -> RefField {
+/// Workloads whose pod specs kustomize scans for ConfigMap and Secret references.
+const CONFIG_USERS: &[&str] = &[
+    "Pod",
+    "PodTemplate",
+    "Deployment",
+    "ReplicaSet",
+    "DaemonSet",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+];
+/// Workloads whose pod specs kustomize scans for ServiceAccount, PVC and PriorityClass names
+/// (ReplicationController yes, ReplicaSet no: kustomize's table, kept for identical output).
+const IDENTITY_USERS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "ReplicationController",
+    "DaemonSet",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+];
+
+const fn pod(
+    in_kinds: &'static [&'static str],
+    kind: &'static str,
+    path: &'static str,
+) -> RefField {
     RefField {
         kind,
-        in_kinds: &[],
+        in_kinds,
         pod: true,
         path,
     }
@@ -39,28 +66,62 @@ const fn at(kind: &'static str, in_kinds: &'static [&'static str], path: &'stati
 }
 
 const REF_FIELDS: &[RefField] = &[
-    pod("ConfigMap", "volumes/configMap/name"),
-    pod("ConfigMap", "volumes/projected/sources/configMap/name"),
-    pod("ConfigMap", "containers/env/valueFrom/configMapKeyRef/name"),
+    pod(CONFIG_USERS, "ConfigMap", "volumes/configMap/name"),
     pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "volumes/projected/sources/configMap/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "containers/env/valueFrom/configMapKeyRef/name",
+    ),
+    pod(
+        CONFIG_USERS,
         "ConfigMap",
         "initContainers/env/valueFrom/configMapKeyRef/name",
     ),
-    pod("ConfigMap", "containers/envFrom/configMapRef/name"),
-    pod("ConfigMap", "initContainers/envFrom/configMapRef/name"),
-    pod("Secret", "volumes/secret/secretName"),
-    pod("Secret", "volumes/projected/sources/secret/name"),
-    pod("Secret", "containers/env/valueFrom/secretKeyRef/name"),
-    pod("Secret", "initContainers/env/valueFrom/secretKeyRef/name"),
-    pod("Secret", "containers/envFrom/secretRef/name"),
-    pod("Secret", "initContainers/envFrom/secretRef/name"),
-    pod("Secret", "imagePullSecrets/name"),
-    pod("ServiceAccount", "serviceAccountName"),
     pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "containers/envFrom/configMapRef/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "ConfigMap",
+        "initContainers/envFrom/configMapRef/name",
+    ),
+    pod(CONFIG_USERS, "Secret", "volumes/secret/secretName"),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "volumes/projected/sources/secret/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "containers/env/valueFrom/secretKeyRef/name",
+    ),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "initContainers/env/valueFrom/secretKeyRef/name",
+    ),
+    pod(CONFIG_USERS, "Secret", "containers/envFrom/secretRef/name"),
+    pod(
+        CONFIG_USERS,
+        "Secret",
+        "initContainers/envFrom/secretRef/name",
+    ),
+    pod(CONFIG_USERS, "Secret", "imagePullSecrets/name"),
+    pod(IDENTITY_USERS, "ServiceAccount", "serviceAccountName"),
+    pod(
+        IDENTITY_USERS,
         "PersistentVolumeClaim",
         "volumes/persistentVolumeClaim/claimName",
     ),
-    pod("PriorityClass", "priorityClassName"),
+    pod(IDENTITY_USERS, "PriorityClass", "priorityClassName"),
     at("Secret", &["ServiceAccount"], "imagePullSecrets/name"),
     at("Secret", &["Ingress"], "spec/tls/secretName"),
     at("Secret", &["StorageClass"], "parameters/secretName"),
@@ -195,11 +256,12 @@ pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
         let pod_path = pod_spec_path(&kind);
         for f in REF_FIELDS {
             let mut segs: Vec<Seg> = Vec::new();
+            if !f.in_kinds.contains(&kind.as_str()) {
+                continue;
+            }
             if f.pod {
                 let Some(p) = pod_path else { continue };
                 segs.extend(p.iter().map(|k| Seg::Key(k.to_string())));
-            } else if !f.in_kinds.contains(&kind.as_str()) {
-                continue;
             }
             segs.extend(super::fieldpath::parse_slash(f.path));
             visit_mut(&mut obj.value, &segs, walk, &mut |v: &mut Value| {

@@ -5,5 +5,6 @@ mod parse;
 
 pub use emit::{to_yaml, Style};
 pub use parse::{
-    is_blank_document, parse_document, parse_document_at, parse_file, split_documents, Document,
+    is_blank_document, parse_document, parse_document_as, parse_document_at, parse_file,
+    split_documents, Document, Flavor,
 };

@@ -59,8 +59,19 @@ pub fn is_blank_document(text: &str) -> bool {
     })
 }
 
-fn options() -> serde_saphyr::Options {
+/// Which reader's scalar rules to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Flavor {
+    /// kubectl and Helm (go-yaml v2, YAML 1.1): `yes`/`on`/`y` are booleans.
+    #[default]
+    Kubectl,
+    /// kustomize (kyaml): only `true`/`false` are booleans; numbers still read as YAML 1.1.
+    Kustomize,
+}
+
+fn options(flavor: Flavor) -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
+    o.strict_booleans = flavor == Flavor::Kustomize;
     o.legacy_octal_numbers = true;
     o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     o.with_snippet = false;
@@ -74,7 +85,17 @@ pub fn parse_document(text: &str, file: &str) -> Result<Value> {
 
 /// Parses one YAML document that starts `line_offset` lines into `file`.
 pub fn parse_document_at(text: &str, file: &str, line_offset: usize) -> Result<Value> {
-    serde_saphyr::from_str_with_options::<Value>(text, options())
+    parse_document_as(text, file, line_offset, Flavor::Kubectl)
+}
+
+/// Parses one YAML document with a given reader's scalar rules.
+pub fn parse_document_as(
+    text: &str,
+    file: &str,
+    line_offset: usize,
+    flavor: Flavor,
+) -> Result<Value> {
+    serde_saphyr::from_str_with_options::<Value>(text, options(flavor))
         .map(|v| {
             if is_blank_document(text) {
                 Value::Null
@@ -154,6 +175,12 @@ mod tests {
         let loc = err.location().unwrap();
         assert_eq!((loc.line, loc.column), (14, 3));
         assert_eq!(loc.source_line.as_deref(), Some("  y: 2"));
+    }
+
+    #[test]
+    fn kustomize_flavor_keeps_yes_as_string() {
+        let v = parse_document_as("a: yes\nb: 0777\nc: true\n", "x", 0, Flavor::Kustomize).unwrap();
+        assert_eq!(v, serde_json::json!({"a": "yes", "b": 511, "c": true}));
     }
 
     #[test]

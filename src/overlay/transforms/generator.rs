@@ -215,3 +215,20 @@ pub fn split_data(pairs: Vec<(String, Vec<u8>)>) -> (Map<String, Value>, Map<Str
     }
     (data, binary)
 }
+
+/// Base64 as kustomize writes generated values: one line when shorter than 70 characters,
+/// else 70-character lines each ending in a newline.
+pub fn encode_base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    const LINE: usize = 70;
+    let enc = base64::engine::general_purpose::STANDARD.encode(bytes);
+    if enc.len() / LINE + 1 <= 1 {
+        return enc;
+    }
+    let mut out = String::with_capacity(enc.len() + enc.len() / LINE + 1);
+    for chunk in enc.as_bytes().chunks(LINE) {
+        out.push_str(std::str::from_utf8(chunk).unwrap());
+        out.push('\n');
+    }
+    out
+}

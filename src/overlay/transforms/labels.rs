@@ -76,6 +76,10 @@ pub const METADATA_PATHS: &[Row] = &[
     ),
 ];
 
+/// StatefulSet volume claim templates, labelled with `includeTemplates` or
+/// `includeVolumeClaimTemplates`.
+const VOLUME_CLAIM_PATHS: &[Row] = &[row(Some("apps"), None, "StatefulSet", "spec/volumeClaimTemplates[]/metadata/labels", true)];
+
 /// Selector fields that `includeSelectors` (and `commonLabels`) also label.
 const SELECTOR_PATHS: &[Row] = &[
     row(None, Some("v1"), "Service", "spec/selector", true),
@@ -202,6 +206,8 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             set_on_metadata(obj, rows, "labels", &set.pairs);
             if set.include_selectors {
                 set_on_rows(obj, SELECTOR_PATHS, &set.pairs);
+            } else if set.include_templates || set.include_volume_claim_templates {
+                set_on_rows(obj, VOLUME_CLAIM_PATHS, &set.pairs);
             }
             set_on_specs(obj, &set.fields, &set.pairs);
         }

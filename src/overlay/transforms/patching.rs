@@ -100,7 +100,10 @@ pub fn apply(
 ) -> Result<()> {
     let schema = custom_schema(k)?;
     let opts = options.cloned().unwrap_or_default();
-    let ctx = |e: Error| e.with_note(format!("in patch {}", src.display));
+    let ctx = |e: Error| {
+        e.with_note(format!("in patch {}", src.display))
+            .or_location(|| k.field_location(&src.anchor))
+    };
     match parse(src)? {
         Parsed::Json6902(ops) => {
             let Some(target) = target else {

@@ -5,7 +5,6 @@ use super::generator;
 use crate::error::Result;
 use crate::overlay::kustomization::Loaded;
 use crate::overlay::Obj;
-use base64::Engine as _;
 use serde_json::{Map, Value};
 
 pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
@@ -18,7 +17,7 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             .map(|(key, v)| {
                 (
                     key,
-                    Value::String(base64::engine::general_purpose::STANDARD.encode(v)),
+                    Value::String(generator::encode_base64(&v)),
                 )
             })
             .collect();

@@ -55,24 +55,20 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             } else {
                 legacy.order_last.iter().map(String::as_str).collect()
             };
+            // kustomize's legacy comparison: kind rank (first kinds negative, last positive,
+            // others 0), then `group_version_kind` (`~G` for the core group), then the string
+            // `namespace|name` (`~X` for no namespace) — compared as strings, not as tuples.
             objs.sort_by_cached_key(|o| {
                 let kind = o.kind();
-                let rank = match (
-                    first.iter().position(|k| *k == kind),
-                    last.iter().position(|k| *k == kind),
-                ) {
-                    (Some(i), _) => (0, i),
-                    (None, Some(i)) => (2, i),
-                    (None, None) => (1, 0),
+                let rank: i64 = match (first.iter().position(|k| *k == kind), last.iter().position(|k| *k == kind)) {
+                    (Some(i), _) => i as i64 - first.len() as i64,
+                    (None, Some(i)) => 1 + i as i64,
+                    (None, None) => 0,
                 };
-                // Others by group_version_kind, the core group written `~G` (sorts after groups).
-                let group = if o.group().is_empty() {
-                    "~G"
-                } else {
-                    o.group()
-                };
-                let gvk = format!("{group}_{}_{kind}", o.version());
-                (rank, gvk, o.namespace().to_string(), o.name().to_string())
+                let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
+                let gvk = format!("{}_{}_{}", or(o.group(), "~G"), or(o.version(), "~V"), or(kind, "~K"));
+                let id = format!("{}|{}", or(o.namespace(), "~X"), or(o.name(), "~N"));
+                (rank, gvk, id)
             });
             Ok(())
         }
