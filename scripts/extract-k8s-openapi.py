@@ -35,22 +35,24 @@ What is kept:
     whenUnsatisfiable). kustomize matches elements of these lists by all the keys; kiln uses the extra
     keys to tell apart elements sharing a merge key (port 53/TCP and 53/UDP). `x-kubernetes-list-type`
     and the other map keys are not kept: strategic merge patch reads only the patch strategy and merge
-    key; list-type drives server-side apply, which kiln does not do. The lint issue adds schemas keyed by the same definition
-    names (the keys of `$defs` in `_definitions.json`), so this file can grow by adding fields to the
-    definitions or by a sibling file without changing the key space.
+    key; list-type drives server-side apply, which kiln does not do.
+  * The lint issue adds schemas keyed by the same definition names (the keys of `$defs` in
+    `_definitions.json`), so this file can grow by adding fields to the definitions or by a sibling
+    file without changing the key space.
 
 Scope (namespaced or cluster-scoped):
   The definitions do not state scope. In the API server's OpenAPI document scope shows only in the *paths*
   (`/namespaces/{namespace}/<resource>`), and `_definitions.json` has no paths. Descriptions mention scope
-  for some kinds only ("ClusterRole is a cluster level ..."), inconsistently (StorageClass, PriorityClass and
-  IngressClass say nothing), so no rule over the definitions derives it reliably. The scope therefore comes
+  for a few kinds only, in free text ("ClusterRole is a cluster level ...", "StorageClasses are
+  non-namespaced"), and say nothing for PriorityClass, IngressClass, PersistentVolume or Namespace, so no
+  rule over the definitions derives it reliably. The scope therefore comes
   from the explicit tables below, taken from the Kubernetes API reference
   (https://kubernetes.io/docs/reference/kubernetes-api/, whose per-kind pages list the HTTP paths, with or
   without `/namespaces/{namespace}/`) for Kubernetes 1.35. To keep the tables honest:
     * the script fails when a kind in the definitions is in neither table (a new Kubernetes version then
       cannot slip through unclassified), and when a table names a kind missing from the definitions;
     * if the official Kubernetes Python client (`kubernetes` package, generated from the API server's
-      OpenAPI paths) is importable, the script cross-checks every kind it can create against the POST paths
+      OpenAPI paths) is on the Python path, the script cross-checks every kind it can create against the POST paths
       of the client's API classes and fails on a disagreement. Run e.g.
       `PYTHONPATH=<site-packages with kubernetes> scripts/extract-k8s-openapi.py` to check.
   Kinds not in the file (custom resources) are namespaced unless a CRD says otherwise (decided in Rust).
