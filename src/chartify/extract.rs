@@ -196,17 +196,7 @@ impl Extractor {
     fn record(&mut self, t: &Target, rel: &[String], default: Value, field: &str, comment: String) {
         let mut path = vec![t.key.to_string()];
         path.extend(rel.iter().cloned());
-        self.values.push(ValueInfo {
-            path,
-            default,
-            object: t.index,
-            field: field.to_string(),
-            required: false,
-            allowed: None,
-            comment,
-            base64: false,
-            text: false,
-        });
+        self.push_value(path, default, t, field, comment);
     }
 
     fn full_path(t: &Target, rel: &[String]) -> Vec<String> {
