@@ -15,60 +15,78 @@ struct ImageRef<'a> {
     digest: Option<&'a str>,
 }
 
+/// Splits as kustomize does: a registry host (before the first `/`) may hold a `:port`.
 fn parse(image: &str) -> ImageRef<'_> {
-    let (rest, digest) = match image.split_once('@') {
-        Some((r, d)) => (r, Some(d)),
-        None => (image, None),
-    };
-    let last_slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
-    match rest[last_slash..].rfind(':') {
-        Some(i) => ImageRef {
-            name: &rest[..last_slash + i],
-            tag: Some(&rest[last_slash + i + 1..]),
-            digest,
-        },
-        None => ImageRef {
-            name: rest,
+    let start = image.find('/').filter(|&i| i > 0).unwrap_or(0);
+    let search = &image[start..];
+    let at = search.find('@').map(|i| i + start);
+    let colon = search.find(':').map(|i| i + start);
+    match (colon, at) {
+        (None, None) => ImageRef {
+            name: image,
             tag: None,
-            digest,
+            digest: None,
         },
+        (c, Some(d)) if c.is_none_or(|c| d < c) => ImageRef {
+            name: &image[..d],
+            tag: None,
+            digest: Some(&image[d + 1..]),
+        },
+        (Some(c), Some(d)) => ImageRef {
+            name: &image[..c],
+            tag: Some(&image[c + 1..d]),
+            digest: Some(&image[d + 1..]),
+        },
+        (Some(c), None) => ImageRef {
+            name: &image[..c],
+            tag: Some(&image[c + 1..]),
+            digest: None,
+        },
+        (None, Some(_)) => unreachable!("handled above"),
     }
 }
 
-fn rewrite(image: &str, rule: &Image) -> Option<String> {
-    let r = parse(image);
-    if r.name != rule.name {
+/// kustomize matches `images[].name` as an anchored regular expression, optionally followed by a
+/// tag and a digest; a name that is not a valid expression matches nothing.
+fn matcher(name: &str) -> Option<regex::Regex> {
+    regex::Regex::new(&format!(
+        "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$"
+    ))
+    .ok()
+}
+
+fn rewrite(image: &str, rule: &Image, re: &regex::Regex) -> Option<String> {
+    if !re.is_match(image) {
         return None;
     }
-    let name = rule.new_name.as_deref().unwrap_or(r.name);
-    let new_tag = rule.new_tag.as_ref().and_then(scalar_text);
+    let r = parse(image);
+    let name = rule
+        .new_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(r.name);
+    let new_tag = rule
+        .new_tag
+        .as_ref()
+        .and_then(scalar_text)
+        .filter(|t| !t.is_empty());
+    let digest_rule = rule.digest.as_deref().filter(|d| !d.is_empty());
+    let suffix = rule.tag_suffix.as_deref().filter(|s| !s.is_empty());
+    let (tag, digest): (Option<String>, Option<&str>) = match (&new_tag, digest_rule, suffix) {
+        (Some(t), Some(d), _) => (Some(t.clone()), Some(d)),
+        (Some(t), None, _) => (Some(t.clone()), None),
+        (None, Some(d), _) => (None, Some(d)),
+        (None, None, Some(sfx)) => (Some(format!("{}{sfx}", r.tag.unwrap_or(""))), None),
+        (None, None, None) => (r.tag.map(str::to_string), r.digest),
+    };
     let mut out = name.to_string();
-    if let Some(d) = &rule.digest {
+    if let Some(t) = tag.filter(|t| !t.is_empty()) {
+        out.push(':');
+        out.push_str(&t);
+    }
+    if let Some(d) = digest {
         out.push('@');
         out.push_str(d);
-        return Some(out);
-    }
-    match (&new_tag, &rule.tag_suffix) {
-        (Some(t), _) => {
-            out.push(':');
-            out.push_str(t);
-        }
-        (None, Some(suffix)) => {
-            out.push(':');
-            out.push_str(r.tag.unwrap_or(""));
-            out.push_str(suffix);
-            out.push_str(suffix);
-        }
-        (None, None) => {
-            if let Some(t) = r.tag {
-                out.push(':');
-                out.push_str(t);
-            }
-            if let Some(d) = r.digest {
-                out.push('@');
-                out.push_str(d);
-            }
-        }
     }
     Some(out)
 }
@@ -96,7 +114,12 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
     if k.k.images.is_empty() && k.k.image_tags.is_empty() {
         return Ok(());
     }
-    let rules: Vec<&Image> = k.k.images.iter().chain(k.k.image_tags.iter()).collect();
+    let rules: Vec<(&Image, regex::Regex)> =
+        k.k.images
+            .iter()
+            .chain(k.k.image_tags.iter())
+            .filter_map(|r| matcher(&r.name).map(|re| (r, re)))
+            .collect();
     for obj in objs
         .iter_mut()
         .filter(|o| o.kind() != "CustomResourceDefinition")
@@ -105,8 +128,15 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             let Some(image) = c.get("image").and_then(Value::as_str).map(str::to_string) else {
                 return;
             };
-            if let Some(new) = rules.iter().find_map(|r| rewrite(&image, r)) {
-                c["image"] = Value::String(new);
+            // kustomize 5.7 runs the image update twice over containers (visible with tagSuffix,
+            // which it appends twice); every other change is idempotent.
+            let once = rules.iter().find_map(|(r, re)| rewrite(&image, r, re));
+            if let Some(new) = once {
+                let twice = rules
+                    .iter()
+                    .find_map(|(r, re)| rewrite(&new, r, re))
+                    .unwrap_or(new);
+                c["image"] = Value::String(twice);
             }
         });
     }
@@ -147,19 +177,29 @@ mod tests {
 
     #[test]
     fn rewrites_like_kustomize() {
+        let apply = |image: &str, rule: &Image| rewrite(image, rule, &matcher(&rule.name).unwrap());
         let rule = Image {
             name: "app".into(),
             new_name: Some("reg/app".into()),
             new_tag: Some(Value::from("2")),
             ..Default::default()
         };
-        assert_eq!(rewrite("app:1", &rule).as_deref(), Some("reg/app:2"));
+        assert_eq!(apply("app:1", &rule).as_deref(), Some("reg/app:2"));
         let rule = Image {
             name: "app".into(),
             digest: Some("sha256:x".into()),
             ..Default::default()
         };
-        assert_eq!(rewrite("app:1", &rule).as_deref(), Some("app@sha256:x"));
-        assert_eq!(rewrite("other:1", &rule), None);
+        assert_eq!(apply("app:1", &rule).as_deref(), Some("app@sha256:x"));
+        assert_eq!(apply("other:1", &rule), None);
+        let rule = Image {
+            name: "busybox@sha256:aaaa".into(),
+            new_tag: Some(Value::from("1.0")),
+            ..Default::default()
+        };
+        assert_eq!(
+            apply("busybox@sha256:aaaa", &rule).as_deref(),
+            Some("busybox:1.0")
+        );
     }
 }
