@@ -53,9 +53,10 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Make stderr stable: absolute paths -> repository-relative, Go pointers masked.
+# Make stderr stable: absolute paths -> repository-relative, Go pointers masked, the machine's DNS
+# resolver left out.
 clean() {
-  sed -e "s#$root/##g" -e 's/0xc[0-9a-f]\{6,\}/0xc000000000/g'
+  sed -e "s#$root/##g" -e 's/0xc[0-9a-f]\{6,\}/0xc000000000/g' -e 's/ on [0-9.:]*:53: no such host/: no such host/'
 }
 
 # kustomize takes a path; run from the repository root so relative paths in messages read well.
