@@ -44,7 +44,9 @@ pub const HELM_INSTALL_ORDER: &[&str] = &[
     "ValidatingWebhookConfiguration",
 ];
 
-/// Stable sort by Helm's install order; unknown kinds last, by kind name.
+/// Stable sort by Helm's install order; unknown kinds last, by kind name. Hooks (objects with a
+/// `helm.sh/hook` annotation) come after every other object, as `helm template` prints them,
+/// ordered by `helm.sh/hook-weight` and then kind.
 pub fn sort_helm(resources: &mut [Resource]) {
     let rank = |kind: &str| -> (usize, String) {
         match HELM_INSTALL_ORDER.iter().position(|k| *k == kind) {
@@ -52,7 +54,17 @@ pub fn sort_helm(resources: &mut [Resource]) {
             None => (HELM_INSTALL_ORDER.len(), kind.to_string()),
         }
     };
-    resources.sort_by_cached_key(|r| rank(r.kind()));
+    resources.sort_by_cached_key(|r| {
+        let hook = hook_annotation(r, "helm.sh/hook").is_some();
+        let weight: i64 = hook_annotation(r, "helm.sh/hook-weight")
+            .and_then(|w| w.trim().parse().ok())
+            .unwrap_or(0);
+        (hook, if hook { weight } else { 0 }, rank(r.kind()))
+    });
+}
+
+fn hook_annotation<'a>(r: &'a Resource, key: &str) -> Option<&'a str> {
+    r.value.pointer("/metadata/annotations")?.get(key)?.as_str()
 }
 
 #[cfg(test)]
@@ -66,6 +78,25 @@ mod tests {
             source: String::new(),
             line: 1,
         }
+    }
+
+    #[test]
+    fn hooks_come_last_by_weight() {
+        let hook = |name: &str, weight: &str| {
+            let mut r = res("Job", name);
+            r.value["metadata"]["annotations"] =
+                serde_json::json!({"helm.sh/hook": "pre-install", "helm.sh/hook-weight": weight});
+            r
+        };
+        let mut v = vec![
+            hook("late", "5"),
+            res("ConfigMap", "cm"),
+            hook("early", "-1"),
+            res("Job", "plain"),
+        ];
+        sort_helm(&mut v);
+        let names: Vec<_> = v.iter().map(|r| r.name()).collect();
+        assert_eq!(names, ["cm", "plain", "early", "late"]);
     }
 
     #[test]

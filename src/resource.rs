@@ -139,12 +139,23 @@ fn parse_docs(
     Ok(out)
 }
 
-/// `apiVersion`, `kind`, `metadata.name` and `metadata.namespace` of an object.
+/// `apiVersion`, `kind`, `metadata.name`, `metadata.namespace` and the Helm hook annotations of
+/// an object (what sorting and printing need).
 fn head(obj: &Value) -> Value {
     let mut meta = serde_json::Map::new();
     for key in ["name", "namespace"] {
         if let Some(v) = obj.get("metadata").and_then(|m| m.get(key)) {
             meta.insert(key.to_string(), v.clone());
+        }
+    }
+    if let Some(Value::Object(ann)) = obj.pointer("/metadata/annotations") {
+        let hooks: serde_json::Map<String, Value> = ann
+            .iter()
+            .filter(|(k, _)| k.starts_with("helm.sh/hook"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !hooks.is_empty() {
+            meta.insert("annotations".into(), Value::Object(hooks));
         }
     }
     serde_json::json!({"apiVersion": obj["apiVersion"], "kind": obj["kind"], "metadata": meta})
