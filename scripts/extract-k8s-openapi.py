@@ -62,8 +62,10 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import kubernetes_validate_path  # noqa: E402
 
 KUBERNETES_VERSION = "1.35"
 SCHEMA_DIR = "v1.35.0-local"
@@ -123,25 +125,10 @@ OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
 def find_definitions():
     """The 1.35 `_definitions.json` of the installed kubernetes-validate package."""
-    candidates = []
-    try:
-        import kubernetes_validate  # noqa: F401  (running inside the tools venv)
-        candidates.append(os.path.dirname(kubernetes_validate.__file__))
-    except ImportError:
-        pass
-    here = os.path.dirname(os.path.abspath(__file__))
-    tools = os.path.join(here, "..", "..", "shared", "tools", "get-reference-tools.sh")
-    bindir = os.environ.get("KILN_REFERENCE_BIN")
-    if not bindir and os.path.exists(tools):
-        out = subprocess.run(["bash", tools], check=True, capture_output=True, text=True).stdout
-        bindir = out.strip().splitlines()[-1]
-    if bindir:
-        pattern = os.path.join(bindir, "..", "venv", "lib", "python*", "site-packages", "kubernetes_validate")
-        candidates.extend(glob.glob(pattern))
-    for c in candidates:
-        path = os.path.join(c, "kubernetes-json-schema", SCHEMA_DIR, "_definitions.json")
-        if os.path.exists(path):
-            return path
+    root = kubernetes_validate_path.schema_root()
+    path = root and os.path.join(root, SCHEMA_DIR, "_definitions.json")
+    if path and os.path.exists(path):
+        return path
     sys.exit("kubernetes-validate not found: pass the path of %s/_definitions.json" % SCHEMA_DIR)
 
 

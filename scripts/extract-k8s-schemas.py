@@ -41,11 +41,12 @@ validate `kind: Affinity` against them and fail on `apiVersion`/`kind` (unknown 
 reports such an object as invalid without needing the schema.
 """
 
-import glob
 import json
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import kubernetes_validate_path  # noqa: E402
 
 VERSIONS = ["1.33", "1.34", "1.35", "1.36", "1.37"]
 
@@ -57,25 +58,9 @@ REF_PREFIX = "/api/_definitions.json#/$defs/"
 
 
 def find_root():
-    candidates = []
-    try:
-        import kubernetes_validate  # noqa: F401  (running inside the tools venv)
-        candidates.append(os.path.dirname(kubernetes_validate.__file__))
-    except ImportError:
-        pass
-    here = os.path.dirname(os.path.abspath(__file__))
-    tools = os.path.join(here, "..", "..", "shared", "tools", "get-reference-tools.sh")
-    bindir = os.environ.get("KILN_REFERENCE_BIN")
-    if not bindir and os.path.exists(tools):
-        out = subprocess.run(["bash", tools], check=True, capture_output=True, text=True).stdout
-        bindir = out.strip().splitlines()[-1]
-    if bindir:
-        pattern = os.path.join(bindir, "..", "venv", "lib", "python*", "site-packages", "kubernetes_validate")
-        candidates.extend(glob.glob(pattern))
-    for c in candidates:
-        path = os.path.join(c, "kubernetes-json-schema")
-        if os.path.isdir(path):
-            return path
+    root = kubernetes_validate_path.schema_root()
+    if root:
+        return root
     sys.exit("kubernetes-validate not found: pass the path of its kubernetes-json-schema directory")
 
 
