@@ -25,14 +25,25 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
             ),
         ));
     }
-    load(dir, None, None)
+    let chart_yaml = read_chart_yaml(dir)?;
+    load(dir, chart_yaml, None, None)
 }
 
-fn load(dir: &Path, parent_root: Option<&str>, dependency: Option<Dependency>) -> Result<Chart> {
-    let meta_path = dir.join("Chart.yaml");
-    let meta_text = read(&meta_path)?;
-    let meta_display = meta_path.display().to_string();
-    let raw = yaml::parse_document(&meta_text, &meta_display)?;
+/// `Chart.yaml` of `dir`: its text and its parsed document (read once per chart).
+fn read_chart_yaml(dir: &Path) -> Result<(String, Value)> {
+    let path = dir.join("Chart.yaml");
+    let text = read(&path)?;
+    let raw = yaml::parse_document(&text, &path.display().to_string())?;
+    Ok((text, raw))
+}
+
+fn load(
+    dir: &Path,
+    (meta_text, raw): (String, Value),
+    parent_root: Option<&str>,
+    dependency: Option<Dependency>,
+) -> Result<Chart> {
+    let meta_display = dir.join("Chart.yaml").display().to_string();
     let mut meta = parse_meta(raw, &meta_text, &meta_display)?;
     if let Some(alias) = dependency.as_ref().and_then(|d| d.alias.clone()) {
         meta.name = alias;
@@ -324,7 +335,8 @@ fn list_other_files(dir: &Path) -> Result<Vec<String>> {
 
 fn load_subcharts(dir: &Path, meta: &ChartMeta, display_root: &str) -> Result<Vec<Chart>> {
     let charts_dir = dir.join("charts");
-    let mut found: Vec<(PathBuf, String)> = Vec::new();
+    // Subchart directories with their name and Chart.yaml.
+    let mut found: Vec<(PathBuf, String, (String, Value))> = Vec::new();
     if charts_dir.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(&charts_dir)
             .map_err(|e| Error::io(charts_dir.display(), e))?
@@ -334,15 +346,14 @@ fn load_subcharts(dir: &Path, meta: &ChartMeta, display_root: &str) -> Result<Ve
         entries.sort();
         for path in entries {
             if path.is_dir() && path.join("Chart.yaml").is_file() {
-                let text = read(&path.join("Chart.yaml"))?;
-                let raw =
-                    yaml::parse_document(&text, &path.join("Chart.yaml").display().to_string())?;
-                let name = raw
+                let chart_yaml = read_chart_yaml(&path)?;
+                let name = chart_yaml
+                    .1
                     .get("name")
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_string();
-                found.push((path, name));
+                found.push((path, name, chart_yaml));
             } else if path.extension().is_some_and(|e| e == "tgz") {
                 return Err(Error::new(
                     ErrorKind::Chart,
@@ -357,7 +368,7 @@ fn load_subcharts(dir: &Path, meta: &ChartMeta, display_root: &str) -> Result<Ve
     let mut subcharts = Vec::new();
     let mut used = vec![false; found.len()];
     for dep in &meta.dependencies {
-        let Some(idx) = found.iter().position(|(_, n)| *n == dep.name) else {
+        let Some(idx) = found.iter().position(|(_, n, _)| *n == dep.name) else {
             if dep
                 .repository
                 .as_deref()
@@ -382,11 +393,17 @@ fn load_subcharts(dir: &Path, meta: &ChartMeta, display_root: &str) -> Result<Ve
             ));
         };
         used[idx] = true;
-        subcharts.push(load(&found[idx].0, Some(display_root), Some(dep.clone()))?);
+        let (path, _, chart_yaml) = &found[idx];
+        subcharts.push(load(
+            path,
+            chart_yaml.clone(),
+            Some(display_root),
+            Some(dep.clone()),
+        )?);
     }
-    for (i, (path, _)) in found.iter().enumerate() {
+    for (i, (path, _, chart_yaml)) in found.into_iter().enumerate() {
         if !used[i] {
-            subcharts.push(load(path, Some(display_root), None)?);
+            subcharts.push(load(&path, chart_yaml, Some(display_root), None)?);
         }
     }
     Ok(subcharts)
