@@ -326,3 +326,43 @@ fn print_verdicts() {
         }
     }
 }
+
+/// Every shipped Kubernetes version has working schemas: a plain CronJob and Deployment are valid,
+/// and a misspelt field deep in the pod template is caught with its path.
+#[test]
+fn every_shipped_version_validates() {
+    let cronjob = serde_json::json!({
+        "apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly"},
+        "spec": {"schedule": "0 3 * * *", "jobTemplate": {"spec": {"template": {"spec": {
+            "restartPolicy": "Never",
+            "containers": [{"name": "job", "image": "busybox:1.37", "resources": {"limits": {"memory": "64Mi"}}}]
+        }}}}}
+    });
+    let deployment = serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}]}}}
+    });
+    let mut typo = cronjob.clone();
+    typo["spec"]["jobTemplate"]["spec"]["template"]["spec"]["restartPolicey"] = "Never".into();
+    for version in kiln::k8s::validate::SCHEMA_VERSIONS {
+        let v = Validator::new(version).unwrap();
+        for ok in [&cronjob, &deployment] {
+            assert!(
+                matches!(v.validate(ok), Verdict::Valid),
+                "{version}: {}",
+                describe(&v.validate(ok))
+            );
+        }
+        match v.validate(&typo) {
+            Verdict::Invalid(violations) => assert!(
+                violations
+                    .iter()
+                    .any(|x| x.path.ends_with("/restartPolicey")),
+                "{version}: {violations:?}"
+            ),
+            other => panic!("{version}: the typo was not caught: {}", describe(&other)),
+        }
+    }
+}
