@@ -177,28 +177,36 @@ fn values_match_helm() {
     assert!(compared >= 40, "only {compared} cases compared values");
 }
 
+/// A fresh chart directory under the system temp dir holding `files` (path, text).
+fn temp_chart(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiln-values-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
 /// A violating default points at its line in the chart's `values.yaml`; the same value given
 /// by a flag has no location.
 #[test]
 fn schema_errors_point_at_defaults() {
-    let dir = std::env::temp_dir().join(format!("kiln-values-schema-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("templates")).unwrap();
-    std::fs::write(
-        dir.join("Chart.yaml"),
-        "apiVersion: v2\nname: bad\nversion: 0.1.0\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("values.yaml"),
-        "image:\n  repo: x\n  # the tag\n  tag: 5\nreplicas: 1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("values.schema.json"),
-        r#"{"properties": {"image": {"properties": {"tag": {"type": "string"}}}}}"#,
-    )
-    .unwrap();
+    let dir = temp_chart(
+        "schema",
+        &[
+            ("Chart.yaml", "apiVersion: v2\nname: bad\nversion: 0.1.0\n"),
+            (
+                "values.yaml",
+                "image:\n  repo: x\n  # the tag\n  tag: 5\nreplicas: 1\n",
+            ),
+            (
+                "values.schema.json",
+                r#"{"properties": {"image": {"properties": {"tag": {"type": "string"}}}}}"#,
+            ),
+        ],
+    );
     let chart = load_chart(&dir).unwrap();
     let error = resolve(&chart, serde_json::json!({})).unwrap_err();
     let location = error.location().expect("a location in values.yaml");
@@ -278,30 +286,18 @@ fn kiln_render_matches_helm() {
 /// the subchart (the subchart still sees the parent's globals merged over its own).
 #[test]
 fn nested_sub_globals_do_not_leak_into_the_parent() {
-    let dir = std::env::temp_dir().join(format!("kiln-values-globals-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let sub = dir.join("charts/sub");
-    std::fs::create_dir_all(&sub).unwrap();
-    std::fs::write(
-        dir.join("Chart.yaml"),
-        "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("values.yaml"),
-        "global:\n  a:\n    b:\n      x: 1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        sub.join("Chart.yaml"),
-        "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
-    )
-    .unwrap();
-    std::fs::write(
-        sub.join("values.yaml"),
-        "global:\n  a:\n    b:\n      x: 0\n      z: 2\n",
-    )
-    .unwrap();
+    let dir = temp_chart(
+        "globals",
+        &[
+            (
+                "Chart.yaml",
+                "apiVersion: v2\nname: top\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n",
+            ),
+            ("values.yaml", "global:\n  a:\n    b:\n      x: 1\n"),
+            ("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+            ("charts/sub/values.yaml", "global:\n  a:\n    b:\n      x: 0\n      z: 2\n"),
+        ],
+    );
     let chart = load_chart(&dir).unwrap();
     let tree = resolve(&chart, serde_json::json!({})).unwrap();
     assert_eq!(
