@@ -3,6 +3,8 @@
 //! function registry, and the Jinja filters with the same meaning call the same code.
 
 pub mod casing;
+pub mod crypto;
 pub mod encoding;
 pub mod regex;
+pub mod semver;
 pub mod strings;
