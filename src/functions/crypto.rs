@@ -57,20 +57,26 @@ pub fn adler32sum(data: &[u8]) -> String {
     a.checksum().to_string()
 }
 
+/// The randomness every generating function here draws from (a seeded generator when renders must be
+/// reproducible, the system's otherwise).
+pub type Rng = dyn rand::CryptoRng;
+
 /// sprig's `bcrypt`: a `$2a$` hash at Go's default cost 10.
-pub fn bcrypt(password: &str) -> String {
-    match bcrypt::hash_with_result(password, 10) {
+pub fn bcrypt(rng: &mut Rng, password: &str) -> String {
+    let mut salt = [0u8; 16];
+    rng.fill_bytes(&mut salt);
+    match bcrypt::hash_with_salt(password, 10, salt) {
         Ok(parts) => parts.format_for_version(bcrypt::Version::TwoA),
         Err(e) => format!("failed to encrypt string with bcrypt: {e}"),
     }
 }
 
 /// sprig's `htpasswd user password`: `user:<bcrypt hash>`.
-pub fn htpasswd(user: &str, password: &str) -> String {
+pub fn htpasswd(rng: &mut Rng, user: &str, password: &str) -> String {
     if user.contains(':') {
         return format!("invalid username: {user}");
     }
-    format!("{user}:{}", bcrypt(password))
+    format!("{user}:{}", bcrypt(rng, password))
 }
 
 const MASTER_PASSWORD_SEED: &str = "com.lyndir.masterpassword";
@@ -156,32 +162,29 @@ pub enum PrivateKey {
 
 impl PrivateKey {
     /// A new RSA key of `bits` bits.
-    pub fn rsa(bits: usize) -> Result<PrivateKey, String> {
-        rsa::PrivateKey::new(&mut rand::rng(), bits)
+    pub fn rsa(rng: &mut Rng, bits: usize) -> Result<PrivateKey, String> {
+        rsa::PrivateKey::new(rng, bits)
             .map(|k| PrivateKey::Rsa(Box::new(k)))
             .map_err(|e| format!("error generating rsa key: {e}"))
     }
 
     /// sprig's `genPrivateKey` kinds: `rsa` (4096 bits, also the empty name), `ecdsa` (P-256),
     /// `ed25519`, `dsa` (L2048 N256).
-    pub fn generate(kind: &str) -> Result<PrivateKey, String> {
-        let mut rng = rand::rng();
+    pub fn generate(rng: &mut Rng, kind: &str) -> Result<PrivateKey, String> {
         Ok(match kind {
-            "" | "rsa" => PrivateKey::rsa(4096)?,
+            "" | "rsa" => PrivateKey::rsa(rng, 4096)?,
             "ecdsa" => {
                 use p256::elliptic_curve::Generate as _;
-                PrivateKey::Ecdsa(p256::SecretKey::generate_from_rng(&mut rng))
+                PrivateKey::Ecdsa(p256::SecretKey::generate_from_rng(rng))
             }
-            "ed25519" => PrivateKey::Ed25519(Box::new(ed25519_dalek::SigningKey::generate(
-                &mut rng,
-            ))),
+            "ed25519" => PrivateKey::Ed25519(Box::new(ed25519_dalek::SigningKey::generate(rng))),
             "dsa" => {
                 let components = dsa::Components::try_generate_from_rng_with_key_size(
-                    &mut rng,
+                    rng,
                     dsa::KeySize::DSA_2048_256,
                 )
                 .map_err(|e| format!("failed to generate dsa params: {e:?}"))?;
-                let key = dsa::SigningKey::try_generate_from_rng_with_components(&mut rng, components)
+                let key = dsa::SigningKey::try_generate_from_rng_with_components(rng, components)
                     .map_err(|e| format!("failed to generate private key: {e:?}"))?;
                 PrivateKey::Dsa(Box::new(key))
             }
@@ -461,7 +464,12 @@ pub fn parse_ips(ips: &[String]) -> Result<Vec<std::net::IpAddr>, String> {
         .collect()
 }
 
-fn create(template: &Template, key: &PrivateKey, parent: Option<(&Certificate, &PrivateKey)>) -> Result<Certificate, String> {
+fn create(
+    rng: &mut Rng,
+    template: &Template,
+    key: &PrivateKey,
+    parent: Option<(&Certificate, &PrivateKey)>,
+) -> Result<Certificate, String> {
     let failed = |e: &dyn std::fmt::Display| format!("error creating certificate: {e}");
     let subject = cn_name(&template.cn)?;
     let (issuer, issuer_key_id, signer) = match parent {
@@ -488,7 +496,7 @@ fn create(template: &Template, key: &PrivateKey, parent: Option<(&Certificate, &
         ips: template.ips.clone(),
     };
     let mut serial = [0u8; 16];
-    getrandom::fill(&mut serial).map_err(|e| failed(&e))?;
+    rng.fill_bytes(&mut serial);
     serial[0] &= 0x7f;
     let serial = SerialNumber::new(&serial).map_err(|e| failed(&e))?;
     let now = std::time::SystemTime::now();
@@ -528,16 +536,16 @@ fn create(template: &Template, key: &PrivateKey, parent: Option<(&Certificate, &
     })
 }
 
-fn key_or_new(key_pem: Option<&str>) -> Result<PrivateKey, String> {
+fn key_or_new(rng: &mut Rng, key_pem: Option<&str>) -> Result<PrivateKey, String> {
     match key_pem {
         Some(pem) => PrivateKey::from_pem(pem).map_err(|e| format!("parsing private key: {e}")),
-        None => PrivateKey::rsa(2048),
+        None => PrivateKey::rsa(rng, 2048),
     }
 }
 
 /// sprig's `genCA cn days` (a new 2048-bit RSA key) and `genCAWithKey cn days key`.
-pub fn gen_ca(cn: &str, days: i64, key_pem: Option<&str>) -> Result<Certificate, String> {
-    let key = key_or_new(key_pem)?;
+pub fn gen_ca(rng: &mut Rng, cn: &str, days: i64, key_pem: Option<&str>) -> Result<Certificate, String> {
+    let key = key_or_new(rng, key_pem)?;
     let template = Template {
         cn: cn.to_owned(),
         ips: Vec::new(),
@@ -545,11 +553,12 @@ pub fn gen_ca(cn: &str, days: i64, key_pem: Option<&str>) -> Result<Certificate,
         days,
         ca: true,
     };
-    create(&template, &key, None)
+    create(rng, &template, &key, None)
 }
 
 /// sprig's `genSelfSignedCert cn ips dns days` and `genSelfSignedCertWithKey … key`.
 pub fn gen_self_signed_cert(
+    rng: &mut Rng,
     cn: &str,
     ips: &[String],
     dns: &[String],
@@ -563,12 +572,13 @@ pub fn gen_self_signed_cert(
         days,
         ca: false,
     };
-    let key = key_or_new(key_pem)?;
-    create(&template, &key, None)
+    let key = key_or_new(rng, key_pem)?;
+    create(rng, &template, &key, None)
 }
 
 /// sprig's `genSignedCert cn ips dns days ca` and `genSignedCertWithKey … ca key`.
 pub fn gen_signed_cert(
+    rng: &mut Rng,
     cn: &str,
     ips: &[String],
     dns: &[String],
@@ -583,9 +593,9 @@ pub fn gen_signed_cert(
         days,
         ca: false,
     };
-    let key = key_or_new(key_pem)?;
+    let key = key_or_new(rng, key_pem)?;
     let ca_key = PrivateKey::from_pem(&ca.key).map_err(|e| format!("error parsing private key: {e}"))?;
-    create(&template, &key, Some((ca, &ca_key)))
+    create(rng, &template, &key, Some((ca, &ca_key)))
 }
 
 /// sprig's `buildCustomCert b64cert b64key`: checks both and returns them decoded.
@@ -608,14 +618,14 @@ pub fn build_custom_cert(b64cert: &str, b64key: &str) -> Result<Certificate, Str
 
 /// sprig's `encryptAES password plaintext`: AES-256-CBC, key = password bytes zero-padded or cut
 /// to 32, PKCS#7 padding, random IV first, all base64.
-pub fn encrypt_aes(password: &str, plaintext: &str) -> Result<String, String> {
+pub fn encrypt_aes(rng: &mut Rng, password: &str, plaintext: &str) -> Result<String, String> {
     use cbc::cipher::{BlockModeEncrypt as _, KeyIvInit as _};
     if plaintext.is_empty() {
         return Ok(String::new());
     }
     let key = aes_key(password);
     let mut iv = [0u8; 16];
-    getrandom::fill(&mut iv).map_err(|e| e.to_string())?;
+    rng.fill_bytes(&mut iv);
     let enc = cbc::Encryptor::<aes::Aes256>::new(&key.into(), &iv.into());
     let body = enc.encrypt_padded_vec::<cbc::cipher::block_padding::Pkcs7>(plaintext.as_bytes());
     let mut out = iv.to_vec();
@@ -665,6 +675,10 @@ fn aes_key(password: &str) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rng() -> rand::rngs::ThreadRng {
+        rand::rng()
+    }
     use x509_cert::der::DecodePem as _;
 
     // Expected values printed by helm 4.1.4.
@@ -693,33 +707,33 @@ mod tests {
         // A hash helm's bcrypt produced for "pw".
         let go = "$2a$10$ycjPAWs0PU34pE/CqvRr7eW1AiqYKJc2CMePf8FLaWOZTD3L..A02";
         assert!(bcrypt::verify("pw", go).unwrap());
-        let ours = bcrypt("pw");
+        let ours = bcrypt(&mut rng(), "pw");
         assert!(ours.starts_with("$2a$10$"), "{ours}");
         assert!(bcrypt::verify("pw", &ours).unwrap());
-        let line = htpasswd("admin", "pw");
+        let line = htpasswd(&mut rng(), "admin", "pw");
         assert!(bcrypt::verify("pw", line.strip_prefix("admin:").unwrap()).unwrap());
-        assert_eq!(htpasswd("a:b", "pw"), "invalid username: a:b");
+        assert_eq!(htpasswd(&mut rng(), "a:b", "pw"), "invalid username: a:b");
     }
 
     #[test]
     fn aes_reads_what_helm_wrote_and_round_trips() {
         let from_helm = "vz6nk02g8DpXLeKzqBBHURbG7YklAYtfX0W7ygCuDUo=";
         assert_eq!(decrypt_aes("secretkey", from_helm).unwrap(), "hello kiln");
-        let ours = encrypt_aes("secretkey", "hello kiln").unwrap();
+        let ours = encrypt_aes(&mut rng(), "secretkey", "hello kiln").unwrap();
         assert_ne!(ours, from_helm, "a fresh IV every time");
         assert_eq!(decrypt_aes("secretkey", &ours).unwrap(), "hello kiln");
-        assert_eq!(encrypt_aes("k", "").unwrap(), "");
+        assert_eq!(encrypt_aes(&mut rng(), "k", "").unwrap(), "");
     }
 
     #[test]
     fn private_keys_in_go_pem_forms_and_read_back() {
         for (kind, label) in [("ecdsa", "EC PRIVATE KEY"), ("ed25519", "PRIVATE KEY")] {
-            let pem = PrivateKey::generate(kind).unwrap().to_pem().unwrap();
+            let pem = PrivateKey::generate(&mut rng(), kind).unwrap().to_pem().unwrap();
             assert!(pem.starts_with(&format!("-----BEGIN {label}-----\n")), "{pem}");
             assert!(PrivateKey::from_pem(&pem).is_ok(), "{kind}");
         }
         assert_eq!(
-            PrivateKey::generate("nope").err().unwrap(),
+            PrivateKey::generate(&mut rng(), "nope").err().unwrap(),
             "Unknown type nope"
         );
     }
@@ -730,11 +744,11 @@ mod tests {
 
     #[test]
     fn ca_signs_a_certificate_with_names_and_go_extensions() {
-        let ca = gen_ca("my-ca", 365, None).unwrap();
+        let ca = gen_ca(&mut rng(), "my-ca", 365, None).unwrap();
         assert!(ca.key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
         let ips = vec!["10.0.0.1".to_owned(), "::1".to_owned()];
         let dns = vec!["svc".to_owned(), "svc.ns".to_owned()];
-        let leaf = gen_signed_cert("svc.local", &ips, &dns, 30, &ca, None).unwrap();
+        let leaf = gen_signed_cert(&mut rng(), "svc.local", &ips, &dns, 30, &ca, None).unwrap();
         let (ca_cert, cert) = (parse(&ca.cert), parse(&leaf.cert));
         let tbs = cert.tbs_certificate();
         assert_eq!(tbs.subject().to_string(), "CN=svc.local");
@@ -771,15 +785,15 @@ mod tests {
             .expect("signed by the CA");
 
         assert_eq!(
-            gen_signed_cert("x", &["nope".to_owned()], &[], 1, &ca, None).unwrap_err(),
+            gen_signed_cert(&mut rng(), "x", &["nope".to_owned()], &[], 1, &ca, None).unwrap_err(),
             "error parsing ip: nope"
         );
     }
 
     #[test]
     fn self_signed_with_a_given_ecdsa_key() {
-        let key = PrivateKey::generate("ecdsa").unwrap().to_pem().unwrap();
-        let c = gen_self_signed_cert("me", &[], &["me.example".to_owned()], 10, Some(&key)).unwrap();
+        let key = PrivateKey::generate(&mut rng(), "ecdsa").unwrap().to_pem().unwrap();
+        let c = gen_self_signed_cert(&mut rng(), "me", &[], &["me.example".to_owned()], 10, Some(&key)).unwrap();
         assert_eq!(c.key, key);
         let cert = parse(&c.cert);
         assert_eq!(cert.tbs_certificate().issuer().to_string(), "CN=me");

@@ -5,6 +5,7 @@
 pub mod casing;
 pub mod crypto;
 pub mod encoding;
+pub mod random;
 pub mod regex;
 pub mod semver;
 pub mod strings;

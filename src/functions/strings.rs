@@ -326,14 +326,6 @@ pub fn go_is_print(c: char) -> bool {
         | 0xe000..=0xf8ff | 0xd800..=0xdfff | 0xf0000..)
 }
 
-/// xstrings' `Shuffle`: the characters in a random order.
-pub fn shuffle(s: &str) -> String {
-    use rand::seq::SliceRandom as _;
-    let mut chars: Vec<char> = s.chars().collect();
-    chars.shuffle(&mut rand::rng());
-    chars.into_iter().collect()
-}
-
 /// Go's `strings.SplitN(s, sep, n)`: `n < 0` means all, `n == 0` none; an empty `sep` splits after
 /// every character.
 pub fn split_n<'a>(s: &'a str, sep: &str, n: i64) -> Vec<&'a str> {
