@@ -1,7 +1,8 @@
-//! Stage 3: render templates with minijinja.
+//! Stage 3: render templates. One folder per engine: `jinja/` (minijinja, kiln's own charts) and
+//! `gotmpl/` (Go text/template as Helm runs it).
 
-pub mod context;
-mod env;
-pub mod filters;
+pub mod gotmpl;
+pub mod jinja;
 
-pub use env::{render_chart, RenderOptions, RenderedFile};
+pub use jinja::{context, filters};
+pub use jinja::{render_chart, RenderOptions, RenderedFile};
