@@ -672,6 +672,167 @@ fn aes_key(password: &str) -> [u8; 32] {
     key
 }
 
+// ------------------------------------------------------------------ Go template functions
+
+use crate::render::gotmpl::{CallCtx, FuncError, Object, Value};
+
+/// sprig's `certificate` struct as templates see it (`.Cert`, `.Key`).
+#[derive(Debug)]
+struct CertObject(Certificate);
+
+impl Object for CertObject {
+    fn type_name(&self) -> String {
+        "sprig.certificate".into()
+    }
+
+    fn kind(&self) -> &'static str {
+        "struct"
+    }
+
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "Cert" => Some(Value::str(&self.0.cert)),
+            "Key" => Some(Value::str(&self.0.key)),
+            _ => None,
+        }
+    }
+
+    fn fmt_v(&self) -> String {
+        format!("{{{} {}}}", self.0.cert, self.0.key)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"Cert": self.0.cert, "Key": self.0.key})
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn cert_value(c: Result<Certificate, String>) -> Result<Value, FuncError> {
+    c.map(|c| Value::object(CertObject(c)))
+        .map_err(crate::functions::call_err)
+}
+
+fn cert_arg(v: &Value) -> Result<Certificate, FuncError> {
+    if let Value::Object(o) = v {
+        if let Some(c) = o.as_any().downcast_ref::<CertObject>() {
+            return Ok(c.0.clone());
+        }
+    }
+    Err(crate::functions::wrong_type("sprig.certificate", v))
+}
+
+/// An `ips` or `dns` argument (`[]interface {}` of strings; nil is an empty list).
+fn names_arg(v: &Value, what: &str) -> Result<Vec<String>, FuncError> {
+    if v.is_nil() {
+        return Ok(Vec::new());
+    }
+    let list = crate::functions::list_arg(v)?;
+    list.items()
+        .iter()
+        .map(|item| match item {
+            Value::String(s) => Ok(s.to_string()),
+            other => Err(crate::functions::call_err(format!(
+                "{what}: {} is not a string",
+                other.to_go_string()
+            ))),
+        })
+        .collect()
+}
+
+fn with_rng<T>(ctx: &CallCtx<'_>, f: impl FnOnce(&mut Rng) -> T) -> T {
+    crate::functions::random::with_rng(ctx.seed(), |rng| f(rng))
+}
+
+pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
+    use crate::functions::{call_err, int_arg, str_arg};
+    use crate::render::gotmpl::Arity::Exact;
+    fn text(v: &Value) -> Result<&[u8], FuncError> {
+        Ok(str_arg(v)?.as_bytes())
+    }
+    map.add("sha1sum", Exact(1), |_, a| Ok(Value::from(sha1sum(text(&a[0])?))));
+    map.add("sha256sum", Exact(1), |_, a| Ok(Value::from(sha256sum(text(&a[0])?))));
+    map.add("sha512sum", Exact(1), |_, a| Ok(Value::from(sha512sum(text(&a[0])?))));
+    map.add("adler32sum", Exact(1), |_, a| Ok(Value::from(adler32sum(text(&a[0])?))));
+    map.add("bcrypt", Exact(1), |ctx, a| {
+        let pw = str_arg(&a[0])?;
+        Ok(Value::from(with_rng(ctx, |rng| bcrypt(rng, pw))))
+    });
+    map.add("htpasswd", Exact(2), |ctx, a| {
+        let (user, pw) = (str_arg(&a[0])?, str_arg(&a[1])?);
+        Ok(Value::from(with_rng(ctx, |rng| htpasswd(rng, user, pw))))
+    });
+    map.add("derivePassword", Exact(5), |_, a| {
+        let counter = match &a[0] {
+            Value::Int(i) | Value::Int64(i) if (0..=i64::from(u32::MAX)).contains(i) => *i as u32,
+            other => return Err(crate::functions::wrong_type("uint32", other)),
+        };
+        let (kind, pw, user, site) =
+            (str_arg(&a[1])?, str_arg(&a[2])?, str_arg(&a[3])?, str_arg(&a[4])?);
+        Ok(Value::from(derive_password(counter, kind, pw, user, site)))
+    });
+    map.add("genPrivateKey", Exact(1), |ctx, a| {
+        let kind = str_arg(&a[0])?;
+        let pem = with_rng(ctx, |rng| PrivateKey::generate(rng, kind).and_then(|k| k.to_pem()));
+        // sprig returns its error text as the key.
+        Ok(Value::from(pem.unwrap_or_else(|e| e)))
+    });
+    map.add("buildCustomCert", Exact(2), |_, a| {
+        cert_value(build_custom_cert(str_arg(&a[0])?, str_arg(&a[1])?))
+    });
+    map.add("genCA", Exact(2), |ctx, a| {
+        let (cn, days) = (str_arg(&a[0])?, int_arg(&a[1])?);
+        cert_value(with_rng(ctx, |rng| gen_ca(rng, cn, days, None)))
+    });
+    map.add("genCAWithKey", Exact(3), |ctx, a| {
+        let (cn, days, key) = (str_arg(&a[0])?, int_arg(&a[1])?, str_arg(&a[2])?);
+        cert_value(with_rng(ctx, |rng| gen_ca(rng, cn, days, Some(key))))
+    });
+    map.add("genSelfSignedCert", Exact(4), |ctx, a| {
+        let cn = str_arg(&a[0])?;
+        let ips = names_arg(&a[1], "error parsing ip")?;
+        let dns = names_arg(&a[2], "error processing alternate dns name")?;
+        let days = int_arg(&a[3])?;
+        cert_value(with_rng(ctx, |rng| gen_self_signed_cert(rng, cn, &ips, &dns, days, None)))
+    });
+    map.add("genSelfSignedCertWithKey", Exact(5), |ctx, a| {
+        let cn = str_arg(&a[0])?;
+        let ips = names_arg(&a[1], "error parsing ip")?;
+        let dns = names_arg(&a[2], "error processing alternate dns name")?;
+        let (days, key) = (int_arg(&a[3])?, str_arg(&a[4])?);
+        cert_value(with_rng(ctx, |rng| {
+            gen_self_signed_cert(rng, cn, &ips, &dns, days, Some(key))
+        }))
+    });
+    map.add("genSignedCert", Exact(5), |ctx, a| {
+        let cn = str_arg(&a[0])?;
+        let ips = names_arg(&a[1], "error parsing ip")?;
+        let dns = names_arg(&a[2], "error processing alternate dns name")?;
+        let (days, ca) = (int_arg(&a[3])?, cert_arg(&a[4])?);
+        cert_value(with_rng(ctx, |rng| gen_signed_cert(rng, cn, &ips, &dns, days, &ca, None)))
+    });
+    map.add("genSignedCertWithKey", Exact(6), |ctx, a| {
+        let cn = str_arg(&a[0])?;
+        let ips = names_arg(&a[1], "error parsing ip")?;
+        let dns = names_arg(&a[2], "error processing alternate dns name")?;
+        let (days, ca, key) = (int_arg(&a[3])?, cert_arg(&a[4])?, str_arg(&a[5])?);
+        cert_value(with_rng(ctx, |rng| {
+            gen_signed_cert(rng, cn, &ips, &dns, days, &ca, Some(key))
+        }))
+    });
+    map.add("encryptAES", Exact(2), |ctx, a| {
+        let (pw, plain) = (str_arg(&a[0])?, str_arg(&a[1])?);
+        let out = with_rng(ctx, |rng| encrypt_aes(rng, pw, plain)).map_err(call_err)?;
+        Ok(Value::from(out))
+    });
+    map.add("decryptAES", Exact(2), |_, a| {
+        let out = decrypt_aes(str_arg(&a[0])?, str_arg(&a[1])?).map_err(call_err)?;
+        Ok(Value::from(out))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

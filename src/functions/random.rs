@@ -100,6 +100,53 @@ pub fn shuffle(rng: &mut dyn rand::Rng, s: &str) -> String {
     chars.into_iter().collect()
 }
 
+// ------------------------------------------------------------------ Go template functions
+
+pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
+    use crate::functions::{call_err, charge, int_arg, str_arg};
+    use crate::render::gotmpl::{Arity::Exact, CallCtx, FuncError, Value};
+    fn count(ctx: &mut CallCtx<'_>, v: &Value) -> Result<usize, FuncError> {
+        let n = int_arg(v)?;
+        if n < 0 {
+            return Err(call_err(format!(
+                "randomstringutils illegal argument: Requested random string length {n} is less than 0."
+            )));
+        }
+        charge(ctx, n as usize)?;
+        Ok(n as usize)
+    }
+    fn string_of(
+        ctx: &mut CallCtx<'_>,
+        a: &[Value],
+        f: fn(&mut dyn rand::Rng, usize) -> String,
+    ) -> Result<Value, FuncError> {
+        let n = count(ctx, &a[0])?;
+        Ok(Value::from(with_rng(ctx.seed(), |rng| f(rng, n))))
+    }
+    map.add("randAlphaNum", Exact(1), |ctx, a| string_of(ctx, a, rand_alpha_num));
+    map.add("randAlpha", Exact(1), |ctx, a| string_of(ctx, a, rand_alpha));
+    map.add("randNumeric", Exact(1), |ctx, a| string_of(ctx, a, rand_numeric));
+    map.add("randAscii", Exact(1), |ctx, a| string_of(ctx, a, rand_ascii));
+    map.add("randBytes", Exact(1), |ctx, a| {
+        let n = int_arg(&a[0])?;
+        if n < 0 {
+            return Err(call_err("runtime error: makeslice: len out of range"));
+        }
+        charge(ctx, n as usize)?;
+        Ok(Value::from(with_rng(ctx.seed(), |rng| rand_bytes(rng, n as usize))))
+    });
+    map.add("randInt", Exact(2), |ctx, a| {
+        let (min, max) = (int_arg(&a[0])?, int_arg(&a[1])?);
+        let n = with_rng(ctx.seed(), |rng| rand_int(rng, min, max)).map_err(call_err)?;
+        Ok(Value::Int(n))
+    });
+    map.add("uuidv4", Exact(0), |ctx, _| Ok(Value::from(with_rng(ctx.seed(), |rng| uuidv4(rng)))));
+    map.add("shuffle", Exact(1), |ctx, a| {
+        let s = str_arg(&a[0])?;
+        Ok(Value::from(with_rng(ctx.seed(), |rng| shuffle(rng, s))))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -255,6 +255,62 @@ pub fn quote_meta(s: &str) -> String {
     out
 }
 
+// ------------------------------------------------------------------ Go template functions
+
+pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
+    use crate::functions::{call_err, int_arg, str_arg};
+    use crate::render::gotmpl::{Arity::Exact, FuncError, Value};
+    /// The `must*` forms return `regexp.Compile`'s error, the others panic with `MustCompile`'s.
+    fn must(e: String) -> FuncError {
+        call_err(e.split_once("): ").map_or(e.clone(), |(_, rest)| rest.to_owned()))
+    }
+    map.add("regexMatch", Exact(2), |_, a| {
+        Ok(Value::Bool(regex_match(str_arg(&a[0])?, str_arg(&a[1])?).unwrap_or(false)))
+    });
+    map.add("mustRegexMatch", Exact(2), |_, a| {
+        Ok(Value::Bool(regex_match(str_arg(&a[0])?, str_arg(&a[1])?).map_err(must)?))
+    });
+    map.add("regexFind", Exact(2), |_, a| {
+        Ok(Value::from(regex_find(str_arg(&a[0])?, str_arg(&a[1])?).map_err(call_err)?))
+    });
+    map.add("mustRegexFind", Exact(2), |_, a| {
+        Ok(Value::from(regex_find(str_arg(&a[0])?, str_arg(&a[1])?).map_err(must)?))
+    });
+    map.add("regexFindAll", Exact(3), |_, a| {
+        let found = regex_find_all(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?);
+        Ok(Value::string_list(found.map_err(call_err)?))
+    });
+    map.add("mustRegexFindAll", Exact(3), |_, a| {
+        let found = regex_find_all(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?);
+        Ok(Value::string_list(found.map_err(must)?))
+    });
+    map.add("regexReplaceAll", Exact(3), |_, a| {
+        let out = regex_replace_all(str_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?);
+        Ok(Value::from(out.map_err(call_err)?))
+    });
+    map.add("mustRegexReplaceAll", Exact(3), |_, a| {
+        let out = regex_replace_all(str_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?);
+        Ok(Value::from(out.map_err(must)?))
+    });
+    map.add("regexReplaceAllLiteral", Exact(3), |_, a| {
+        let out = regex_replace_all_literal(str_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?);
+        Ok(Value::from(out.map_err(call_err)?))
+    });
+    map.add("mustRegexReplaceAllLiteral", Exact(3), |_, a| {
+        let out = regex_replace_all_literal(str_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?);
+        Ok(Value::from(out.map_err(must)?))
+    });
+    map.add("regexSplit", Exact(3), |_, a| {
+        let parts = regex_split(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?);
+        Ok(Value::string_list(parts.map_err(call_err)?))
+    });
+    map.add("mustRegexSplit", Exact(3), |_, a| {
+        let parts = regex_split(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?);
+        Ok(Value::string_list(parts.map_err(must)?))
+    });
+    map.add("regexQuoteMeta", Exact(1), |_, a| Ok(Value::from(quote_meta(str_arg(&a[0])?))));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -394,6 +394,117 @@ impl std::fmt::Display for Version {
     }
 }
 
+// ------------------------------------------------------------------ Go template functions
+
+use crate::render::gotmpl::{FuncError, Object, Value};
+
+/// A version as templates see it: Masterminds' `*semver.Version` (or the `semver.Version` value the
+/// `Inc*` methods return).
+#[derive(Debug)]
+struct VersionObject {
+    v: Version,
+    pointer: bool,
+}
+
+impl VersionObject {
+    fn value(v: Version, pointer: bool) -> Value {
+        Value::object(VersionObject { v, pointer })
+    }
+
+    fn other(args: &[Value]) -> Result<Version, FuncError> {
+        match args.first() {
+            Some(Value::Object(o)) => o
+                .as_any()
+                .downcast_ref::<VersionObject>()
+                .map(|o| o.v.clone())
+                .ok_or_else(|| crate::functions::wrong_type("*semver.Version", &args[0])),
+            Some(other) => Err(crate::functions::wrong_type("*semver.Version", other)),
+            None => Err(FuncError::Plain("wrong number of args: want 1 got 0".into())),
+        }
+    }
+}
+
+impl Object for VersionObject {
+    fn type_name(&self) -> String {
+        if self.pointer { "*semver.Version" } else { "semver.Version" }.into()
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.pointer {
+            "ptr"
+        } else {
+            "struct"
+        }
+    }
+
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String"
+                | "IncMajor" | "IncMinor" | "IncPatch" | "Compare" | "LessThan" | "GreaterThan"
+                | "Equal" | "LessThanEqual" | "GreaterThanEqual"
+        )
+    }
+
+    fn method(&self, name: &str, args: &[Value]) -> Option<Result<Value, FuncError>> {
+        let v = &self.v;
+        Some(Ok(match name {
+            "Major" => Value::Uint64(v.major),
+            "Minor" => Value::Uint64(v.minor),
+            "Patch" => Value::Uint64(v.patch),
+            "Prerelease" => Value::str(&v.prerelease),
+            "Metadata" => Value::str(&v.metadata),
+            "Original" => Value::str(&v.original),
+            "String" => Value::from(v.to_string()),
+            "IncMajor" => VersionObject::value(v.increment("major"), false),
+            "IncMinor" => VersionObject::value(v.increment("minor"), false),
+            "IncPatch" => VersionObject::value(v.increment("patch"), false),
+            "Compare" | "LessThan" | "GreaterThan" | "Equal" | "LessThanEqual"
+            | "GreaterThanEqual" => {
+                let other = match VersionObject::other(args) {
+                    Ok(o) => o,
+                    Err(e) => return Some(Err(e)),
+                };
+                let c = v.compare(&other);
+                match name {
+                    "Compare" => Value::Int(c),
+                    "LessThan" => Value::Bool(c < 0),
+                    "GreaterThan" => Value::Bool(c > 0),
+                    "Equal" => Value::Bool(c == 0),
+                    "LessThanEqual" => Value::Bool(c <= 0),
+                    _ => Value::Bool(c >= 0),
+                }
+            }
+            _ => return None,
+        }))
+    }
+
+    fn fmt_v(&self) -> String {
+        self.v.to_string()
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::String(self.v.to_string())
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
+    use crate::functions::{call_err, str_arg};
+    use crate::render::gotmpl::Arity::Exact;
+    map.add("semver", Exact(1), |_, a| {
+        let v = Version::parse(str_arg(&a[0])?).map_err(call_err)?;
+        Ok(VersionObject::value(v, true))
+    });
+    map.add("semverCompare", Exact(2), |_, a| {
+        let ok = semver_compare(str_arg(&a[0])?, str_arg(&a[1])?).map_err(call_err)?;
+        Ok(Value::Bool(ok))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

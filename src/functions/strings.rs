@@ -352,6 +352,160 @@ pub fn split_n<'a>(s: &'a str, sep: &str, n: i64) -> Vec<&'a str> {
     s.splitn(n as usize, sep).collect()
 }
 
+// ------------------------------------------------------------------ Go template functions
+
+use crate::functions::{call_err, charge, int_arg, str_arg, strval};
+use crate::render::gotmpl::{Arity, FuncError, FuncMap, Map, MapType, Value};
+
+fn s1(a: &[Value], f: fn(&str) -> String) -> Result<Value, FuncError> {
+    Ok(Value::from(f(str_arg(&a[0])?)))
+}
+
+/// sprig's `split`/`splitn` result: `map[string]string` with keys `_0`, `_1`, …
+fn indexed_parts(parts: Vec<&str>) -> Value {
+    let entries = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (format!("_{i}"), Value::str(p)))
+        .collect();
+    Value::Map(Map::with_type(MapType::String, entries))
+}
+
+/// sprig's `strslice` (behind `toStrings`, `join`, `sortAlpha`): a list's non-nil items as text, any
+/// other value as a one-item list, nil as an empty list.
+pub(crate) fn strslice(v: &Value) -> Vec<String> {
+    match crate::functions::slice_items(v) {
+        Some(items) => items
+            .iter()
+            .filter(|i| !i.is_nil())
+            .map(strval)
+            .collect(),
+        None if v.is_nil() => Vec::new(),
+        None => vec![strval(v)],
+    }
+}
+
+pub(crate) fn register(map: &mut FuncMap) {
+    use Arity::{AtLeast, Exact};
+    map.add("trim", Exact(1), |_, a| Ok(Value::str(trim(str_arg(&a[0])?))));
+    map.add("upper", Exact(1), |_, a| s1(a, str::to_uppercase));
+    map.add("lower", Exact(1), |_, a| s1(a, str::to_lowercase));
+    map.add("title", Exact(1), |_, a| s1(a, title));
+    map.add("untitle", Exact(1), |_, a| s1(a, untitle));
+    map.add("swapcase", Exact(1), |_, a| s1(a, swapcase));
+    map.add("initials", Exact(1), |_, a| s1(a, initials));
+    map.add("nospace", Exact(1), |_, a| s1(a, nospace));
+    map.add("substr", Exact(3), |_, a| {
+        let out = substr(int_arg(&a[0])?, int_arg(&a[1])?, str_arg(&a[2])?).map_err(call_err)?;
+        Ok(Value::from(out))
+    });
+    map.add("trunc", Exact(2), |_, a| {
+        Ok(Value::from(trunc(int_arg(&a[0])?, str_arg(&a[1])?)))
+    });
+    map.add("abbrev", Exact(2), |_, a| {
+        Ok(Value::from(abbrev(int_arg(&a[0])?, str_arg(&a[1])?)))
+    });
+    map.add("abbrevboth", Exact(3), |_, a| {
+        Ok(Value::from(abbrevboth(int_arg(&a[0])?, int_arg(&a[1])?, str_arg(&a[2])?)))
+    });
+    map.add("repeat", Exact(2), |ctx, a| {
+        let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
+        let out = repeat(n, text, crate::functions::MAX_RESULT).map_err(call_err)?;
+        charge(ctx, out.len())?;
+        Ok(Value::from(out))
+    });
+    for name in ["trimAll", "trimall"] {
+        map.add(name, Exact(2), |_, a| {
+            Ok(Value::str(trim_all(str_arg(&a[0])?, str_arg(&a[1])?)))
+        });
+    }
+    map.add("trimSuffix", Exact(2), |_, a| {
+        let (suffix, text) = (str_arg(&a[0])?, str_arg(&a[1])?);
+        Ok(Value::str(text.strip_suffix(suffix).unwrap_or(text)))
+    });
+    map.add("trimPrefix", Exact(2), |_, a| {
+        let (prefix, text) = (str_arg(&a[0])?, str_arg(&a[1])?);
+        Ok(Value::str(text.strip_prefix(prefix).unwrap_or(text)))
+    });
+    map.add("contains", Exact(2), |_, a| {
+        Ok(Value::Bool(str_arg(&a[1])?.contains(str_arg(&a[0])?)))
+    });
+    map.add("hasPrefix", Exact(2), |_, a| {
+        Ok(Value::Bool(str_arg(&a[1])?.starts_with(str_arg(&a[0])?)))
+    });
+    map.add("hasSuffix", Exact(2), |_, a| {
+        Ok(Value::Bool(str_arg(&a[1])?.ends_with(str_arg(&a[0])?)))
+    });
+    map.add("wrap", Exact(2), |_, a| {
+        Ok(Value::from(wrap(int_arg(&a[0])?, "", str_arg(&a[1])?, false)))
+    });
+    map.add("wrapWith", Exact(3), |_, a| {
+        Ok(Value::from(wrap(int_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?, true)))
+    });
+    map.add("quote", AtLeast(0), |_, a| {
+        let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| go_quote(&strval(v))).collect();
+        Ok(Value::from(parts.join(" ")))
+    });
+    map.add("squote", AtLeast(0), |_, a| {
+        let parts: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(|v| format!("'{}'", v.to_go_string()))
+            .collect();
+        Ok(Value::from(parts.join(" ")))
+    });
+    map.add("cat", AtLeast(0), |_, a| {
+        let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(Value::to_go_string).collect();
+        Ok(Value::from(parts.join(" ")))
+    });
+    map.add("indent", Exact(2), |ctx, a| {
+        let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
+        charge(ctx, text.len().saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)))?;
+        Ok(Value::from(indent(n, text)))
+    });
+    map.add("nindent", Exact(2), |ctx, a| {
+        let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
+        charge(ctx, text.len().saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)))?;
+        Ok(Value::from(nindent(n, text)))
+    });
+    map.add("replace", Exact(3), |_, a| {
+        let (old, new, text) = (str_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?);
+        Ok(Value::from(go_replace(text, old, new)))
+    });
+    map.add("plural", Exact(3), |_, a| {
+        Ok(Value::str(plural(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?)))
+    });
+    map.add("split", Exact(2), |_, a| {
+        Ok(indexed_parts(split_n(str_arg(&a[1])?, str_arg(&a[0])?, -1)))
+    });
+    map.add("splitn", Exact(3), |_, a| {
+        let (sep, n, text) = (str_arg(&a[0])?, int_arg(&a[1])?, str_arg(&a[2])?);
+        Ok(indexed_parts(split_n(text, sep, n)))
+    });
+    map.add("splitList", Exact(2), |_, a| {
+        Ok(Value::string_list(split_n(str_arg(&a[1])?, str_arg(&a[0])?, -1)))
+    });
+    map.add("toStrings", Exact(1), |_, a| Ok(Value::string_list(strslice(&a[0]))));
+    map.add("join", Exact(2), |_, a| {
+        let sep = str_arg(&a[0])?;
+        Ok(Value::from(strslice(&a[1]).join(sep)))
+    });
+}
+
+/// Go's `strings.Replace(s, old, new, -1)`: an empty `old` matches before every character and at the end.
+pub fn go_replace(s: &str, old: &str, new: &str) -> String {
+    if !old.is_empty() {
+        return s.replace(old, new);
+    }
+    let mut out = String::with_capacity(s.len() + new.len() * (s.len() + 1));
+    out.push_str(new);
+    for c in s.chars() {
+        out.push(c);
+        out.push_str(new);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
