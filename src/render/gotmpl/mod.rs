@@ -10,3 +10,5 @@ pub mod value;
 
 pub use funcs::{Arity, CallCtx, FuncError, FuncMap, Host};
 pub use value::{ElemType, List, Map, MapType, NumberMode, Object, Value};
+pub mod lexer;
+pub mod parse;
