@@ -122,7 +122,7 @@ pub fn parse(src: &str, is_func: &dyn Fn(&str) -> bool) -> Result<Parsed, ParseE
 /// What ended a list.
 enum End {
     Eof,
-    End,
+    Close,
     Else,
 }
 
@@ -212,7 +212,7 @@ impl Parser<'_> {
                     Ok(node) => body.push(node),
                     Err((end, tok)) => {
                         let what = match end {
-                            End::End => "{{end}}",
+                            End::Close => "{{end}}",
                             End::Else => "{{else}}",
                             End::Eof => "EOF",
                         };
@@ -238,7 +238,7 @@ impl Parser<'_> {
         let (list, end, tok) = self.list()?;
         self.vars = saved;
         match end {
-            End::End => {
+            End::Close => {
                 self.expect_right("end")?;
             }
             End::Else => return self.err("unexpected {{else}} in define", &tok),
@@ -271,7 +271,7 @@ impl Parser<'_> {
                 match k.tok {
                     Tok::Keyword(Kw::End) => {
                         self.i += 1;
-                        Ok(Err((End::End, k)))
+                        Ok(Err((End::Close, k)))
                     }
                     Tok::Keyword(Kw::Else) => {
                         self.i += 1;
@@ -345,7 +345,7 @@ impl Parser<'_> {
         let (list, end, tok) = self.list()?;
         let else_list = match end {
             End::Eof => return self.err(format!("unexpected EOF in {{{{{}}}}}", kw.name()), k),
-            End::End => {
+            End::Close => {
                 self.expect_right("end")?;
                 None
             }
@@ -368,7 +368,7 @@ impl Parser<'_> {
                     self.expect_right("else")?;
                     let (else_list, end2, tok2) = self.list()?;
                     match end2 {
-                        End::End => {
+                        End::Close => {
                             self.expect_right("end")?;
                         }
                         End::Else => {
@@ -429,7 +429,7 @@ impl Parser<'_> {
         let (list, end, tok) = self.list()?;
         self.vars = saved;
         match end {
-            End::End => {
+            End::Close => {
                 self.expect_right("end")?;
             }
             _ => return self.err("unexpected end of block", &tok),
@@ -468,7 +468,7 @@ impl Parser<'_> {
                     self.i += 1;
                     let v2t = self.next();
                     let Tok::Variable(v2) = v2t.tok.clone() else {
-                        return self.err(format!("range can only initialize variables"), &v2t);
+                        return self.err("range can only initialize variables", &v2t);
                     };
                     let op = self.next();
                     match op.tok {
@@ -560,7 +560,7 @@ impl Parser<'_> {
             if !args.is_empty() && !t.space_before && !matches!(t.tok, Tok::LParen) {
                 // Go requires space between operands; `.a"b"` and the like.
                 if !matches!(t.tok, Tok::Field(_)) {
-                    return self.err(format!("missing space?"), &t);
+                    return self.err("missing space?", &t);
                 }
             }
             args.push(self.operand(context)?);
@@ -720,7 +720,7 @@ fn number(text: &str) -> Result<ArgKind, String> {
                 if u > i64::MAX as u64 + 1 {
                     return Err(format!("{text} overflows int"));
                 }
-                (u as i128 * -1) as i64
+                (-(u as i128)) as i64
             } else {
                 i64::try_from(u).map_err(|_| format!("{text} overflows int"))?
             };
@@ -807,7 +807,7 @@ mod tests {
             e("{{ if 1 }}{{ $y := 1 }}{{ end }}{{ $y }}"),
             "undefined variable \"$y\""
         );
-        let deep = "{{(".repeat(1) + &"(".repeat(300) + "1" + &")".repeat(301) + "}}";
+        let deep = "{{(".to_string() + &"(".repeat(300) + "1" + &")".repeat(301) + "}}";
         assert!(e(&deep).contains("limit of 200"));
     }
 
