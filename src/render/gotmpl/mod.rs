@@ -10,3 +10,10 @@ pub mod value;
 
 pub use funcs::{Arity, CallCtx, FuncError, FuncMap, Host};
 pub use value::{ElemType, List, Map, MapType, NumberMode, Object, Value};
+pub mod builtins;
+pub mod exec;
+pub mod helmfuncs;
+pub mod lexer;
+pub mod parse;
+#[cfg(test)]
+mod tests;

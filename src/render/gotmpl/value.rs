@@ -33,7 +33,7 @@ pub enum MapType {
     Interface,
     /// `map[string]string`
     String,
-    /// Helm's named map type of `.Values` (and of `fromYaml` results), `chartutil.Values`.
+    /// Helm's named map type of `.Values` and `.Template`, `common.Values`.
     Values,
 }
 
@@ -321,7 +321,7 @@ impl Value {
             Value::Map(m) => match m.ty {
                 MapType::Interface => "map[string]interface {}".into(),
                 MapType::String => "map[string]string".into(),
-                MapType::Values => "chartutil.Values".into(),
+                MapType::Values => "common.Values".into(),
             },
             Value::Object(o) => o.type_name(),
         }
