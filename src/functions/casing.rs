@@ -251,11 +251,16 @@ fn to_lower_words(text: &str, connector: char) -> String {
     out
 }
 
-
 pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
     use crate::functions::str_arg;
     use crate::render::gotmpl::{Arity::Exact, Value};
-    map.add("camelcase", Exact(1), |_, a| Ok(Value::from(camelcase(str_arg(&a[0])?))));
-    map.add("snakecase", Exact(1), |_, a| Ok(Value::from(snakecase(str_arg(&a[0])?))));
-    map.add("kebabcase", Exact(1), |_, a| Ok(Value::from(kebabcase(str_arg(&a[0])?))));
+    map.add("camelcase", Exact(1), |_, a| {
+        Ok(Value::from(camelcase(str_arg(&a[0])?)))
+    });
+    map.add("snakecase", Exact(1), |_, a| {
+        Ok(Value::from(snakecase(str_arg(&a[0])?)))
+    });
+    map.add("kebabcase", Exact(1), |_, a| {
+        Ok(Value::from(kebabcase(str_arg(&a[0])?)))
+    });
 }

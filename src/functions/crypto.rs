@@ -85,11 +85,26 @@ fn password_templates(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "maximum" => &["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
         "long" => &[
-            "CvcvnoCvcvCvcv", "CvcvCvcvnoCvcv", "CvcvCvcvCvcvno", "CvccnoCvcvCvcv",
-            "CvccCvcvnoCvcv", "CvccCvcvCvcvno", "CvcvnoCvccCvcv", "CvcvCvccnoCvcv",
-            "CvcvCvccCvcvno", "CvcvnoCvcvCvcc", "CvcvCvcvnoCvcc", "CvcvCvcvCvccno",
-            "CvccnoCvccCvcv", "CvccCvccnoCvcv", "CvccCvccCvcvno", "CvcvnoCvccCvcc",
-            "CvcvCvccnoCvcc", "CvcvCvccCvccno", "CvccnoCvcvCvcc", "CvccCvcvnoCvcc",
+            "CvcvnoCvcvCvcv",
+            "CvcvCvcvnoCvcv",
+            "CvcvCvcvCvcvno",
+            "CvccnoCvcvCvcv",
+            "CvccCvcvnoCvcv",
+            "CvccCvcvCvcvno",
+            "CvcvnoCvccCvcv",
+            "CvcvCvccnoCvcv",
+            "CvcvCvccCvcvno",
+            "CvcvnoCvcvCvcc",
+            "CvcvCvcvnoCvcc",
+            "CvcvCvcvCvccno",
+            "CvccnoCvccCvcv",
+            "CvccCvccnoCvcv",
+            "CvccCvccCvcvno",
+            "CvcvnoCvccCvcc",
+            "CvcvCvccnoCvcc",
+            "CvcvCvccCvccno",
+            "CvccnoCvcvCvcc",
+            "CvccCvcvnoCvcc",
             "CvccCvcvCvccno",
         ],
         "medium" => &["CvcnoCvc", "CvcCvcno"],
@@ -268,7 +283,9 @@ impl PrivateKey {
             "EC" => p256::SecretKey::from_sec1_der(&der)
                 .map(PrivateKey::Ecdsa)
                 .map_err(|e| format!("parsing EC private key from PEM: {e}")),
-            "DSA" => Err("parsing DSA private key from PEM: DSA keys cannot sign certificates".into()),
+            "DSA" => {
+                Err("parsing DSA private key from PEM: DSA keys cannot sign certificates".into())
+            }
             _ => Err(format!("invalid private key type {label}")),
         }
     }
@@ -508,7 +525,8 @@ fn create(
         x509_cert::time::Time::try_from(not_after).map_err(|e| failed(&e))?,
     );
     let spki = key.public_key_info()?;
-    let builder = CertificateBuilder::new(profile, serial, validity, spki).map_err(|e| failed(&e))?;
+    let builder =
+        CertificateBuilder::new(profile, serial, validity, spki).map_err(|e| failed(&e))?;
     let cert = match signer {
         PrivateKey::Rsa(k) => {
             let s = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone());
@@ -544,7 +562,12 @@ fn key_or_new(rng: &mut Rng, key_pem: Option<&str>) -> Result<PrivateKey, String
 }
 
 /// sprig's `genCA cn days` (a new 2048-bit RSA key) and `genCAWithKey cn days key`.
-pub fn gen_ca(rng: &mut Rng, cn: &str, days: i64, key_pem: Option<&str>) -> Result<Certificate, String> {
+pub fn gen_ca(
+    rng: &mut Rng,
+    cn: &str,
+    days: i64,
+    key_pem: Option<&str>,
+) -> Result<Certificate, String> {
     let key = key_or_new(rng, key_pem)?;
     let template = Template {
         cn: cn.to_owned(),
@@ -594,7 +617,8 @@ pub fn gen_signed_cert(
         ca: false,
     };
     let key = key_or_new(rng, key_pem)?;
-    let ca_key = PrivateKey::from_pem(&ca.key).map_err(|e| format!("error parsing private key: {e}"))?;
+    let ca_key =
+        PrivateKey::from_pem(&ca.key).map_err(|e| format!("error parsing private key: {e}"))?;
     create(rng, &template, &key, Some((ca, &ca_key)))
 }
 
@@ -752,10 +776,18 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
     fn text(v: &Value) -> Result<&[u8], FuncError> {
         Ok(str_arg(v)?.as_bytes())
     }
-    map.add("sha1sum", Exact(1), |_, a| Ok(Value::from(sha1sum(text(&a[0])?))));
-    map.add("sha256sum", Exact(1), |_, a| Ok(Value::from(sha256sum(text(&a[0])?))));
-    map.add("sha512sum", Exact(1), |_, a| Ok(Value::from(sha512sum(text(&a[0])?))));
-    map.add("adler32sum", Exact(1), |_, a| Ok(Value::from(adler32sum(text(&a[0])?))));
+    map.add("sha1sum", Exact(1), |_, a| {
+        Ok(Value::from(sha1sum(text(&a[0])?)))
+    });
+    map.add("sha256sum", Exact(1), |_, a| {
+        Ok(Value::from(sha256sum(text(&a[0])?)))
+    });
+    map.add("sha512sum", Exact(1), |_, a| {
+        Ok(Value::from(sha512sum(text(&a[0])?)))
+    });
+    map.add("adler32sum", Exact(1), |_, a| {
+        Ok(Value::from(adler32sum(text(&a[0])?)))
+    });
     map.add("bcrypt", Exact(1), |ctx, a| {
         let pw = str_arg(&a[0])?;
         Ok(Value::from(with_rng(ctx, |rng| bcrypt(rng, pw))))
@@ -769,13 +801,19 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
             Value::Int(i) | Value::Int64(i) if (0..=i64::from(u32::MAX)).contains(i) => *i as u32,
             other => return Err(crate::functions::wrong_type("uint32", other)),
         };
-        let (kind, pw, user, site) =
-            (str_arg(&a[1])?, str_arg(&a[2])?, str_arg(&a[3])?, str_arg(&a[4])?);
+        let (kind, pw, user, site) = (
+            str_arg(&a[1])?,
+            str_arg(&a[2])?,
+            str_arg(&a[3])?,
+            str_arg(&a[4])?,
+        );
         Ok(Value::from(derive_password(counter, kind, pw, user, site)))
     });
     map.add("genPrivateKey", Exact(1), |ctx, a| {
         let kind = str_arg(&a[0])?;
-        let pem = with_rng(ctx, |rng| PrivateKey::generate(rng, kind).and_then(|k| k.to_pem()));
+        let pem = with_rng(ctx, |rng| {
+            PrivateKey::generate(rng, kind).and_then(|k| k.to_pem())
+        });
         // sprig returns its error text as the key.
         Ok(Value::from(pem.unwrap_or_else(|e| e)))
     });
@@ -795,7 +833,9 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
         let ips = names_arg(&a[1], "error parsing ip")?;
         let dns = names_arg(&a[2], "error processing alternate dns name")?;
         let days = int_arg(&a[3])?;
-        cert_value(with_rng(ctx, |rng| gen_self_signed_cert(rng, cn, &ips, &dns, days, None)))
+        cert_value(with_rng(ctx, |rng| {
+            gen_self_signed_cert(rng, cn, &ips, &dns, days, None)
+        }))
     });
     map.add("genSelfSignedCertWithKey", Exact(5), |ctx, a| {
         let cn = str_arg(&a[0])?;
@@ -811,7 +851,9 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
         let ips = names_arg(&a[1], "error parsing ip")?;
         let dns = names_arg(&a[2], "error processing alternate dns name")?;
         let (days, ca) = (int_arg(&a[3])?, cert_arg(&a[4])?);
-        cert_value(with_rng(ctx, |rng| gen_signed_cert(rng, cn, &ips, &dns, days, &ca, None)))
+        cert_value(with_rng(ctx, |rng| {
+            gen_signed_cert(rng, cn, &ips, &dns, days, &ca, None)
+        }))
     });
     map.add("genSignedCertWithKey", Exact(6), |ctx, a| {
         let cn = str_arg(&a[0])?;
@@ -856,7 +898,10 @@ mod tests {
             derive_password(1, "long", "password", "user", "example.com"),
             "ZedaFaxcZaso9*"
         );
-        assert_eq!(derive_password(3, "maximum", "pw", "u", "s"), "b9$3@lm3FOLUFJ1mTnXS");
+        assert_eq!(
+            derive_password(3, "maximum", "pw", "u", "s"),
+            "b9$3@lm3FOLUFJ1mTnXS"
+        );
         assert_eq!(
             derive_password(1, "nope", "pw", "u", "s"),
             "cannot find password template nope"
@@ -889,8 +934,14 @@ mod tests {
     #[test]
     fn private_keys_in_go_pem_forms_and_read_back() {
         for (kind, label) in [("ecdsa", "EC PRIVATE KEY"), ("ed25519", "PRIVATE KEY")] {
-            let pem = PrivateKey::generate(&mut rng(), kind).unwrap().to_pem().unwrap();
-            assert!(pem.starts_with(&format!("-----BEGIN {label}-----\n")), "{pem}");
+            let pem = PrivateKey::generate(&mut rng(), kind)
+                .unwrap()
+                .to_pem()
+                .unwrap();
+            assert!(
+                pem.starts_with(&format!("-----BEGIN {label}-----\n")),
+                "{pem}"
+            );
             assert!(PrivateKey::from_pem(&pem).is_ok(), "{kind}");
         }
         assert_eq!(
@@ -918,7 +969,10 @@ mod tests {
         assert!(critical && !bc.ca);
         let (_, san) = tbs.get_extension::<SubjectAltName>().unwrap().unwrap();
         assert_eq!(san.0.len(), 4);
-        let (_, aki) = tbs.get_extension::<AuthorityKeyIdentifier>().unwrap().unwrap();
+        let (_, aki) = tbs
+            .get_extension::<AuthorityKeyIdentifier>()
+            .unwrap()
+            .unwrap();
         let (_, ski) = ca_cert
             .tbs_certificate()
             .get_extension::<SubjectKeyIdentifier>()
@@ -936,11 +990,14 @@ mod tests {
         use rsa::pkcs8::DecodePublicKey as _;
         use rsa::signature::Verifier as _;
         use x509_cert::der::Encode as _;
-        let ca_spki = ca_cert.tbs_certificate().subject_public_key_info().to_der().unwrap();
+        let ca_spki = ca_cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .unwrap();
         let public = rsa::PublicKey::from_public_key_der(&ca_spki).unwrap();
         let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(public);
-        let signature =
-            rsa::pkcs1v15::Signature::try_from(cert.signature().raw_bytes()).unwrap();
+        let signature = rsa::pkcs1v15::Signature::try_from(cert.signature().raw_bytes()).unwrap();
         verifier
             .verify(&tbs.to_der().unwrap(), &signature)
             .expect("signed by the CA");
@@ -953,16 +1010,23 @@ mod tests {
 
     #[test]
     fn self_signed_with_a_given_ecdsa_key() {
-        let key = PrivateKey::generate(&mut rng(), "ecdsa").unwrap().to_pem().unwrap();
-        let c = gen_self_signed_cert(&mut rng(), "me", &[], &["me.example".to_owned()], 10, Some(&key)).unwrap();
+        let key = PrivateKey::generate(&mut rng(), "ecdsa")
+            .unwrap()
+            .to_pem()
+            .unwrap();
+        let c = gen_self_signed_cert(
+            &mut rng(),
+            "me",
+            &[],
+            &["me.example".to_owned()],
+            10,
+            Some(&key),
+        )
+        .unwrap();
         assert_eq!(c.key, key);
         let cert = parse(&c.cert);
         assert_eq!(cert.tbs_certificate().issuer().to_string(), "CN=me");
-        let custom = build_custom_cert(
-            &encoding_b64(&c.cert),
-            &encoding_b64(&c.key),
-        )
-        .unwrap();
+        let custom = build_custom_cert(&encoding_b64(&c.cert), &encoding_b64(&c.key)).unwrap();
         assert_eq!(custom, c);
         assert_eq!(
             build_custom_cert("!!", "").unwrap_err(),

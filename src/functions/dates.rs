@@ -59,13 +59,24 @@ impl Time {
             .dt
             .checked_add_signed(chrono::TimeDelta::nanoseconds(d.0))
             .unwrap_or(self.dt);
-        Time { dt, zone: self.zone.clone() }
+        Time {
+            dt,
+            zone: self.zone.clone(),
+        }
     }
 
     /// Go's `Time.Sub` as a duration.
     pub fn since(&self, now: &Time) -> Duration {
         let delta = now.dt.signed_duration_since(self.dt);
-        Duration(delta.num_nanoseconds().unwrap_or(if delta > chrono::TimeDelta::zero() { i64::MAX } else { i64::MIN }))
+        Duration(
+            delta
+                .num_nanoseconds()
+                .unwrap_or(if delta > chrono::TimeDelta::zero() {
+                    i64::MAX
+                } else {
+                    i64::MIN
+                }),
+        )
     }
 
     /// Go's `Time.Format(layout)`.
@@ -87,8 +98,12 @@ impl Time {
                 Chunk::ZeroMonth => {
                     let _ = write!(out, "{:02}", dt.month());
                 }
-                Chunk::LongWeekDay => out.push_str(DAYS[dt.weekday().num_days_from_sunday() as usize]),
-                Chunk::WeekDay => out.push_str(&DAYS[dt.weekday().num_days_from_sunday() as usize][..3]),
+                Chunk::LongWeekDay => {
+                    out.push_str(DAYS[dt.weekday().num_days_from_sunday() as usize])
+                }
+                Chunk::WeekDay => {
+                    out.push_str(&DAYS[dt.weekday().num_days_from_sunday() as usize][..3])
+                }
                 Chunk::Day => {
                     let _ = write!(out, "{}", dt.day());
                 }
@@ -151,7 +166,12 @@ impl Time {
                         out.push_str(&self.zone);
                     }
                 }
-                Chunk::Offset { z, colon, seconds, hours_only } => {
+                Chunk::Offset {
+                    z,
+                    colon,
+                    seconds,
+                    hours_only,
+                } => {
                     let off = dt.offset().local_minus_utc();
                     if z && off == 0 {
                         out.push('Z');
@@ -204,11 +224,27 @@ fn offset_parts(off: i32) -> (char, i32, i32, i32) {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,8 +272,17 @@ enum Chunk {
     PM,
     Pm,
     TZ,
-    Offset { z: bool, colon: bool, seconds: bool, hours_only: bool },
-    Frac { digits: usize, trim: bool, sep: char },
+    Offset {
+        z: bool,
+        colon: bool,
+        seconds: bool,
+        hours_only: bool,
+    },
+    Frac {
+        digits: usize,
+        trim: bool,
+        sep: char,
+    },
 }
 
 /// Go's `nextStdChunk`: the text before the next layout element, the element, and the rest.
@@ -286,7 +331,11 @@ fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
             b'p' if starts(i, "pm") => Some((Chunk::Pm, 2)),
             b'-' | b'Z' => {
                 let z = b[i] == b'Z';
-                let body = if z { &layout[i + 1..] } else { &layout[i + 1..] };
+                let body = if z {
+                    &layout[i + 1..]
+                } else {
+                    &layout[i + 1..]
+                };
                 let shapes: [(&str, bool, bool, bool); 5] = [
                     ("070000", false, true, false),
                     ("07:00:00", true, true, false),
@@ -294,12 +343,19 @@ fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
                     ("07:00", true, false, false),
                     ("07", false, false, true),
                 ];
-                shapes.iter().find(|(s, ..)| body.starts_with(s)).map(|(s, colon, seconds, hours_only)| {
-                    (
-                        Chunk::Offset { z, colon: *colon, seconds: *seconds, hours_only: *hours_only },
-                        s.len() + 1,
-                    )
-                })
+                shapes.iter().find(|(s, ..)| body.starts_with(s)).map(
+                    |(s, colon, seconds, hours_only)| {
+                        (
+                            Chunk::Offset {
+                                z,
+                                colon: *colon,
+                                seconds: *seconds,
+                                hours_only: *hours_only,
+                            },
+                            s.len() + 1,
+                        )
+                    },
+                )
             }
             b'.' | b',' if i + 1 < b.len() && (b[i + 1] == b'0' || b[i + 1] == b'9') => {
                 let ch = b[i + 1];
@@ -310,7 +366,11 @@ fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
                 let std_frac = !(j < b.len() && b[j].is_ascii_digit());
                 if std_frac {
                     Some((
-                        Chunk::Frac { digits: (j - i - 1).min(9), trim: ch == b'9', sep: b[i] as char },
+                        Chunk::Frac {
+                            digits: (j - i - 1).min(9),
+                            trim: ch == b'9',
+                            sep: b[i] as char,
+                        },
                         j - i,
                     ))
                 } else {
@@ -337,7 +397,8 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
             crate::functions::strings::go_quote(elem)
         )
     };
-    let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nanos) = (1i32, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
+    let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nanos) =
+        (1i32, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
     let mut pm: Option<bool> = None;
     let mut offset: Option<i32> = None;
     let mut zone = String::new();
@@ -369,7 +430,11 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
             }
             Chunk::Year => {
                 let (y, r) = digits(v, 2, 2).ok_or_else(|| bad(v))?;
-                year = if y >= 69 { 1900 + y as i32 } else { 2000 + y as i32 };
+                year = if y >= 69 {
+                    1900 + y as i32
+                } else {
+                    2000 + y as i32
+                };
                 v = r;
             }
             Chunk::LongMonth | Chunk::Month => {
@@ -379,7 +444,11 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 });
                 let i = idx.ok_or_else(|| bad(v))?;
                 month = i as u32 + 1;
-                v = &v[if chunk == Chunk::Month { 3 } else { MONTHS[i].len() }..];
+                v = &v[if chunk == Chunk::Month {
+                    3
+                } else {
+                    MONTHS[i].len()
+                }..];
             }
             Chunk::LongWeekDay | Chunk::WeekDay => {
                 let idx = DAYS.iter().position(|d| {
@@ -387,16 +456,26 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                     v.len() >= name.len() && v[..name.len()].eq_ignore_ascii_case(name)
                 });
                 let i = idx.ok_or_else(|| bad(v))?;
-                v = &v[if chunk == Chunk::WeekDay { 3 } else { DAYS[i].len() }..];
+                v = &v[if chunk == Chunk::WeekDay {
+                    3
+                } else {
+                    DAYS[i].len()
+                }..];
             }
             Chunk::NumMonth | Chunk::ZeroMonth => {
-                let (m, r) = digits(v, if chunk == Chunk::ZeroMonth { 2 } else { 1 }, 2).ok_or_else(|| bad(v))?;
+                let (m, r) = digits(v, if chunk == Chunk::ZeroMonth { 2 } else { 1 }, 2)
+                    .ok_or_else(|| bad(v))?;
                 month = m;
                 v = r;
             }
             Chunk::Day | Chunk::ZeroDay | Chunk::UnderDay => {
-                let t = if chunk == Chunk::UnderDay { v.strip_prefix(' ').unwrap_or(v) } else { v };
-                let (d, r) = digits(t, if chunk == Chunk::ZeroDay { 2 } else { 1 }, 2).ok_or_else(|| bad(v))?;
+                let t = if chunk == Chunk::UnderDay {
+                    v.strip_prefix(' ').unwrap_or(v)
+                } else {
+                    v
+                };
+                let (d, r) = digits(t, if chunk == Chunk::ZeroDay { 2 } else { 1 }, 2)
+                    .ok_or_else(|| bad(v))?;
                 day = d;
                 v = r;
             }
@@ -412,17 +491,20 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 v = r;
             }
             Chunk::Hour12 | Chunk::ZeroHour12 => {
-                let (h, r) = digits(v, if chunk == Chunk::ZeroHour12 { 2 } else { 1 }, 2).ok_or_else(|| bad(v))?;
+                let (h, r) = digits(v, if chunk == Chunk::ZeroHour12 { 2 } else { 1 }, 2)
+                    .ok_or_else(|| bad(v))?;
                 hour = h;
                 v = r;
             }
             Chunk::Minute | Chunk::ZeroMinute => {
-                let (m, r) = digits(v, if chunk == Chunk::ZeroMinute { 2 } else { 1 }, 2).ok_or_else(|| bad(v))?;
+                let (m, r) = digits(v, if chunk == Chunk::ZeroMinute { 2 } else { 1 }, 2)
+                    .ok_or_else(|| bad(v))?;
                 min = m;
                 v = r;
             }
             Chunk::Second | Chunk::ZeroSecond => {
-                let (s, r) = digits(v, if chunk == Chunk::ZeroSecond { 2 } else { 1 }, 2).ok_or_else(|| bad(v))?;
+                let (s, r) = digits(v, if chunk == Chunk::ZeroSecond { 2 } else { 1 }, 2)
+                    .ok_or_else(|| bad(v))?;
                 sec = s;
                 v = r;
                 // Go accepts a fraction after seconds even when the layout has none.
@@ -460,7 +542,12 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                     v = &v[n..];
                 }
             }
-            Chunk::Offset { z, colon, seconds, hours_only } => {
+            Chunk::Offset {
+                z,
+                colon,
+                seconds,
+                hours_only,
+            } => {
                 if z && v.starts_with('Z') {
                     offset = Some(0);
                     zone = "UTC".into();
@@ -496,7 +583,9 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
                 offset = Some(sign * (h * 3600 + m * 60 + s) as i32);
                 v = t;
             }
-            Chunk::Frac { digits: n, trim, .. } => {
+            Chunk::Frac {
+                digits: n, trim, ..
+            } => {
                 let body = v.strip_prefix(['.', ',']);
                 match body {
                     Some(b) => {
@@ -534,7 +623,9 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
         )
     };
     let date = match yday {
-        Some(d) => chrono::NaiveDate::from_yo_opt(year, d).ok_or_else(|| range_err("day-of-year"))?,
+        Some(d) => {
+            chrono::NaiveDate::from_yo_opt(year, d).ok_or_else(|| range_err("day-of-year"))?
+        }
         None => {
             if !(1..=12).contains(&month) {
                 return Err(range_err("month"));
@@ -544,7 +635,15 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
     };
     let naive = date
         .and_hms_nano_opt(hour, min, sec, nanos)
-        .ok_or_else(|| range_err(if hour > 23 { "hour" } else if min > 59 { "minute" } else { "second" }))?;
+        .ok_or_else(|| {
+            range_err(if hour > 23 {
+                "hour"
+            } else if min > 59 {
+                "minute"
+            } else {
+                "second"
+            })
+        })?;
     let off = offset.unwrap_or(0);
     let fixed = chrono::FixedOffset::east_opt(off).ok_or_else(|| range_err("offset"))?;
     let dt = fixed
@@ -592,7 +691,12 @@ pub struct Duration(pub i64);
 impl Duration {
     /// Go's `time.ParseDuration`: `1h2m3.5s`, `-1.5h`, `300ms`, `2us`, `0`.
     pub fn parse(text: &str) -> Result<Duration, String> {
-        let bad = || format!("time: invalid duration {}", crate::functions::strings::go_quote(text));
+        let bad = || {
+            format!(
+                "time: invalid duration {}",
+                crate::functions::strings::go_quote(text)
+            )
+        };
         let (neg, mut s) = match text.as_bytes().first() {
             Some(b'-') => (true, &text[1..]),
             Some(b'+') => (false, &text[1..]),
@@ -645,7 +749,11 @@ impl Duration {
                     ))
                 }
             };
-            let whole: u128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
+            let whole: u128 = if int_part.is_empty() {
+                0
+            } else {
+                int_part.parse().map_err(|_| bad())?
+            };
             let mut value = whole.checked_mul(scale).ok_or_else(bad)?;
             if !frac_part.is_empty() {
                 let mut f = 0u128;
@@ -661,7 +769,11 @@ impl Duration {
                 return Err(bad());
             }
         }
-        let signed = if neg { (total as i128).wrapping_neg() } else { total as i128 };
+        let signed = if neg {
+            (total as i128).wrapping_neg()
+        } else {
+            total as i128
+        };
         Ok(Duration(signed as i64))
     }
 
@@ -694,7 +806,10 @@ impl Duration {
             if h > 0 || m > 0 {
                 let _ = write!(out, "{m}m");
             }
-            out.push_str(&frac_text(s * NANOS_PER_SEC as u64 + nanos, NANOS_PER_SEC as u64));
+            out.push_str(&frac_text(
+                s * NANOS_PER_SEC as u64 + nanos,
+                NANOS_PER_SEC as u64,
+            ));
             out.push('s');
         }
         if neg {
@@ -808,7 +923,11 @@ impl Object for TimeObject {
     }
 
     fn has_method(&self, name: &str) -> bool {
-        self.method_value(name, &[]).is_some() || matches!(name, "Format" | "Add" | "AddDate" | "Before" | "After" | "Equal" | "Sub" | "In")
+        self.method_value(name, &[]).is_some()
+            || matches!(
+                name,
+                "Format" | "Add" | "AddDate" | "Before" | "After" | "Equal" | "Sub" | "In"
+            )
     }
 
     fn method(&self, name: &str, args: &[Value]) -> Option<Result<Value, FuncError>> {
@@ -819,7 +938,11 @@ impl Object for TimeObject {
         let first = args.first();
         Some(match name {
             "Format" => first.map_or_else(
-                || Err(FuncError::Plain("wrong number of args for Format: want 1 got 0".into())),
+                || {
+                    Err(FuncError::Plain(
+                        "wrong number of args for Format: want 1 got 0".into(),
+                    ))
+                },
                 |l| str_arg(l).map(|l| Value::from(t.format(l))),
             ),
             "Add" => match first.and_then(as_duration) {
@@ -832,14 +955,21 @@ impl Object for TimeObject {
                     return Some(Err(FuncError::Plain("AddDate needs three ints".into())));
                 }
                 let months = t.dt.year() as i64 * 12 + t.dt.month0() as i64 + n[0] * 12 + n[1];
-                let (y, m) = (months.div_euclid(12) as i32, months.rem_euclid(12) as u32 + 1);
-                let base = chrono::NaiveDate::from_ymd_opt(y, m, 1)
-                    .and_then(|d| d.checked_add_signed(chrono::TimeDelta::days(t.dt.day() as i64 - 1 + n[2])));
+                let (y, m) = (
+                    months.div_euclid(12) as i32,
+                    months.rem_euclid(12) as u32 + 1,
+                );
+                let base = chrono::NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| {
+                    d.checked_add_signed(chrono::TimeDelta::days(t.dt.day() as i64 - 1 + n[2]))
+                });
                 match base {
                     Some(d) => {
                         let naive = d.and_time(t.dt.time());
                         match t.dt.offset().from_local_datetime(&naive).single() {
-                            Some(dt) => Ok(time_value(Time { dt, zone: t.zone.clone() })),
+                            Some(dt) => Ok(time_value(Time {
+                                dt,
+                                zone: t.zone.clone(),
+                            })),
                             None => Err(FuncError::Plain("AddDate: out of range".into())),
                         }
                     }
@@ -907,7 +1037,19 @@ impl Object for DurationObject {
     }
 
     fn has_method(&self, name: &str) -> bool {
-        matches!(name, "String" | "Hours" | "Minutes" | "Seconds" | "Milliseconds" | "Microseconds" | "Nanoseconds" | "Round" | "Truncate" | "Abs")
+        matches!(
+            name,
+            "String"
+                | "Hours"
+                | "Minutes"
+                | "Seconds"
+                | "Milliseconds"
+                | "Microseconds"
+                | "Nanoseconds"
+                | "Round"
+                | "Truncate"
+                | "Abs"
+        )
     }
 
     fn method(&self, name: &str, args: &[Value]) -> Option<Result<Value, FuncError>> {
@@ -924,7 +1066,9 @@ impl Object for DurationObject {
             "Abs" => duration_value(Duration(d.0.checked_abs().unwrap_or(i64::MAX))),
             "Round" | "Truncate" => {
                 let Some(m) = args.first().and_then(as_duration) else {
-                    return Some(Err(FuncError::Plain(format!("{name} needs a time.Duration"))));
+                    return Some(Err(FuncError::Plain(format!(
+                        "{name} needs a time.Duration"
+                    ))));
                 };
                 if name == "Round" {
                     duration_value(d.round(m.0))
@@ -981,18 +1125,26 @@ pub(crate) fn register(map: &mut FuncMap) {
     use Arity::Exact;
     map.add("now", Exact(0), |_, _| Ok(time_value(Time::now())));
     map.add("date", Exact(2), |_, a| {
-        Ok(Value::from(in_zone(date_of(&a[1]), "Local").format(str_arg(&a[0])?)))
+        Ok(Value::from(
+            in_zone(date_of(&a[1]), "Local").format(str_arg(&a[0])?),
+        ))
     });
     for name in ["dateInZone", "date_in_zone"] {
         map.add(name, Exact(3), |_, a| {
             let zone = str_arg(&a[2])?;
-            Ok(Value::from(in_zone(date_of(&a[1]), zone).format(str_arg(&a[0])?)))
+            Ok(Value::from(
+                in_zone(date_of(&a[1]), zone).format(str_arg(&a[0])?),
+            ))
         });
     }
-    map.add("htmlDate", Exact(1), |_, a| Ok(Value::from(date_of(&a[0]).format("2006-01-02"))));
+    map.add("htmlDate", Exact(1), |_, a| {
+        Ok(Value::from(date_of(&a[0]).format("2006-01-02")))
+    });
     map.add("htmlDateInZone", Exact(2), |_, a| {
         let zone = str_arg(&a[1])?;
-        Ok(Value::from(in_zone(date_of(&a[0]), zone).format("2006-01-02")))
+        Ok(Value::from(
+            in_zone(date_of(&a[0]), zone).format("2006-01-02"),
+        ))
     });
     for name in ["dateModify", "date_modify"] {
         map.add(name, Exact(2), |_, a| modify(a, false));
@@ -1014,7 +1166,9 @@ pub(crate) fn register(map: &mut FuncMap) {
             Value::Int64(i) => *i,
             _ => 0,
         };
-        Ok(Value::from(Duration(secs.wrapping_mul(NANOS_PER_SEC)).to_go_string()))
+        Ok(Value::from(
+            Duration(secs.wrapping_mul(NANOS_PER_SEC)).to_go_string(),
+        ))
     });
     map.add("durationRound", Exact(1), |_, a| {
         let d = match &a[0] {
@@ -1035,7 +1189,9 @@ pub(crate) fn register(map: &mut FuncMap) {
         let t = parse(str_arg(&a[0])?, str_arg(&a[1])?).map_err(call_err)?;
         Ok(time_value(t))
     });
-    map.add("unixEpoch", Exact(1), |_, a| Ok(Value::from(time_arg(&a[0])?.unix().to_string())));
+    map.add("unixEpoch", Exact(1), |_, a| {
+        Ok(Value::from(time_arg(&a[0])?.unix().to_string()))
+    });
 }
 
 #[cfg(test)]
@@ -1047,8 +1203,14 @@ mod tests {
     fn formats_with_go_layouts() {
         let t = Time::from_unix(1_700_000_000);
         assert_eq!(t.format("2006-01-02"), "2023-11-14");
-        assert_eq!(t.format("Mon Jan _2 15:04:05 MST 2006"), "Tue Nov 14 22:13:20 UTC 2023");
-        assert_eq!(t.format("2006-01-02T15:04:05Z07:00"), "2023-11-14T22:13:20Z");
+        assert_eq!(
+            t.format("Mon Jan _2 15:04:05 MST 2006"),
+            "Tue Nov 14 22:13:20 UTC 2023"
+        );
+        assert_eq!(
+            t.format("2006-01-02T15:04:05Z07:00"),
+            "2023-11-14T22:13:20Z"
+        );
         assert_eq!(t.format("3:04PM -0700 .000"), "10:13PM +0000 .000");
         assert_eq!(t.to_go_string(), "2023-11-14 22:13:20 +0000 UTC");
         assert_eq!(Time::zero().to_go_string(), "0001-01-01 00:00:00 +0000 UTC");
@@ -1070,7 +1232,10 @@ mod tests {
 
     #[test]
     fn durations_like_go() {
-        assert_eq!(Duration::parse("1h2m3.5s").unwrap().to_go_string(), "1h2m3.5s");
+        assert_eq!(
+            Duration::parse("1h2m3.5s").unwrap().to_go_string(),
+            "1h2m3.5s"
+        );
         assert_eq!(Duration::parse("-1.5h").unwrap().to_go_string(), "-1h30m0s");
         assert_eq!(Duration::parse("300ms").unwrap().to_go_string(), "300ms");
         assert_eq!(Duration::parse("1500us").unwrap().to_go_string(), "1.5ms");

@@ -146,7 +146,9 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::string_list(out))
     });
     map.add("values", Exact(1), |_, a| {
-        Ok(Value::list(map_arg(&a[0])?.borrow().values().cloned().collect()))
+        Ok(Value::list(
+            map_arg(&a[0])?.borrow().values().cloned().collect(),
+        ))
     });
     map.add("pick", AtLeast(1), |_, a| {
         let m = map_arg(&a[0])?;
@@ -191,16 +193,24 @@ mod tests {
     // Expected values printed by helm 4.1.4 (merge and mergeOverwrite of the same two dicts).
     #[test]
     fn merge_follows_mergo_in_place() {
-        let src = serde_json::json!({"a": [2], "b": {"z": 1}, "c": {"d": 2, "n": 3}, "e": null, "f": 5});
+        let src =
+            serde_json::json!({"a": [2], "b": {"z": 1}, "c": {"d": 2, "n": 3}, "e": null, "f": 5});
         let dst = v(serde_json::json!({"a": [1], "b": "x", "c": {"d": 1}, "e": "y", "f": 0}));
         let out = merge(&[dst.clone(), v(src.clone())], true).unwrap();
-        assert_eq!(json(&out), r#"{"a":[2],"b":{"z":1},"c":{"d":2,"n":3},"e":null,"f":5}"#);
+        assert_eq!(
+            json(&out),
+            r#"{"a":[2],"b":{"z":1},"c":{"d":2,"n":3},"e":null,"f":5}"#
+        );
         assert_eq!(json(&dst), json(&out), "changed in place");
 
-        let src = serde_json::json!({"a": [2], "b": "src", "c": {"d": 2, "n": 3}, "f": 5, "g": null});
+        let src =
+            serde_json::json!({"a": [2], "b": "src", "c": {"d": 2, "n": 3}, "f": 5, "g": null});
         let dst = v(serde_json::json!({"a": [1], "b": "", "c": {"d": 1}, "f": 0, "g": "keep"}));
         let out = merge(&[dst.clone(), v(src)], false).unwrap();
-        assert_eq!(json(&out), r#"{"a":[1],"b":"src","c":{"d":1,"n":3},"f":5,"g":"keep"}"#);
+        assert_eq!(
+            json(&out),
+            r#"{"a":[1],"b":"src","c":{"d":1,"n":3},"f":5,"g":"keep"}"#
+        );
         assert_eq!(json(&dst), json(&out), "changed in place");
     }
 

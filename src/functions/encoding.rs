@@ -196,9 +196,13 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
     fn text(bytes: Vec<u8>) -> Value {
         Value::from(String::from_utf8_lossy(&bytes).into_owned())
     }
-    map.add("b64enc", Exact(1), |_, a| Ok(Value::from(b64enc(str_arg(&a[0])?.as_bytes()))));
+    map.add("b64enc", Exact(1), |_, a| {
+        Ok(Value::from(b64enc(str_arg(&a[0])?.as_bytes())))
+    });
     map.add("b64dec", Exact(1), |_, a| Ok(text(b64dec(str_arg(&a[0])?))));
-    map.add("b32enc", Exact(1), |_, a| Ok(Value::from(b32enc(str_arg(&a[0])?.as_bytes()))));
+    map.add("b32enc", Exact(1), |_, a| {
+        Ok(Value::from(b32enc(str_arg(&a[0])?.as_bytes())))
+    });
     map.add("b32dec", Exact(1), |_, a| Ok(text(b32dec(str_arg(&a[0])?))));
 }
 

@@ -83,18 +83,29 @@ fn items(v: &Value, what: &str) -> Result<Vec<Value>, FuncError> {
     slice_items(v).ok_or_else(|| call_err(format!("Cannot {what} type {}", kind_of(v))))
 }
 
-fn checked_until(ctx: &mut CallCtx<'_>, start: i64, stop: i64, step: i64) -> Result<Value, FuncError> {
+fn checked_until(
+    ctx: &mut CallCtx<'_>,
+    start: i64,
+    stop: i64,
+    step: i64,
+) -> Result<Value, FuncError> {
     let n = until_len(start, stop, step);
     charge(ctx, usize::try_from(n).unwrap_or(usize::MAX))?;
     Ok(ints(until_step(start, stop, step)))
 }
 
 fn first(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(items(&a[0], "find first on")?.first().cloned().unwrap_or_default())
+    Ok(items(&a[0], "find first on")?
+        .first()
+        .cloned()
+        .unwrap_or_default())
 }
 
 fn last(a: &[Value]) -> Result<Value, FuncError> {
-    Ok(items(&a[0], "find last on")?.last().cloned().unwrap_or_default())
+    Ok(items(&a[0], "find last on")?
+        .last()
+        .cloned()
+        .unwrap_or_default())
 }
 
 fn rest(a: &[Value]) -> Result<Value, FuncError> {
@@ -232,7 +243,12 @@ pub(crate) fn register(map: &mut FuncMap) {
     for name in ["list", "tuple"] {
         map.add(name, AtLeast(0), |_, a| Ok(Value::list(a.to_vec())));
     }
-    let pairs: [(&'static str, &'static str, Arity, crate::render::gotmpl::funcs::Func); 15] = [
+    let pairs: [(
+        &'static str,
+        &'static str,
+        Arity,
+        crate::render::gotmpl::funcs::Func,
+    ); 15] = [
         ("first", "mustFirst", Exact(1), |_, a| first(a)),
         ("last", "mustLast", Exact(1), |_, a| last(a)),
         ("rest", "mustRest", Exact(1), |_, a| rest(a)),
@@ -266,7 +282,10 @@ pub(crate) fn register(map: &mut FuncMap) {
         let Some((start, stop, step)) = seq(&params) else {
             return Ok(Value::str(""));
         };
-        charge(ctx, usize::try_from(until_len(start, stop, step)).unwrap_or(usize::MAX))?;
+        charge(
+            ctx,
+            usize::try_from(until_len(start, stop, step)).unwrap_or(usize::MAX),
+        )?;
         let parts: Vec<String> = until_step(start, stop, step)
             .iter()
             .map(i64::to_string)
@@ -302,12 +321,24 @@ mod tests {
 
     #[test]
     fn list_operations() {
-        let l = Value::list(vec![Value::Int(1), Value::Int(1), Value::str("1"), Value::Float(1.0)]);
+        let l = Value::list(vec![
+            Value::Int(1),
+            Value::Int(1),
+            Value::str("1"),
+            Value::Float(1.0),
+        ]);
         assert_eq!(uniq(&[l]).unwrap().to_go_string(), "[1 1 1]");
         let three = Value::list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
-        assert_eq!(slice(&[three.clone(), Value::Int(1)]).unwrap().to_go_string(), "[2 3]");
         assert_eq!(
-            chunk(&[Value::Int(2), three.clone()]).unwrap().to_go_string(),
+            slice(&[three.clone(), Value::Int(1)])
+                .unwrap()
+                .to_go_string(),
+            "[2 3]"
+        );
+        assert_eq!(
+            chunk(&[Value::Int(2), three.clone()])
+                .unwrap()
+                .to_go_string(),
             "[[1 2] [3]]"
         );
         assert_eq!(
@@ -315,14 +346,20 @@ mod tests {
             "Cannot find first on type int"
         );
         assert_eq!(
-            slice(&[Value::str("hello"), Value::Int(1)]).unwrap_err().to_string(),
+            slice(&[Value::str("hello"), Value::Int(1)])
+                .unwrap_err()
+                .to_string(),
             "list should be type of slice or array but string"
         );
         assert!(first(&[Value::Nil]).is_err());
         assert_eq!(
-            sort_alpha(&[Value::list(vec![Value::str("b"), Value::Int(1), Value::str("a")])])
-                .unwrap()
-                .to_go_string(),
+            sort_alpha(&[Value::list(vec![
+                Value::str("b"),
+                Value::Int(1),
+                Value::str("a")
+            ])])
+            .unwrap()
+            .to_go_string(),
             "[1 a b]"
         );
     }

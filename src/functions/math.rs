@@ -50,7 +50,10 @@ pub fn decimal_fold(first: f64, rest: &[f64], op: DecimalOp) -> Result<f64, Stri
                 DecimalOp::Sub => a.checked_sub(b),
                 DecimalOp::Mul => a.checked_mul(b),
                 DecimalOp::Div => a.checked_div(b).map(|q| {
-                    q.round_dp_with_strategy(16, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                    q.round_dp_with_strategy(
+                        16,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    )
                 }),
             },
             _ => None,
@@ -67,31 +70,46 @@ pub fn round(x: f64, places: i64, half: f64) -> f64 {
     let pow = 10f64.powf(places as f64);
     let digit = pow * x;
     let frac = digit.fract();
-    let r = if frac >= half { digit.ceil() } else { digit.floor() };
+    let r = if frac >= half {
+        digit.ceil()
+    } else {
+        digit.floor()
+    };
     r / pow
 }
 
 fn int_fold(a: &[Value], f: fn(i64, i64) -> Option<i64>) -> Result<Value, FuncError> {
     let mut acc = to_int64(&a[0]);
     for v in &a[1..] {
-        acc = f(acc, to_int64(v)).ok_or_else(|| call_err("runtime error: integer divide by zero"))?;
+        acc =
+            f(acc, to_int64(v)).ok_or_else(|| call_err("runtime error: integer divide by zero"))?;
     }
     Ok(Value::Int64(acc))
 }
 
 fn float_fold(a: &[Value], first: f64, op: DecimalOp) -> Result<Value, FuncError> {
     let rest: Vec<f64> = a.iter().map(to_float64).collect();
-    Ok(Value::Float(decimal_fold(first, &rest, op).map_err(call_err)?))
+    Ok(Value::Float(
+        decimal_fold(first, &rest, op).map_err(call_err)?,
+    ))
 }
 
 pub(crate) fn register(map: &mut FuncMap) {
     use Arity::{AtLeast, Exact};
-    map.add("add1", Exact(1), |_, a| Ok(Value::Int64(to_int64(&a[0]).wrapping_add(1))));
-    map.add("add", AtLeast(0), |_, a| {
-        Ok(Value::Int64(a.iter().map(to_int64).fold(0i64, i64::wrapping_add)))
+    map.add("add1", Exact(1), |_, a| {
+        Ok(Value::Int64(to_int64(&a[0]).wrapping_add(1)))
     });
-    map.add("sub", Exact(2), |_, a| int_fold(a, |x, y| Some(x.wrapping_sub(y))));
-    map.add("mul", AtLeast(1), |_, a| int_fold(a, |x, y| Some(x.wrapping_mul(y))));
+    map.add("add", AtLeast(0), |_, a| {
+        Ok(Value::Int64(
+            a.iter().map(to_int64).fold(0i64, i64::wrapping_add),
+        ))
+    });
+    map.add("sub", Exact(2), |_, a| {
+        int_fold(a, |x, y| Some(x.wrapping_sub(y)))
+    });
+    map.add("mul", AtLeast(1), |_, a| {
+        int_fold(a, |x, y| Some(x.wrapping_mul(y)))
+    });
     map.add("div", Exact(2), |_, a| int_fold(a, i64::checked_div));
     map.add("mod", Exact(2), |_, a| int_fold(a, i64::checked_rem));
     for name in ["max", "biggest"] {
@@ -103,13 +121,27 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::Int64(a.iter().map(to_int64).min().unwrap_or(0)))
     });
     map.add("maxf", AtLeast(1), |_, a| {
-        Ok(Value::Float(a[1..].iter().map(to_float64).fold(to_float64(&a[0]), go_max)))
+        Ok(Value::Float(
+            a[1..]
+                .iter()
+                .map(to_float64)
+                .fold(to_float64(&a[0]), go_max),
+        ))
     });
     map.add("minf", AtLeast(1), |_, a| {
-        Ok(Value::Float(a[1..].iter().map(to_float64).fold(to_float64(&a[0]), go_min)))
+        Ok(Value::Float(
+            a[1..]
+                .iter()
+                .map(to_float64)
+                .fold(to_float64(&a[0]), go_min),
+        ))
     });
-    map.add("floor", Exact(1), |_, a| Ok(Value::Float(to_float64(&a[0]).floor())));
-    map.add("ceil", Exact(1), |_, a| Ok(Value::Float(to_float64(&a[0]).ceil())));
+    map.add("floor", Exact(1), |_, a| {
+        Ok(Value::Float(to_float64(&a[0]).floor()))
+    });
+    map.add("ceil", Exact(1), |_, a| {
+        Ok(Value::Float(to_float64(&a[0]).ceil()))
+    });
     map.add("round", AtLeast(2), |_, a| {
         let places = int_arg(&a[1])?;
         let half = match a.get(2) {
@@ -122,10 +154,18 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.add("add1f", Exact(1), |_, a| {
         float_fold(&[Value::Float(1.0)], to_float64(&a[0]), DecimalOp::Add)
     });
-    map.add("addf", AtLeast(0), |_, a| float_fold(a, 0.0, DecimalOp::Add));
-    map.add("subf", AtLeast(1), |_, a| float_fold(&a[1..], to_float64(&a[0]), DecimalOp::Sub));
-    map.add("mulf", AtLeast(1), |_, a| float_fold(&a[1..], to_float64(&a[0]), DecimalOp::Mul));
-    map.add("divf", AtLeast(1), |_, a| float_fold(&a[1..], to_float64(&a[0]), DecimalOp::Div));
+    map.add("addf", AtLeast(0), |_, a| {
+        float_fold(a, 0.0, DecimalOp::Add)
+    });
+    map.add("subf", AtLeast(1), |_, a| {
+        float_fold(&a[1..], to_float64(&a[0]), DecimalOp::Sub)
+    });
+    map.add("mulf", AtLeast(1), |_, a| {
+        float_fold(&a[1..], to_float64(&a[0]), DecimalOp::Mul)
+    });
+    map.add("divf", AtLeast(1), |_, a| {
+        float_fold(&a[1..], to_float64(&a[0]), DecimalOp::Div)
+    });
 }
 
 /// Go's `math.Max`: NaN wins, +0 beats -0.
@@ -152,11 +192,20 @@ mod tests {
     #[test]
     fn decimal_math_like_sprig() {
         assert_eq!(decimal_fold(0.1, &[0.2], DecimalOp::Add).unwrap(), 0.3);
-        assert_eq!(decimal_fold(2.0, &[3.0], DecimalOp::Div).unwrap(), 0.6666666666666667);
-        assert_eq!(decimal_fold(1.0, &[3.0], DecimalOp::Div).unwrap(), 0.3333333333333333);
+        assert_eq!(
+            decimal_fold(2.0, &[3.0], DecimalOp::Div).unwrap(),
+            0.6666666666666667
+        );
+        assert_eq!(
+            decimal_fold(1.0, &[3.0], DecimalOp::Div).unwrap(),
+            0.3333333333333333
+        );
         assert_eq!(decimal_fold(1.1, &[3.0], DecimalOp::Mul).unwrap(), 3.3);
         assert_eq!(decimal_fold(1.0, &[0.9], DecimalOp::Sub).unwrap(), 0.1);
-        assert_eq!(decimal_fold(1e30, &[3.0], DecimalOp::Div).unwrap(), 3.333333333333333e29);
+        assert_eq!(
+            decimal_fold(1e30, &[3.0], DecimalOp::Div).unwrap(),
+            3.333333333333333e29
+        );
         assert_eq!(decimal_fold(1e20, &[1e20], DecimalOp::Mul).unwrap(), 1e40);
         assert_eq!(
             decimal_fold(1.0, &[0.0], DecimalOp::Div).unwrap_err(),

@@ -83,10 +83,15 @@ fn unescape(s: &str) -> Result<String, String> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()));
+            let hex = s
+                .get(i + 1..i + 3)
+                .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()));
             let Some(hex) = hex else {
                 let bad: String = s[i..].chars().take(3).collect();
-                return Err(format!("invalid URL escape {}", crate::functions::strings::go_quote(&bad)));
+                return Err(format!(
+                    "invalid URL escape {}",
+                    crate::functions::strings::go_quote(&bad)
+                ));
             };
             out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
             i += 3;
@@ -117,7 +122,8 @@ pub fn parse_url(raw: &str) -> Result<Url, String> {
     if let Some(colon) = rest.find(':') {
         let scheme = &rest[..colon];
         let valid = scheme.bytes().enumerate().all(|(i, c)| {
-            c.is_ascii_alphabetic() || (i > 0 && (c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.')))
+            c.is_ascii_alphabetic()
+                || (i > 0 && (c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.')))
         });
         if colon == 0 {
             return Err(fail("missing protocol scheme".into()));
@@ -135,7 +141,10 @@ pub fn parse_url(raw: &str) -> Result<Url, String> {
         u.opaque = rest.to_owned();
         return Ok(u);
     }
-    if let Some(after) = rest.strip_prefix("//").filter(|_| !u.scheme.is_empty() || rest.starts_with("//")) {
+    if let Some(after) = rest
+        .strip_prefix("//")
+        .filter(|_| !u.scheme.is_empty() || rest.starts_with("//"))
+    {
         let end = after.find('/').unwrap_or(after.len());
         let authority = &after[..end];
         rest = &after[end..];
@@ -211,7 +220,10 @@ impl Url {
 fn escape(s: &str, keep: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') || keep.as_bytes().contains(&b) {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'~')
+            || keep.as_bytes().contains(&b)
+        {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");
@@ -221,8 +233,8 @@ fn escape(s: &str, keep: &str) -> String {
 }
 
 fn url_parse(a: &[Value]) -> Result<Value, FuncError> {
-    let u = parse_url(str_arg(&a[0])?)
-        .map_err(|e| call_err(format!("unable to parse url: {e}")))?;
+    let u =
+        parse_url(str_arg(&a[0])?).map_err(|e| call_err(format!("unable to parse url: {e}")))?;
     let m = Map::new();
     m.insert("scheme", Value::str(&u.scheme));
     m.insert("host", Value::str(&u.host));
@@ -231,7 +243,10 @@ fn url_parse(a: &[Value]) -> Result<Value, FuncError> {
     m.insert("query", Value::str(&u.query));
     m.insert("opaque", Value::str(&u.opaque));
     m.insert("fragment", Value::str(&u.fragment));
-    m.insert("userinfo", Value::from(u.userinfo.clone().unwrap_or_default()));
+    m.insert(
+        "userinfo",
+        Value::from(u.userinfo.clone().unwrap_or_default()),
+    );
     Ok(Value::Map(m))
 }
 
@@ -262,7 +277,12 @@ fn url_join(a: &[Value]) -> Result<Value, FuncError> {
 
 pub(crate) fn register(map: &mut FuncMap) {
     use Arity::Exact;
-    for (name, os) in [("base", "osBase"), ("dir", "osDir"), ("clean", "osClean"), ("ext", "osExt")] {
+    for (name, os) in [
+        ("base", "osBase"),
+        ("dir", "osDir"),
+        ("clean", "osClean"),
+        ("ext", "osExt"),
+    ] {
         let f: crate::render::gotmpl::funcs::Func = match name {
             "base" => |_, a| Ok(Value::from(base(str_arg(&a[0])?))),
             "dir" => |_, a| Ok(Value::from(dir(str_arg(&a[0])?))),
@@ -273,7 +293,9 @@ pub(crate) fn register(map: &mut FuncMap) {
         map.add(os, Exact(1), f);
     }
     for name in ["isAbs", "osIsAbs"] {
-        map.add(name, Exact(1), |_, a| Ok(Value::Bool(str_arg(&a[0])?.starts_with('/'))));
+        map.add(name, Exact(1), |_, a| {
+            Ok(Value::Bool(str_arg(&a[0])?.starts_with('/')))
+        });
     }
     map.add("urlParse", Exact(1), |_, a| url_parse(a));
     map.add("urlJoin", Exact(1), |_, a| url_join(a));
@@ -313,7 +335,10 @@ mod tests {
         assert_eq!(u.path, "/a b/c");
         assert_eq!(u.query, "x=1&y=2");
         assert_eq!(u.userinfo.as_deref(), Some("user:pw"));
-        assert_eq!(u.to_go_string(), "https://user:pw@example.com:8443/a%20b/c?x=1&y=2#frag");
+        assert_eq!(
+            u.to_go_string(),
+            "https://user:pw@example.com:8443/a%20b/c?x=1&y=2#frag"
+        );
         let m = parse_url("mailto:someone@example.com").unwrap();
         assert_eq!(m.opaque, "someone@example.com");
         let joined = Url {

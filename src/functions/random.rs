@@ -123,24 +123,36 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
         let n = count(ctx, &a[0])?;
         Ok(Value::from(with_rng(ctx.seed(), |rng| f(rng, n))))
     }
-    map.add("randAlphaNum", Exact(1), |ctx, a| string_of(ctx, a, rand_alpha_num));
-    map.add("randAlpha", Exact(1), |ctx, a| string_of(ctx, a, rand_alpha));
-    map.add("randNumeric", Exact(1), |ctx, a| string_of(ctx, a, rand_numeric));
-    map.add("randAscii", Exact(1), |ctx, a| string_of(ctx, a, rand_ascii));
+    map.add("randAlphaNum", Exact(1), |ctx, a| {
+        string_of(ctx, a, rand_alpha_num)
+    });
+    map.add("randAlpha", Exact(1), |ctx, a| {
+        string_of(ctx, a, rand_alpha)
+    });
+    map.add("randNumeric", Exact(1), |ctx, a| {
+        string_of(ctx, a, rand_numeric)
+    });
+    map.add("randAscii", Exact(1), |ctx, a| {
+        string_of(ctx, a, rand_ascii)
+    });
     map.add("randBytes", Exact(1), |ctx, a| {
         let n = int_arg(&a[0])?;
         if n < 0 {
             return Err(call_err("runtime error: makeslice: len out of range"));
         }
         charge(ctx, n as usize)?;
-        Ok(Value::from(with_rng(ctx.seed(), |rng| rand_bytes(rng, n as usize))))
+        Ok(Value::from(with_rng(ctx.seed(), |rng| {
+            rand_bytes(rng, n as usize)
+        })))
     });
     map.add("randInt", Exact(2), |ctx, a| {
         let (min, max) = (int_arg(&a[0])?, int_arg(&a[1])?);
         let n = with_rng(ctx.seed(), |rng| rand_int(rng, min, max)).map_err(call_err)?;
         Ok(Value::Int(n))
     });
-    map.add("uuidv4", Exact(0), |ctx, _| Ok(Value::from(with_rng(ctx.seed(), |rng| uuidv4(rng)))));
+    map.add("uuidv4", Exact(0), |ctx, _| {
+        Ok(Value::from(with_rng(ctx.seed(), |rng| uuidv4(rng))))
+    });
     map.add("shuffle", Exact(1), |ctx, a| {
         let s = str_arg(&a[0])?;
         Ok(Value::from(with_rng(ctx.seed(), |rng| shuffle(rng, s))))
@@ -159,7 +171,9 @@ mod tests {
             assert!(s.bytes().all(|b| b.is_ascii_alphanumeric()));
             assert!(rand_alpha(rng, 40).bytes().all(|b| b.is_ascii_alphabetic()));
             assert!(rand_numeric(rng, 40).bytes().all(|b| b.is_ascii_digit()));
-            assert!(rand_ascii(rng, 40).bytes().all(|b| (b' '..=b'~').contains(&b)));
+            assert!(rand_ascii(rng, 40)
+                .bytes()
+                .all(|b| (b' '..=b'~').contains(&b)));
             assert_eq!(rand_bytes(rng, 32).len(), 44);
             let n = rand_int(rng, 5, 8).unwrap();
             assert!((5..8).contains(&n));

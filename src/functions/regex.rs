@@ -24,7 +24,9 @@ pub fn compile(pattern: &str) -> Result<regex::Regex, String> {
                     .lines()
                     .rev()
                     .find(|l| l.starts_with("error:"))
-                    .map_or(text.clone(), |l| l.trim_start_matches("error:").trim().to_owned()),
+                    .map_or(text.clone(), |l| {
+                        l.trim_start_matches("error:").trim().to_owned()
+                    }),
                 other => other.to_string(),
             };
             format!(
@@ -43,7 +45,9 @@ pub fn compile(pattern: &str) -> Result<regex::Regex, String> {
 
 /// Go's `regexp` `quote`: backquoted when possible, else `strconv.Quote`.
 fn backquote(s: &str) -> String {
-    if s.chars().all(|c| c != '`' && (c == '\t' || !c.is_control())) {
+    if s.chars()
+        .all(|c| c != '`' && (c == '\t' || !c.is_control()))
+    {
         format!("`{s}`")
     } else {
         crate::functions::strings::go_quote(s)
@@ -174,7 +178,9 @@ pub fn regex_match(pattern: &str, s: &str) -> Result<bool, String> {
 /// sprig's `regexFind`: the first match, or "".
 pub fn regex_find(pattern: &str, s: &str) -> Result<String, String> {
     let re = compile(pattern)?;
-    Ok(re.find(s).map_or_else(String::new, |m| m.as_str().to_owned()))
+    Ok(re
+        .find(s)
+        .map_or_else(String::new, |m| m.as_str().to_owned()))
 }
 
 /// sprig's `regexFindAll pattern s n`.
@@ -262,19 +268,30 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
     use crate::render::gotmpl::{Arity::Exact, FuncError, Value};
     /// The `must*` forms return `regexp.Compile`'s error, the others panic with `MustCompile`'s.
     fn must(e: String) -> FuncError {
-        call_err(e.split_once("): ").map_or(e.clone(), |(_, rest)| rest.to_owned()))
+        call_err(
+            e.split_once("): ")
+                .map_or(e.clone(), |(_, rest)| rest.to_owned()),
+        )
     }
     map.add("regexMatch", Exact(2), |_, a| {
-        Ok(Value::Bool(regex_match(str_arg(&a[0])?, str_arg(&a[1])?).unwrap_or(false)))
+        Ok(Value::Bool(
+            regex_match(str_arg(&a[0])?, str_arg(&a[1])?).unwrap_or(false),
+        ))
     });
     map.add("mustRegexMatch", Exact(2), |_, a| {
-        Ok(Value::Bool(regex_match(str_arg(&a[0])?, str_arg(&a[1])?).map_err(must)?))
+        Ok(Value::Bool(
+            regex_match(str_arg(&a[0])?, str_arg(&a[1])?).map_err(must)?,
+        ))
     });
     map.add("regexFind", Exact(2), |_, a| {
-        Ok(Value::from(regex_find(str_arg(&a[0])?, str_arg(&a[1])?).map_err(call_err)?))
+        Ok(Value::from(
+            regex_find(str_arg(&a[0])?, str_arg(&a[1])?).map_err(call_err)?,
+        ))
     });
     map.add("mustRegexFind", Exact(2), |_, a| {
-        Ok(Value::from(regex_find(str_arg(&a[0])?, str_arg(&a[1])?).map_err(must)?))
+        Ok(Value::from(
+            regex_find(str_arg(&a[0])?, str_arg(&a[1])?).map_err(must)?,
+        ))
     });
     map.add("regexFindAll", Exact(3), |_, a| {
         let found = regex_find_all(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?);
@@ -308,7 +325,9 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
         let parts = regex_split(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?);
         Ok(Value::string_list(parts.map_err(must)?))
     });
-    map.add("regexQuoteMeta", Exact(1), |_, a| Ok(Value::from(quote_meta(str_arg(&a[0])?))));
+    map.add("regexQuoteMeta", Exact(1), |_, a| {
+        Ok(Value::from(quote_meta(str_arg(&a[0])?)))
+    });
 }
 
 #[cfg(test)]

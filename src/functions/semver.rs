@@ -306,7 +306,6 @@ impl Comparison {
     }
 }
 
-
 /// sprig's `semver`: a parsed version (Masterminds' `*semver.Version`). Templates read `.Major`,
 /// `.Minor`, `.Patch`, `.Prerelease`, `.Metadata`, `.Original` and print it without its `v`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -419,14 +418,21 @@ impl VersionObject {
                 .map(|o| o.v.clone())
                 .ok_or_else(|| crate::functions::wrong_type("*semver.Version", &args[0])),
             Some(other) => Err(crate::functions::wrong_type("*semver.Version", other)),
-            None => Err(FuncError::Plain("wrong number of args: want 1 got 0".into())),
+            None => Err(FuncError::Plain(
+                "wrong number of args: want 1 got 0".into(),
+            )),
         }
     }
 }
 
 impl Object for VersionObject {
     fn type_name(&self) -> String {
-        if self.pointer { "*semver.Version" } else { "semver.Version" }.into()
+        if self.pointer {
+            "*semver.Version"
+        } else {
+            "semver.Version"
+        }
+        .into()
     }
 
     fn kind(&self) -> &'static str {
@@ -440,9 +446,22 @@ impl Object for VersionObject {
     fn has_method(&self, name: &str) -> bool {
         matches!(
             name,
-            "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String"
-                | "IncMajor" | "IncMinor" | "IncPatch" | "Compare" | "LessThan" | "GreaterThan"
-                | "Equal" | "LessThanEqual" | "GreaterThanEqual"
+            "Major"
+                | "Minor"
+                | "Patch"
+                | "Prerelease"
+                | "Metadata"
+                | "Original"
+                | "String"
+                | "IncMajor"
+                | "IncMinor"
+                | "IncPatch"
+                | "Compare"
+                | "LessThan"
+                | "GreaterThan"
+                | "Equal"
+                | "LessThanEqual"
+                | "GreaterThanEqual"
         )
     }
 
@@ -514,12 +533,18 @@ mod tests {
     fn versions_read_and_print_like_masterminds() {
         let v = Version::parse("v1.2.3-rc.1+b5").unwrap();
         assert_eq!(v.to_string(), "1.2.3-rc.1+b5");
-        assert_eq!((v.major, v.prerelease.as_str(), v.metadata.as_str()), (1, "rc.1", "b5"));
+        assert_eq!(
+            (v.major, v.prerelease.as_str(), v.metadata.as_str()),
+            (1, "rc.1", "b5")
+        );
         assert_eq!(v.original, "v1.2.3-rc.1+b5");
         assert_eq!(Version::parse("1.2").unwrap().to_string(), "1.2.0");
         assert_eq!(v.increment("minor").to_string(), "1.3.0");
         assert_eq!(v.compare(&Version::parse("1.0.0").unwrap()), 1);
-        assert_eq!(Version::parse("bad").unwrap_err(), "invalid semantic version");
+        assert_eq!(
+            Version::parse("bad").unwrap_err(),
+            "invalid semantic version"
+        );
     }
 
     #[test]

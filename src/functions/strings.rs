@@ -90,7 +90,10 @@ fn abbreviate_full(s: &str, offset: i64, width: i64) -> Option<String> {
         let tail = String::from_utf8_lossy(tail);
         return Some(format!("...{}", abbreviate_full(&tail, 0, width - 3)?));
     }
-    Some(format!("...{}", byte_slice(s, (len - (width - 3)) as usize, s.len())))
+    Some(format!(
+        "...{}",
+        byte_slice(s, (len - (width - 3)) as usize, s.len())
+    ))
 }
 
 /// Go's `unicode.IsSpace`.
@@ -264,9 +267,7 @@ pub fn repeat(count: i64, s: &str, budget: usize) -> Result<String, String> {
         return Err("strings: negative Repeat count".into());
     }
     if (count as u128) * (s.len() as u128) > budget as u128 {
-        return Err(format!(
-            "repeat: the result would exceed {budget} bytes"
-        ));
+        return Err(format!("repeat: the result would exceed {budget} bytes"));
     }
     Ok(s.repeat(count as usize))
 }
@@ -375,11 +376,7 @@ fn indexed_parts(parts: Vec<&str>) -> Value {
 /// other value as a one-item list, nil as an empty list.
 pub(crate) fn strslice(v: &Value) -> Vec<String> {
     match crate::functions::slice_items(v) {
-        Some(items) => items
-            .iter()
-            .filter(|i| !i.is_nil())
-            .map(strval)
-            .collect(),
+        Some(items) => items.iter().filter(|i| !i.is_nil()).map(strval).collect(),
         None if v.is_nil() => Vec::new(),
         None => vec![strval(v)],
     }
@@ -387,7 +384,9 @@ pub(crate) fn strslice(v: &Value) -> Vec<String> {
 
 pub(crate) fn register(map: &mut FuncMap) {
     use Arity::{AtLeast, Exact};
-    map.add("trim", Exact(1), |_, a| Ok(Value::str(trim(str_arg(&a[0])?))));
+    map.add("trim", Exact(1), |_, a| {
+        Ok(Value::str(trim(str_arg(&a[0])?)))
+    });
     map.add("upper", Exact(1), |_, a| s1(a, str::to_uppercase));
     map.add("lower", Exact(1), |_, a| s1(a, str::to_lowercase));
     map.add("title", Exact(1), |_, a| s1(a, title));
@@ -406,7 +405,11 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::from(abbrev(int_arg(&a[0])?, str_arg(&a[1])?)))
     });
     map.add("abbrevboth", Exact(3), |_, a| {
-        Ok(Value::from(abbrevboth(int_arg(&a[0])?, int_arg(&a[1])?, str_arg(&a[2])?)))
+        Ok(Value::from(abbrevboth(
+            int_arg(&a[0])?,
+            int_arg(&a[1])?,
+            str_arg(&a[2])?,
+        )))
     });
     map.add("repeat", Exact(2), |ctx, a| {
         let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
@@ -437,13 +440,27 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::Bool(str_arg(&a[1])?.ends_with(str_arg(&a[0])?)))
     });
     map.add("wrap", Exact(2), |_, a| {
-        Ok(Value::from(wrap(int_arg(&a[0])?, "", str_arg(&a[1])?, false)))
+        Ok(Value::from(wrap(
+            int_arg(&a[0])?,
+            "",
+            str_arg(&a[1])?,
+            false,
+        )))
     });
     map.add("wrapWith", Exact(3), |_, a| {
-        Ok(Value::from(wrap(int_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?, true)))
+        Ok(Value::from(wrap(
+            int_arg(&a[0])?,
+            str_arg(&a[1])?,
+            str_arg(&a[2])?,
+            true,
+        )))
     });
     map.add("quote", AtLeast(0), |_, a| {
-        let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(|v| go_quote(&strval(v))).collect();
+        let parts: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(|v| go_quote(&strval(v)))
+            .collect();
         Ok(Value::from(parts.join(" ")))
     });
     map.add("squote", AtLeast(0), |_, a| {
@@ -455,17 +472,29 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::from(parts.join(" ")))
     });
     map.add("cat", AtLeast(0), |_, a| {
-        let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(Value::to_go_string).collect();
+        let parts: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(Value::to_go_string)
+            .collect();
         Ok(Value::from(parts.join(" ")))
     });
     map.add("indent", Exact(2), |ctx, a| {
         let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
-        charge(ctx, text.len().saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)))?;
+        charge(
+            ctx,
+            text.len()
+                .saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)),
+        )?;
         Ok(Value::from(indent(n, text)))
     });
     map.add("nindent", Exact(2), |ctx, a| {
         let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
-        charge(ctx, text.len().saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)))?;
+        charge(
+            ctx,
+            text.len()
+                .saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)),
+        )?;
         Ok(Value::from(nindent(n, text)))
     });
     map.add("replace", Exact(3), |_, a| {
@@ -473,7 +502,11 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::from(go_replace(text, old, new)))
     });
     map.add("plural", Exact(3), |_, a| {
-        Ok(Value::str(plural(str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?)))
+        Ok(Value::str(plural(
+            str_arg(&a[0])?,
+            str_arg(&a[1])?,
+            int_arg(&a[2])?,
+        )))
     });
     map.add("split", Exact(2), |_, a| {
         Ok(indexed_parts(split_n(str_arg(&a[1])?, str_arg(&a[0])?, -1)))
@@ -483,9 +516,15 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(indexed_parts(split_n(text, sep, n)))
     });
     map.add("splitList", Exact(2), |_, a| {
-        Ok(Value::string_list(split_n(str_arg(&a[1])?, str_arg(&a[0])?, -1)))
+        Ok(Value::string_list(split_n(
+            str_arg(&a[1])?,
+            str_arg(&a[0])?,
+            -1,
+        )))
     });
-    map.add("toStrings", Exact(1), |_, a| Ok(Value::string_list(strslice(&a[0]))));
+    map.add("toStrings", Exact(1), |_, a| {
+        Ok(Value::string_list(strslice(&a[0])))
+    });
     map.add("join", Exact(2), |_, a| {
         let sep = str_arg(&a[0])?;
         Ok(Value::from(strslice(&a[1]).join(sep)))

@@ -38,7 +38,11 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
     } else {
         (10, lower, false)
     };
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     if digits.contains('_') && !prefixed {
@@ -101,7 +105,9 @@ pub fn parse_float(s: &str) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
     let body = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
     let numeric = !body.is_empty()
-        && body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'));
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'));
     if numeric || matches!(body, "inf" | "infinity" | "nan") {
         return lower.parse().ok();
     }
@@ -122,7 +128,10 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::List(x), Value::List(y)) => {
             x.elem == y.elem
                 && x.len() == y.len()
-                && x.items().iter().zip(y.items()).all(|(p, q)| deep_equal(p, q))
+                && x.items()
+                    .iter()
+                    .zip(y.items())
+                    .all(|(p, q)| deep_equal(p, q))
         }
         (Value::Map(x), Value::Map(y)) => {
             if x.ptr_eq(y) {
@@ -130,7 +139,8 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
             }
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
         }
         (Value::Object(x), Value::Object(y)) => {
             x.type_name() == y.type_name() && x.fmt_v() == y.fmt_v()
@@ -142,7 +152,9 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
 /// copystructure's `Copy`: new maps and lists all the way down (maps stop being shared).
 pub fn deep_copy(v: &Value, depth: usize) -> Result<Value, FuncError> {
     if depth > 10_000 {
-        return Err(crate::functions::call_err("deepCopy: the value nests too deeply"));
+        return Err(crate::functions::call_err(
+            "deepCopy: the value nests too deeply",
+        ));
     }
     Ok(match v {
         Value::Map(m) => {
@@ -176,10 +188,18 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.add("coalesce", AtLeast(0), |_, a| {
         Ok(a.iter().find(|v| !empty(v)).cloned().unwrap_or(Value::Nil))
     });
-    map.add("all", AtLeast(0), |_, a| Ok(Value::Bool(a.iter().all(|v| !empty(v)))));
-    map.add("any", AtLeast(0), |_, a| Ok(Value::Bool(a.iter().any(|v| !empty(v)))));
+    map.add("all", AtLeast(0), |_, a| {
+        Ok(Value::Bool(a.iter().all(|v| !empty(v))))
+    });
+    map.add("any", AtLeast(0), |_, a| {
+        Ok(Value::Bool(a.iter().any(|v| !empty(v))))
+    });
     map.add("ternary", Exact(3), |_, a| {
-        Ok(if bool_arg(&a[2])? { a[0].clone() } else { a[1].clone() })
+        Ok(if bool_arg(&a[2])? {
+            a[0].clone()
+        } else {
+            a[1].clone()
+        })
     });
     map.add("toString", Exact(1), |_, a| Ok(Value::from(strval(&a[0]))));
     map.add("atoi", Exact(1), |_, a| {
@@ -190,12 +210,18 @@ pub(crate) fn register(map: &mut FuncMap) {
     });
     map.add("int", Exact(1), |_, a| Ok(Value::Int(to_int64(&a[0]))));
     map.add("int64", Exact(1), |_, a| Ok(Value::Int64(to_int64(&a[0]))));
-    map.add("float64", Exact(1), |_, a| Ok(Value::Float(to_float64(&a[0]))));
+    map.add("float64", Exact(1), |_, a| {
+        Ok(Value::Float(to_float64(&a[0])))
+    });
     map.add("toDecimal", Exact(1), |_, a| {
         let text = a[0].to_go_string();
         let digits = text.strip_prefix(['+', '-']).unwrap_or(&text);
         let ok = !digits.is_empty() && digits.bytes().all(|b| (b'0'..=b'7').contains(&b));
-        let n = if ok { i64::from_str_radix(&text, 8).unwrap_or(0) } else { 0 };
+        let n = if ok {
+            i64::from_str_radix(&text, 8).unwrap_or(0)
+        } else {
+            0
+        };
         Ok(Value::Int64(n))
     });
     map.add("typeOf", Exact(1), |_, a| Ok(Value::from(a[0].type_name())));
@@ -210,7 +236,9 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.add("kindIs", Exact(2), |_, a| {
         Ok(Value::Bool(str_arg(&a[0])? == a[1].kind_name()))
     });
-    map.add("deepEqual", Exact(2), |_, a| Ok(Value::Bool(deep_equal(&a[0], &a[1]))));
+    map.add("deepEqual", Exact(2), |_, a| {
+        Ok(Value::Bool(deep_equal(&a[0], &a[1])))
+    });
     map.add("deepCopy", Exact(1), |_, a| deep_copy(&a[0], 0));
     map.add("mustDeepCopy", Exact(1), |_, a| deep_copy(&a[0], 0));
 }

@@ -123,7 +123,10 @@ fn json_syntax_error(text: &str, e: &serde_json::Error) -> String {
             .sum::<usize>()
             + e.column().saturating_sub(1);
         let c = text[offset.min(text.len())..].chars().next().unwrap_or(' ');
-        format!("invalid character {} looking for beginning of value", go_char(c))
+        format!(
+            "invalid character {} looking for beginning of value",
+            go_char(c)
+        )
     }
 }
 
@@ -221,7 +224,10 @@ fn is_table_array(v: &Value) -> bool {
 }
 
 fn toml_key(k: &str) -> String {
-    if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         k.to_owned()
     } else {
         toml_string(k)
@@ -318,12 +324,18 @@ fn toml_table(out: &mut String, m: &Map, path: &mut Vec<String>) -> Result<(), S
         .filter(|(_, v)| !v.is_nil())
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    for (k, v) in entries.iter().filter(|(_, v)| !is_table(v) && !is_table_array(v)) {
+    for (k, v) in entries
+        .iter()
+        .filter(|(_, v)| !is_table(v) && !is_table_array(v))
+    {
         let _ = write!(out, "{indent}{} = ", toml_key(k));
         toml_inline(out, v)?;
         out.push('\n');
     }
-    for (k, v) in entries.iter().filter(|(_, v)| is_table(v) || is_table_array(v)) {
+    for (k, v) in entries
+        .iter()
+        .filter(|(_, v)| is_table(v) || is_table_array(v))
+    {
         path.push(toml_key(k));
         let name = path.join(".");
         let inner = "  ".repeat(path.len() - 1);
@@ -410,22 +422,36 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::from(text))
     });
     map.add("fromYaml", Exact(1), |_, a| Ok(from_yaml(str_arg(&a[0])?)));
-    map.add("fromYamlArray", Exact(1), |_, a| Ok(from_yaml_array(str_arg(&a[0])?)));
-    map.add("toJson", Exact(1), |_, a| {
-        Ok(Value::from(a[0].to_json().map(|j| to_json(&j)).unwrap_or_default()))
+    map.add("fromYamlArray", Exact(1), |_, a| {
+        Ok(from_yaml_array(str_arg(&a[0])?))
     });
-    map.add("mustToJson", Exact(1), |_, a| Ok(Value::from(to_json(&json_of(&a[0])?))));
+    map.add("toJson", Exact(1), |_, a| {
+        Ok(Value::from(
+            a[0].to_json().map(|j| to_json(&j)).unwrap_or_default(),
+        ))
+    });
+    map.add("mustToJson", Exact(1), |_, a| {
+        Ok(Value::from(to_json(&json_of(&a[0])?)))
+    });
     map.add("toPrettyJson", Exact(1), |_, a| {
-        Ok(Value::from(a[0].to_json().map(|j| to_pretty_json(&j)).unwrap_or_default()))
+        Ok(Value::from(
+            a[0].to_json()
+                .map(|j| to_pretty_json(&j))
+                .unwrap_or_default(),
+        ))
     });
     map.add("mustToPrettyJson", Exact(1), |_, a| {
         Ok(Value::from(to_pretty_json(&json_of(&a[0])?)))
     });
     for name in ["toRawJson", "mustToRawJson"] {
-        map.add(name, Exact(1), |_, a| Ok(Value::from(to_raw_json(&json_of(&a[0])?))));
+        map.add(name, Exact(1), |_, a| {
+            Ok(Value::from(to_raw_json(&json_of(&a[0])?)))
+        });
     }
     map.add("fromJson", Exact(1), |_, a| Ok(from_json(str_arg(&a[0])?)));
-    map.add("fromJsonArray", Exact(1), |_, a| Ok(from_json_array(str_arg(&a[0])?)));
+    map.add("fromJsonArray", Exact(1), |_, a| {
+        Ok(from_json_array(str_arg(&a[0])?))
+    });
     map.add("mustFromJson", Exact(1), |_, a| {
         let text = str_arg(&a[0])?;
         match serde_json::from_str::<Json>(text) {
@@ -456,15 +482,32 @@ mod tests {
             r#"{"Error":"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"}"#
         );
         assert_eq!(js(&from_yaml("")), "{}");
-        assert_eq!(js(&from_yaml("a: 1\nb: 1.5\nc: yes")), r#"{"a":1,"b":1.5,"c":true}"#);
-        assert_eq!(from_yaml("a: 1").as_map().unwrap().get("a").unwrap().type_name(), "float64");
+        assert_eq!(
+            js(&from_yaml("a: 1\nb: 1.5\nc: yes")),
+            r#"{"a":1,"b":1.5,"c":true}"#
+        );
+        assert_eq!(
+            from_yaml("a: 1")
+                .as_map()
+                .unwrap()
+                .get("a")
+                .unwrap()
+                .type_name(),
+            "float64"
+        );
         assert_eq!(js(&from_yaml_array("- 1\n- b")), r#"[1,"b"]"#);
         assert_eq!(
             js(&from_json("[1]")),
             r#"{"Error":"json: cannot unmarshal array into Go value of type map[string]interface {}"}"#
         );
-        assert_eq!(js(&from_json("{")), r#"{"Error":"unexpected end of JSON input"}"#);
-        assert_eq!(js(&from_json("")), r#"{"Error":"unexpected end of JSON input"}"#);
+        assert_eq!(
+            js(&from_json("{")),
+            r#"{"Error":"unexpected end of JSON input"}"#
+        );
+        assert_eq!(
+            js(&from_json("")),
+            r#"{"Error":"unexpected end of JSON input"}"#
+        );
         assert_eq!(
             js(&from_json_array("{}")),
             r#"["json: cannot unmarshal object into Go value of type []interface {}"]"#
@@ -492,8 +535,17 @@ mod tests {
             to_toml(&v).unwrap(),
             "a = 1\nb = \"x\"\nf = 1.5\n\n[[arr]]\n  x = 1\n\n[[arr]]\n  x = 2\n\n[t]\n  c = [1, 2]\n  [t.d]\n    e = true\n"
         );
-        let floats = Value::from_json(&json!({"f": 1e6, "i": 2.0, "k y": "q\"\n"}), NumberMode::Float64);
-        assert_eq!(to_toml(&floats).unwrap(), "f = 1e+06\ni = 2.0\n\"k y\" = \"q\\\"\\n\"\n");
-        assert_eq!(js(&from_toml("a = 1\n[t]\nb = \"x\"")), r#"{"a":1,"t":{"b":"x"}}"#);
+        let floats = Value::from_json(
+            &json!({"f": 1e6, "i": 2.0, "k y": "q\"\n"}),
+            NumberMode::Float64,
+        );
+        assert_eq!(
+            to_toml(&floats).unwrap(),
+            "f = 1e+06\ni = 2.0\n\"k y\" = \"q\\\"\\n\"\n"
+        );
+        assert_eq!(
+            js(&from_toml("a = 1\n[t]\nb = \"x\"")),
+            r#"{"a":1,"t":{"b":"x"}}"#
+        );
     }
 }
