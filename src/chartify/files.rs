@@ -50,6 +50,11 @@ fn chart_yaml(m: &Meta) -> String {
     if let Some(v) = m.app_version {
         doc.insert("appVersion".into(), json!(v));
     }
+    // chartify writes Jinja templates: say so, as Go templates are the default engine.
+    doc.insert(
+        "annotations".into(),
+        json!({ crate::chart::ENGINE_ANNOTATION: "jinja" }),
+    );
     // Chart.yaml reads best in Helm's conventional order, not sorted.
     let mut out = String::new();
     for (k, v) in doc {

@@ -12,8 +12,10 @@ pub use funcs::{Arity, CallCtx, FuncError, FuncMap, Host};
 pub use value::{ElemType, List, Map, MapType, NumberMode, Object, Value};
 pub mod builtins;
 pub mod exec;
+pub mod helm;
 pub mod helmfuncs;
 pub mod lexer;
+pub mod objects;
 pub mod parse;
 #[cfg(test)]
 mod tests;
