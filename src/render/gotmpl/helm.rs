@@ -27,7 +27,9 @@ pub fn func_map() -> FuncMap {
 }
 
 /// The sprig/Helm function library (the `functions` module).
-fn register_library(_map: &mut FuncMap) {}
+fn register_library(map: &mut FuncMap) {
+    crate::functions::register(map);
+}
 
 /// Renders the Go charts of the tree (charts of the Jinja engine are left to it).
 pub fn render_chart(
@@ -56,13 +58,31 @@ fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<Vec<RenderedFile>> {
     let funcs = func_map();
-    let caps = Value::object(Capabilities::new(
-        &opts.kube_version,
-        opts.api_versions.clone(),
-    ));
+    // `helm template` has no cluster to discover `group/version/Kind` entries from: only the ones
+    // given with --api-versions count.
+    let kinds: std::collections::HashSet<String> = crate::render::context::default_api_versions()
+        .into_iter()
+        .filter(|v| {
+            v.rsplit('/')
+                .next()
+                .is_some_and(|k| k.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+        .collect();
+    let versions: Vec<String> = opts
+        .api_versions
+        .iter()
+        .filter(|v| !kinds.contains(*v))
+        .cloned()
+        .collect();
+    let caps = Value::object(Capabilities::new(&opts.kube_version, versions));
     let release = release(&opts.release_name, &opts.namespace);
     let mut scopes: Vec<Scope<'_>> = Vec::new();
-    collect(chart, tree, None, &caps, &release, true, &mut scopes);
+    let root = collect(chart, tree, None, &caps, &release, true, &mut scopes);
+    if let Some(Value::Map(values)) = root.get("Values") {
+        for path in &opts.set_int_paths {
+            set_int64(&values, path);
+        }
+    }
 
     // Parse every template of every enabled Go chart into one set, in Helm's order.
     let mut names: Vec<(&str, &str)> = Vec::new();
@@ -159,7 +179,7 @@ fn collect<'c>(
     release: &Value,
     is_root: bool,
     out: &mut Vec<Scope<'c>>,
-) -> Option<Map> {
+) -> Map {
     let values = match Value::from_json(&tree.values, NumberMode::Float64) {
         Value::Map(mut m) => {
             m.ty = MapType::Values;
@@ -193,13 +213,31 @@ fn collect<'c>(
     let subcharts = Map::new();
     for (i, child) in &tree.children {
         let sub = &chart.subcharts[*i];
-        if let Some(d) = collect(sub, child, Some(&values), caps, release, false, out) {
-            subcharts.insert(sub.meta.name.clone(), Value::Map(d));
-        }
+        let d = collect(sub, child, Some(&values), caps, release, false, out);
+        subcharts.insert(sub.meta.name.clone(), Value::Map(d));
     }
     data.insert("Subcharts", Value::Map(subcharts));
     let _ = idx;
-    Some(data)
+    data
+}
+
+/// Turns the number at `path` into an `int64` (`--set` integers), where it still is one.
+fn set_int64(values: &Map, path: &[String]) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut cur = values.clone();
+    for p in parents {
+        match cur.get(p) {
+            Some(Value::Map(m)) => cur = m,
+            _ => return,
+        }
+    }
+    if let Some(Value::Float(f)) = cur.get(last) {
+        if f.fract() == 0.0 && f.abs() < 9.2e18 {
+            cur.insert(last.clone(), Value::Int64(f as i64));
+        }
+    }
 }
 
 fn release(name: &str, namespace: &str) -> Value {
