@@ -39,3 +39,15 @@ for name in "${cases[@]}"; do
   fi
   rm -f "$dir/.out" "$dir/.err"
 done
+
+# The API versions `helm template` reports without a cluster (.Capabilities.APIVersions), which the
+# Go engine reports too: one per line, sorted.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/c/templates"
+printf 'apiVersion: v2\nname: c\nversion: 0.1.0\n' > "$tmp/c/Chart.yaml"
+printf '{{ range .Capabilities.APIVersions }}{{ . }}\n{{ end }}' > "$tmp/c/templates/NOTES.txt"
+"$HELM" install r "$tmp/c" --dry-run=client \
+  | sed -n '/^NOTES:$/,$p' | tail -n +2 | grep -v '^$' | LC_ALL=C sort \
+  > "$here/src/render/gotmpl/helm-api-versions.txt"
+echo "ok    helm-api-versions.txt" >&2

@@ -58,22 +58,7 @@ fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<Vec<RenderedFile>> {
     let funcs = func_map();
-    // `helm template` has no cluster to discover `group/version/Kind` entries from: only the ones
-    // given with --api-versions count.
-    let kinds: std::collections::HashSet<String> = crate::render::context::default_api_versions()
-        .into_iter()
-        .filter(|v| {
-            v.rsplit('/')
-                .next()
-                .is_some_and(|k| k.starts_with(|c: char| c.is_ascii_uppercase()))
-        })
-        .collect();
-    let versions: Vec<String> = opts
-        .api_versions
-        .iter()
-        .filter(|v| !kinds.contains(*v))
-        .cloned()
-        .collect();
+    let versions = api_versions(opts);
     let caps = Value::object(Capabilities::new(&opts.kube_version, versions));
     let release = release(&opts.release_name, &opts.namespace);
     let mut scopes: Vec<Scope<'_>> = Vec::new();
@@ -149,6 +134,23 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
         }
     }
     Ok(out)
+}
+
+/// The API versions `helm template` reports without a cluster (recorded from helm by
+/// `scripts/record-helm-gotmpl.sh`).
+const HELM_API_VERSIONS: &str = include_str!("helm-api-versions.txt");
+
+/// `.Capabilities.APIVersions`: helm's own list plus what `--api-versions` added.
+fn api_versions(opts: &RenderOptions) -> Vec<String> {
+    let kiln_defaults: std::collections::HashSet<String> =
+        crate::render::context::default_api_versions().into_iter().collect();
+    let mut out: Vec<String> = HELM_API_VERSIONS.lines().map(str::to_string).collect();
+    for v in &opts.api_versions {
+        if !kiln_defaults.contains(v) && !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
 }
 
 /// A fixed seed per chart and release, so random functions repeat from run to run.
