@@ -81,6 +81,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         },
         kube_version,
         api_versions,
+        set_int_paths: values::set_int_paths(&cfg.values)?,
     };
     let files = render::render_chart(&chart, &tree, &opts)?;
 

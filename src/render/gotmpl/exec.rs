@@ -632,6 +632,11 @@ impl<'e> Exec<'e> {
             } else {
                 (&[][..], None)
             };
+            if i == 0 && recv.is_nil() {
+                // Go: a field of "no value" (a nil dot, variable or parenthesised result) is no
+                // value; only a nil found inside this chain is a nil-pointer error.
+                return Ok(Value::Nil);
+            }
             recv = self.eval_field(fr, dot, name, recv, a, f, node)?;
         }
         Ok(recv)
