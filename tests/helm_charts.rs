@@ -66,7 +66,6 @@ fn static_charts_match_kustomize() {
 }
 
 #[test]
-#[ignore = "needs the Go template engine (issue 10, branch gotmpl)"]
 fn go_charts_match_kustomize() {
     compare("go_");
 }

@@ -4,7 +4,7 @@
 
 use super::archive::Budget;
 use super::packed::{self, Packed};
-use super::{Chart, ChartMeta, Dependency, SourceFile};
+use super::{Chart, ChartMeta, Dependency, SourceFile, TemplateEngine, ENGINE_ANNOTATION};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::yaml;
 use serde_json::Value;
@@ -275,6 +275,7 @@ pub(super) fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta
             });
         }
     }
+    let engine = template_engine(&raw, text, file)?;
     Ok(ChartMeta {
         api_version,
         name,
@@ -285,7 +286,43 @@ pub(super) fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta
         chart_type,
         dependencies,
         raw,
+        engine,
     })
+}
+
+/// The `kiln.dev/template-engine` annotation: `go` (the default) or `jinja`.
+fn template_engine(raw: &Value, text: &str, file: &str) -> Result<TemplateEngine> {
+    let Some(v) = raw
+        .get("annotations")
+        .and_then(|a| a.get(ENGINE_ANNOTATION))
+    else {
+        return Ok(TemplateEngine::Go);
+    };
+    match v.as_str() {
+        Some("go") => Ok(TemplateEngine::Go),
+        Some("jinja") => Ok(TemplateEngine::Jinja),
+        _ => {
+            let shown = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let loc = text
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| {
+                    l.find(ENGINE_ANNOTATION)
+                        .map(|c| Location::in_source(file, text, i + 1, c + 1, l.len() - c))
+                })
+                .unwrap_or_else(|| Location::in_source(file, text, 1, 1, 1));
+            Err(Error::new(
+                ErrorKind::Chart,
+                format!(
+                    "Chart.yaml: annotation `{ENGINE_ANNOTATION}: {shown}` names no template engine (use `go` for Helm's Go templates, the default, or `jinja`)"
+                ),
+            )
+            .with_location(loc))
+        }
+    }
 }
 
 fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFile>)> {

@@ -48,6 +48,19 @@ pub struct ChartMeta {
     pub dependencies: Vec<Dependency>,
     /// The whole `Chart.yaml` as parsed.
     pub raw: Value,
+    /// The engine its templates are written for (annotation `kiln.dev/template-engine`).
+    pub engine: TemplateEngine,
+}
+
+/// The Chart.yaml annotation that picks a chart's template engine.
+pub const ENGINE_ANNOTATION: &str = "kiln.dev/template-engine";
+
+/// Which engine renders a chart's templates: Go templates as Helm (the default), or kiln's Jinja.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TemplateEngine {
+    #[default]
+    Go,
+    Jinja,
 }
 
 impl ChartMeta {

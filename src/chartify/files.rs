@@ -70,9 +70,10 @@ fn chart_yaml(m: &Meta) -> String {
         doc.insert("appVersion".into(), json!(v));
     }
     if m.language == Language::Jinja {
+        // Jinja templates: say so, as Go templates are the default engine.
         doc.insert(
             "annotations".into(),
-            json!({"kiln.dev/template-engine": "jinja"}),
+            json!({ crate::chart::ENGINE_ANNOTATION: "jinja" }),
         );
     }
     // Chart.yaml reads best in Helm's conventional order, not sorted.

@@ -63,11 +63,30 @@ pub fn to_yaml_into(out: &mut String, value: &Value, style: Style) {
         indent: -1,
         whitespace: true,
         indention: true,
+        indent_sequences: false,
     };
     e.node(value, false, false);
     // Document end: finish the last line.
     e.indent = -1;
     e.write_indent();
+}
+
+/// Helm's `toYamlPretty` layout (go-yaml v3 with a 2-space indent): like [`to_yaml`], but a list
+/// that is a map value is indented under its key.
+pub fn to_yaml_pretty(value: &Value) -> String {
+    let mut out = String::with_capacity(256);
+    let mut e = Emitter {
+        out: &mut out,
+        column: 0,
+        indent: -1,
+        whitespace: true,
+        indention: true,
+        indent_sequences: true,
+    };
+    e.node(value, false, false);
+    e.indent = -1;
+    e.write_indent();
+    out
 }
 
 /// The line width after which plain and quoted scalars are folded.
@@ -94,6 +113,8 @@ struct Emitter<'o> {
     whitespace: bool,
     /// Only indentation has been written on the current line.
     indention: bool,
+    /// Indent lists under their map key (go-yaml v3), instead of libyaml's indentless lists.
+    indent_sequences: bool,
 }
 
 impl Emitter<'_> {
@@ -167,7 +188,7 @@ impl Emitter<'_> {
             }
             Value::Array(items) => {
                 let saved = self.indent;
-                self.increase_indent(false, mapping && !self.indention);
+                self.increase_indent(false, mapping && !self.indention && !self.indent_sequences);
                 for item in items {
                     self.write_indent();
                     self.write_indicator("-", true, false, true);

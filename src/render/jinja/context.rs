@@ -248,7 +248,7 @@ impl Files {
 }
 
 /// A glob as Go's `path.Match` plus `**` across directories.
-fn glob_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+pub(crate) fn glob_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
     let mut re = String::from("^");
     let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {

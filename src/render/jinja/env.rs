@@ -68,7 +68,7 @@ fn render_one(
     sources: &Sources,
     out: &mut Vec<RenderedFile>,
 ) -> Result<()> {
-    if !chart.meta.is_library() {
+    if !chart.meta.is_library() && chart.meta.engine == crate::chart::TemplateEngine::Jinja {
         let env = environment(chart, tree, opts, sources.clone())?;
         for t in chart.templates.iter().filter(|t| !is_partial(&t.rel)) {
             let text = render_template(&env, chart, t, sources)?;
@@ -200,9 +200,9 @@ fn render_template(
     });
     let tmpl = env
         .get_template(&t.display)
-        .map_err(|e| template_error(&e, sources))?;
+        .map_err(|e| go_hint(template_error(&e, sources), chart, sources))?;
     tmpl.render(Value::from(Serde(template_ctx))).map_err(|e| {
-        let err = template_error(&e, sources);
+        let err = go_hint(template_error(&e, sources), chart, sources);
         match err.location() {
             Some(loc) if loc.file != t.display => {
                 err.with_note(format!("while rendering {}", t.display))
@@ -210,6 +210,37 @@ fn render_template(
             _ => err,
         }
     })
+}
+
+/// Adds a hint when the template that failed looks like a Go (Helm) template.
+fn go_hint(err: Error, chart: &Chart, sources: &Sources) -> Error {
+    let text = err
+        .location()
+        .and_then(|l| sources.get(&l.file))
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let looks_go = [
+        "{{ .Values",
+        "{{- .Values",
+        "{{ include",
+        "{{- include",
+        "{{/*",
+        "{{- /*",
+        "{{ .Release",
+        "{{- if .",
+        "{{ if .",
+    ]
+    .iter()
+    .any(|p| text.contains(p));
+    if !looks_go {
+        return err;
+    }
+    err.with_note(format!(
+        "this template looks like a Go (Helm) template, but chart `{}` declares the Jinja engine; \
+         remove `{}: jinja` from its Chart.yaml annotations (or set it to `go`) to render it as Helm does",
+        chart.meta.name,
+        crate::chart::ENGINE_ANNOTATION
+    ))
 }
 
 /// Converts a minijinja error into a kiln error located in the template that failed.

@@ -1,0 +1,891 @@
+//! Executes parsed templates: Go's `text/template` semantics (variables and their scopes, `if`/`with`/
+//! `range`/`template`, field chains, pipelines, function calls), with budgets for steps, output size
+//! and call depth, and errors located on the failing action with the chain of calls that led there.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::funcs::{Arity, CallCtx, FuncError, FuncMap, Host};
+use super::parse::{parse, Arg, ArgKind, Cmd, Node, Pipe};
+use super::value::Value;
+use crate::error::{Error, ErrorKind, Location};
+
+/// A template source: what error locations point into.
+#[derive(Debug)]
+pub struct SourceText {
+    /// Display name (`chart/templates/x.yaml`).
+    pub name: String,
+    pub text: String,
+}
+
+/// A named template: a file's body or a `define`.
+#[derive(Debug)]
+pub struct TemplateDef {
+    pub name: Rc<str>,
+    pub source: Rc<SourceText>,
+    pub body: Vec<Node>,
+}
+
+/// All templates that `template`/`include` can reach, by name.
+#[derive(Debug, Default)]
+pub struct TemplateSet {
+    map: HashMap<Rc<str>, Rc<TemplateDef>>,
+}
+
+/// Whether a body is Go's "empty tree" (only whitespace text): such a `define` does not replace an
+/// existing one.
+fn is_empty_tree(body: &[Node]) -> bool {
+    body.iter()
+        .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+}
+
+impl TemplateSet {
+    pub fn new() -> TemplateSet {
+        TemplateSet::default()
+    }
+
+    /// Parses `text` as the template `name` and adds it and its `define`s; a later definition of a
+    /// name replaces an earlier one unless it is empty (Go's rule).
+    pub fn add_file(&mut self, name: &str, text: &str, funcs: &FuncMap) -> Result<(), Error> {
+        let source = Rc::new(SourceText {
+            name: name.to_string(),
+            text: text.to_string(),
+        });
+        let defs = parse_defs(&source, funcs)?;
+        for d in defs {
+            self.insert(d);
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, def: TemplateDef) {
+        if let Some(old) = self.map.get(&def.name) {
+            if is_empty_tree(&def.body) && !is_empty_tree(&old.body) {
+                return;
+            }
+        }
+        self.map.insert(def.name.clone(), Rc::new(def));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Rc<TemplateDef>> {
+        self.map.get(name)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+}
+
+/// Parses a source into its body template and its defines (body first).
+fn parse_defs(source: &Rc<SourceText>, funcs: &FuncMap) -> Result<Vec<TemplateDef>, Error> {
+    let is_func = |n: &str| funcs.contains(n) || n == "and" || n == "or";
+    let parsed = parse(&source.text, &is_func).map_err(|e| {
+        Error::new(ErrorKind::Template, e.message).with_location(Location::at_offset(
+            &source.name,
+            &source.text,
+            e.pos,
+            e.len,
+        ))
+    })?;
+    let mut out = vec![TemplateDef {
+        name: Rc::from(source.name.as_str()),
+        source: source.clone(),
+        body: parsed.body,
+    }];
+    for (name, body, _) in parsed.defines {
+        out.push(TemplateDef {
+            name,
+            source: source.clone(),
+            body,
+        });
+    }
+    Ok(out)
+}
+
+/// Budgets of one render (all charts, all templates).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Nested `template`/`include`/`tpl` calls.
+    pub max_depth: usize,
+    /// Helm's limit on one name being included inside itself.
+    pub max_include_per_name: usize,
+    /// Execution steps (nodes, commands, loop iterations, function charges).
+    pub max_steps: u64,
+    /// Bytes one template's output may reach.
+    pub max_template_output: usize,
+    /// Bytes written by all templates, `include`s and `tpl`s together.
+    pub max_total_output: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 1000,
+            max_include_per_name: 1000,
+            max_steps: 200_000_000,
+            max_template_output: 256 << 20,
+            max_total_output: 2 << 30,
+        }
+    }
+}
+
+/// Control flow out of a list.
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+/// Variables of one template invocation.
+struct Frame {
+    vars: Vec<(Rc<str>, Value)>,
+}
+
+impl Frame {
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v)
+    }
+
+    fn set(&mut self, name: &str, v: Value) {
+        if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| &**n == name) {
+            slot.1 = v;
+        }
+    }
+}
+
+/// The executor of one render.
+pub struct Exec<'e> {
+    set: &'e TemplateSet,
+    funcs: &'e FuncMap,
+    limits: Limits,
+    steps: u64,
+    written: u64,
+    /// Templates being executed, innermost last.
+    stack: Vec<Rc<TemplateDef>>,
+    includes: HashMap<String, usize>,
+    /// `define`s of the `tpl` text being executed (seen after the chart's own).
+    overlay: Vec<Rc<HashMap<Rc<str>, Rc<TemplateDef>>>>,
+    seed: u64,
+    /// The file whose rendering started this execution (`.Template.Name` of the caller).
+    root_name: String,
+}
+
+type ExecResult<T> = Result<T, Error>;
+
+impl<'e> Exec<'e> {
+    pub fn new(set: &'e TemplateSet, funcs: &'e FuncMap, limits: Limits, seed: u64) -> Exec<'e> {
+        Exec {
+            set,
+            funcs,
+            limits,
+            steps: 0,
+            written: 0,
+            stack: Vec::new(),
+            includes: HashMap::new(),
+            overlay: Vec::new(),
+            seed,
+            root_name: String::new(),
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<Rc<TemplateDef>> {
+        if let Some(t) = self.set.get(name) {
+            return Some(t.clone());
+        }
+        self.overlay.last().and_then(|o| o.get(name).cloned())
+    }
+
+    /// Executes the template `name` with `data` as dot and `$`.
+    pub fn execute(&mut self, name: &str, data: &Value) -> ExecResult<String> {
+        self.root_name = name.to_string();
+        let Some(t) = self.lookup(name) else {
+            return Err(Error::new(
+                ErrorKind::Template,
+                format!("no template named \"{name}\""),
+            ));
+        };
+        self.run(t, data)
+    }
+
+    fn run(&mut self, t: Rc<TemplateDef>, data: &Value) -> ExecResult<String> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Error::new(
+                ErrorKind::Template,
+                format!(
+                    "template calls nest deeper than the limit of {} (template \"{}\"): is a template including itself?",
+                    self.limits.max_depth, t.name
+                ),
+            ));
+        }
+        self.stack.push(t.clone());
+        let mut frame = Frame {
+            vars: vec![(Rc::from("$"), data.clone())],
+        };
+        let mut out = String::new();
+        let r = self.walk_list(&mut frame, data, &t.body, &mut out);
+        self.stack.pop();
+        r.map(|_| out)
+    }
+
+    fn here(&self) -> &TemplateDef {
+        self.stack.last().expect("executing a template")
+    }
+
+    fn error_at(&self, message: impl Into<String>, pos: usize, end: usize) -> Error {
+        let t = self.here();
+        let mut e = Error::new(ErrorKind::Template, message).with_location(Location::at_offset(
+            &t.source.name,
+            &t.source.text,
+            pos,
+            end.saturating_sub(pos).max(1),
+        ));
+        if *t.name != *t.source.name {
+            e = e.with_note(format!("in template \"{}\"", t.name));
+        }
+        e
+    }
+
+    fn step(&mut self, pos: usize) -> ExecResult<()> {
+        self.steps += 1;
+        if self.steps > self.limits.max_steps {
+            return Err(self.error_at(
+                format!(
+                    "template execution exceeded its budget of {} steps (an endless or very large loop?)",
+                    self.limits.max_steps
+                ),
+                pos,
+                pos + 1,
+            ));
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, out: &mut String, s: &str, pos: usize) -> ExecResult<()> {
+        self.written += s.len() as u64;
+        if out.len() + s.len() > self.limits.max_template_output {
+            return Err(self.error_at(
+                format!(
+                    "template output exceeds the limit of {} bytes",
+                    self.limits.max_template_output
+                ),
+                pos,
+                pos + 1,
+            ));
+        }
+        if self.written > self.limits.max_total_output {
+            return Err(self.error_at(
+                format!(
+                    "rendering wrote more than the limit of {} bytes in total",
+                    self.limits.max_total_output
+                ),
+                pos,
+                pos + 1,
+            ));
+        }
+        out.push_str(s);
+        Ok(())
+    }
+
+    fn walk_list(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        list: &[Node],
+        out: &mut String,
+    ) -> ExecResult<Flow> {
+        for n in list {
+            match self.walk(fr, dot, n, out)? {
+                Flow::Normal => {}
+                f => return Ok(f),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        node: &Node,
+        out: &mut String,
+    ) -> ExecResult<Flow> {
+        match node {
+            Node::Text(t) => {
+                self.write(out, t, 0)?;
+            }
+            Node::Action(pipe) => {
+                self.step(pipe.pos)?;
+                let v = self.eval_pipe(fr, dot, pipe, true)?;
+                if pipe.decl.is_empty() {
+                    let s = match &v {
+                        Value::Nil => "<no value>".to_string(),
+                        v => v.to_go_string(),
+                    };
+                    self.write(out, &s, pipe.pos)?;
+                }
+            }
+            Node::If(b) | Node::With(b) => {
+                self.step(b.pos)?;
+                let mark = fr.vars.len();
+                let v = self.eval_pipe(fr, dot, &b.pipe, true)?;
+                let is_with = matches!(node, Node::With(_));
+                let flow = if v.truthy() {
+                    let d = if is_with { v } else { dot.clone() };
+                    self.walk_list(fr, &d, &b.list, out)?
+                } else if let Some(e) = &b.else_list {
+                    self.walk_list(fr, dot, e, out)?
+                } else {
+                    Flow::Normal
+                };
+                fr.vars.truncate(mark);
+                return Ok(flow);
+            }
+            Node::Range(b) => {
+                self.step(b.pos)?;
+                let mark = fr.vars.len();
+                let r = self.walk_range(fr, dot, b, out);
+                fr.vars.truncate(mark);
+                r?;
+            }
+            Node::Template {
+                pos,
+                end,
+                name,
+                pipe,
+            } => {
+                self.step(*pos)?;
+                let data = match pipe {
+                    Some(p) => self.eval_pipe(fr, dot, p, false)?,
+                    None => Value::Nil,
+                };
+                let Some(t) = self.lookup(name) else {
+                    return Err(self.error_at(
+                        format!("template \"{name}\" not defined"),
+                        *pos,
+                        *end,
+                    ));
+                };
+                let s = self.run(t, &data).map_err(|e| {
+                    self.called_from(e, &format!("template \"{name}\""), *pos, *end)
+                })?;
+                self.write(out, &s, *pos)?;
+            }
+            Node::Break(_) => return Ok(Flow::Break),
+            Node::Continue(_) => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// Adds "called from" to an error raised inside a nested template.
+    fn called_from(&self, e: Error, what: &str, pos: usize, end: usize) -> Error {
+        let t = self.here();
+        let loc = Location::at_offset(&t.source.name, &t.source.text, pos, end - pos);
+        let note = format!(
+            "{what} called from {}:{}:{}",
+            loc.file, loc.line, loc.column
+        );
+        e.with_note(note)
+    }
+
+    fn walk_range(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        b: &super::parse::Branch,
+        out: &mut String,
+    ) -> ExecResult<()> {
+        let v = self.eval_pipe(fr, dot, &b.pipe, false)?;
+        // Declared variables: `$v` or `$i, $v`.
+        let decl = &b.pipe.decl;
+        if !b.pipe.is_assign {
+            for d in decl {
+                fr.vars.push((d.clone(), Value::Nil));
+            }
+        }
+        let mut ran = false;
+        let mut iterate = |this: &mut Self,
+                           fr: &mut Frame,
+                           key: Value,
+                           elem: Value,
+                           out: &mut String|
+         -> ExecResult<bool> {
+            this.step(b.pos)?;
+            ran = true;
+            match decl.len() {
+                1 => fr.set(&decl[0], elem.clone()),
+                2 => {
+                    fr.set(&decl[0], key);
+                    fr.set(&decl[1], elem.clone());
+                }
+                _ => {}
+            }
+            let mark = fr.vars.len();
+            let flow = this.walk_list(fr, &elem, &b.list, out);
+            fr.vars.truncate(mark);
+            Ok(matches!(flow?, Flow::Break))
+        };
+        match &v {
+            Value::Nil => {}
+            Value::List(l) => {
+                for (i, e) in l.items().iter().enumerate() {
+                    if iterate(self, fr, Value::Int(i as i64), e.clone(), out)? {
+                        break;
+                    }
+                }
+            }
+            Value::Bytes(bs) => {
+                for (i, e) in bs.iter().enumerate() {
+                    if iterate(self, fr, Value::Int(i as i64), Value::Uint8(*e), out)? {
+                        break;
+                    }
+                }
+            }
+            Value::Map(m) => {
+                for k in m.keys() {
+                    let e = m.get(&k).unwrap_or(Value::Nil);
+                    if iterate(self, fr, Value::str(&k), e, out)? {
+                        break;
+                    }
+                }
+            }
+            Value::Int(n) | Value::Int64(n) => {
+                if decl.len() > 1 {
+                    return Err(self.error_at(
+                        format!("can't use {n} to iterate over more than one variable"),
+                        b.pipe.pos,
+                        b.pipe.end,
+                    ));
+                }
+                let ctor = |i: i64| match v {
+                    Value::Int64(_) => Value::Int64(i),
+                    _ => Value::Int(i),
+                };
+                for i in 0..*n {
+                    if iterate(self, fr, ctor(i), ctor(i), out)? {
+                        break;
+                    }
+                }
+            }
+            other => {
+                return Err(self.error_at(
+                    format!("range can't iterate over {}", other.to_go_string()),
+                    b.pipe.pos,
+                    b.pipe.end,
+                ))
+            }
+        }
+        if !ran {
+            if let Some(e) = &b.else_list {
+                self.walk_list(fr, dot, e, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates a pipeline; `declare`: handle its variable declarations (not for `range`).
+    fn eval_pipe(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        pipe: &Pipe,
+        declare: bool,
+    ) -> ExecResult<Value> {
+        let mut val: Option<Value> = None;
+        for cmd in &pipe.cmds {
+            val = Some(self.eval_cmd(fr, dot, cmd, val)?);
+        }
+        let val = val.unwrap_or(Value::Nil);
+        if declare {
+            for d in &pipe.decl {
+                if pipe.is_assign {
+                    fr.set(d, val.clone());
+                } else {
+                    fr.vars.push((d.clone(), val.clone()));
+                }
+            }
+        } else if pipe.is_assign && pipe.decl.len() == 1 {
+            fr.set(&pipe.decl[0], val.clone());
+        }
+        Ok(val)
+    }
+
+    fn not_a_function(&self, what: &str, a: &Arg) -> Error {
+        self.error_at(
+            format!("can't give argument to non-function {what}"),
+            a.pos,
+            a.end,
+        )
+    }
+
+    fn eval_cmd(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        cmd: &Cmd,
+        fin: Option<Value>,
+    ) -> ExecResult<Value> {
+        self.step(cmd.pos)?;
+        let first = &cmd.args[0];
+        let rest = &cmd.args[1..];
+        let has_args = !rest.is_empty() || fin.is_some();
+        match &first.kind {
+            ArgKind::Field(names) => self.eval_chain(fr, dot, dot.clone(), names, rest, fin, first),
+            ArgKind::Chain(inner, names) => {
+                let recv = self.eval_arg(fr, dot, inner)?;
+                self.eval_chain(fr, dot, recv, names, rest, fin, first)
+            }
+            ArgKind::Var(name, names) => {
+                let v = fr.get(name).cloned().unwrap_or(Value::Nil);
+                if names.is_empty() {
+                    if has_args {
+                        return Err(self.not_a_function(name, first));
+                    }
+                    return Ok(v);
+                }
+                self.eval_chain(fr, dot, v, names, rest, fin, first)
+            }
+            ArgKind::Func(name) => self.eval_function(fr, dot, name, rest, fin, first, cmd),
+            ArgKind::Pipe(p) => {
+                if has_args {
+                    return Err(self.not_a_function("(pipeline)", first));
+                }
+                let mark = fr.vars.len();
+                let v = self.eval_pipe(fr, dot, p, true);
+                fr.vars.truncate(mark);
+                v
+            }
+            ArgKind::Nil => Err(self.error_at("nil is not a command", first.pos, first.end)),
+            _ => {
+                let v = self.eval_arg(fr, dot, first)?;
+                if has_args {
+                    let what = match &first.kind {
+                        ArgKind::Dot => ".".to_string(),
+                        ArgKind::Str(s) => super::fmt::quote(s),
+                        _ => v.to_go_string(),
+                    };
+                    return Err(self.not_a_function(&what, first));
+                }
+                Ok(v)
+            }
+        }
+    }
+
+    /// Evaluates an argument (no arguments of its own).
+    fn eval_arg(&mut self, fr: &mut Frame, dot: &Value, a: &Arg) -> ExecResult<Value> {
+        Ok(match &a.kind {
+            ArgKind::Dot => dot.clone(),
+            ArgKind::Nil => Value::Nil,
+            ArgKind::Bool(b) => Value::Bool(*b),
+            ArgKind::Int(i) => Value::Int(*i),
+            ArgKind::Float(f) => Value::Float(*f),
+            ArgKind::Str(s) => Value::String(s.clone()),
+            ArgKind::Field(names) => self.eval_chain(fr, dot, dot.clone(), names, &[], None, a)?,
+            ArgKind::Var(name, names) => {
+                let v = fr.get(name).cloned().unwrap_or(Value::Nil);
+                if names.is_empty() {
+                    v
+                } else {
+                    self.eval_chain(fr, dot, v, names, &[], None, a)?
+                }
+            }
+            ArgKind::Func(name) => {
+                let cmd = Cmd {
+                    pos: a.pos,
+                    end: a.end,
+                    args: vec![a.clone()],
+                };
+                self.eval_function(fr, dot, name, &[], None, a, &cmd)?
+            }
+            ArgKind::Pipe(p) => {
+                let mark = fr.vars.len();
+                let v = self.eval_pipe(fr, dot, p, true);
+                fr.vars.truncate(mark);
+                v?
+            }
+            ArgKind::Chain(inner, names) => {
+                let recv = self.eval_arg(fr, dot, inner)?;
+                self.eval_chain(fr, dot, recv, names, &[], None, a)?
+            }
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_chain(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        mut recv: Value,
+        names: &[Rc<str>],
+        args: &[Arg],
+        fin: Option<Value>,
+        node: &Arg,
+    ) -> ExecResult<Value> {
+        let mut fin = fin;
+        for (i, name) in names.iter().enumerate() {
+            let last = i + 1 == names.len();
+            let (a, f) = if last {
+                (args, fin.take())
+            } else {
+                (&[][..], None)
+            };
+            recv = self.eval_field(fr, dot, name, recv, a, f, node)?;
+        }
+        Ok(recv)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        name: &str,
+        recv: Value,
+        args: &[Arg],
+        fin: Option<Value>,
+        node: &Arg,
+    ) -> ExecResult<Value> {
+        let has_args = !args.is_empty() || fin.is_some();
+        match &recv {
+            Value::Nil => Err(self.error_at(
+                format!("nil pointer evaluating interface {{}}.{name}"),
+                node.pos,
+                node.end,
+            )),
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.error_at(
+                        format!("{name} is not a method but has arguments"),
+                        node.pos,
+                        node.end,
+                    ));
+                }
+                Ok(m.get(name).unwrap_or(Value::Nil))
+            }
+            Value::Object(o) => {
+                if o.has_method(name) {
+                    let mut argv = Vec::with_capacity(args.len() + 1);
+                    for a in args {
+                        argv.push(self.eval_arg(fr, dot, a)?);
+                    }
+                    if let Some(f) = fin {
+                        argv.push(f);
+                    }
+                    match o.method(name, &argv) {
+                        Some(Ok(v)) => Ok(v),
+                        Some(Err(e)) => Err(self.func_error(name, e, node.pos, node.end)),
+                        None => Err(self.error_at(
+                            format!("can't evaluate field {name} in type {}", o.type_name()),
+                            node.pos,
+                            node.end,
+                        )),
+                    }
+                } else if let Some(v) = o.field(name) {
+                    if has_args {
+                        return Err(self.error_at(
+                            format!("{name} has arguments but cannot be invoked as function"),
+                            node.pos,
+                            node.end,
+                        ));
+                    }
+                    Ok(v)
+                } else {
+                    Err(self.error_at(
+                        format!("can't evaluate field {name} in type {}", o.type_name()),
+                        node.pos,
+                        node.end,
+                    ))
+                }
+            }
+            other => Err(self.error_at(
+                format!("can't evaluate field {name} in type {}", other.type_name()),
+                node.pos,
+                node.end,
+            )),
+        }
+    }
+
+    fn func_error(&self, name: &str, e: FuncError, pos: usize, end: usize) -> Error {
+        match e {
+            FuncError::Call(m) => self.error_at(format!("error calling {name}: {m}"), pos, end),
+            FuncError::Plain(m) | FuncError::Fail(m) => self.error_at(m, pos, end),
+            FuncError::Located(err) => self.called_from(*err, name, pos, end),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_function(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        name: &str,
+        args: &[Arg],
+        fin: Option<Value>,
+        node: &Arg,
+        cmd: &Cmd,
+    ) -> ExecResult<Value> {
+        let n = args.len() + usize::from(fin.is_some());
+        if name == "and" || name == "or" {
+            if n == 0 {
+                return Err(self.error_at(
+                    format!("wrong number of args for {name}: want at least 1 got 0"),
+                    node.pos,
+                    cmd.end,
+                ));
+            }
+            let want = name == "or";
+            let mut last = Value::Nil;
+            for a in args {
+                last = self.eval_arg(fr, dot, a)?;
+                if last.truthy() == want {
+                    return Ok(last);
+                }
+            }
+            if let Some(f) = fin {
+                last = f;
+            }
+            return Ok(last);
+        }
+        let Some(spec) = self.funcs.get(name).copied() else {
+            return Err(self.error_at(
+                format!("function \"{name}\" not defined"),
+                node.pos,
+                node.end,
+            ));
+        };
+        if !spec.arity.accepts(n) {
+            return Err(self.error_at(
+                format!(
+                    "wrong number of args for {name}: want {} got {n}",
+                    spec.arity.describe()
+                ),
+                node.pos,
+                cmd.end,
+            ));
+        }
+        let mut argv = Vec::with_capacity(n);
+        for a in args {
+            argv.push(self.eval_arg(fr, dot, a)?);
+        }
+        if let Some(f) = fin {
+            argv.push(f);
+        }
+        let r = {
+            let mut ctx = CallCtx::new(name, self);
+            (spec.func)(&mut ctx, &argv)
+        };
+        r.map_err(|e| self.func_error(name, e, node.pos, cmd.end.max(node.end)))
+    }
+}
+
+impl Host for Exec<'_> {
+    fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
+        let count = self.includes.entry(name.to_string()).or_insert(0);
+        *count += 1;
+        if *count > self.limits.max_include_per_name {
+            *count -= 1;
+            return Err(FuncError::Call(format!(
+                "rendering template has a nested reference name: {name}: unable to execute template (more than {} nested includes)",
+                self.limits.max_include_per_name
+            )));
+        }
+        let r = match self.lookup(name) {
+            Some(t) => self
+                .run(t, data)
+                .map_err(|e| FuncError::Located(Box::new(e))),
+            None => Err(FuncError::Call(format!(
+                "template: no template \"{name}\" associated with template \"gotpl\""
+            ))),
+        };
+        if let Some(c) = self.includes.get_mut(name) {
+            *c -= 1;
+        }
+        r
+    }
+
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, FuncError> {
+        let name = match data {
+            Value::Map(m) => m
+                .get("Template")
+                .and_then(|t| t.as_map().and_then(|t| t.get("Name")))
+                .and_then(|n| n.as_str().map(str::to_string)),
+            _ => None,
+        };
+        let Some(name) = name else {
+            return Err(FuncError::Call(format!(
+                "cannot retrieve Template.Name from values inside tpl function: {text}"
+            )));
+        };
+        let source = Rc::new(SourceText {
+            name: format!("{name} (tpl)"),
+            text: text.to_string(),
+        });
+        let defs = parse_defs(&source, self.funcs).map_err(|e| FuncError::Located(Box::new(e)))?;
+        let mut defs = defs.into_iter();
+        let body = Rc::new(defs.next().expect("body"));
+        let mut overlay: HashMap<Rc<str>, Rc<TemplateDef>> = HashMap::new();
+        for d in defs {
+            overlay.insert(d.name.clone(), Rc::new(d));
+        }
+        self.overlay.push(Rc::new(overlay));
+        let r = self.run(body, data);
+        self.overlay.pop();
+        match r {
+            Ok(s) => Ok(s.replace("<no value>", "")),
+            Err(e) => Err(FuncError::Located(Box::new(e))),
+        }
+    }
+
+    fn charge(&mut self, units: u64) -> Result<(), FuncError> {
+        self.steps = self.steps.saturating_add(units / 64);
+        if self.steps > self.limits.max_steps {
+            return Err(FuncError::Plain(format!(
+                "template execution exceeded its budget of {} steps",
+                self.limits.max_steps
+            )));
+        }
+        Ok(())
+    }
+
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    fn template_name(&self) -> &str {
+        &self.root_name
+    }
+}
+
+/// Declares arity for the engine's own `and`/`or` so parse-time checks know them.
+pub fn register_control(map: &mut FuncMap) {
+    fn unreachable_fn(_: &mut CallCtx<'_>, _: &[Value]) -> Result<Value, FuncError> {
+        Err(FuncError::Plain(
+            "and/or are evaluated by the engine".into(),
+        ))
+    }
+    map.add("and", Arity::AtLeast(1), unreachable_fn);
+    map.add("or", Arity::AtLeast(1), unreachable_fn);
+}
+
+/// Stack reserved for a render thread: deep enough for [`Limits::max_depth`] nested template calls
+/// (reserved address space; only what is used is committed).
+pub const RENDER_STACK_BYTES: usize = 1 << 30;
+
+/// Runs `f` on a thread with [`RENDER_STACK_BYTES`] of stack, so nested `include`s up to the depth
+/// limit cannot overflow it.
+pub fn on_render_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .name("kiln-render".into())
+            .stack_size(RENDER_STACK_BYTES)
+            .spawn_scoped(s, f)
+            .expect("spawning the render thread");
+        match handle.join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}

@@ -1,0 +1,301 @@
+//! A whole chart through the Go engine, as Helm 4 renders it: one template namespace shared by the
+//! chart and its subcharts (parsed deepest path first, so a parent's `define` wins over a
+//! subchart's), every template of every enabled Go chart parsed, each non-partial template executed
+//! with its chart's `.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`, `.Subcharts` and
+//! `.Template`, and Helm's `<no value>` stripped from the output.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use super::exec::{on_render_stack, Exec, Limits, TemplateSet};
+use super::funcs::FuncMap;
+use super::objects::{Capabilities, Files};
+use super::value::{ElemType, List, Map, MapType, NumberMode, Value};
+use crate::chart::{Chart, TemplateEngine};
+use crate::error::{Error, Result};
+use crate::render::{RenderOptions, RenderedFile};
+use crate::values::ValueTree;
+
+/// Every function a Helm chart can call: Go's builtins, Helm's function map, Helm's engine-bound
+/// functions. Later registrations win, as Helm's functions shadow Go's builtins (`slice`).
+pub fn func_map() -> FuncMap {
+    let mut map = FuncMap::new();
+    super::builtins::register(&mut map);
+    register_library(&mut map);
+    super::helmfuncs::register(&mut map);
+    map
+}
+
+/// The sprig/Helm function library (the `functions` module).
+fn register_library(_map: &mut FuncMap) {}
+
+/// Renders the Go charts of the tree (charts of the Jinja engine are left to it).
+pub fn render_chart(
+    chart: &Chart,
+    tree: &ValueTree,
+    opts: &RenderOptions,
+) -> Result<Vec<RenderedFile>> {
+    on_render_stack(|| render_here(chart, tree, opts))
+}
+
+/// One Go chart of the tree with its top-level data.
+struct Scope<'c> {
+    chart: &'c Chart,
+    data: Map,
+}
+
+fn is_partial(rel: &str) -> bool {
+    rel.rsplit('/').next().is_some_and(|n| n.starts_with('_'))
+}
+
+/// Helm's parse (and execution) order: more `/` in the name first; equal depth in reverse order.
+fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+    cb.cmp(&ca).then_with(|| b.cmp(a))
+}
+
+fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<Vec<RenderedFile>> {
+    let funcs = func_map();
+    let caps = Value::object(Capabilities::new(
+        &opts.kube_version,
+        opts.api_versions.clone(),
+    ));
+    let release = release(&opts.release_name, &opts.namespace);
+    let mut scopes: Vec<Scope<'_>> = Vec::new();
+    collect(chart, tree, None, &caps, &release, true, &mut scopes);
+
+    // Parse every template of every enabled Go chart into one set, in Helm's order.
+    let mut names: Vec<(&str, &str)> = Vec::new();
+    for s in &scopes {
+        for t in &s.chart.templates {
+            if s.chart.meta.is_library() && !is_partial(&t.rel) {
+                continue;
+            }
+            names.push((t.display.as_str(), t.text.as_str()));
+        }
+    }
+    names.sort_by(|a, b| helm_order(a.0, b.0));
+    let mut set = TemplateSet::new();
+    for (name, text) in &names {
+        set.add_file(name, text, &funcs)
+            .map_err(|e| jinja_hint(e, text, name))?;
+    }
+
+    // Execute in Helm's order (side effects on shared maps happen in the same sequence).
+    let by_display: HashMap<&str, (usize, &crate::chart::SourceFile)> = scopes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.chart
+                .templates
+                .iter()
+                .map(move |t| (t.display.as_str(), (i, t)))
+        })
+        .collect();
+    let seed = seed_of(chart, opts);
+    let mut exec = Exec::new(&set, &funcs, Limits::default(), seed);
+    let mut rendered: HashMap<String, String> = HashMap::new();
+    for (name, _) in &names {
+        let Some((i, t)) = by_display.get(name) else {
+            continue;
+        };
+        let s = &scopes[*i];
+        if is_partial(&t.rel) || s.chart.meta.is_library() {
+            continue;
+        }
+        let tmpl = Map::with_type(MapType::Values, BTreeMap::new());
+        tmpl.insert("Name", Value::str(&t.display));
+        tmpl.insert(
+            "BasePath",
+            Value::str(format!("{}/templates", s.chart.display_root)),
+        );
+        s.data.insert("Template", Value::Map(tmpl));
+        let out = exec.execute(name, &Value::Map(s.data.clone()))?;
+        rendered.insert(t.display.clone(), out.replace("<no value>", ""));
+    }
+
+    // kiln's order: chart by chart (parent first), templates by path.
+    let mut out = Vec::new();
+    for s in &scopes {
+        for t in &s.chart.templates {
+            if let Some(text) = rendered.remove(&t.display) {
+                out.push(RenderedFile {
+                    display: t.display.clone(),
+                    rel: t.rel.clone(),
+                    text,
+                    is_notes: t.rel == "templates/NOTES.txt",
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A fixed seed per chart and release, so random functions repeat from run to run.
+fn seed_of(chart: &Chart, opts: &RenderOptions) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in chart
+        .meta
+        .name
+        .bytes()
+        .chain(chart.meta.version.bytes())
+        .chain(opts.release_name.bytes())
+        .chain(opts.namespace.bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Builds the top-level data of every enabled Go chart; subchart `.Values` are shared with the
+/// parent's values (`.Values.sub` in the parent is the subchart's `.Values`).
+#[allow(clippy::too_many_arguments)]
+fn collect<'c>(
+    chart: &'c Chart,
+    tree: &ValueTree,
+    parent_values: Option<&Map>,
+    caps: &Value,
+    release: &Value,
+    is_root: bool,
+    out: &mut Vec<Scope<'c>>,
+) -> Option<Map> {
+    let values = match Value::from_json(&tree.values, NumberMode::Float64) {
+        Value::Map(mut m) => {
+            m.ty = MapType::Values;
+            m
+        }
+        _ => Map::with_type(MapType::Values, BTreeMap::new()),
+    };
+    if let Some(p) = parent_values {
+        p.insert(chart.values_key.clone(), Value::Map(values.clone()));
+    }
+    let data = Map::new();
+    data.insert("Values", Value::Map(values.clone()));
+    data.insert("Chart", chart_map(chart, is_root));
+    data.insert("Release", release.clone());
+    data.insert("Capabilities", caps.clone());
+    data.insert(
+        "Files",
+        Value::object(Files {
+            dir: chart.dir.clone(),
+            packed: chart.packed.clone(),
+            paths: Rc::new(chart.files.clone()),
+        }),
+    );
+    let is_go = chart.meta.engine == TemplateEngine::Go;
+    let idx = out.len();
+    if is_go {
+        out.push(Scope {
+            chart,
+            data: data.clone(),
+        });
+    }
+    let subcharts = Map::new();
+    for (i, child) in &tree.children {
+        let sub = &chart.subcharts[*i];
+        if let Some(d) = collect(sub, child, Some(&values), caps, release, false, out) {
+            subcharts.insert(sub.meta.name.clone(), Value::Map(d));
+        }
+    }
+    data.insert("Subcharts", Value::Map(subcharts));
+    let _ = idx;
+    Some(data)
+}
+
+fn release(name: &str, namespace: &str) -> Value {
+    let m = Map::new();
+    m.insert("Name", Value::str(name));
+    m.insert("Namespace", Value::str(namespace));
+    m.insert("IsInstall", Value::Bool(true));
+    m.insert("IsUpgrade", Value::Bool(false));
+    m.insert("Revision", Value::Int(1));
+    m.insert("Service", Value::str("Helm"));
+    Value::Map(m)
+}
+
+/// `.Chart` as Helm 4 gives it: a map of the metadata with Go's field names and zero values.
+fn chart_map(chart: &Chart, is_root: bool) -> Value {
+    let raw = chart.meta.raw.as_object();
+    let get = |k: &str| raw.and_then(|r| r.get(k));
+    let s = |k: &str| {
+        Value::str(match get(k) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            Some(serde_json::Value::Bool(b)) => b.to_string(),
+            _ => String::new(),
+        })
+    };
+    let strings = |k: &str| {
+        let items: Vec<Value> = match get(k) {
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .map(|v| Value::str(v.as_str().unwrap_or_default()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Value::List(List::typed(ElemType::String, items))
+    };
+    let m = Map::new();
+    m.insert("APIVersion", s("apiVersion"));
+    let ann = Map::with_type(MapType::String, BTreeMap::new());
+    if let Some(serde_json::Value::Object(a)) = get("annotations") {
+        for (k, v) in a {
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            ann.insert(k.clone(), Value::str(text));
+        }
+    }
+    m.insert("Annotations", Value::Map(ann));
+    m.insert("AppVersion", s("appVersion"));
+    m.insert("Condition", s("condition"));
+    let deps = match get("dependencies") {
+        Some(d @ serde_json::Value::Array(_)) => Value::from_json(d, NumberMode::Float64),
+        _ => Value::list(Vec::new()),
+    };
+    m.insert("Dependencies", deps);
+    m.insert(
+        "Deprecated",
+        Value::Bool(matches!(
+            get("deprecated"),
+            Some(serde_json::Value::Bool(true))
+        )),
+    );
+    m.insert("Description", s("description"));
+    m.insert("Home", s("home"));
+    m.insert("Icon", s("icon"));
+    m.insert("IsRoot", Value::Bool(is_root));
+    m.insert("Keywords", strings("keywords"));
+    m.insert("KubeVersion", s("kubeVersion"));
+    let maint = match get("maintainers") {
+        Some(d @ serde_json::Value::Array(_)) => Value::from_json(d, NumberMode::Float64),
+        _ => Value::list(Vec::new()),
+    };
+    m.insert("Maintainers", maint);
+    m.insert("Name", Value::str(&chart.meta.name));
+    m.insert("Sources", strings("sources"));
+    m.insert("Tags", s("tags"));
+    m.insert("Type", s("type"));
+    m.insert("Version", s("version"));
+    Value::Map(m)
+}
+
+/// Adds a hint when a template that failed to parse as Go looks like Jinja.
+fn jinja_hint(e: Error, text: &str, name: &str) -> Error {
+    let looks_jinja = text.contains("{% ")
+        || text.contains("{%- ")
+        || text.contains("| toyaml")
+        || text.contains("|toyaml")
+        || text.contains("{# ");
+    if !looks_jinja {
+        return e;
+    }
+    let chart = name.split("/templates/").next().unwrap_or(name);
+    e.with_note(format!(
+        "this template looks like Jinja, but chart `{chart}` renders with Go templates (Helm's engine, the default); \
+         to render it with Jinja, add to its Chart.yaml:\n      annotations:\n        {}: jinja",
+        crate::chart::ENGINE_ANNOTATION
+    ))
+}

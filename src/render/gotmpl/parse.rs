@@ -1,0 +1,823 @@
+//! Parser for Go's `text/template`: tokens into a tree of nodes, each with its byte position.
+//! Checks what Go checks at parse time: unknown functions, undefined variables, misplaced keywords.
+//! Nesting of control structures and parentheses is bounded ([`MAX_NESTING`]); pipelines and
+//! argument lists are parsed iteratively, so long flat expressions cannot overflow the stack.
+
+use std::rc::Rc;
+
+use super::lexer::{lex, Kw, Tok, Token};
+
+/// How deep `if`/`range`/`with`/parentheses may nest inside one template.
+pub const MAX_NESTING: usize = 200;
+
+/// A parse error: message and byte offset/length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub pos: usize,
+    pub len: usize,
+}
+
+/// A parsed template: its own body and the `define`s it contains.
+#[derive(Debug)]
+pub struct Parsed {
+    pub body: Vec<Node>,
+    pub defines: Vec<(Rc<str>, Vec<Node>, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Text(Rc<str>),
+    Action(Pipe),
+    If(Box<Branch>),
+    With(Box<Branch>),
+    Range(Box<Branch>),
+    Template {
+        pos: usize,
+        end: usize,
+        name: Rc<str>,
+        pipe: Option<Pipe>,
+    },
+    Break(usize),
+    Continue(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub pos: usize,
+    pub pipe: Pipe,
+    pub list: Vec<Node>,
+    pub else_list: Option<Vec<Node>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pipe {
+    pub pos: usize,
+    pub end: usize,
+    /// Declared or assigned variables (with `$`).
+    pub decl: Vec<Rc<str>>,
+    /// `=` rather than `:=`.
+    pub is_assign: bool,
+    pub cmds: Vec<Cmd>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cmd {
+    pub pos: usize,
+    pub end: usize,
+    pub args: Vec<Arg>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub pos: usize,
+    pub end: usize,
+    pub kind: ArgKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ArgKind {
+    Dot,
+    Nil,
+    Bool(bool),
+    /// A number constant: Go's ideal constant as `int`, or `float64` when written with `.`/exponent.
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    /// `.a.b`
+    Field(Vec<Rc<str>>),
+    /// `$x.a.b`
+    Var(Rc<str>, Vec<Rc<str>>),
+    /// A function name.
+    Func(Rc<str>),
+    /// `( pipeline )`
+    Pipe(Box<Pipe>),
+    /// `( ... ).a.b`
+    Chain(Box<Arg>, Vec<Rc<str>>),
+}
+
+/// Parses template text. `is_func` says whether a name is a known function.
+pub fn parse(src: &str, is_func: &dyn Fn(&str) -> bool) -> Result<Parsed, ParseError> {
+    let toks = lex(src).map_err(|e| ParseError {
+        message: e.message,
+        pos: e.pos,
+        len: e.len,
+    })?;
+    let mut p = Parser {
+        toks,
+        i: 0,
+        vars: vec![Rc::from("$")],
+        is_func,
+        defines: Vec::new(),
+        depth: 0,
+        range_depth: 0,
+    };
+    let body = p.top()?;
+    Ok(Parsed {
+        body,
+        defines: p.defines,
+    })
+}
+
+/// What ended a list.
+enum End {
+    Eof,
+    Close,
+    Else,
+}
+
+struct Parser<'f> {
+    toks: Vec<Token>,
+    i: usize,
+    vars: Vec<Rc<str>>,
+    is_func: &'f dyn Fn(&str) -> bool,
+    defines: Vec<(Rc<str>, Vec<Node>, usize)>,
+    depth: usize,
+    range_depth: usize,
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Text(_) => "text".into(),
+        Tok::LeftDelim => "<left delim>".into(),
+        Tok::RightDelim => "<right delim>".into(),
+        Tok::Ident(s) => format!("<{s}>"),
+        Tok::Field(s) => format!("<.{s}>"),
+        Tok::Variable(s) => format!("<{s}>"),
+        Tok::Dot => "<.>".into(),
+        Tok::Bool(b) => format!("<{b}>"),
+        Tok::Nil => "<nil>".into(),
+        Tok::Number(n) => format!("<{n}>"),
+        Tok::Char(c) => format!("<{c}>"),
+        Tok::Str(s) => format!("{:?}", s.as_ref()),
+        Tok::Pipe => "<|>".into(),
+        Tok::LParen => "<(>".into(),
+        Tok::RParen => "<)>".into(),
+        Tok::Declare => "<:=>".into(),
+        Tok::Assign => "<=>".into(),
+        Tok::Comma => "<,>".into(),
+        Tok::Keyword(k) => format!("<{}>", k.name()),
+        Tok::Eof => "EOF".into(),
+    }
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Token {
+        &self.toks[self.i.min(self.toks.len() - 1)]
+    }
+
+    fn peek_at(&self, n: usize) -> &Token {
+        &self.toks[(self.i + n).min(self.toks.len() - 1)]
+    }
+
+    fn next(&mut self) -> Token {
+        let t = self.peek().clone();
+        if self.i < self.toks.len() {
+            self.i += 1;
+        }
+        t
+    }
+
+    fn err<T>(&self, message: impl Into<String>, t: &Token) -> Result<T, ParseError> {
+        Err(ParseError {
+            message: message.into(),
+            pos: t.pos,
+            len: (t.end - t.pos).max(1),
+        })
+    }
+
+    fn unexpected<T>(&self, t: &Token, context: &str) -> Result<T, ParseError> {
+        self.err(format!("unexpected {} in {context}", describe(&t.tok)), t)
+    }
+
+    fn expect_right(&mut self, context: &str) -> Result<Token, ParseError> {
+        let t = self.next();
+        if t.tok != Tok::RightDelim {
+            return self.unexpected(&t, context);
+        }
+        Ok(t)
+    }
+
+    fn top(&mut self) -> Result<Vec<Node>, ParseError> {
+        let mut body = Vec::new();
+        loop {
+            let t = self.peek().clone();
+            match &t.tok {
+                Tok::Eof => return Ok(body),
+                Tok::LeftDelim if matches!(self.peek_at(1).tok, Tok::Keyword(Kw::Define)) => {
+                    self.i += 2;
+                    self.define(&t)?;
+                }
+                _ => match self.item()? {
+                    Ok(node) => body.push(node),
+                    Err((end, tok)) => {
+                        let what = match end {
+                            End::Close => "{{end}}",
+                            End::Else => "{{else}}",
+                            End::Eof => "EOF",
+                        };
+                        return self.err(format!("unexpected {what}"), &tok);
+                    }
+                },
+            }
+        }
+    }
+
+    /// `{{define "name"}} ... {{end}}` (after `{{define`).
+    fn define(&mut self, open: &Token) -> Result<(), ParseError> {
+        let name_tok = self.next();
+        let Tok::Str(name) = &name_tok.tok else {
+            return self.err(
+                "unexpected name in define clause: expected string",
+                &name_tok,
+            );
+        };
+        let name = name.clone();
+        self.expect_right("define clause")?;
+        let saved = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+        let (list, end, tok) = self.list()?;
+        self.vars = saved;
+        match end {
+            End::Close => {
+                self.expect_right("end")?;
+            }
+            End::Else => return self.err("unexpected {{else}} in define", &tok),
+            End::Eof => return self.err("unexpected EOF in define clause", open),
+        }
+        self.defines.push((name, list, open.pos));
+        Ok(())
+    }
+
+    /// A list of nodes up to `{{end}}`, `{{else}}` or EOF; the terminator's tokens are consumed up to
+    /// (not including) what follows the keyword.
+    fn list(&mut self) -> Result<(Vec<Node>, End, Token), ParseError> {
+        let mut out = Vec::new();
+        loop {
+            match self.item()? {
+                Ok(n) => out.push(n),
+                Err((end, tok)) => return Ok((out, end, tok)),
+            }
+        }
+    }
+
+    /// One node, or the terminator that ends the current list.
+    fn item(&mut self) -> Result<Result<Node, (End, Token)>, ParseError> {
+        let t = self.next();
+        match t.tok.clone() {
+            Tok::Eof => Ok(Err((End::Eof, t))),
+            Tok::Text(s) => Ok(Ok(Node::Text(s))),
+            Tok::LeftDelim => {
+                let k = self.peek().clone();
+                match k.tok {
+                    Tok::Keyword(Kw::End) => {
+                        self.i += 1;
+                        Ok(Err((End::Close, k)))
+                    }
+                    Tok::Keyword(Kw::Else) => {
+                        self.i += 1;
+                        Ok(Err((End::Else, k)))
+                    }
+                    Tok::Keyword(Kw::If) => {
+                        self.i += 1;
+                        Ok(Ok(Node::If(Box::new(self.control(Kw::If, &k)?))))
+                    }
+                    Tok::Keyword(Kw::With) => {
+                        self.i += 1;
+                        Ok(Ok(Node::With(Box::new(self.control(Kw::With, &k)?))))
+                    }
+                    Tok::Keyword(Kw::Range) => {
+                        self.i += 1;
+                        self.range_depth += 1;
+                        let r = self.control(Kw::Range, &k);
+                        self.range_depth -= 1;
+                        Ok(Ok(Node::Range(Box::new(r?))))
+                    }
+                    Tok::Keyword(Kw::Template) => {
+                        self.i += 1;
+                        Ok(Ok(self.template(&k)?))
+                    }
+                    Tok::Keyword(Kw::Block) => {
+                        self.i += 1;
+                        Ok(Ok(self.block(&k)?))
+                    }
+                    Tok::Keyword(kw @ (Kw::Break | Kw::Continue)) => {
+                        self.i += 1;
+                        if self.range_depth == 0 {
+                            return self
+                                .err(format!("{{{{{}}}}} outside {{{{range}}}}", kw.name()), &k);
+                        }
+                        self.expect_right(kw.name())?;
+                        Ok(Ok(if kw == Kw::Break {
+                            Node::Break(k.pos)
+                        } else {
+                            Node::Continue(k.pos)
+                        }))
+                    }
+                    Tok::Keyword(Kw::Define) => self.err("unexpected <define> in command", &k),
+                    _ => {
+                        let pipe = self.pipeline("command", true)?;
+                        Ok(Ok(Node::Action(pipe)))
+                    }
+                }
+            }
+            _ => self.unexpected(&t, "input"),
+        }
+    }
+
+    /// `if`/`with`/`range` after the keyword.
+    fn control(&mut self, kw: Kw, k: &Token) -> Result<Branch, ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return self.err(
+                format!("control structures nest deeper than the limit of {MAX_NESTING}"),
+                k,
+            );
+        }
+        let mark = self.vars.len();
+        let r = self.control_inner(kw, k);
+        self.vars.truncate(mark);
+        self.depth -= 1;
+        r
+    }
+
+    fn control_inner(&mut self, kw: Kw, k: &Token) -> Result<Branch, ParseError> {
+        let pipe = self.pipeline(kw.name(), kw == Kw::Range)?;
+        let (list, end, tok) = self.list()?;
+        let else_list = match end {
+            End::Eof => return self.err(format!("unexpected EOF in {{{{{}}}}}", kw.name()), k),
+            End::Close => {
+                self.expect_right("end")?;
+                None
+            }
+            End::Else => {
+                // `{{else if ...}}` / `{{else with ...}}`: a nested control sharing our `{{end}}`.
+                let nt = self.peek().clone();
+                let chained = matches!(
+                    (&nt.tok, kw),
+                    (Tok::Keyword(Kw::If), Kw::If) | (Tok::Keyword(Kw::With), Kw::With)
+                );
+                if chained {
+                    self.i += 1;
+                    let inner = self.control(kw, &nt)?;
+                    Some(vec![if kw == Kw::If {
+                        Node::If(Box::new(inner))
+                    } else {
+                        Node::With(Box::new(inner))
+                    }])
+                } else {
+                    self.expect_right("else")?;
+                    let (else_list, end2, tok2) = self.list()?;
+                    match end2 {
+                        End::Close => {
+                            self.expect_right("end")?;
+                        }
+                        End::Else => {
+                            return self.err(
+                                format!(
+                                    "expected end; found {{{{else}}}} in {{{{{}}}}}",
+                                    kw.name()
+                                ),
+                                &tok2,
+                            )
+                        }
+                        End::Eof => {
+                            return self.err(format!("unexpected EOF in {{{{{}}}}}", kw.name()), k)
+                        }
+                    }
+                    Some(else_list)
+                }
+            }
+        };
+        let _ = tok;
+        Ok(Branch {
+            pos: k.pos,
+            pipe,
+            list,
+            else_list,
+        })
+    }
+
+    /// `{{template "name" pipeline}}` after the keyword.
+    fn template(&mut self, k: &Token) -> Result<Node, ParseError> {
+        let name_tok = self.next();
+        let Tok::Str(name) = name_tok.tok.clone() else {
+            return self.unexpected(&name_tok, "template clause");
+        };
+        let pipe = if self.peek().tok == Tok::RightDelim {
+            let t = self.next();
+            let _ = t;
+            None
+        } else {
+            Some(self.pipeline("template clause", false)?)
+        };
+        Ok(Node::Template {
+            pos: k.pos,
+            end: name_tok.end,
+            name,
+            pipe,
+        })
+    }
+
+    /// `{{block "name" pipeline}} default {{end}}`: defines the template and calls it.
+    fn block(&mut self, k: &Token) -> Result<Node, ParseError> {
+        let name_tok = self.next();
+        let Tok::Str(name) = name_tok.tok.clone() else {
+            return self.unexpected(&name_tok, "block clause");
+        };
+        let pipe = self.pipeline("block clause", false)?;
+        let saved = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+        let (list, end, tok) = self.list()?;
+        self.vars = saved;
+        match end {
+            End::Close => {
+                self.expect_right("end")?;
+            }
+            _ => return self.err("unexpected end of block", &tok),
+        }
+        self.defines.push((name.clone(), list, k.pos));
+        Ok(Node::Template {
+            pos: k.pos,
+            end: name_tok.end,
+            name,
+            pipe: Some(pipe),
+        })
+    }
+
+    /// A pipeline up to the closing delimiter (consumed). `decl_ok`: variables may be declared
+    /// (`range` also allows two).
+    fn pipeline(&mut self, context: &str, allow_two: bool) -> Result<Pipe, ParseError> {
+        let start = self.peek().pos;
+        let mut decl = Vec::new();
+        let mut is_assign = false;
+        // Declarations: `$x :=`, `$x =`, `$i, $v :=`.
+        if let Tok::Variable(v) = &self.peek().tok {
+            let v = v.clone();
+            let after = self.peek_at(1).tok.clone();
+            match after {
+                Tok::Declare | Tok::Assign => {
+                    let vt = self.next();
+                    self.i += 1;
+                    is_assign = after == Tok::Assign;
+                    if is_assign && !self.vars.contains(&v) {
+                        return self.err(format!("undefined variable \"{v}\""), &vt);
+                    }
+                    decl.push(v);
+                }
+                Tok::Comma if allow_two => {
+                    let vt = self.next();
+                    self.i += 1;
+                    let v2t = self.next();
+                    let Tok::Variable(v2) = v2t.tok.clone() else {
+                        return self.err("range can only initialize variables", &v2t);
+                    };
+                    let op = self.next();
+                    match op.tok {
+                        Tok::Declare => {}
+                        Tok::Assign => is_assign = true,
+                        _ => return self.unexpected(&op, context),
+                    }
+                    if is_assign {
+                        for (name, t) in [(&v, &vt), (&v2, &v2t)] {
+                            if !self.vars.contains(name) {
+                                return self.err(format!("undefined variable \"{name}\""), t);
+                            }
+                        }
+                    }
+                    decl.push(v);
+                    decl.push(v2);
+                }
+                _ => {}
+            }
+        }
+        let mut cmds = Vec::new();
+        let end_tok;
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::RightDelim | Tok::RParen => {
+                    end_tok = self.next();
+                    break;
+                }
+                Tok::Pipe if !cmds.is_empty() => {
+                    self.i += 1;
+                }
+                _ => {}
+            }
+            let cmd = self.command(context)?;
+            cmds.push(cmd);
+        }
+        if cmds.is_empty() {
+            return self.err(format!("missing value for {context}"), &end_tok);
+        }
+        for (i, c) in cmds.iter().enumerate().skip(1) {
+            if let Some(a) = c.args.first() {
+                if matches!(
+                    a.kind,
+                    ArgKind::Bool(_)
+                        | ArgKind::Dot
+                        | ArgKind::Nil
+                        | ArgKind::Int(_)
+                        | ArgKind::Float(_)
+                        | ArgKind::Str(_)
+                ) {
+                    return Err(ParseError {
+                        message: format!("non executable command in pipeline stage {}", i + 1),
+                        pos: a.pos,
+                        len: a.end - a.pos,
+                    });
+                }
+            }
+        }
+        if !is_assign {
+            for d in &decl {
+                self.vars.push(d.clone());
+            }
+        }
+        Ok(Pipe {
+            pos: start,
+            end: end_tok.pos,
+            decl,
+            is_assign,
+            cmds,
+        })
+    }
+
+    fn command(&mut self, context: &str) -> Result<Cmd, ParseError> {
+        let start = self.peek().pos;
+        let mut args = Vec::new();
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::RightDelim | Tok::RParen | Tok::Pipe => {
+                    if args.is_empty() {
+                        return self.err(format!("missing value for {context}"), &t);
+                    }
+                    break;
+                }
+                Tok::Eof => return self.err("unclosed action", &t),
+                _ => {}
+            }
+            if !args.is_empty() && !t.space_before && !matches!(t.tok, Tok::LParen) {
+                // Go requires space between operands; `.a"b"` and the like.
+                if !matches!(t.tok, Tok::Field(_)) {
+                    return self.err("missing space?", &t);
+                }
+            }
+            args.push(self.operand(context)?);
+        }
+        let end = args.last().map(|a| a.end).unwrap_or(start);
+        Ok(Cmd {
+            pos: start,
+            end,
+            args,
+        })
+    }
+
+    fn operand(&mut self, context: &str) -> Result<Arg, ParseError> {
+        let mut arg = self.term(context)?;
+        // A field chain right after the term (no space).
+        let mut fields: Vec<Rc<str>> = Vec::new();
+        let mut end = arg.end;
+        while let Tok::Field(f) = &self.peek().tok {
+            if self.peek().space_before {
+                break;
+            }
+            fields.push(f.clone());
+            end = self.peek().end;
+            self.i += 1;
+        }
+        if fields.is_empty() {
+            return Ok(arg);
+        }
+        arg.kind = match arg.kind {
+            ArgKind::Field(mut fs) => {
+                fs.extend(fields);
+                ArgKind::Field(fs)
+            }
+            ArgKind::Var(v, mut fs) => {
+                fs.extend(fields);
+                ArgKind::Var(v, fs)
+            }
+            ArgKind::Pipe(_) | ArgKind::Func(_) | ArgKind::Chain(..) | ArgKind::Dot => {
+                ArgKind::Chain(Box::new(arg.clone()), fields)
+            }
+            ArgKind::Nil => {
+                return Err(ParseError {
+                    message: "nil is not a command".into(),
+                    pos: arg.pos,
+                    len: 3,
+                })
+            }
+            _ => {
+                return Err(ParseError {
+                    message: "unexpected . after term".into(),
+                    pos: arg.end,
+                    len: 1,
+                })
+            }
+        };
+        arg.end = end;
+        Ok(arg)
+    }
+
+    fn term(&mut self, context: &str) -> Result<Arg, ParseError> {
+        let t = self.next();
+        let kind = match t.tok.clone() {
+            Tok::Ident(name) => {
+                if !(self.is_func)(&name) {
+                    return self.err(format!("function \"{name}\" not defined"), &t);
+                }
+                ArgKind::Func(name)
+            }
+            Tok::Dot => ArgKind::Dot,
+            Tok::Nil => ArgKind::Nil,
+            Tok::Bool(b) => ArgKind::Bool(b),
+            Tok::Str(s) => ArgKind::Str(s),
+            Tok::Char(c) => ArgKind::Int(c),
+            Tok::Number(n) => number(&n).map_err(|m| ParseError {
+                message: m,
+                pos: t.pos,
+                len: t.end - t.pos,
+            })?,
+            Tok::Field(f) => ArgKind::Field(vec![f]),
+            Tok::Variable(v) => {
+                if !self.vars.contains(&v) {
+                    return self.err(format!("undefined variable \"{v}\""), &t);
+                }
+                ArgKind::Var(v, Vec::new())
+            }
+            Tok::LParen => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    return self.err(
+                        format!("parentheses nest deeper than the limit of {MAX_NESTING}"),
+                        &t,
+                    );
+                }
+                let pipe = self.pipeline("parenthesized pipeline", false);
+                self.depth -= 1;
+                let pipe = pipe?;
+                let close = self.toks[self.i - 1].clone();
+                if close.tok != Tok::RParen {
+                    return self.err("unclosed left paren", &t);
+                }
+                return Ok(Arg {
+                    pos: t.pos,
+                    end: close.end,
+                    kind: ArgKind::Pipe(Box::new(pipe)),
+                });
+            }
+            _ => return self.unexpected(&t, context),
+        };
+        Ok(Arg {
+            pos: t.pos,
+            end: t.end,
+            kind,
+        })
+    }
+}
+
+/// A number literal as Go's template engine types it: `int` unless written as a float (`.`, exponent)
+/// and not a hex integer.
+fn number(text: &str) -> Result<ArgKind, String> {
+    let bad = || format!("illegal number syntax: {text:?}");
+    if text.ends_with('i') {
+        return Err(format!("complex constants are not supported: {text}"));
+    }
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match clean.as_bytes().first() {
+        Some(b'-') => (true, &clean[1..]),
+        Some(b'+') => (false, &clean[1..]),
+        _ => (false, clean.as_str()),
+    };
+    let lower = body.to_ascii_lowercase();
+    let int = if let Some(h) = lower.strip_prefix("0x") {
+        if h.contains('.') || h.contains('p') {
+            None
+        } else {
+            Some(u64::from_str_radix(h, 16).map_err(|_| bad())?)
+        }
+    } else if let Some(o) = lower.strip_prefix("0o") {
+        Some(u64::from_str_radix(o, 8).map_err(|_| bad())?)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        Some(u64::from_str_radix(b, 2).map_err(|_| bad())?)
+    } else if lower.contains(['.', 'e']) {
+        None
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        Some(u64::from_str_radix(&lower[1..], 8).map_err(|_| bad())?)
+    } else {
+        Some(lower.parse::<u64>().map_err(|_| {
+            if lower.bytes().all(|c| c.is_ascii_digit()) {
+                format!("{text} overflows int")
+            } else {
+                bad()
+            }
+        })?)
+    };
+    match int {
+        Some(u) => {
+            let v = if neg {
+                if u > i64::MAX as u64 + 1 {
+                    return Err(format!("{text} overflows int"));
+                }
+                (-(u as i128)) as i64
+            } else {
+                i64::try_from(u).map_err(|_| format!("{text} overflows int"))?
+            };
+            Ok(ArgKind::Int(v))
+        }
+        None => {
+            let f = if let Some(h) = lower.strip_prefix("0x") {
+                hex_float(h).ok_or_else(bad)?
+            } else {
+                lower.parse::<f64>().map_err(|_| bad())?
+            };
+            Ok(ArgKind::Float(if neg { -f } else { f }))
+        }
+    }
+}
+
+fn hex_float(h: &str) -> Option<f64> {
+    let (mant, exp) = h.split_once('p')?;
+    let exp: i32 = exp.parse().ok()?;
+    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut v = 0f64;
+    for c in ip.chars() {
+        v = v * 16.0 + c.to_digit(16)? as f64;
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in fp.chars() {
+        v += c.to_digit(16)? as f64 * scale;
+        scale /= 16.0;
+    }
+    Some(v * 2f64.powi(exp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(src: &str) -> Result<Parsed, ParseError> {
+        parse(src, &|n| matches!(n, "f" | "printf" | "include"))
+    }
+
+    #[test]
+    fn numbers_are_typed_like_go_constants() {
+        assert!(matches!(number("1_000").unwrap(), ArgKind::Int(1000)));
+        assert!(matches!(number("0x1F").unwrap(), ArgKind::Int(31)));
+        assert!(matches!(number("0o17").unwrap(), ArgKind::Int(15)));
+        assert!(matches!(number("017").unwrap(), ArgKind::Int(15)));
+        assert!(matches!(number("-5").unwrap(), ArgKind::Int(-5)));
+        assert!(matches!(number("1e6").unwrap(), ArgKind::Float(f) if f == 1e6));
+        assert!(matches!(number("0x1p4").unwrap(), ArgKind::Float(f) if f == 16.0));
+        assert!(matches!(number(".5").unwrap(), ArgKind::Float(f) if f == 0.5));
+        assert_eq!(
+            number("99999999999999999999").unwrap_err(),
+            "99999999999999999999 overflows int"
+        );
+    }
+
+    #[test]
+    fn parses_control_structures_and_defines() {
+        let t = p(
+            "{{define \"x\"}}X{{end}}{{if .a}}1{{else if .b}}2{{else}}3{{end}}\
+                   {{range $i, $v := .l}}{{$i}}{{break}}{{end}}{{with $x := .c}}{{$x}}{{end}}",
+        )
+        .unwrap();
+        assert_eq!(t.defines.len(), 1);
+        assert_eq!(t.body.len(), 3);
+        let Node::If(b) = &t.body[0] else { panic!() };
+        assert!(matches!(b.else_list.as_deref(), Some([Node::If(_)])));
+    }
+
+    #[test]
+    fn parse_errors_match_go() {
+        let e = |s: &str| p(s).unwrap_err().message;
+        assert_eq!(e("{{ nope 1 }}"), "function \"nope\" not defined");
+        assert_eq!(e("{{ $x }}"), "undefined variable \"$x\"");
+        assert_eq!(e("{{ if .a }}"), "unexpected EOF in {{if}}");
+        assert_eq!(e("{{ end }}"), "unexpected {{end}}");
+        assert_eq!(e("{{ break }}"), "{{break}} outside {{range}}");
+        assert_eq!(e("{{ }}"), "missing value for command");
+        assert_eq!(
+            e("{{ f | 3 }}"),
+            "non executable command in pipeline stage 2"
+        );
+        assert_eq!(
+            e("{{ if 1 }}{{ $y := 1 }}{{ end }}{{ $y }}"),
+            "undefined variable \"$y\""
+        );
+        let deep = "{{(".to_string() + &"(".repeat(300) + "1" + &")".repeat(301) + "}}";
+        assert!(e(&deep).contains("limit of 200"));
+    }
+
+    #[test]
+    fn long_flat_pipelines_parse_without_recursion() {
+        let src = format!("{{{{ 1 {} }}}}", "| f ".repeat(50_000));
+        let t = p(&src).unwrap();
+        let Node::Action(pipe) = &t.body[0] else {
+            panic!()
+        };
+        assert_eq!(pipe.cmds.len(), 50_001);
+    }
+}

@@ -1,0 +1,7 @@
+//! The Jinja engine (minijinja): kiln's own chart language.
+
+pub mod context;
+mod env;
+pub mod filters;
+
+pub use env::{render_chart, RenderOptions, RenderedFile};
