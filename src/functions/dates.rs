@@ -331,11 +331,7 @@ fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
             b'p' if starts(i, "pm") => Some((Chunk::Pm, 2)),
             b'-' | b'Z' => {
                 let z = b[i] == b'Z';
-                let body = if z {
-                    &layout[i + 1..]
-                } else {
-                    &layout[i + 1..]
-                };
+                let body = &layout[i + 1..];
                 let shapes: [(&str, bool, bool, bool); 5] = [
                     ("070000", false, true, false),
                     ("07:00:00", true, true, false),

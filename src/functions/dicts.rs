@@ -218,7 +218,7 @@ mod tests {
     fn dig_walks_maps() {
         let d = v(serde_json::json!({"a": {"b": "v"}}));
         let dig_path = |keys: &[&str]| {
-            let mut args: Vec<Value> = keys.iter().map(|k| Value::str(k)).collect();
+            let mut args: Vec<Value> = keys.iter().map(Value::str).collect();
             args.push(Value::str("def"));
             args.push(d.clone());
             dig(&args).unwrap().to_go_string()

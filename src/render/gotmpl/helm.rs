@@ -27,7 +27,9 @@ pub fn func_map() -> FuncMap {
 }
 
 /// The sprig/Helm function library (the `functions` module).
-fn register_library(_map: &mut FuncMap) {}
+fn register_library(map: &mut FuncMap) {
+    crate::functions::register(map);
+}
 
 /// Renders the Go charts of the tree (charts of the Jinja engine are left to it).
 pub fn render_chart(
@@ -93,6 +95,8 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
         })
         .collect();
     let seed = seed_of(chart, opts);
+    // Random functions start their stream afresh for every render.
+    crate::functions::random::reset();
     let mut exec = Exec::new(&set, &funcs, Limits::default(), seed);
     let mut rendered: HashMap<String, String> = HashMap::new();
     for (name, _) in &names {
