@@ -4,7 +4,8 @@
 //! 1. the chart chartify writes today must be byte for byte the chart helm rendered (`chart.txt`);
 //! 2. helm's objects (`helm-output.yaml`) must equal what kiln renders from the Jinja chart that
 //!    chartify makes of the same input, with the same release, namespace and Secret values; the
-//!    Jinja chart is itself checked against its input objects by tests/chartify.rs.
+//!    Jinja chart is itself checked against its input objects by tests/chartify.rs;
+//! 3. kiln's Go engine renders the Go chart to helm's objects too.
 
 use kiln::chartify::{self, gotmpl::Language, Chart, Options};
 use kiln::pipeline::{render_chart, ChartRenderConfig};
@@ -78,7 +79,11 @@ fn sorted(mut objs: Vec<Value>) -> Vec<Value> {
 
 /// kiln's rendering of the Jinja chart of the same input.
 fn jinja_render(rel: &str, name: &str, work: &Path) -> Vec<Value> {
-    let chart = chartify_input(rel, name, Language::Jinja);
+    render_written(&chartify_input(rel, name, Language::Jinja), name, work)
+}
+
+/// Writes `chart` under `work` and renders it as the recording script has helm render it.
+fn render_written(chart: &Chart, name: &str, work: &Path) -> Vec<Value> {
     let dir = work.join(name);
     for (path, text) in &chart.files {
         let p = dir.join(path);
@@ -89,7 +94,7 @@ fn jinja_render(rel: &str, name: &str, work: &Path) -> Vec<Value> {
         chart_dir: dir,
         namespace: chart.namespace.clone().unwrap_or_else(|| "default".into()),
         release_name: Some(name.into()),
-        inline_values: Some(placeholders(&chart)),
+        inline_values: Some(placeholders(chart)),
         include_crds: true,
         ..Default::default()
     };
@@ -139,6 +144,13 @@ fn helm_renders_the_go_charts_to_the_input_objects() {
             &std::fs::read_to_string(case.join("helm-output.yaml")).unwrap(),
         ));
         let want = sorted(jinja_render(rel, &name, &work));
+        // kiln's own Go engine on the same Go chart must agree with helm as well.
+        let kiln_go = sorted(render_written(&go, &name, &work.join("go")));
+        if kiln_go != helm {
+            failures.push(format!(
+                "{name}: kiln renders the Go chart differently from helm"
+            ));
+        }
         if helm != want {
             let at = helm
                 .iter()
