@@ -83,7 +83,10 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         api_versions,
         set_int_paths: values::set_int_paths(&cfg.values)?,
     };
-    let files = render::render_chart(&chart, &tree, &opts)?;
+    let mut files = render::render_chart(&chart, &tree, &opts)?;
+    // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,
+    // before the stable sort by kind.
+    files.sort_by(|a, b| a.display.cmp(&b.display));
 
     let mut notes = None;
     let mut resources = Vec::new();

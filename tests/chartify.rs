@@ -403,6 +403,7 @@ fn round_trip_on_the_whole_corpus() {
             let opts = Options {
                 name: NAME.into(),
                 keep_names,
+                ..Default::default()
             };
             let chart = match chartify::chartify(docs.clone(), &opts) {
                 Ok(c) => c,
@@ -488,6 +489,7 @@ fn chartify_file(rel: &str, name: &str, keep_names: bool) -> Chart {
         &Options {
             name: name.into(),
             keep_names,
+            ..Default::default()
         },
     )
     .unwrap()
@@ -534,6 +536,7 @@ fn helm_release_migration() {
         &Options {
             name: "web".into(),
             keep_names: false,
+            ..Default::default()
         },
     )
     .unwrap();
@@ -788,6 +791,7 @@ fn generated_charts_pass_lint() {
             &Options {
                 name: NAME.into(),
                 keep_names: false,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -1,14 +1,21 @@
 //! Reads a chart directory: `Chart.yaml`, `values.yaml`, `values.schema.json`, `templates/`,
-//! `crds/`, `charts/` (subcharts as directories) and the list of other files for `Files`.
+//! `crds/`, `charts/` (subcharts as directories or `.tgz` archives) and the list of other files
+//! for `Files`. A packaged chart (`.tgz`) given as the chart is read by [`super::packed`].
 
+use super::archive::Budget;
+use super::packed::{self, Packed};
 use super::{Chart, ChartMeta, Dependency, SourceFile, TemplateEngine, ENGINE_ANNOTATION};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::yaml;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// Loads the chart in `dir` and its subcharts.
+/// Loads the chart in `dir` (a chart directory or a packaged `.tgz` chart) and its subcharts.
 pub fn load_chart(dir: &Path) -> Result<Chart> {
+    let mut budget = Budget::default();
+    if dir.is_file() {
+        return packed::load_archive_file(dir, &mut budget);
+    }
     if !dir.is_dir() {
         return Err(Error::new(
             ErrorKind::Chart,
@@ -26,7 +33,7 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
         ));
     }
     let chart_yaml = read_chart_yaml(dir)?;
-    load(dir, chart_yaml, None, None)
+    load(dir, chart_yaml, None, None, &mut budget)
 }
 
 /// `Chart.yaml` of `dir`: its text and its parsed document (read once per chart).
@@ -34,7 +41,69 @@ fn read_chart_yaml(dir: &Path) -> Result<(String, Value)> {
     let path = dir.join("Chart.yaml");
     let text = read(&path)?;
     let raw = yaml::parse_document(&text, &path.display().to_string())?;
+    let requirements = dir.join("requirements.yaml");
+    let raw = if requirements.is_file() {
+        let req = read(&requirements)?;
+        with_requirements(raw, &req, &requirements.display().to_string())?
+    } else {
+        raw
+    };
     Ok((text, raw))
+}
+
+/// Helm reads `requirements.yaml` (apiVersion v1 charts) into the chart's metadata: its
+/// `dependencies` replace those of `Chart.yaml`.
+pub(super) fn with_requirements(mut raw: Value, text: &str, file: &str) -> Result<Value> {
+    let req = yaml::parse_document(text, file)?;
+    match req {
+        Value::Null => {}
+        Value::Object(map) => {
+            if let (Some(deps), Value::Object(meta)) = (map.get("dependencies"), &mut raw) {
+                meta.insert("dependencies".into(), deps.clone());
+            }
+        }
+        _ => {
+            return Err(Error::new(
+                ErrorKind::Chart,
+                "requirements.yaml must be a mapping with `dependencies`",
+            )
+            .with_location(Location::in_source(file, text, 1, 1, 1)))
+        }
+    }
+    Ok(raw)
+}
+
+/// Helm's check of `Chart.lock` / `requirements.lock`: YAML mapping, else the chart does not load.
+/// Returns the locked versions by dependency name (for messages).
+pub(super) fn parse_lock(text: &str, file: &str) -> Result<Vec<(String, String, String)>> {
+    let lock = yaml::parse_document(text, file)?;
+    let mut out = Vec::new();
+    match &lock {
+        Value::Null => {}
+        Value::Object(map) => {
+            for dep in map
+                .get("dependencies")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let get = |k: &str| {
+                    dep.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                out.push((get("name"), get("version"), get("repository")));
+            }
+        }
+        _ => {
+            return Err(
+                Error::new(ErrorKind::Chart, "the lock file must be a mapping")
+                    .with_location(Location::in_source(file, text, 1, 1, 1)),
+            )
+        }
+    }
+    Ok(out)
 }
 
 fn load(
@@ -42,6 +111,7 @@ fn load(
     (meta_text, raw): (String, Value),
     parent_root: Option<&str>,
     dependency: Option<Dependency>,
+    budget: &mut Budget,
 ) -> Result<Chart> {
     let meta_display = dir.join("Chart.yaml").display().to_string();
     let mut meta = parse_meta(raw, &meta_text, &meta_display)?;
@@ -58,8 +128,16 @@ fn load(
     let schema = load_schema(dir)?;
     let templates = load_dir_files(dir, "templates", &display_root)?;
     let crds = load_dir_files(dir, "crds", &display_root)?;
-    let files = list_other_files(dir)?;
-    let subcharts = load_subcharts(dir, &meta, &display_root)?;
+    let files = list_other_files(dir, &meta.api_version)?;
+    let lock = read_lock(dir)?;
+    let subcharts = load_subcharts(
+        dir,
+        &meta,
+        &display_root,
+        &lock,
+        parent_root.is_none(),
+        budget,
+    )?;
 
     Ok(Chart {
         dir: dir.to_path_buf(),
@@ -74,7 +152,19 @@ fn load(
         subcharts,
         dependency,
         files,
+        packed: None,
     })
+}
+
+/// `Chart.lock` (or `requirements.lock`) of a chart directory, checked as Helm checks it.
+fn read_lock(dir: &Path) -> Result<Vec<(String, String, String)>> {
+    for name in ["Chart.lock", "requirements.lock"] {
+        let path = dir.join(name);
+        if path.is_file() {
+            return parse_lock(&read(&path)?, &path.display().to_string());
+        }
+    }
+    Ok(Vec::new())
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -92,7 +182,7 @@ fn key_location(file: &str, text: &str, key: &str) -> Location {
     Location::in_source(file, text, 1, 1, 1)
 }
 
-fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta> {
+pub(super) fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta> {
     let Value::Object(map) = &raw else {
         return Err(Error::new(ErrorKind::Chart, "Chart.yaml must be a mapping")
             .with_location(Location::in_source(file, text, 1, 1, 1)));
@@ -242,6 +332,11 @@ fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFi
     }
     let text = read(&path)?;
     let display = format!("{display_root}/values.yaml");
+    parse_values(text, display).map(|(v, f)| (v, Some(f)))
+}
+
+/// `values.yaml` of a chart: a mapping (an empty file is an empty mapping).
+pub(super) fn parse_values(text: String, display: String) -> Result<(Value, SourceFile)> {
     let values = match yaml::parse_document(&text, &display)? {
         Value::Null => Value::Object(Default::default()),
         v @ Value::Object(_) => v,
@@ -257,7 +352,7 @@ fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFi
         display,
         text,
     };
-    Ok((values, Some(file)))
+    Ok((values, file))
 }
 
 fn load_schema(dir: &Path) -> Result<Option<Value>> {
@@ -266,18 +361,17 @@ fn load_schema(dir: &Path) -> Result<Option<Value>> {
         return Ok(None);
     }
     let text = read(&path)?;
-    serde_json::from_str(&text).map(Some).map_err(|e| {
+    parse_schema(&text, &path.display().to_string())
+}
+
+/// `values.schema.json` of a chart.
+pub(super) fn parse_schema(text: &str, file: &str) -> Result<Option<Value>> {
+    serde_json::from_str(text).map(Some).map_err(|e| {
         Error::new(
             ErrorKind::Chart,
             format!("values.schema.json is not valid JSON: {e}"),
         )
-        .with_location(Location::in_source(
-            path.display().to_string(),
-            &text,
-            e.line(),
-            e.column(),
-            1,
-        ))
+        .with_location(Location::in_source(file, text, e.line(), e.column(), 1))
     })
 }
 
@@ -354,26 +448,168 @@ fn load_dir_files(dir: &Path, sub: &str, display_root: &str) -> Result<Vec<Sourc
     Ok(files)
 }
 
-fn list_other_files(dir: &Path) -> Result<Vec<String>> {
+fn list_other_files(dir: &Path, api_version: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for path in walk_files(dir, dir)? {
         let rel = rel_path(dir, &path);
-        let special = matches!(
-            rel.as_str(),
-            "Chart.yaml" | "Chart.lock" | "values.yaml" | "values.schema.json"
-        ) || rel.starts_with("templates/")
-            || rel.starts_with("charts/");
-        if !special {
+        if is_other_file(&rel, api_version) {
             out.push(rel);
         }
     }
     Ok(out)
 }
 
-fn load_subcharts(dir: &Path, meta: &ChartMeta, display_root: &str) -> Result<Vec<Chart>> {
+/// Whether a chart file is one `Files` can read, as Helm sorts them: not the metadata, values,
+/// schema, lock, templates or subcharts (but `charts/*.prov` signatures, and `requirements.*` of
+/// apiVersion v1 charts, are).
+pub(super) fn is_other_file(rel: &str, api_version: &str) -> bool {
+    match rel {
+        "Chart.yaml" | "Chart.lock" | "values.yaml" | "values.schema.json" => false,
+        "requirements.yaml" | "requirements.lock" => api_version == "v1",
+        _ if rel.starts_with("templates/") => false,
+        _ if rel.starts_with("charts/") => rel.ends_with(".prov"),
+        _ => true,
+    }
+}
+
+/// A chart found in a `charts/` folder: a directory or an archive, with its `Chart.yaml`.
+pub(super) struct Candidate {
+    /// The chart's own name (from its `Chart.yaml`, not the file name).
+    pub name: String,
+    pub version: String,
+    pub source: CandidateSource,
+}
+
+pub(super) enum CandidateSource {
+    Dir(PathBuf, (String, Value)),
+    Packed(Packed, (String, Value)),
+}
+
+impl Candidate {
+    pub(super) fn new(source: CandidateSource) -> Candidate {
+        let raw = match &source {
+            CandidateSource::Dir(_, (_, raw)) | CandidateSource::Packed(_, (_, raw)) => raw,
+        };
+        let get = |k: &str| match raw.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        Candidate {
+            name: get("name"),
+            version: get("version"),
+            source,
+        }
+    }
+
+    fn load(
+        &self,
+        parent_root: &str,
+        dependency: Option<Dependency>,
+        budget: &mut Budget,
+    ) -> Result<Chart> {
+        match &self.source {
+            CandidateSource::Dir(path, chart_yaml) => load(
+                path,
+                chart_yaml.clone(),
+                Some(parent_root),
+                dependency,
+                budget,
+            ),
+            CandidateSource::Packed(p, chart_yaml) => {
+                packed::load(p, chart_yaml.clone(), Some(parent_root), dependency, budget)
+            }
+        }
+    }
+}
+
+/// Helm's `IsCompatibleRange`: a dependency's `version` constraint admits a chart's version. An
+/// empty or invalid constraint admits nothing (Helm then renders the chart as an unlisted
+/// subchart, without alias, condition or tags).
+fn is_compatible_range(constraint: Option<&str>, version: &str) -> bool {
+    match constraint {
+        Some(c) if !c.trim().is_empty() => {
+            crate::render::filters::semver_satisfies(version, c).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
+/// Subcharts as Helm 4 resolves them: every dependency of `Chart.yaml` takes the first chart in
+/// `charts/` with its name whose version its constraint admits (a copy per alias); charts that no
+/// dependency admits are kept as they are. A dependency with no chart of its name at all is an
+/// error for the top chart (Helm checks only there).
+pub(super) fn resolve_subcharts(
+    candidates: Vec<Candidate>,
+    meta: &ChartMeta,
+    display_root: &str,
+    charts_dir: &str,
+    lock: &[(String, String, String)],
+    top: bool,
+    budget: &mut Budget,
+) -> Result<Vec<Chart>> {
+    if budget.depth == 0 {
+        return Err(Error::new(
+            ErrorKind::Chart,
+            format!(
+                "{charts_dir}: subcharts nested more than {} levels deep",
+                super::archive::MAX_DEPTH
+            ),
+        ));
+    }
+    budget.depth -= 1;
+    let admits = |d: &Dependency, c: &Candidate| {
+        d.name == c.name && is_compatible_range(d.version.as_deref(), &c.version)
+    };
+    let mut subcharts = Vec::new();
+    for dep in &meta.dependencies {
+        if let Some(c) = candidates.iter().find(|c| admits(dep, c)) {
+            subcharts.push(c.load(display_root, Some(dep.clone()), budget)?);
+        } else if top && !candidates.iter().any(|c| c.name == dep.name) {
+            let locked = lock
+                .iter()
+                .find(|(n, _, _)| *n == dep.name)
+                .map(|(_, v, r)| {
+                    if r.is_empty() {
+                        format!(" (locked at version {v})")
+                    } else {
+                        format!(" (locked at version {v} from {r})")
+                    }
+                })
+                .unwrap_or_default();
+            return Err(Error::new(
+                ErrorKind::Chart,
+                format!(
+                    "dependency `{}`{locked} is listed in Chart.yaml but is neither a directory nor a .tgz archive in {charts_dir}/: run `helm dependency build` first (kiln downloads nothing)",
+                    dep.name
+                ),
+            ));
+        }
+    }
+    for c in &candidates {
+        if !meta.dependencies.iter().any(|d| admits(d, c)) {
+            subcharts.push(c.load(display_root, None, budget)?);
+        }
+    }
+    budget.depth += 1;
+    Ok(subcharts)
+}
+
+/// Whether an entry of `charts/` is skipped as Helm skips it (`_*`, `.*`).
+pub(super) fn is_ignored_in_charts(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
+}
+
+fn load_subcharts(
+    dir: &Path,
+    meta: &ChartMeta,
+    display_root: &str,
+    lock: &[(String, String, String)],
+    top: bool,
+    budget: &mut Budget,
+) -> Result<Vec<Chart>> {
     let charts_dir = dir.join("charts");
-    // Subchart directories with their name and Chart.yaml.
-    let mut found: Vec<(PathBuf, String, (String, Value))> = Vec::new();
+    let mut found = Vec::new();
     if charts_dir.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(&charts_dir)
             .map_err(|e| Error::io(charts_dir.display(), e))?
@@ -382,66 +618,48 @@ fn load_subcharts(dir: &Path, meta: &ChartMeta, display_root: &str) -> Result<Ve
             .collect();
         entries.sort();
         for path in entries {
-            if path.is_dir() && path.join("Chart.yaml").is_file() {
-                let chart_yaml = read_chart_yaml(&path)?;
-                let name = chart_yaml
-                    .1
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                found.push((path, name, chart_yaml));
-            } else if path.extension().is_some_and(|e| e == "tgz") {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if is_ignored_in_charts(&name) || name.ends_with(".prov") {
+                continue;
+            }
+            if path.is_dir() {
+                if path.join("Chart.yaml").is_file() {
+                    let chart_yaml = read_chart_yaml(&path)?;
+                    found.push(Candidate::new(CandidateSource::Dir(path, chart_yaml)));
+                } else if !walk_files(&path, dir)?.is_empty() {
+                    return Err(Error::new(
+                        ErrorKind::Chart,
+                        format!(
+                            "{}: not a chart (no Chart.yaml); charts/ may hold only subcharts, as directories or .tgz archives",
+                            path.display()
+                        ),
+                    ));
+                }
+            } else if name.ends_with(".tgz") {
+                let p = packed::read_archive_file(&path, budget)?;
+                let chart_yaml = p.chart_yaml()?;
+                found.push(Candidate::new(CandidateSource::Packed(p, chart_yaml)));
+            } else {
                 return Err(Error::new(
                     ErrorKind::Chart,
                     format!(
-                        "{}: packaged subcharts are not supported; unpack it into a directory",
+                        "{}: not a chart; charts/ may hold only subcharts, as directories or .tgz archives (Helm refuses this file too)",
                         path.display()
                     ),
                 ));
             }
         }
     }
-    let mut subcharts = Vec::new();
-    let mut used = vec![false; found.len()];
-    for dep in &meta.dependencies {
-        let Some(idx) = found.iter().position(|(_, n, _)| *n == dep.name) else {
-            if dep
-                .repository
-                .as_deref()
-                .is_some_and(|r| !r.is_empty() && !r.starts_with("file://"))
-            {
-                return Err(Error::new(
-                    ErrorKind::Chart,
-                    format!(
-                        "dependency `{}` is in Chart.yaml but missing in {}/charts/ (kiln does not download charts: unpack it there)",
-                        dep.name,
-                        dir.display()
-                    ),
-                ));
-            }
-            return Err(Error::new(
-                ErrorKind::Chart,
-                format!(
-                    "dependency `{}` is in Chart.yaml but missing in {}/charts/",
-                    dep.name,
-                    dir.display()
-                ),
-            ));
-        };
-        used[idx] = true;
-        let (path, _, chart_yaml) = &found[idx];
-        subcharts.push(load(
-            path,
-            chart_yaml.clone(),
-            Some(display_root),
-            Some(dep.clone()),
-        )?);
-    }
-    for (i, (path, _, chart_yaml)) in found.into_iter().enumerate() {
-        if !used[i] {
-            subcharts.push(load(&path, chart_yaml, Some(display_root), None)?);
-        }
-    }
-    Ok(subcharts)
+    resolve_subcharts(
+        found,
+        meta,
+        display_root,
+        &charts_dir.display().to_string(),
+        lock,
+        top,
+        budget,
+    )
 }

@@ -1,11 +1,15 @@
-//! Stage 1: load a chart directory (Helm's layout, apiVersion v2) into memory.
+//! Stage 1: load a chart (a directory in Helm's layout, or a packaged `.tgz`) into memory.
 
+pub mod archive;
 mod load;
+mod packed;
 
 pub use load::load_chart;
 
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A file of the chart, kept with the path it is shown under.
 #[derive(Debug, Clone)]
@@ -91,4 +95,29 @@ pub struct Chart {
     /// Paths (relative, `/`-separated, sorted) of the chart's other files, what `Files` can read:
     /// everything but `Chart.yaml`, `values.yaml`, `values.schema.json`, `templates/` and `charts/`.
     pub files: Vec<String>,
+    /// The contents of `files` when the chart was read from a `.tgz` archive (there is no
+    /// directory to read them from); `None` for a chart directory.
+    pub packed: Option<Arc<BTreeMap<String, Vec<u8>>>>,
+}
+
+impl Chart {
+    /// Reads one of the chart's other files (`rel` from [`Chart::files`]): from memory for a
+    /// packaged chart, else from the chart directory.
+    pub fn read_file(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+        read_chart_file(&self.dir, self.packed.as_deref(), rel)
+    }
+}
+
+/// Reads `rel` of a chart: from its archive's files when it has them, else below `dir`.
+pub fn read_chart_file(
+    dir: &std::path::Path,
+    packed: Option<&BTreeMap<String, Vec<u8>>>,
+    rel: &str,
+) -> std::io::Result<Vec<u8>> {
+    match packed {
+        Some(files) => files.get(rel).cloned().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "not in the chart archive")
+        }),
+        None => std::fs::read(dir.join(rel)),
+    }
 }

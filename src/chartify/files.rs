@@ -2,6 +2,7 @@
 //! came from), values.schema.json inferred from the values, `_helpers.tpl`, NOTES.txt, README.md.
 
 use super::extract::{values_expr, ValueInfo};
+use super::gotmpl::{self, Language};
 use super::template::escape_jinja;
 use super::Object;
 use crate::yaml::{to_yaml, Style};
@@ -17,6 +18,7 @@ pub struct Meta<'a> {
     pub selector_common: &'a Map<String, Value>,
     /// (kind, name as template text) of each templated object, for NOTES.txt.
     pub notes: &'a [(String, String)],
+    pub language: Language,
 }
 
 pub fn chart_files(m: &Meta) -> BTreeMap<String, String> {
@@ -27,8 +29,25 @@ pub fn chart_files(m: &Meta) -> BTreeMap<String, String> {
         "values.schema.json".to_string(),
         serde_json::to_string_pretty(&schema(m)).unwrap() + "\n",
     );
-    files.insert("templates/_helpers.tpl".to_string(), helpers(m));
-    files.insert("templates/NOTES.txt".to_string(), notes(m));
+    if m.language == Language::Go {
+        let yaml = |map: &Map<String, Value>| {
+            if map.is_empty() {
+                String::new()
+            } else {
+                to_yaml(&Value::Object(map.clone()), Style::Helm)
+                    .trim_end()
+                    .to_string()
+            }
+        };
+        files.insert(
+            "templates/_helpers.tpl".to_string(),
+            gotmpl::helpers(m.name, &yaml(m.common), &yaml(m.selector_common)),
+        );
+        files.insert("templates/NOTES.txt".to_string(), gotmpl::notes(m.notes));
+    } else {
+        files.insert("templates/_helpers.tpl".to_string(), helpers(m));
+        files.insert("templates/NOTES.txt".to_string(), notes(m));
+    }
     files.insert("README.md".to_string(), readme(m));
     files
 }
@@ -50,11 +69,13 @@ fn chart_yaml(m: &Meta) -> String {
     if let Some(v) = m.app_version {
         doc.insert("appVersion".into(), json!(v));
     }
-    // chartify writes Jinja templates: say so, as Go templates are the default engine.
-    doc.insert(
-        "annotations".into(),
-        json!({ crate::chart::ENGINE_ANNOTATION: "jinja" }),
-    );
+    if m.language == Language::Jinja {
+        // Jinja templates: say so, as Go templates are the default engine.
+        doc.insert(
+            "annotations".into(),
+            json!({ crate::chart::ENGINE_ANNOTATION: "jinja" }),
+        );
+    }
     // Chart.yaml reads best in Helm's conventional order, not sorted.
     let mut out = String::new();
     for (k, v) in doc {

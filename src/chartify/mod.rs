@@ -16,6 +16,7 @@
 pub mod clean;
 pub mod extract;
 mod files;
+pub mod gotmpl;
 pub mod template;
 
 use crate::cli::args::ChartifyArgs;
@@ -36,6 +37,8 @@ pub struct Options {
     pub name: String,
     /// Keep object names as they are (no `{{ h.fullname() }}-` prefix).
     pub keep_names: bool,
+    /// The templates' language (Jinja by default, or Helm's Go templates).
+    pub language: gotmpl::Language,
 }
 
 /// One input object, cleaned.
@@ -73,9 +76,19 @@ pub struct Chart {
 /// `kiln chartify INPUT... --name NAME`.
 pub fn run(args: &ChartifyArgs) -> Result<Output> {
     let docs = read_inputs(&args.inputs)?;
+    let language = gotmpl::Language::parse(&args.template_language).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Usage,
+            format!(
+                "--template-language {:?}: use `jinja` (kiln's charts) or `go` (Helm's Go templates)",
+                args.template_language
+            ),
+        )
+    })?;
     let opts = Options {
         name: args.name.clone(),
         keep_names: args.keep_names,
+        language,
     };
     let chart = chartify(docs, &opts)?;
     let dir = args
@@ -386,16 +399,19 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             },
         );
         let has_values = ex.values.len() > before;
-        let mut text = template::render(&tpl, &ex.markers);
-        if text.contains("{{ h.") {
+        let go = opts.language == gotmpl::Language::Go;
+        let mut text = template::render(&tpl, &ex.markers, opts.language, &opts.name);
+        if !go && text.contains("{{ h.") {
             text = format!("{{%- import \"_helpers.tpl\" as h %}}\n{text}");
         }
         files.insert(file.clone(), text);
         notes.push((
             kind.clone(),
-            match &suffixes[i] {
-                Some(s) => name_expr(s),
-                None => template::escape_jinja(&name),
+            match (&suffixes[i], go) {
+                (Some(s), false) => name_expr(s),
+                (Some(s), true) => gotmpl::inline(&name_expr(s), &opts.name),
+                (None, false) => template::escape_jinja(&name),
+                (None, true) => gotmpl::escape(&name),
             },
         ));
         objects.push(Object {
@@ -415,6 +431,7 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
         common: &common,
         selector_common: &selector_common,
         notes: &notes,
+        language: opts.language,
     };
     files.extend(files::chart_files(&meta));
     Ok(Chart {

@@ -3,6 +3,7 @@
 //! line becomes its expression.
 
 use super::extract::{find_marker, Marker};
+use super::gotmpl::{self, Language};
 use crate::yaml::{to_yaml, Style};
 use serde_json::{Map, Value};
 
@@ -93,9 +94,17 @@ fn ordered_yaml(tpl: &Value) -> String {
     out
 }
 
-/// Template text for `tpl`.
-pub fn render(tpl: &Value, markers: &[Marker]) -> String {
-    let yaml = escape_jinja(&ordered_yaml(tpl));
+/// Template text for `tpl`, in `lang` (`chart` names the Go helpers).
+pub fn render(tpl: &Value, markers: &[Marker], lang: Language, chart: &str) -> String {
+    let go = lang == Language::Go;
+    let escape = |t: &str| {
+        if go {
+            gotmpl::escape(t)
+        } else {
+            escape_jinja(t)
+        }
+    };
+    let yaml = escape(&ordered_yaml(tpl));
     let mut out = String::with_capacity(yaml.len() * 2);
     for line in yaml.lines() {
         let Some((at, len, i)) = find_marker(line) else {
@@ -106,6 +115,20 @@ pub fn render(tpl: &Value, markers: &[Marker]) -> String {
         let head = &line[..at];
         let tail = &line[at + len..];
         match &markers[i] {
+            Marker::Inline(text) if go => {
+                out.push_str(head);
+                out.push_str(&gotmpl::inline(text, chart));
+                out.push_str(tail);
+                out.push('\n');
+            }
+            Marker::Block { expr, cond } if go => {
+                out.push_str(&gotmpl::block(
+                    head,
+                    expr,
+                    cond.as_deref(),
+                    key_column(line) + 2,
+                ));
+            }
             Marker::Inline(text) => {
                 out.push_str(head);
                 out.push_str(text);
@@ -132,9 +155,13 @@ pub fn render(tpl: &Value, markers: &[Marker]) -> String {
                 let pad = " ".repeat(ind);
                 out.push_str(head.trim_end());
                 out.push('\n');
-                out.push_str(&format!("{pad}{{{{ h.{helper}() | indent({ind}) }}}}\n"));
+                if go {
+                    out.push_str(&gotmpl::labels(chart, helper, ind));
+                } else {
+                    out.push_str(&format!("{pad}{{{{ h.{helper}() | indent({ind}) }}}}\n"));
+                }
                 if !rest.is_empty() {
-                    let own = escape_jinja(&to_yaml(&Value::Object(rest.clone()), Style::Helm));
+                    let own = escape(&to_yaml(&Value::Object(rest.clone()), Style::Helm));
                     for l in own.lines() {
                         out.push_str(&pad);
                         out.push_str(l);

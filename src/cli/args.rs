@@ -162,6 +162,14 @@ pub struct ChartifyArgs {
     /// Keep the original object names instead of `{{ h.fullname() }}-<name>`.
     #[arg(long = "keep-names")]
     pub keep_names: bool,
+    /// Template language of the chart: `jinja` (kiln's charts) or `go` (a Helm chart that
+    /// `helm template` renders too).
+    #[arg(
+        long = "template-language",
+        value_name = "LANG",
+        default_value = "jinja"
+    )]
+    pub template_language: String,
     /// Overwrite an existing output directory.
     #[arg(long = "force")]
     pub force: bool,

@@ -51,9 +51,7 @@ const KNOWN_FIELDS: &[&str] = &[
 /// Fields kustomize has that kiln refuses, with the reason shown to the user.
 const REFUSED_FIELDS: &[(&str, &str)] = &[
     ("vars", "`vars` is not supported by kiln: use `replacements` instead (kustomize deprecated vars)"),
-    ("helmCharts", "`helmCharts` (Go-template Helm charts) is not supported: render them with helm, or port the chart to kiln and use `charts:`"),
-    ("helmGlobals", "`helmGlobals` is not supported: kiln renders its own charts through `charts:`"),
-    ("helmChartInflationGenerator", "`helmChartInflationGenerator` is not supported: use kiln's `charts:` field"),
+    ("helmChartInflationGenerator", "`helmChartInflationGenerator` is not supported: use `helmCharts:` (its replacement in kustomize)"),
     ("generators", "`generators` (plugins) are not supported: kiln runs no plugins"),
     ("transformers", "`transformers` (plugins) are not supported: kiln runs no plugins"),
     ("validators", "`validators` (plugins) are not supported: kiln runs no plugins"),
@@ -91,6 +89,9 @@ pub struct Kustomization {
     pub generator_options: Option<GeneratorOptions>,
     pub build_metadata: Vec<String>,
     pub charts: Vec<ChartRef>,
+    /// kustomize's `helmCharts:` entries, read by `transforms/helm_charts.rs`.
+    pub helm_charts: Vec<Value>,
+    pub helm_globals: Option<Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -10,6 +10,7 @@ pub mod charts;
 mod common_annotations;
 mod config_map_generator;
 mod generator;
+mod helm_charts;
 mod images;
 mod labels;
 mod name_affix;
@@ -34,6 +35,7 @@ pub type Transform = fn(&Loaded, &mut Vec<Obj>) -> Result<()>;
 pub const GENERATORS: &[(&str, Transform)] = &[
     ("configMapGenerator", config_map_generator::apply),
     ("secretGenerator", secret_generator::apply),
+    ("helmCharts", helm_charts::apply),
 ];
 
 /// Transforms, run after `components`, in kustomize's order.

@@ -203,6 +203,7 @@ fn collect<'c>(
         "Files",
         Value::object(Files {
             dir: chart.dir.clone(),
+            packed: chart.packed.clone(),
             paths: Rc::new(chart.files.clone()),
         }),
     );

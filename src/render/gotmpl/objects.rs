@@ -220,6 +220,8 @@ fn no_args(name: &str, args: &[Value]) -> Result<(), FuncError> {
 #[derive(Debug, Clone)]
 pub struct Files {
     pub dir: PathBuf,
+    /// The files' contents when the chart came from a `.tgz` archive.
+    pub packed: Option<std::sync::Arc<std::collections::BTreeMap<String, Vec<u8>>>>,
     /// Sorted relative paths (the selection after `Glob`).
     pub paths: Rc<Vec<String>>,
 }
@@ -228,7 +230,7 @@ impl Files {
     fn read(&self, path: &str) -> Option<Vec<u8>> {
         let rel = normalize(path)?;
         self.paths.binary_search(&rel).ok()?;
-        std::fs::read(self.dir.join(&rel)).ok()
+        crate::chart::read_chart_file(&self.dir, self.packed.as_deref(), &rel).ok()
     }
 
     fn get(&self, path: &str) -> String {
@@ -324,6 +326,7 @@ impl Object for Files {
                     .collect();
                 Ok(Value::object(Files {
                     dir: self.dir.clone(),
+                    packed: self.packed.clone(),
                     paths: Rc::new(paths),
                 }))
             }),

@@ -142,6 +142,8 @@ impl Object for ApiVersions {
 #[derive(Debug)]
 pub struct Files {
     pub dir: PathBuf,
+    /// The files' contents when the chart came from a `.tgz` archive.
+    pub packed: Option<Arc<std::collections::BTreeMap<String, Vec<u8>>>>,
     /// Chart display root, for messages.
     pub chart: String,
     /// Sorted relative paths that may be read.
@@ -195,7 +197,7 @@ impl Files {
                 ),
             ));
         }
-        std::fs::read(self.dir.join(&rel)).map_err(|e| {
+        crate::chart::read_chart_file(&self.dir, self.packed.as_deref(), &rel).map_err(|e| {
             JError::new(
                 JErrorKind::InvalidOperation,
                 format!("Files: cannot read `{rel}`: {e}"),
@@ -222,6 +224,7 @@ impl Files {
             .collect();
         Ok(Files {
             dir: self.dir.clone(),
+            packed: self.packed.clone(),
             chart: self.chart.clone(),
             paths: self.paths.clone(),
             selection: Some(selection),

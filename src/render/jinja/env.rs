@@ -140,6 +140,7 @@ fn environment<'s>(
         "Files",
         Value::from_object(Files {
             dir: chart.dir.clone(),
+            packed: chart.packed.clone(),
             chart: chart.display_root.clone(),
             paths: Arc::new(chart.files.clone()),
             selection: None,

@@ -1,0 +1,254 @@
+//! Charts read from archives: a packaged chart given as the chart (`kiln render redis-1.2.3.tgz`)
+//! and the `charts/*.tgz` that `helm dependency build` leaves. They load into the same [`Chart`]
+//! as a directory, their files held in memory, so no later stage knows where a chart came from.
+
+use super::archive::{self, Budget};
+use super::load::{
+    is_ignored_in_charts, is_other_file, parse_lock, parse_meta, parse_schema, parse_values,
+    resolve_subcharts, with_requirements, Candidate, CandidateSource,
+};
+use super::{Chart, Dependency, SourceFile};
+use crate::error::{Error, ErrorKind, Result};
+use crate::yaml;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A chart's files in memory, by path inside the chart.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    /// Shown in messages for the chart's files: the archive, then the folder inside it
+    /// (`web/charts/redis-1.2.3.tgz/redis`).
+    pub dir: PathBuf,
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Reads a `.tgz` chart archive from disk.
+pub fn read_archive_file(path: &Path, budget: &mut Budget) -> Result<Packed> {
+    let bytes = read_capped(path)?;
+    read_archive(&bytes, &path.display().to_string(), budget)
+}
+
+/// Reads the archive file itself, refusing one larger than the decompressed-size budget (a
+/// compressed archive is never larger than what it holds, give or take its headers).
+fn read_capped(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
+    let mut bytes = Vec::new();
+    file.take(archive::MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path.display(), e))?;
+    if bytes.len() as u64 > archive::MAX_BYTES {
+        return Err(Error::new(
+            ErrorKind::Chart,
+            format!(
+                "{}: the archive is larger than {} MiB",
+                path.display(),
+                archive::MAX_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a chart archive held in memory; `shown` names it in messages.
+pub fn read_archive(bytes: &[u8], shown: &str, budget: &mut Budget) -> Result<Packed> {
+    let a = archive::read(bytes, shown, budget)?;
+    Ok(Packed {
+        dir: PathBuf::from(format!("{shown}/{}", a.folder)),
+        files: a.files,
+    })
+}
+
+/// Loads a packaged chart given as the chart to render.
+pub fn load_archive_file(path: &Path, budget: &mut Budget) -> Result<Chart> {
+    let p = read_archive_file(path, budget).map_err(|e| {
+        if path.extension().is_some_and(|x| x == "tgz" || x == "gz") {
+            e
+        } else {
+            e.with_note(
+                "the chart must be a chart directory or a .tgz archive made by `helm package`",
+            )
+        }
+    })?;
+    let chart_yaml = p.chart_yaml()?;
+    load(&p, chart_yaml, None, None, budget)
+}
+
+impl Packed {
+    fn shown(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.dir.display())
+    }
+
+    /// A file as UTF-8 text, if the archive has it.
+    fn text(&self, rel: &str) -> Result<Option<String>> {
+        let Some(bytes) = self.files.get(rel) else {
+            return Ok(None);
+        };
+        String::from_utf8(bytes.clone()).map(Some).map_err(|_| {
+            Error::new(
+                ErrorKind::Chart,
+                format!("{}: not UTF-8 text", self.shown(rel)),
+            )
+        })
+    }
+
+    /// `Chart.yaml` (with `requirements.yaml` folded in, as Helm does) as text and document.
+    pub fn chart_yaml(&self) -> Result<(String, Value)> {
+        let Some(text) = self.text("Chart.yaml")? else {
+            return Err(Error::new(
+                ErrorKind::Chart,
+                format!(
+                    "{}: no Chart.yaml in the chart archive",
+                    self.dir.parent().unwrap_or(&self.dir).display()
+                ),
+            ));
+        };
+        let raw = yaml::parse_document(&text, &self.shown("Chart.yaml"))?;
+        let raw = match self.text("requirements.yaml")? {
+            Some(req) => with_requirements(raw, &req, &self.shown("requirements.yaml"))?,
+            None => raw,
+        };
+        Ok((text, raw))
+    }
+
+    /// The files under `sub/`, as chart sources, sorted by path.
+    fn sources(&self, sub: &str, display_root: &str) -> Result<Vec<SourceFile>> {
+        let prefix = format!("{sub}/");
+        let mut out = Vec::new();
+        for rel in self.files.keys().filter(|k| k.starts_with(&prefix)) {
+            let text = self.text(rel)?.unwrap_or_default();
+            out.push(SourceFile {
+                rel: rel.clone(),
+                display: format!("{display_root}/{rel}"),
+                text,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Builds a [`Chart`] from an archive's files: the same steps as for a directory.
+pub(super) fn load(
+    p: &Packed,
+    (meta_text, raw): (String, Value),
+    parent_root: Option<&str>,
+    dependency: Option<Dependency>,
+    budget: &mut Budget,
+) -> Result<Chart> {
+    let mut meta = parse_meta(raw, &meta_text, &p.shown("Chart.yaml"))?;
+    if let Some(alias) = dependency.as_ref().and_then(|d| d.alias.clone()) {
+        meta.name = alias;
+    }
+    let values_key = meta.name.clone();
+    let display_root = match parent_root {
+        Some(root) => format!("{root}/charts/{}", meta.name),
+        None => meta.name.clone(),
+    };
+    let (values, values_file) = match p.text("values.yaml")? {
+        Some(text) => {
+            let (v, f) = parse_values(text, format!("{display_root}/values.yaml"))?;
+            (v, Some(f))
+        }
+        None => (Value::Object(Default::default()), None),
+    };
+    let schema = match p.text("values.schema.json")? {
+        Some(text) => parse_schema(&text, &p.shown("values.schema.json"))?,
+        None => None,
+    };
+    let templates = p.sources("templates", &display_root)?;
+    let crds = p.sources("crds", &display_root)?;
+    let other: BTreeMap<String, Vec<u8>> = p
+        .files
+        .iter()
+        .filter(|(rel, _)| is_other_file(rel, &meta.api_version))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let files = other.keys().cloned().collect();
+    let mut lock = Vec::new();
+    for name in ["Chart.lock", "requirements.lock"] {
+        if let Some(text) = p.text(name)? {
+            lock = parse_lock(&text, &p.shown(name))?;
+            break;
+        }
+    }
+    let candidates = subchart_candidates(p, budget)?;
+    let subcharts = resolve_subcharts(
+        candidates,
+        &meta,
+        &display_root,
+        &p.shown("charts"),
+        &lock,
+        parent_root.is_none(),
+        budget,
+    )?;
+    Ok(Chart {
+        dir: p.dir.clone(),
+        display_root,
+        meta,
+        values_key,
+        values,
+        values_file,
+        schema,
+        templates,
+        crds,
+        subcharts,
+        dependency,
+        files,
+        packed: Some(Arc::new(other)),
+    })
+}
+
+/// The subcharts inside an archive's `charts/`: folders and nested `.tgz` archives, grouped by
+/// their first path component as Helm groups them.
+fn subchart_candidates(p: &Packed, budget: &mut Budget) -> Result<Vec<Candidate>> {
+    let mut groups: BTreeMap<&str, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+    for (rel, bytes) in &p.files {
+        let Some(rest) = rel.strip_prefix("charts/") else {
+            continue;
+        };
+        if rel.ends_with(".prov") {
+            continue;
+        }
+        let (name, inner) = rest.split_once('/').unwrap_or((rest, ""));
+        groups
+            .entry(name)
+            .or_default()
+            .insert(inner.to_string(), bytes.clone());
+    }
+    let mut out = Vec::new();
+    for (name, files) in groups {
+        if is_ignored_in_charts(name) {
+            continue;
+        }
+        let shown = p.shown(&format!("charts/{name}"));
+        let sub = if name.ends_with(".tgz") {
+            let Some(bytes) = files.get("") else {
+                return Err(Error::new(
+                    ErrorKind::Chart,
+                    format!("{shown}: expected a chart archive, found a folder"),
+                ));
+            };
+            read_archive(bytes, &shown, budget)?
+        } else {
+            let files: BTreeMap<String, Vec<u8>> =
+                files.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+            if !files.contains_key("Chart.yaml") {
+                return Err(Error::new(
+                    ErrorKind::Chart,
+                    format!(
+                        "{shown}: not a chart (no Chart.yaml); charts/ may hold only subcharts, as folders or .tgz archives"
+                    ),
+                ));
+            }
+            Packed {
+                dir: PathBuf::from(&shown),
+                files,
+            }
+        };
+        let chart_yaml = sub.chart_yaml()?;
+        out.push(Candidate::new(CandidateSource::Packed(sub, chart_yaml)));
+    }
+    Ok(out)
+}

@@ -1,0 +1,339 @@
+//! kustomize's `helmCharts:` (with `helmGlobals:`), the HelmChartInflationGenerator that
+//! `kubectl kustomize --enable-helm` runs through `helm template`. kiln renders the chart natively
+//! through the chart pipeline, from where kustomize would find it:
+//!
+//! - `<chartHome>/<name>` (chartHome defaults to `charts`, relative to the kustomization), or
+//!   `<chartHome>/<name>-<version>/<name>` when both `version` and `repo` are set (where
+//!   kustomize's own `helm pull --untar` puts a downloaded chart). kiln downloads nothing: a chart
+//!   that is not there is an error that says how to vendor it.
+//! - Values as kustomize builds them: `valuesFile` (default: the chart's own `values.yaml`), then
+//!   `valuesInline` merged over it (`valuesMerge: override`, the default), under it (`merge`) or
+//!   instead of it (`replace`), with kustomize's merge rules (maps merge, a `null` removes the
+//!   key, lists are replaced); then each `additionalValuesFiles` entry.
+//! - `helm template` flags: `releaseName` (default `release-name`), `namespace`, `kubeVersion`,
+//!   `apiVersions`, `includeCRDs`, `skipTests`, `skipHooks`.
+//!
+//! The objects join the build as generated resources, after `configMapGenerator` and
+//! `secretGenerator` (kustomize's generator order), and every transform applies to them.
+
+use crate::error::{Error, Result};
+use crate::overlay::build::{check_inside, parse_objects, read_file};
+use crate::overlay::kustomization::Loaded;
+use crate::overlay::Obj;
+use crate::pipeline::{self, ChartRenderConfig};
+use crate::values::{self, ValueFlags};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// One `helmCharts:` entry (kustomize's `types.HelmChart`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct HelmChart {
+    pub name: String,
+    pub version: String,
+    pub repo: String,
+    pub release_name: String,
+    pub namespace: String,
+    pub additional_values_files: Vec<String>,
+    pub values_file: String,
+    pub values_inline: Option<Map<String, Value>>,
+    pub values_merge: String,
+    #[serde(rename = "includeCRDs")]
+    pub include_crds: bool,
+    pub skip_hooks: bool,
+    pub api_versions: Vec<String>,
+    pub kube_version: String,
+    pub name_template: String,
+    pub skip_tests: bool,
+    pub debug: bool,
+    pub devel: bool,
+}
+
+/// `helmGlobals:` (kustomize's `types.HelmGlobals`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct HelmGlobals {
+    pub chart_home: String,
+    /// Helm's configuration directory for downloads; kiln downloads nothing and ignores it.
+    pub config_home: String,
+}
+
+/// kustomize's default chart home.
+const DEFAULT_CHART_HOME: &str = "charts";
+/// The release name `helm template` uses when kustomize passes none.
+const DEFAULT_RELEASE_NAME: &str = "release-name";
+
+pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
+    if k.k.helm_charts.is_empty() {
+        return Ok(());
+    }
+    let globals: HelmGlobals = match &k.k.helm_globals {
+        None | Some(Value::Null) => HelmGlobals::default(),
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|e| k.error("helmGlobals", format!("helmGlobals: {e}")))?,
+    };
+    for raw in &k.k.helm_charts {
+        let chart: HelmChart = serde_json::from_value(raw.clone())
+            .map_err(|e| k.error("helmCharts", format!("helmCharts: {e}")))?;
+        for obj in render(k, &globals, &chart)? {
+            if let Some(existing) = objs.iter().find(|o| o.id() == obj.id()) {
+                return Err(k.error(
+                    "helmCharts",
+                    format!(
+                        "may not add resource with an already registered id: {} (from helm chart `{}`; already loaded from {})",
+                        obj.id(),
+                        chart.name,
+                        existing.source
+                    ),
+                ));
+            }
+            objs.push(obj);
+        }
+    }
+    Ok(())
+}
+
+/// `chartHome` as written, and the directory kustomize looks for the chart in.
+fn chart_dir(globals: &HelmGlobals, c: &HelmChart) -> (String, String) {
+    let home = if globals.chart_home.is_empty() {
+        DEFAULT_CHART_HOME.to_string()
+    } else {
+        globals.chart_home.trim_end_matches('/').to_string()
+    };
+    let base = if !c.version.is_empty() && !c.repo.is_empty() {
+        format!("{home}/{}-{}", c.name, c.version)
+    } else {
+        home.clone()
+    };
+    (home, format!("{base}/{}", c.name))
+}
+
+fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> {
+    if c.name.is_empty() {
+        return Err(k.error("helmCharts", "helmCharts: chart name cannot be empty"));
+    }
+    let merge = match c.values_merge.as_str() {
+        "" | "override" => ValuesMerge::Override,
+        "merge" => ValuesMerge::Merge,
+        "replace" => ValuesMerge::Replace,
+        other => {
+            return Err(k.error(
+                "valuesMerge",
+                format!(
+                    "helmCharts `{}`: valuesMerge must be one of [merge override replace], not `{other}`",
+                    c.name
+                ),
+            ))
+        }
+    };
+    if !c.name_template.is_empty() {
+        return Err(k.error(
+            "nameTemplate",
+            format!(
+                "helmCharts `{}`: nameTemplate is not supported by kiln; set releaseName instead",
+                c.name
+            ),
+        ));
+    }
+    let (home, rel) = chart_dir(globals, c);
+    let dir = k.dir.join(&rel);
+    if !dir.join("Chart.yaml").is_file() {
+        let how = if c.repo.is_empty() {
+            format!("put the chart directory at {rel}")
+        } else if let Some(oci) = c.repo.strip_prefix("oci://") {
+            let version = if c.version.is_empty() {
+                String::new()
+            } else {
+                format!(" --version {}", c.version)
+            };
+            format!(
+                "vendor it once with `helm pull --untar --untardir {} oci://{}/{}{version}` and commit it",
+                rel.rsplit_once('/').map_or(home.as_str(), |(d, _)| d),
+                oci.trim_end_matches('/'),
+                c.name
+            )
+        } else {
+            let version = if c.version.is_empty() {
+                String::new()
+            } else {
+                format!(" --version {}", c.version)
+            };
+            format!(
+                "vendor it once with `helm pull --untar --untardir {} --repo {} {}{version}` and commit it",
+                rel.rsplit_once('/').map_or(home.as_str(), |(d, _)| d),
+                c.repo,
+                c.name
+            )
+        };
+        return Err(k.error(
+            &c.name,
+            format!(
+                "helmCharts: chart `{}` not found at {rel} (kiln does not download charts: {how})",
+                c.name
+            ),
+        ));
+    }
+    check_inside(k, &rel, &dir)?;
+
+    // The values file kustomize hands to `helm template -f`.
+    let values_file = if c.values_file.is_empty() {
+        format!("{rel}/values.yaml")
+    } else {
+        c.values_file.clone()
+    };
+    let base = if merge == ValuesMerge::Replace && has_inline(c) {
+        Map::new()
+    } else if c.values_file.is_empty() && !k.dir.join(&values_file).is_file() {
+        // kustomize fails on a chart without values.yaml; an empty file means the same.
+        Map::new()
+    } else {
+        let (text, display) = read_file(k, &values_file)?;
+        values::parse_values_file(&text, &display)?
+    };
+    let mut user = match (&c.values_inline, merge) {
+        (Some(inline), ValuesMerge::Override) if !inline.is_empty() => {
+            kyaml_merge(base, inline.clone())
+        }
+        (Some(inline), ValuesMerge::Merge) if !inline.is_empty() => {
+            kyaml_merge(inline.clone(), base)
+        }
+        (Some(inline), ValuesMerge::Replace) if !inline.is_empty() => inline.clone(),
+        _ => base,
+    };
+    for f in &c.additional_values_files {
+        let (text, display) = read_file(k, f)?;
+        let extra = values::parse_values_file(&text, &display)?;
+        let mut v = Value::Object(user);
+        values::merge_user(&mut v, Value::Object(extra));
+        let Value::Object(m) = v else { unreachable!() };
+        user = m;
+    }
+
+    let cfg = ChartRenderConfig {
+        chart_dir: dir,
+        values: ValueFlags::default(),
+        inline_values: Some(Value::Object(user)),
+        release_name: Some(if c.release_name.is_empty() {
+            DEFAULT_RELEASE_NAME.to_string()
+        } else {
+            c.release_name.clone()
+        }),
+        namespace: c.namespace.clone(),
+        kube_version: c.kube_version.clone(),
+        api_versions: c.api_versions.clone(),
+        show_only: Vec::new(),
+        include_crds: c.include_crds,
+        heads_only: false,
+    };
+    let rendered = pipeline::render_chart(&cfg)
+        .map_err(|e| e.with_note(format!("in helmCharts `{}` ({rel}) of {}", c.name, k.file)))?;
+    let mut out = Vec::new();
+    for r in rendered.resources {
+        let hook = hook_events(&r.value);
+        if !hook.is_empty() && (c.skip_hooks || (c.skip_tests && is_test_hook(&hook))) {
+            continue;
+        }
+        // kustomize reads helm's output as YAML of its own: parse the text the same way.
+        out.extend(parse_objects(&r.text, &r.source).map_err(|e: Error| {
+            e.with_note(format!("in the output of helmCharts `{}`", c.name))
+        })?);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValuesMerge {
+    Override,
+    Merge,
+    Replace,
+}
+
+fn has_inline(c: &HelmChart) -> bool {
+    c.values_inline.as_ref().is_some_and(|m| !m.is_empty())
+}
+
+/// kustomize's `merge2.Merge(src, dest)` on values: maps merge recursively, `src` wins for
+/// scalars and lists, a `null` in `src` removes the key from `dest`.
+fn kyaml_merge(mut dest: Map<String, Value>, src: Map<String, Value>) -> Map<String, Value> {
+    for (key, value) in src {
+        match value {
+            Value::Null => {
+                dest.remove(&key);
+            }
+            Value::Object(src_map) => match dest.remove(&key) {
+                Some(Value::Object(dest_map)) => {
+                    dest.insert(key, Value::Object(kyaml_merge(dest_map, src_map)));
+                }
+                _ => {
+                    dest.insert(key, Value::Object(kyaml_merge(Map::new(), src_map)));
+                }
+            },
+            other => {
+                dest.insert(key, other);
+            }
+        }
+    }
+    dest
+}
+
+/// The `helm.sh/hook` events of an object (empty when it is not a hook).
+fn hook_events(obj: &Value) -> Vec<String> {
+    obj.pointer("/metadata/annotations/helm.sh~1hook")
+        .and_then(Value::as_str)
+        .map(|s| {
+            s.split(',')
+                .map(|e| e.trim().to_string())
+                .filter(|e| !e.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Helm's test hooks (`test`, and the older `test-success` / `test-failure`).
+fn is_test_hook(events: &[String]) -> bool {
+    events
+        .iter()
+        .any(|e| e == "test" || e == "test-success" || e == "test-failure")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn kyaml_merge_drops_nulls_and_replaces_lists() {
+        let dest = map(json!({"a": {"b": 1, "c": [1, 2]}, "d": 1, "e": "x"}));
+        let src = map(json!({"a": {"c": [3], "n": null}, "d": null, "f": {"g": null, "h": 2}}));
+        assert_eq!(
+            Value::Object(kyaml_merge(dest, src)),
+            json!({"a": {"b": 1, "c": [3]}, "e": "x", "f": {"h": 2}})
+        );
+    }
+
+    #[test]
+    fn chart_dir_follows_kustomize() {
+        let c = HelmChart {
+            name: "redis".into(),
+            version: "1.2.3".into(),
+            repo: "https://charts.example.com".into(),
+            ..Default::default()
+        };
+        let g = HelmGlobals::default();
+        assert_eq!(chart_dir(&g, &c).1, "charts/redis-1.2.3/redis");
+        let local = HelmChart {
+            name: "redis".into(),
+            version: "1.2.3".into(),
+            ..Default::default()
+        };
+        let g = HelmGlobals {
+            chart_home: "vendor/".into(),
+            ..Default::default()
+        };
+        assert_eq!(chart_dir(&g, &local).1, "vendor/redis");
+    }
+}

@@ -1,0 +1,415 @@
+//! Charts as they sit on disk: `charts/*.tgz` left by `helm dependency build`, and a packaged
+//! chart given as the chart. Each `tests/archives/<case>/chart` is prepared in a temporary
+//! directory the way `scripts/record-archive-goldens.sh` prepares it for helm: every
+//! `packages/<dir>/` (at any depth) becomes `<name>-<version>.tgz` in its chart's `charts/`.
+//! The prepared chart is rendered by the kiln binary as a directory and once more packaged itself;
+//! both outputs must be the same.
+//!
+//! - `go_*` cases: compared byte for byte with `expected.yaml`, recorded from helm 4.1.4.
+//! - `jinja_*` and `err_*` cases: output or error text snapshotted.
+//! - Hostile archives (links, escapes, bombs) are built here, byte by byte.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiln-archives-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn kiln(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+/// stdout on success, `!!!ERROR!!!` and stderr otherwise.
+fn outcome(out: &Output) -> String {
+    if out.status.success() {
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    } else {
+        assert!(out.stdout.is_empty(), "no partial output on failure");
+        format!(
+            "!!!ERROR!!! exit {:?}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+}
+
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A gzip-compressed tar of `(name, bytes)` entries, as `helm package` writes one.
+fn tgz(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        builder.append_data(&mut h, name, data.as_slice()).unwrap();
+    }
+    gzip(&builder.into_inner().unwrap())
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// `name` and `version` from a Chart.yaml text.
+fn name_version(chart_yaml: &str) -> (String, String) {
+    let field = |k: &str| {
+        chart_yaml
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}: ")))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    (field("name"), field("version"))
+}
+
+/// Copies the chart `src` to `dest`, packaging `src/packages/*` into `dest/charts/`.
+fn prepare(src: &Path, dest: &Path) {
+    for f in files_below(src) {
+        let rel = f.strip_prefix(src).unwrap();
+        if rel.starts_with("packages") {
+            continue;
+        }
+        std::fs::create_dir_all(dest.join(rel).parent().unwrap()).unwrap();
+        std::fs::copy(&f, dest.join(rel)).unwrap();
+    }
+    let packages = src.join("packages");
+    if packages.is_dir() {
+        std::fs::create_dir_all(dest.join("charts")).unwrap();
+        let mut dirs: Vec<_> = std::fs::read_dir(&packages)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        dirs.sort();
+        for pkg in dirs {
+            let (name, version) =
+                name_version(&std::fs::read_to_string(pkg.join("Chart.yaml")).unwrap());
+            let staged = dest.join(format!(".staging-{name}"));
+            prepare(&pkg, &staged);
+            let archive = package(&staged, &name);
+            std::fs::remove_dir_all(&staged).unwrap();
+            std::fs::write(
+                dest.join("charts").join(format!("{name}-{version}.tgz")),
+                archive,
+            )
+            .unwrap();
+        }
+    }
+}
+
+/// The chart directory `dir` as a `.tgz` with the chart in folder `name/`.
+fn package(dir: &Path, name: &str) -> Vec<u8> {
+    let entries: Vec<(String, Vec<u8>)> = files_below(dir)
+        .into_iter()
+        .map(|f| {
+            let rel = f
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (format!("{name}/{rel}"), std::fs::read(&f).unwrap())
+        })
+        .collect();
+    tgz(&entries)
+}
+
+/// Renders a fixture as a directory and as a packaged chart; both must agree. `args` go after
+/// the chart.
+fn render_case(case: &Path) -> String {
+    render_case_with(case, &[])
+}
+
+fn render_case_with(case: &Path, args: &[&str]) -> String {
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    let work = temp_dir(&name);
+    prepare(&case.join("chart"), &work.join("chart"));
+    let as_dir = outcome(&kiln(&[&["render", "chart"], args].concat(), &work));
+    if !as_dir.starts_with("!!!ERROR!!!") {
+        let (chart, version) =
+            name_version(&std::fs::read_to_string(work.join("chart/Chart.yaml")).unwrap());
+        let file = format!("{chart}-{version}.tgz");
+        std::fs::write(work.join(&file), package(&work.join("chart"), &chart)).unwrap();
+        let as_tgz = outcome(&kiln(&[&["render", file.as_str()], args].concat(), &work));
+        assert_eq!(
+            as_dir, as_tgz,
+            "{name}: the packaged chart renders differently"
+        );
+    }
+    std::fs::remove_dir_all(&work).unwrap();
+    as_dir
+}
+
+#[test]
+fn kiln_cases() {
+    insta::glob!("archives/jinja_*/chart/Chart.yaml", |path| {
+        insta::assert_snapshot!(render_case(path.parent().unwrap().parent().unwrap()));
+    });
+}
+
+#[test]
+fn error_cases() {
+    insta::glob!("archives/err_*/chart/Chart.yaml", |path| {
+        let out = render_case(path.parent().unwrap().parent().unwrap());
+        assert!(out.starts_with("!!!ERROR!!!"), "must fail:\n{out}");
+        insta::assert_snapshot!(out);
+    });
+}
+
+#[test]
+fn go_cases_match_helm() {
+    let mut failures = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("tests/archives"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.yaml").is_file())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let expected = std::fs::read_to_string(dir.join("expected.yaml")).unwrap();
+        // helm template's default release name.
+        let got = render_case_with(&dir, &["--release-name", "release-name"]);
+        if got != expected {
+            failures.push(format!(
+                "{}:\n--- helm\n{expected}\n--- kiln\n{got}",
+                dir.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---- hostile archives -------------------------------------------------------------------------
+
+const CHART_YAML: &str =
+    "apiVersion: v2\nname: evil\nversion: 1.0.0\nannotations:\n  kiln.dev/template-engine: jinja\n";
+const TEMPLATE: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: evil\n";
+
+fn good_entries() -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("evil/Chart.yaml".into(), CHART_YAML.into()),
+        ("evil/templates/cm.yaml".into(), TEMPLATE.into()),
+    ]
+}
+
+/// A tar whose last entry is written by hand (names and types the builder refuses).
+fn raw_tar(extra_name: &str, kind: tar::EntryType, link: Option<&str>, data: &[u8]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, d) in good_entries() {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(d.len() as u64);
+        h.set_mode(0o644);
+        builder.append_data(&mut h, name, d.as_slice()).unwrap();
+    }
+    let mut h = tar::Header::new_old();
+    {
+        let bytes = h.as_old_mut();
+        bytes.name[..extra_name.len()].copy_from_slice(extra_name.as_bytes());
+        if let Some(l) = link {
+            bytes.linkname[..l.len()].copy_from_slice(l.as_bytes());
+        }
+    }
+    h.set_entry_type(kind);
+    h.set_size(data.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    builder.append(&h, data).unwrap();
+    builder.into_inner().unwrap()
+}
+
+/// Renders `bytes` written as `evil-1.0.0.tgz` in a fresh directory.
+fn render_bytes(case: &str, file: &str, bytes: &[u8]) -> String {
+    let work = temp_dir(case);
+    std::fs::write(work.join(file), bytes).unwrap();
+    let out = outcome(&kiln(&["render", file], &work));
+    std::fs::remove_dir_all(&work).unwrap();
+    out
+}
+
+/// The same bytes as a subchart in `charts/` of a directory chart.
+fn render_as_dependency(case: &str, bytes: &[u8]) -> String {
+    let work = temp_dir(case);
+    let chart = work.join("app");
+    std::fs::create_dir_all(chart.join("charts")).unwrap();
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: app\nversion: 0.1.0\nannotations:\n  kiln.dev/template-engine: jinja\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("charts/evil-1.0.0.tgz"), bytes).unwrap();
+    let out = outcome(&kiln(&["render", "app"], &work));
+    std::fs::remove_dir_all(&work).unwrap();
+    out
+}
+
+#[test]
+fn a_good_hand_made_archive_renders() {
+    let out = render_bytes("good", "evil-1.0.0.tgz", &tgz(&good_entries()));
+    assert_eq!(
+        out,
+        "---\n# Source: evil/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: evil\n"
+    );
+    let sub = render_as_dependency("good-dep", &tgz(&good_entries()));
+    assert!(
+        sub.contains("# Source: app/charts/evil/templates/cm.yaml"),
+        "{sub}"
+    );
+}
+
+#[test]
+fn hostile_archives_are_refused() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "symlink",
+            gzip(&raw_tar(
+                "evil/templates/link.yaml",
+                tar::EntryType::Symlink,
+                Some("/etc/passwd"),
+                b"",
+            )),
+        ),
+        (
+            "hardlink",
+            gzip(&raw_tar(
+                "evil/templates/hard.yaml",
+                tar::EntryType::Link,
+                Some("evil/Chart.yaml"),
+                b"",
+            )),
+        ),
+        (
+            "parent_escape",
+            gzip(&raw_tar(
+                "evil/../../outside.yaml",
+                tar::EntryType::Regular,
+                None,
+                TEMPLATE.as_bytes(),
+            )),
+        ),
+        (
+            "absolute",
+            gzip(&raw_tar(
+                "/etc/cron.d/evil",
+                tar::EntryType::Regular,
+                None,
+                b"* * * * * root true\n",
+            )),
+        ),
+        (
+            "device",
+            gzip(&raw_tar("evil/dev", tar::EntryType::Char, None, b"")),
+        ),
+        (
+            "chart_yaml_outside_folder",
+            gzip(&raw_tar(
+                "Chart.yaml",
+                tar::EntryType::Regular,
+                None,
+                CHART_YAML.as_bytes(),
+            )),
+        ),
+        (
+            "duplicate",
+            tgz(&[
+                good_entries(),
+                vec![("evil/templates/cm.yaml".to_string(), TEMPLATE.into())],
+            ]
+            .concat()),
+        ),
+        ("not_gzip", b"apiVersion: v2\nname: x\n".to_vec()),
+        ("truncated", tgz(&good_entries())[..40].to_vec()),
+        (
+            "no_chart_yaml",
+            tgz(&[("evil/templates/cm.yaml".to_string(), TEMPLATE.into())]),
+        ),
+        (
+            "file_too_big",
+            // 21 MiB of zeros compress to ~20 KiB: refused from the header, before reading.
+            tgz(&[
+                good_entries(),
+                vec![("evil/files/zeros".to_string(), vec![0u8; 21 * 1024 * 1024])],
+            ]
+            .concat()),
+        ),
+    ];
+    let mut snap = String::new();
+    for (name, bytes) in &cases {
+        let top = render_bytes(name, "evil-1.0.0.tgz", bytes);
+        assert!(top.starts_with("!!!ERROR!!!"), "{name}: must fail\n{top}");
+        let dep = render_as_dependency(&format!("{name}-dep"), bytes);
+        assert!(
+            dep.starts_with("!!!ERROR!!!"),
+            "{name} as a dependency: must fail\n{dep}"
+        );
+        snap.push_str(&format!("== {name}\n{top}-- as a dependency\n{dep}\n"));
+    }
+    insta::assert_snapshot!(snap);
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_budget() {
+    // Six files of 19 MiB (each under the per-file limit) exceed the 100 MiB chart budget.
+    let mut entries = good_entries();
+    for i in 0..6 {
+        entries.push((format!("evil/files/zeros-{i}"), vec![0u8; 19 * 1024 * 1024]));
+    }
+    let bytes = tgz(&entries);
+    assert!(
+        bytes.len() < 1024 * 1024,
+        "the bomb is small: {}",
+        bytes.len()
+    );
+    let out = render_bytes("bomb", "evil-1.0.0.tgz", &bytes);
+    assert!(out.contains("decompresses to more than 100 MiB"), "{out}");
+}
+
+#[test]
+fn nesting_is_bounded() {
+    // An archive holding an archive holding an archive ... 40 levels deep.
+    let mut inner = tgz(&good_entries());
+    for level in 0..40 {
+        let name = format!("n{level}");
+        inner = tgz(&[
+            (
+                format!("{name}/Chart.yaml"),
+                format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\nannotations:\n  kiln.dev/template-engine: jinja\n").into(),
+            ),
+            (format!("{name}/charts/sub.tgz"), inner),
+        ]);
+    }
+    let out = render_bytes("nesting", "deep-1.0.0.tgz", &inner);
+    assert!(out.contains("nested more than 32 levels deep"), "{out}");
+}
