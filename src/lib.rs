@@ -20,6 +20,7 @@ pub mod chartify;
 pub mod cli;
 pub mod emit;
 pub mod error;
+pub mod fs;
 pub mod k8s;
 pub mod lint;
 pub mod order;

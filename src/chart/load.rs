@@ -3,6 +3,7 @@
 
 use super::{Chart, ChartMeta, Dependency, SourceFile};
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fs::Root;
 use crate::yaml;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -15,8 +16,7 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
             format!("{}: not a directory", dir.display()),
         ));
     }
-    let meta_path = dir.join("Chart.yaml");
-    if !meta_path.is_file() {
+    if !Root::new(dir, "the chart")?.exists(Path::new("Chart.yaml")) {
         return Err(Error::new(
             ErrorKind::Chart,
             format!(
@@ -32,7 +32,7 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
 /// `Chart.yaml` of `dir`: its text and its parsed document (read once per chart).
 fn read_chart_yaml(dir: &Path) -> Result<(String, Value)> {
     let path = dir.join("Chart.yaml");
-    let text = read(&path)?;
+    let text = read(dir, "Chart.yaml")?;
     let raw = yaml::parse_document(&text, &path.display().to_string())?;
     Ok((text, raw))
 }
@@ -45,6 +45,7 @@ fn load(
 ) -> Result<Chart> {
     let meta_display = dir.join("Chart.yaml").display().to_string();
     let mut meta = parse_meta(raw, &meta_text, &meta_display)?;
+    check_name(&meta.name, "chart.metadata.name", &meta_text, &meta_display, "name")?;
     if let Some(alias) = dependency.as_ref().and_then(|d| d.alias.clone()) {
         meta.name = alias;
     }
@@ -77,8 +78,20 @@ fn load(
     })
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))
+/// Reads `rel` inside the chart `dir` (symlinks must stay inside the chart).
+fn read(dir: &Path, rel: &str) -> Result<String> {
+    let shown = dir.join(rel).display().to_string();
+    Root::new(dir, "the chart")?.read_to_string(Path::new(rel), &shown)
+}
+
+/// A chart name or alias becomes a directory of `render -o`: it must be one file name (Helm:
+/// `chart.metadata.name "../x" is invalid`).
+fn check_name(name: &str, what: &str, text: &str, file: &str, key: &str) -> Result<()> {
+    crate::fs::file_name(name, &format!("{what} in {file}")).map_err(|e| {
+        Error::new(ErrorKind::Chart, e.message().to_string())
+            .with_location(key_location(file, text, key))
+    })?;
+    Ok(())
 }
 
 /// Where `key:` is written in a YAML text, for pointing errors at it.
@@ -174,6 +187,21 @@ fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta> {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
+            if let Some(alias) = get("alias") {
+                let allowed = !alias.is_empty()
+                    && alias
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if !allowed {
+                    return Err(Error::new(
+                        ErrorKind::Chart,
+                        format!(
+                            "Chart.yaml: dependency `{dep_name}` has disallowed characters in the alias {alias:?} (letters, digits, `_` and `-` only)"
+                        ),
+                    )
+                    .with_location(key_location(file, text, "dependencies")));
+                }
+            }
             dependencies.push(Dependency {
                 name: dep_name,
                 alias: get("alias"),
@@ -199,11 +227,10 @@ fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta> {
 }
 
 fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFile>)> {
-    let path = dir.join("values.yaml");
-    if !path.is_file() {
+    if !Root::new(dir, "the chart")?.exists(Path::new("values.yaml")) {
         return Ok((Value::Object(Default::default()), None));
     }
-    let text = read(&path)?;
+    let text = read(dir, "values.yaml")?;
     let display = format!("{display_root}/values.yaml");
     let values = match yaml::parse_document(&text, &display)? {
         Value::Null => Value::Object(Default::default()),
@@ -225,10 +252,10 @@ fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFi
 
 fn load_schema(dir: &Path) -> Result<Option<Value>> {
     let path = dir.join("values.schema.json");
-    if !path.is_file() {
+    if !Root::new(dir, "the chart")?.exists(Path::new("values.schema.json")) {
         return Ok(None);
     }
-    let text = read(&path)?;
+    let text = read(dir, "values.schema.json")?;
     serde_json::from_str(&text).map(Some).map_err(|e| {
         Error::new(
             ErrorKind::Chart,
@@ -254,43 +281,11 @@ fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Every regular file below `root`, sorted; symlinks must stay inside `chart_dir`.
+/// Every regular file below `root`, sorted; symlinks must stay inside `chart_dir`, loops are
+/// not followed (see [`crate::fs::walk`]).
 fn walk_files(root: &Path, chart_dir: &Path) -> Result<Vec<PathBuf>> {
-    let canon_chart = chart_dir
-        .canonicalize()
-        .map_err(|e| Error::io(chart_dir.display(), e))?;
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            Error::new(
-                ErrorKind::Chart,
-                format!("cannot read {}: {e}", root.display()),
-            )
-        })?;
-        if entry.path_is_symlink() {
-            let target = entry
-                .path()
-                .canonicalize()
-                .map_err(|e| Error::io(entry.path().display(), e))?;
-            if !target.starts_with(&canon_chart) {
-                return Err(Error::new(
-                    ErrorKind::Chart,
-                    format!(
-                        "{}: symlink points outside the chart ({})",
-                        entry.path().display(),
-                        target.display()
-                    ),
-                ));
-            }
-        }
-        if entry.file_type().is_file() {
-            out.push(entry.into_path());
-        }
-    }
-    Ok(out)
+    let chart = Root::new(chart_dir, "the chart")?;
+    crate::fs::walk(&chart, root, false).map_err(|e| Error::new(ErrorKind::Chart, e.message()))
 }
 
 fn load_dir_files(dir: &Path, sub: &str, display_root: &str) -> Result<Vec<SourceFile>> {
@@ -299,9 +294,10 @@ fn load_dir_files(dir: &Path, sub: &str, display_root: &str) -> Result<Vec<Sourc
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
+    let chart = Root::new(dir, "the chart")?;
     for path in walk_files(&root, dir)? {
         let rel = rel_path(dir, &path);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(path.display(), e))?;
+        let bytes = chart.read(Path::new(&rel), &path.display().to_string())?;
         let text = String::from_utf8(bytes).map_err(|_| {
             Error::new(
                 ErrorKind::Chart,

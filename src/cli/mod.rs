@@ -92,7 +92,8 @@ fn render(args: RenderArgs) -> Result<String> {
     let rendered = pipeline::render_chart(&cfg)?;
     match args.output_dir {
         Some(dir) => {
-            let written = crate::emit::write_output_dir(&dir, &rendered.resources)?;
+            let written =
+                crate::emit::write_output_dir(&dir, &rendered.resources, &[args.path.clone()])?;
             Ok(written
                 .iter()
                 .map(|p| format!("wrote {}\n", p.display()))
@@ -131,7 +132,8 @@ fn render_overlay(args: RenderArgs) -> Result<String> {
     }
     match args.output_dir {
         Some(dir) => {
-            let written = crate::emit::write_output_dir(&dir, &built.resources)?;
+            let written =
+                crate::emit::write_overlay_dir(&dir, &built.resources, &[args.path.clone()])?;
             Ok(written
                 .iter()
                 .map(|p| format!("wrote {}\n", p.display()))

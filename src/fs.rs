@@ -1,0 +1,558 @@
+//! The one place kiln touches the file system: every file it reads and every file it writes
+//! goes through this module.
+//!
+//! Reads:
+//! - [`Root`] confines reads to a directory (a chart, a kustomization's directory): the path is
+//!   resolved with every symlink followed and must stay inside the root's resolved path, as
+//!   kustomize's `LoadRestrictionsRootOnly` (the default) demands; [`LoadRestrictor::None`] lifts
+//!   the confinement (kustomize's `LoadRestrictionsNone`) but none of the other checks.
+//! - Only regular files are read (never a FIFO, a device such as `/dev/zero`, a socket), checked
+//!   before the file is opened, and no file larger than [`MAX_FILE_BYTES`].
+//! - [`read_user_file`] reads a path named on the command line (`-f`, `--set-file`, lint and
+//!   chartify inputs): not confined, the other checks apply; [`read_stdin`] has the same budget.
+//! - [`walk`] lists the regular files below a directory: symlinks must resolve inside the root,
+//!   a symlink loop is never followed twice, at most [`MAX_WALK_ENTRIES`] entries.
+//!
+//! Writes:
+//! - [`OutputFile`] paths are built from components checked by [`file_name`] (no empty name,
+//!   `.`, `..`, `/`, `\`, control character, or absolute path), so they stay inside the output
+//!   directory by construction.
+//! - [`write_staged`] writes everything into a staging directory next to the output directory
+//!   and moves it into place only when every file was written; existing files it replaces are
+//!   restored if a move fails. It never writes through a symlink inside the output directory
+//!   and never replaces a file that was an input of the run.
+
+use crate::error::{Error, ErrorKind, Result};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// The largest file kiln reads: 64 MiB. Larger inputs are refused with an error naming the file
+/// and this limit (a chart, overlay or manifest file this large is almost certainly a mistake,
+/// and parsing it would need several times its size in memory).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most directory entries one [`walk`] visits: 100,000.
+pub const MAX_WALK_ENTRIES: usize = 100_000;
+
+/// Which files a root may read (kustomize's `--load-restrictor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LoadRestrictor {
+    /// `LoadRestrictionsRootOnly`: files must resolve inside the root (the default).
+    #[default]
+    RootOnly,
+    /// `LoadRestrictionsNone`: files may resolve anywhere (still regular files, still budgeted).
+    None,
+}
+
+/// A directory that reads are confined to.
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// The directory as given (joined paths keep the user's spelling).
+    dir: PathBuf,
+    /// The directory with every symlink resolved.
+    canon: PathBuf,
+    restrictor: LoadRestrictor,
+    /// What the root is, for messages (`the chart`, `the kustomization directory`).
+    what: &'static str,
+}
+
+impl Root {
+    /// A root at `dir` (which must exist); `what` names it in errors ("the chart").
+    pub fn new(dir: &Path, what: &'static str) -> Result<Root> {
+        let canon = dir
+            .canonicalize()
+            .map_err(|e| Error::io(dir.display(), e))?;
+        Ok(Root {
+            dir: dir.to_path_buf(),
+            canon,
+            restrictor: LoadRestrictor::RootOnly,
+            what,
+        })
+    }
+
+    /// The same root with another load restrictor.
+    pub fn with_restrictor(mut self, restrictor: LoadRestrictor) -> Root {
+        self.restrictor = restrictor;
+        self
+    }
+
+    /// The directory as given.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The directory with symlinks resolved.
+    pub fn canonical(&self) -> &Path {
+        &self.canon
+    }
+
+    /// Resolves `rel` (relative to the root, or absolute) to its real path, checked to be inside
+    /// the root. `shown` is the path as the user wrote it, for messages.
+    pub fn resolve(&self, rel: &Path, shown: &str) -> Result<PathBuf> {
+        let joined = self.dir.join(rel);
+        let canon = joined.canonicalize().map_err(|e| Error::io(shown, e))?;
+        self.check_inside(&canon, shown)?;
+        Ok(canon)
+    }
+
+    /// Whether `rel` names a regular file inside the root (a file outside, a directory or a
+    /// missing path all answer false; reading it then gives the reason).
+    pub fn is_file(&self, rel: &Path) -> bool {
+        self.dir.join(rel).is_file()
+    }
+
+    /// Whether `rel` exists at all (even as a dangling or escaping symlink).
+    pub fn exists(&self, rel: &Path) -> bool {
+        self.dir.join(rel).symlink_metadata().is_ok()
+    }
+
+    fn check_inside(&self, canon: &Path, shown: &str) -> Result<()> {
+        if self.restrictor == LoadRestrictor::RootOnly && !canon.starts_with(&self.canon) {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!(
+                    "{shown}: resolves to {}, outside {} ({}); kiln reads only files inside it",
+                    canon.display(),
+                    self.what,
+                    self.dir.display()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the regular file `rel`, confined to the root.
+    pub fn read(&self, rel: &Path, shown: &str) -> Result<Vec<u8>> {
+        let canon = self.resolve(rel, shown)?;
+        read_regular(&canon, shown)
+    }
+
+    /// Reads the regular file `rel` as UTF-8 text, confined to the root.
+    pub fn read_to_string(&self, rel: &Path, shown: &str) -> Result<String> {
+        into_text(self.read(rel, shown)?, shown)
+    }
+}
+
+/// Reads a file the user named directly (command-line paths): not confined to a root, but
+/// only a regular file, at most [`MAX_FILE_BYTES`].
+pub fn read_user_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
+    let canon = path.canonicalize().map_err(|e| Error::io(shown, e))?;
+    read_regular(&canon, shown)
+}
+
+/// [`read_user_file`] as UTF-8 text.
+pub fn read_user_text(path: &Path, shown: &str) -> Result<String> {
+    into_text(read_user_file(path, shown)?, shown)
+}
+
+/// Reads standard input as UTF-8 text, at most [`MAX_FILE_BYTES`].
+pub fn read_stdin(shown: &str) -> Result<String> {
+    let bytes = read_limited(std::io::stdin().lock(), shown)?;
+    into_text(bytes, shown)
+}
+
+fn into_text(bytes: Vec<u8>, shown: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Io,
+            format!(
+                "{shown}: not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+fn too_large(shown: &str) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        format!(
+            "{shown}: larger than kiln's input file limit of {} MiB (MAX_FILE_BYTES); split the file",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+/// Reads `canon` (a path without symlinks) if it is a regular file within the size budget. The
+/// type is checked before opening: opening a FIFO would block.
+fn read_regular(canon: &Path, shown: &str) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(canon).map_err(|e| Error::io(shown, e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!("{shown}: is {what}; kiln reads only regular files"),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(shown));
+    }
+    let file = std::fs::File::open(canon).map_err(|e| Error::io(shown, e))?;
+    // The file may have changed since it was checked: check again on the open handle.
+    let meta = file.metadata().map_err(|e| Error::io(shown, e))?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!("{shown}: is not a regular file; kiln reads only regular files"),
+        ));
+    }
+    read_limited(file, shown)
+}
+
+fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(shown, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(shown));
+    }
+    Ok(bytes)
+}
+
+/// Every regular file below `dir` (a directory inside `root`), sorted by path. Symlinks are
+/// followed only when they resolve inside the root (any restrictor other than RootOnly lifts
+/// that); a directory already being walked is never entered again (a symlink to `.` does not
+/// loop); devices, FIFOs and sockets are skipped; `skip_hidden` leaves out names starting with
+/// `.`. At most [`MAX_WALK_ENTRIES`] entries.
+pub fn walk(root: &Root, dir: &Path, skip_hidden: bool) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut seen = 0usize;
+    let canon = dir
+        .canonicalize()
+        .map_err(|e| Error::io(dir.display(), e))?;
+    root.check_inside(&canon, &dir.display().to_string())?;
+    let mut ancestors = vec![canon];
+    walk_into(
+        root,
+        dir,
+        skip_hidden,
+        &mut ancestors,
+        &mut seen,
+        &mut out,
+    )?;
+    Ok(out)
+}
+
+fn walk_into(
+    root: &Root,
+    dir: &Path,
+    skip_hidden: bool,
+    ancestors: &mut Vec<PathBuf>,
+    seen: &mut usize,
+    out: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir.display(), e))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| Error::io(dir.display(), e))?;
+    *seen += entries.len();
+    if *seen > MAX_WALK_ENTRIES {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!(
+                "{}: more than {MAX_WALK_ENTRIES} files and directories below it (MAX_WALK_ENTRIES); point kiln at a smaller directory",
+                root.dir.display()
+            ),
+        ));
+    }
+    entries.sort();
+    for path in entries {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if skip_hidden && hidden {
+            continue;
+        }
+        let shown = path.display().to_string();
+        let lmeta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&shown, e))?;
+        let (meta, canon) = if lmeta.file_type().is_symlink() {
+            let canon = path.canonicalize().map_err(|e| Error::io(&shown, e))?;
+            root.check_inside(&canon, &shown)?;
+            let meta = std::fs::metadata(&canon).map_err(|e| Error::io(&shown, e))?;
+            (meta, canon)
+        } else {
+            (lmeta, PathBuf::new())
+        };
+        if meta.is_dir() {
+            let canon = if canon.as_os_str().is_empty() {
+                path.canonicalize().map_err(|e| Error::io(&shown, e))?
+            } else {
+                canon
+            };
+            if ancestors.contains(&canon) {
+                // A symlink back to a directory being walked: a loop, never followed.
+                continue;
+            }
+            ancestors.push(canon);
+            walk_into(root, &path, skip_hidden, ancestors, seen, out)?;
+            ancestors.pop();
+        } else if meta.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Checks that `name` can be one file name (one path component) and returns it. `what` names
+/// the object or chart it came from, for the error.
+pub fn file_name<'a>(name: &'a str, what: &str) -> Result<&'a str> {
+    let why = if name.is_empty() {
+        Some("it is empty")
+    } else if name == "." || name == ".." {
+        Some("`.` and `..` are not file names")
+    } else if name.contains('/') || name.contains('\\') {
+        Some("it contains a path separator (`/` or `\\`)")
+    } else if name.chars().any(char::is_control) {
+        Some("it contains a control character")
+    } else if name.len() > 255 {
+        Some("it is longer than 255 bytes")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(Error::new(
+            ErrorKind::Usage,
+            format!("{what}: the name {name:?} cannot be used as a file name: {why}"),
+        )),
+        None => Ok(name),
+    }
+}
+
+/// A file to write: its path below the output directory as checked components, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    parts: Vec<String>,
+    pub text: String,
+}
+
+impl OutputFile {
+    /// A file at `rel` (`/`-separated) below the output directory: every component is checked
+    /// with [`file_name`]; `what` names where the path came from.
+    pub fn new(rel: &str, text: String, what: &str) -> Result<OutputFile> {
+        let parts = rel
+            .split('/')
+            .map(|p| file_name(p, what).map(str::to_string))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(OutputFile { parts, text })
+    }
+
+    /// The path relative to the output directory.
+    pub fn rel(&self) -> PathBuf {
+        self.parts.iter().collect()
+    }
+}
+
+/// How [`write_staged`] treats an existing output directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Files are added to it, replacing files of the same name (`render -o`, as `helm template
+    /// --output-dir` does).
+    Merge,
+    /// It is replaced as a whole (`chartify --force`).
+    Replace,
+}
+
+/// Writes `files` below `out`: all of them into a staging directory next to `out` first, then
+/// moved into place. Nothing in `out` changes unless every file was written; existing files
+/// that a failing move would lose are put back. Refuses to write through a symlink below `out`
+/// or to replace a file inside one of `inputs` (directories read by this run). Returns the
+/// written paths (`out` joined with each file's path).
+pub fn write_staged(
+    out: &Path,
+    files: &[OutputFile],
+    existing: Existing,
+    inputs: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    let shown_out = out.display().to_string();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if out
+        .components()
+        .next_back()
+        .is_some_and(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{shown_out}: name the output directory itself (it ends in `.` or `..`)"),
+        ));
+    }
+    let base = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    if out.exists() && !out.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{shown_out}: exists and is not a directory"),
+        ));
+    }
+    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    // Check every target before anything is written.
+    if out.is_dir() && existing == Existing::Merge {
+        for f in files {
+            check_target(out, f, &inputs)?;
+        }
+    }
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(parent.display(), e))?;
+    let stage = parent.join(format!(".{base}.kiln-stage-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&stage);
+    let staged = (|| -> Result<()> {
+        std::fs::create_dir(&stage).map_err(|e| Error::io(stage.display(), e))?;
+        for f in files {
+            let path = stage.join(f.rel());
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(|e| Error::io(p.display(), e))?;
+            }
+            std::fs::write(&path, &f.text).map_err(|e| Error::io(path.display(), e))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        let _ = std::fs::remove_dir_all(&stage);
+        return Err(e);
+    }
+    let result = if out.is_dir() && existing == Existing::Merge {
+        merge_into(out, &stage, files)
+    } else {
+        replace_dir(out, &stage, &parent, &base)
+    };
+    let _ = std::fs::remove_dir_all(&stage);
+    result?;
+    Ok(files.iter().map(|f| out.join(f.rel())).collect())
+}
+
+/// Every existing directory on the way to `f` is a real directory (not a symlink), and the
+/// target itself is not a directory, a symlink, or a file inside an input directory.
+fn check_target(out: &Path, f: &OutputFile, inputs: &[PathBuf]) -> Result<()> {
+    let mut path = out.to_path_buf();
+    for (i, part) in f.parts.iter().enumerate() {
+        path.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return Ok(());
+        };
+        let last = i + 1 == f.parts.len();
+        let bad = if meta.file_type().is_symlink() {
+            Some("is a symlink; kiln never writes through one")
+        } else if last && meta.is_dir() {
+            Some("is a directory")
+        } else if !last && !meta.is_dir() {
+            Some("is not a directory")
+        } else {
+            None
+        };
+        if let Some(why) = bad {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("cannot write {}: {} {why}", out.join(f.rel()).display(), path.display()),
+            ));
+        }
+        if last {
+            let canon = path.canonicalize().map_err(|e| Error::io(path.display(), e))?;
+            if let Some(input) = inputs.iter().find(|i| canon.starts_with(i)) {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "refusing to write {}: it would replace a file of the input {} (choose an output directory outside it)",
+                        path.display(),
+                        input.display()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Moves each staged file into `out`; on a failure, undoes the moves already made.
+fn merge_into(out: &Path, stage: &Path, files: &[OutputFile]) -> Result<()> {
+    let backup = stage.join(".kiln-replaced");
+    // (target, backup of what it replaced) per move done, and directories created.
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut created: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<()> {
+        for (i, f) in files.iter().enumerate() {
+            let target = out.join(f.rel());
+            let mut dir = out.to_path_buf();
+            for part in &f.parts[..f.parts.len() - 1] {
+                dir.push(part);
+                if !dir.exists() {
+                    std::fs::create_dir(&dir).map_err(|e| Error::io(dir.display(), e))?;
+                    created.push(dir.clone());
+                }
+            }
+            let saved = if target.exists() {
+                std::fs::create_dir_all(&backup).map_err(|e| Error::io(backup.display(), e))?;
+                let b = backup.join(i.to_string());
+                std::fs::rename(&target, &b).map_err(|e| Error::io(target.display(), e))?;
+                Some(b)
+            } else {
+                None
+            };
+            let moved = std::fs::rename(stage.join(f.rel()), &target);
+            done.push((target.clone(), saved));
+            moved.map_err(|e| Error::io(target.display(), e))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (target, saved) in done.iter().rev() {
+            let _ = std::fs::remove_file(target);
+            if let Some(b) = saved {
+                let _ = std::fs::rename(b, target);
+            }
+        }
+        for dir in created.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+/// Moves the staged directory to `out`, the old `out` (if any) aside until then.
+fn replace_dir(out: &Path, stage: &Path, parent: &Path, base: &str) -> Result<()> {
+    let old = parent.join(format!(".{base}.kiln-old-{}", std::process::id()));
+    let had_old = out.exists();
+    if had_old {
+        std::fs::rename(out, &old).map_err(|e| Error::io(out.display(), e))?;
+    }
+    if let Err(e) = std::fs::rename(stage, out) {
+        if had_old {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(Error::io(out.display(), e));
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        for bad in ["", ".", "..", "a/b", "a\\b", "/x", "a\nb", "\u{1b}[31m"] {
+            assert!(file_name(bad, "ConfigMap x").is_err(), "{bad:?}");
+        }
+        for good in ["web", "a.b", "...", "web-config.yaml"] {
+            assert_eq!(file_name(good, "x").unwrap(), good);
+        }
+        assert!(OutputFile::new("../x", String::new(), "x").is_err());
+        assert!(OutputFile::new("/x", String::new(), "x").is_err());
+        assert!(OutputFile::new("a//x", String::new(), "x").is_err());
+        assert_eq!(
+            OutputFile::new("a/b.yaml", String::new(), "x").unwrap().rel(),
+            PathBuf::from("a/b.yaml")
+        );
+    }
+}
