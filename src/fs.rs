@@ -221,82 +221,122 @@ fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
 /// `.`. At most [`MAX_WALK_ENTRIES`] entries.
 pub fn walk(root: &Root, dir: &Path, skip_hidden: bool) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let mut seen = 0usize;
-    let canon = dir
-        .canonicalize()
-        .map_err(|e| Error::io(dir.display(), e))?;
-    root.check_inside(&canon, &dir.display().to_string())?;
-    let mut ancestors = vec![canon];
-    walk_into(
-        root,
-        dir,
-        skip_hidden,
-        &mut ancestors,
-        &mut seen,
-        &mut out,
-    )?;
+    let mut w = DirWalk::new(root, dir)?;
+    walk_into(&mut w, dir, skip_hidden, &mut out)?;
     Ok(out)
 }
 
-fn walk_into(
-    root: &Root,
-    dir: &Path,
-    skip_hidden: bool,
-    ancestors: &mut Vec<PathBuf>,
-    seen: &mut usize,
-    out: &mut Vec<PathBuf>,
-) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir.display(), e))?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(|e| Error::io(dir.display(), e))?;
-    *seen += entries.len();
-    if *seen > MAX_WALK_ENTRIES {
-        return Err(Error::new(
-            ErrorKind::Io,
-            format!(
-                "{}: more than {MAX_WALK_ENTRIES} files and directories below it (MAX_WALK_ENTRIES); point kiln at a smaller directory",
-                root.dir.display()
-            ),
-        ));
-    }
-    entries.sort();
-    for path in entries {
-        let hidden = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if skip_hidden && hidden {
-            continue;
-        }
-        let shown = path.display().to_string();
-        let lmeta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&shown, e))?;
-        let (meta, canon) = if lmeta.file_type().is_symlink() {
-            let canon = path.canonicalize().map_err(|e| Error::io(&shown, e))?;
-            root.check_inside(&canon, &shown)?;
-            let meta = std::fs::metadata(&canon).map_err(|e| Error::io(&shown, e))?;
-            (meta, canon)
-        } else {
-            (lmeta, PathBuf::new())
-        };
-        if meta.is_dir() {
-            let canon = if canon.as_os_str().is_empty() {
-                path.canonicalize().map_err(|e| Error::io(&shown, e))?
-            } else {
-                canon
-            };
-            if ancestors.contains(&canon) {
-                // A symlink back to a directory being walked: a loop, never followed.
-                continue;
+fn walk_into(w: &mut DirWalk, dir: &Path, skip_hidden: bool, out: &mut Vec<PathBuf>) -> Result<()> {
+    for (path, kind) in w.entries(dir, skip_hidden)? {
+        match kind {
+            EntryKind::Dir(canon) => {
+                if w.enter(canon) {
+                    walk_into(w, &path, skip_hidden, out)?;
+                    w.leave();
+                }
             }
-            ancestors.push(canon);
-            walk_into(root, &path, skip_hidden, ancestors, seen, out)?;
-            ancestors.pop();
-        } else if meta.is_file() {
-            out.push(path);
+            EntryKind::File => out.push(path),
         }
     }
     Ok(())
+}
+
+/// What a directory entry is, symlinks resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A directory, with its resolved path (pass it to [`DirWalk::enter`]).
+    Dir(PathBuf),
+    /// A regular file.
+    File,
+}
+
+/// A directory walk driven by its caller (`kiln lint DIR` decides per directory whether it is a
+/// chart, an overlay or more manifests): lists entries with symlinks checked against the root,
+/// skips anything but directories and regular files, refuses to enter a directory it is already
+/// inside (symlink loops), and counts entries against [`MAX_WALK_ENTRIES`].
+#[derive(Debug)]
+pub struct DirWalk<'r> {
+    root: &'r Root,
+    ancestors: Vec<PathBuf>,
+    seen: usize,
+}
+
+impl<'r> DirWalk<'r> {
+    /// A walk starting at `dir` (inside `root`).
+    pub fn new(root: &'r Root, dir: &Path) -> Result<DirWalk<'r>> {
+        let shown = dir.display().to_string();
+        let canon = dir.canonicalize().map_err(|e| Error::io(&shown, e))?;
+        root.check_inside(&canon, &shown)?;
+        Ok(DirWalk {
+            root,
+            ancestors: vec![canon],
+            seen: 0,
+        })
+    }
+
+    /// Enters the directory `canon` (from [`EntryKind::Dir`]); false if the walk is already
+    /// inside it (a loop: do not descend).
+    pub fn enter(&mut self, canon: PathBuf) -> bool {
+        if self.ancestors.contains(&canon) {
+            return false;
+        }
+        self.ancestors.push(canon);
+        true
+    }
+
+    /// Leaves the directory last entered.
+    pub fn leave(&mut self) {
+        self.ancestors.pop();
+    }
+
+    /// The directories and regular files in `dir`, sorted by path.
+    pub fn entries(&mut self, dir: &Path, skip_hidden: bool) -> Result<Vec<(PathBuf, EntryKind)>> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir.display(), e))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| Error::io(dir.display(), e))?;
+        self.seen += entries.len();
+        if self.seen > MAX_WALK_ENTRIES {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!(
+                    "{}: more than {MAX_WALK_ENTRIES} files and directories below it (MAX_WALK_ENTRIES); point kiln at a smaller directory",
+                    self.root.dir.display()
+                ),
+            ));
+        }
+        entries.sort();
+        let mut out = Vec::with_capacity(entries.len());
+        for path in entries {
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if skip_hidden && hidden {
+                continue;
+            }
+            let shown = path.display().to_string();
+            let lmeta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&shown, e))?;
+            let (meta, canon) = if lmeta.file_type().is_symlink() {
+                let canon = path.canonicalize().map_err(|e| Error::io(&shown, e))?;
+                self.root.check_inside(&canon, &shown)?;
+                let meta = std::fs::metadata(&canon).map_err(|e| Error::io(&shown, e))?;
+                (meta, Some(canon))
+            } else {
+                (lmeta, None)
+            };
+            if meta.is_dir() {
+                let canon = match canon {
+                    Some(c) => c,
+                    None => path.canonicalize().map_err(|e| Error::io(&shown, e))?,
+                };
+                out.push((path, EntryKind::Dir(canon)));
+            } else if meta.is_file() {
+                out.push((path, EntryKind::File));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Checks that `name` can be one file name (one path component) and returns it. `what` names
@@ -394,7 +434,10 @@ pub fn write_staged(
             format!("{shown_out}: exists and is not a directory"),
         ));
     }
-    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let inputs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     // Check every target before anything is written.
     if out.is_dir() && existing == Existing::Merge {
         for f in files {
@@ -451,11 +494,17 @@ fn check_target(out: &Path, f: &OutputFile, inputs: &[PathBuf]) -> Result<()> {
         if let Some(why) = bad {
             return Err(Error::new(
                 ErrorKind::Io,
-                format!("cannot write {}: {} {why}", out.join(f.rel()).display(), path.display()),
+                format!(
+                    "cannot write {}: {} {why}",
+                    out.join(f.rel()).display(),
+                    path.display()
+                ),
             ));
         }
         if last {
-            let canon = path.canonicalize().map_err(|e| Error::io(path.display(), e))?;
+            let canon = path
+                .canonicalize()
+                .map_err(|e| Error::io(path.display(), e))?;
             if let Some(input) = inputs.iter().find(|i| canon.starts_with(i)) {
                 return Err(Error::new(
                     ErrorKind::Usage,
@@ -551,7 +600,9 @@ mod tests {
         assert!(OutputFile::new("/x", String::new(), "x").is_err());
         assert!(OutputFile::new("a//x", String::new(), "x").is_err());
         assert_eq!(
-            OutputFile::new("a/b.yaml", String::new(), "x").unwrap().rel(),
+            OutputFile::new("a/b.yaml", String::new(), "x")
+                .unwrap()
+                .rel(),
             PathBuf::from("a/b.yaml")
         );
     }

@@ -45,7 +45,13 @@ fn load(
 ) -> Result<Chart> {
     let meta_display = dir.join("Chart.yaml").display().to_string();
     let mut meta = parse_meta(raw, &meta_text, &meta_display)?;
-    check_name(&meta.name, "chart.metadata.name", &meta_text, &meta_display, "name")?;
+    check_name(
+        &meta.name,
+        "chart.metadata.name",
+        &meta_text,
+        &meta_display,
+        "name",
+    )?;
     if let Some(alias) = dependency.as_ref().and_then(|d| d.alias.clone()) {
         meta.name = alias;
     }

@@ -195,12 +195,14 @@ impl Files {
                 ),
             ));
         }
-        std::fs::read(self.dir.join(&rel)).map_err(|e| {
-            JError::new(
-                JErrorKind::InvalidOperation,
-                format!("Files: cannot read `{rel}`: {e}"),
-            )
-        })
+        crate::fs::Root::new(&self.dir, "the chart")
+            .and_then(|root| root.read(std::path::Path::new(&rel), &rel))
+            .map_err(|e| {
+                JError::new(
+                    JErrorKind::InvalidOperation,
+                    format!("Files: cannot read `{rel}`: {}", e.message()),
+                )
+            })
     }
 
     fn get(&self, path: &str) -> Result<String, JError> {
