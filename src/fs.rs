@@ -410,30 +410,37 @@ pub fn write_staged(
     inputs: &[PathBuf],
 ) -> Result<Vec<PathBuf>> {
     let shown_out = out.display().to_string();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if out
-        .components()
-        .next_back()
-        .is_some_and(|c| !matches!(c, Component::Normal(_)))
-    {
-        return Err(Error::new(
-            ErrorKind::Usage,
-            format!("{shown_out}: name the output directory itself (it ends in `.` or `..`)"),
-        ));
-    }
-    let base = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
     if out.exists() && !out.is_dir() {
         return Err(Error::new(
             ErrorKind::Usage,
             format!("{shown_out}: exists and is not a directory"),
         ));
     }
+    // Work on the real path of an existing directory (`-o .` names the current one); `out`
+    // as given is kept for the paths reported back.
+    let given = out;
+    let real = if out.exists() {
+        out.canonicalize().map_err(|e| Error::io(&shown_out, e))?
+    } else {
+        out.to_path_buf()
+    };
+    let out = real.as_path();
+    let (parent, base) = match (out.parent(), out.components().next_back()) {
+        (Some(p), Some(Component::Normal(name))) => (
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            },
+            name.to_string_lossy().into_owned(),
+        ),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("{shown_out}: cannot be an output directory (use a directory below it)"),
+            ))
+        }
+    };
     let inputs: Vec<PathBuf> = inputs
         .iter()
         .filter_map(|p| p.canonicalize().ok())
@@ -441,7 +448,7 @@ pub fn write_staged(
     // Check every target before anything is written.
     if out.is_dir() && existing == Existing::Merge {
         for f in files {
-            check_target(out, f, &inputs)?;
+            check_target(given, out, f, &inputs)?;
         }
     }
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(parent.display(), e))?;
@@ -469,15 +476,17 @@ pub fn write_staged(
     };
     let _ = std::fs::remove_dir_all(&stage);
     result?;
-    Ok(files.iter().map(|f| out.join(f.rel())).collect())
+    Ok(files.iter().map(|f| given.join(f.rel())).collect())
 }
 
 /// Every existing directory on the way to `f` is a real directory (not a symlink), and the
 /// target itself is not a directory, a symlink, or a file inside an input directory.
-fn check_target(out: &Path, f: &OutputFile, inputs: &[PathBuf]) -> Result<()> {
+fn check_target(given: &Path, out: &Path, f: &OutputFile, inputs: &[PathBuf]) -> Result<()> {
     let mut path = out.to_path_buf();
+    let mut shown = given.to_path_buf();
     for (i, part) in f.parts.iter().enumerate() {
         path.push(part);
+        shown.push(part);
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             return Ok(());
         };
@@ -496,8 +505,8 @@ fn check_target(out: &Path, f: &OutputFile, inputs: &[PathBuf]) -> Result<()> {
                 ErrorKind::Io,
                 format!(
                     "cannot write {}: {} {why}",
-                    out.join(f.rel()).display(),
-                    path.display()
+                    given.join(f.rel()).display(),
+                    shown.display()
                 ),
             ));
         }
@@ -510,7 +519,7 @@ fn check_target(out: &Path, f: &OutputFile, inputs: &[PathBuf]) -> Result<()> {
                     ErrorKind::Usage,
                     format!(
                         "refusing to write {}: it would replace a file of the input {} (choose an output directory outside it)",
-                        path.display(),
+                        shown.display(),
                         input.display()
                     ),
                 ));
