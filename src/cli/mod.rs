@@ -92,8 +92,11 @@ fn render(args: RenderArgs) -> Result<String> {
     let rendered = pipeline::render_chart(&cfg)?;
     match args.output_dir {
         Some(dir) => {
-            let written =
-                crate::emit::write_output_dir(&dir, &rendered.resources, &[args.path.clone()])?;
+            let written = crate::emit::write_output_dir(
+                &dir,
+                &rendered.resources,
+                std::slice::from_ref(&args.path),
+            )?;
             Ok(written
                 .iter()
                 .map(|p| format!("wrote {}\n", p.display()))
@@ -132,8 +135,11 @@ fn render_overlay(args: RenderArgs) -> Result<String> {
     }
     match args.output_dir {
         Some(dir) => {
-            let written =
-                crate::emit::write_overlay_dir(&dir, &built.resources, &[args.path.clone()])?;
+            let written = crate::emit::write_overlay_dir(
+                &dir,
+                &built.resources,
+                std::slice::from_ref(&args.path),
+            )?;
             Ok(written
                 .iter()
                 .map(|p| format!("wrote {}\n", p.display()))
