@@ -7,7 +7,8 @@
 //!   kustomize's `LoadRestrictionsRootOnly` (the default) demands; [`LoadRestrictor::None`] lifts
 //!   the confinement (kustomize's `LoadRestrictionsNone`) but none of the other checks.
 //! - Only regular files are read (never a FIFO, a device such as `/dev/zero`, a socket), checked
-//!   before the file is opened, and no file larger than [`MAX_FILE_BYTES`].
+//!   before the file is opened, and no file larger than [`MAX_FILE_BYTES`] (and, in a `kiln`
+//!   command, no more than [`MAX_TOTAL_BYTES`] in all).
 //! - [`read_user_file`] reads a path named on the command line (`-f`, `--set-file`, lint and
 //!   chartify inputs): not confined, the other checks apply; [`read_stdin`] has the same budget.
 //! - [`walk`] lists the regular files below a directory: symlinks must resolve inside the root,
@@ -25,11 +26,26 @@
 use crate::error::{Error, ErrorKind, Result};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The largest file kiln reads: 64 MiB. Larger inputs are refused with an error naming the file
-/// and this limit (a chart, overlay or manifest file this large is almost certainly a mistake,
-/// and parsing it would need several times its size in memory).
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest file kiln reads: 16 MiB. Larger inputs are refused with an error naming the file
+/// and this limit. Parsed, YAML takes 15–25 times its size in memory, so this keeps one file well
+/// under a 1 GiB memory limit (Helm refuses chart files over 5 MiB for the same reason).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most bytes one `kiln` command reads in all (every file and stdin together): 32 MiB, so
+/// that no input makes the process run out of memory under a 1 GiB limit. Enforced once
+/// [`limit_total_input`] was called (the command line does; library users choose).
+pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
+
+static TOTAL_LIMIT: AtomicU64 = AtomicU64::new(u64::MAX);
+static TOTAL_READ: AtomicU64 = AtomicU64::new(0);
+
+/// From now on, every read counts against [`MAX_TOTAL_BYTES`] (the bytes read so far start at 0).
+pub fn limit_total_input() {
+    TOTAL_READ.store(0, Ordering::SeqCst);
+    TOTAL_LIMIT.store(MAX_TOTAL_BYTES, Ordering::SeqCst);
+}
 
 /// The most directory entries one [`walk`] visits: 100,000.
 pub const MAX_WALK_ENTRIES: usize = 100_000;
@@ -210,6 +226,16 @@ fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
         .map_err(|e| Error::io(shown, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(shown));
+    }
+    let total = TOTAL_READ.fetch_add(bytes.len() as u64, Ordering::SeqCst) + bytes.len() as u64;
+    if total > TOTAL_LIMIT.load(Ordering::SeqCst) {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!(
+                "{shown}: reading it takes this run over kiln's total input limit of {} MiB (MAX_TOTAL_BYTES); run kiln on fewer files at a time",
+                MAX_TOTAL_BYTES / (1024 * 1024)
+            ),
+        ));
     }
     Ok(bytes)
 }

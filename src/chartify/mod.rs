@@ -86,13 +86,21 @@ pub fn run(args: &ChartifyArgs) -> Result<Output> {
     Ok(Output::from(summary(&chart, &dir, args.inputs.len())))
 }
 
+/// The most YAML `kiln chartify` takes in all inputs together: 6 MiB (tens of thousands of
+/// objects). Building a chart holds each object several times over (cleaned copy, template
+/// tree, values, text), about 100 times the input size, so this keeps chartify under a 1 GiB
+/// memory limit.
+pub const MAX_INPUT_BYTES: usize = 6 * 1024 * 1024;
+
 /// Reads every input: files, directories (recursively, `*.yaml`, `*.yml`, `*.json`, in path
-/// order), `-` for stdin.
+/// order), `-` for stdin. At most [`MAX_INPUT_BYTES`] in all.
 pub fn read_inputs(inputs: &[String]) -> Result<Vec<Resource>> {
+    let mut total = 0usize;
     let mut out = Vec::new();
     for input in inputs {
         if input == "-" {
             let text = crate::fs::read_stdin("<stdin>")?;
+            budget(&mut total, text.len(), "<stdin>")?;
             out.extend(parse_stream(&text, "<stdin>", None)?);
             continue;
         }
@@ -110,18 +118,34 @@ pub fn read_inputs(inputs: &[String]) -> Result<Vec<Resource>> {
                 .collect();
             files.sort();
             for f in files {
-                out.extend(read_file(&f)?);
+                out.extend(read_file(&f, &mut total)?);
             }
         } else {
-            out.extend(read_file(path)?);
+            out.extend(read_file(path, &mut total)?);
         }
     }
     Ok(out)
 }
 
-fn read_file(path: &Path) -> Result<Vec<Resource>> {
+/// Counts `len` bytes of `shown` against [`MAX_INPUT_BYTES`].
+fn budget(total: &mut usize, len: usize, shown: &str) -> Result<()> {
+    *total += len;
+    if *total > MAX_INPUT_BYTES {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{shown}: the inputs of chartify exceed its limit of {} MiB of YAML in all (chartify::MAX_INPUT_BYTES); chartify fewer objects at a time",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, total: &mut usize) -> Result<Vec<Resource>> {
     let shown = path.display().to_string();
     let text = crate::fs::read_user_text(path, &shown)?;
+    budget(total, text.len(), &shown)?;
     parse_stream(&text, &shown, None)
 }
 

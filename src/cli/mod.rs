@@ -12,6 +12,7 @@ use std::io::Write;
 
 /// Runs kiln with the process arguments; returns the exit code.
 pub fn main() -> i32 {
+    crate::fs::limit_total_input();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
