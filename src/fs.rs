@@ -622,6 +622,65 @@ fn replace_dir(out: &Path, stage: &Path, parent: &Path, base: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("kiln-fs-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("root/sub")).unwrap();
+        std::fs::write(dir.join("outside.txt"), "outside").unwrap();
+        std::fs::write(dir.join("root/in.txt"), "inside").unwrap();
+        symlink("../outside.txt", dir.join("root/out.txt")).unwrap();
+        symlink("../in.txt", dir.join("root/sub/in-link.txt")).unwrap();
+        symlink("..", dir.join("root/sub/up")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn load_restrictor_confines_symlinks() {
+        let dir = temp("restrictor");
+        let root = Root::new(&dir.join("root"), "the chart").unwrap();
+        assert_eq!(
+            root.read(Path::new("sub/in-link.txt"), "x").unwrap(),
+            b"inside"
+        );
+        let err = root.read(Path::new("out.txt"), "root/out.txt").unwrap_err();
+        assert!(
+            err.message().starts_with("root/out.txt: resolves to "),
+            "{err}"
+        );
+        assert!(root.read(Path::new("../outside.txt"), "x").is_err());
+        let open = root.with_restrictor(LoadRestrictor::None);
+        assert_eq!(open.read(Path::new("out.txt"), "x").unwrap(), b"outside");
+        assert!(
+            open.read(Path::new("sub"), "sub").is_err(),
+            "a directory is not read"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn walks_follow_no_loop_and_stay_inside() {
+        let dir = temp("walk");
+        let root = Root::new(&dir.join("root"), "the chart").unwrap();
+        // root/out.txt escapes: an error naming it.
+        let err = walk(&root, &dir.join("root"), false).unwrap_err();
+        assert!(err.message().contains("out.txt: resolves to"), "{err}");
+        std::fs::remove_file(dir.join("root/out.txt")).unwrap();
+        let files: Vec<String> = walk(&root, &dir.join("root"), false)
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.join("root"))
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        // `sub/up` points back at the root: entered never.
+        assert_eq!(files, ["in.txt", "sub/in-link.txt"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn file_names() {

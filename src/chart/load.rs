@@ -340,13 +340,10 @@ fn load_subcharts(dir: &Path, meta: &ChartMeta, display_root: &str) -> Result<Ve
     // Subchart directories with their name and Chart.yaml.
     let mut found: Vec<(PathBuf, String, (String, Value))> = Vec::new();
     if charts_dir.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(&charts_dir)
-            .map_err(|e| Error::io(charts_dir.display(), e))?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for path in entries {
+        // Sorted; symlinks checked to stay inside the chart.
+        let root = Root::new(dir, "the chart")?;
+        let entries = crate::fs::DirWalk::new(&root, &charts_dir)?.entries(&charts_dir, false)?;
+        for (path, _) in entries {
             if path.is_dir() && path.join("Chart.yaml").is_file() {
                 let chart_yaml = read_chart_yaml(&path)?;
                 let name = chart_yaml
