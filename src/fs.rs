@@ -477,7 +477,21 @@ pub fn write_staged(
             check_target(given, out, f, &inputs)?;
         }
     }
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(parent.display(), e))?;
+    // The directories above `out` that do not exist yet: created now, removed again on failure.
+    let missing: Vec<PathBuf> = parent
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let unmake = || {
+        for dir in &missing {
+            let _ = std::fs::remove_dir(dir);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&parent) {
+        unmake();
+        return Err(Error::io(parent.display(), e));
+    }
     let stage = parent.join(format!(".{base}.kiln-stage-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&stage);
     let staged = (|| -> Result<()> {
@@ -493,6 +507,7 @@ pub fn write_staged(
     })();
     if let Err(e) = staged {
         let _ = std::fs::remove_dir_all(&stage);
+        unmake();
         return Err(e);
     }
     let result = if out.is_dir() && existing == Existing::Merge {
@@ -501,6 +516,9 @@ pub fn write_staged(
         replace_dir(out, &stage, &parent, &base)
     };
     let _ = std::fs::remove_dir_all(&stage);
+    if result.is_err() {
+        unmake();
+    }
     result?;
     Ok(files.iter().map(|f| given.join(f.rel())).collect())
 }
