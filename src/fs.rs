@@ -24,22 +24,26 @@
 //!   and never replaces a file that was an input of the run.
 
 use crate::error::{Error, ErrorKind, Result};
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// The largest file kiln reads: 16 MiB. Larger inputs are refused with an error naming the file
 /// and this limit. Parsed, YAML takes 15–25 times its size in memory, so this keeps one file well
 /// under a 1 GiB memory limit (Helm refuses chart files over 5 MiB for the same reason).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The most bytes one `kiln` command reads in all (every file and stdin together): 32 MiB, so
+/// The most bytes one `kiln` command reads in all (every file, counted once, and stdin): 32 MiB, so
 /// that no input makes the process run out of memory under a 1 GiB limit. Enforced once
 /// [`limit_total_input`] was called (the command line does; library users choose).
 pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
 
 static TOTAL_LIMIT: AtomicU64 = AtomicU64::new(u64::MAX);
 static TOTAL_READ: AtomicU64 = AtomicU64::new(0);
+/// Files already counted (device, inode).
+static COUNTED: Mutex<BTreeSet<(u64, u64)>> = Mutex::new(BTreeSet::new());
 
 /// From now on, every read counts against [`MAX_TOTAL_BYTES`] (the bytes read so far start at 0).
 pub fn limit_total_input() {
@@ -164,6 +168,7 @@ pub fn read_user_text(path: &Path, shown: &str) -> Result<String> {
 /// Reads standard input as UTF-8 text, at most [`MAX_FILE_BYTES`].
 pub fn read_stdin(shown: &str) -> Result<String> {
     let bytes = read_limited(std::io::stdin().lock(), shown)?;
+    count(None, bytes.len() as u64, shown)?;
     into_text(bytes, shown)
 }
 
@@ -216,7 +221,32 @@ fn read_regular(canon: &Path, shown: &str) -> Result<Vec<u8>> {
             format!("{shown}: is not a regular file; kiln reads only regular files"),
         ));
     }
-    read_limited(file, shown)
+    use std::os::unix::fs::MetadataExt;
+    let bytes = read_limited(file, shown)?;
+    count(Some((meta.dev(), meta.ino())), bytes.len() as u64, shown)?;
+    Ok(bytes)
+}
+
+/// Counts `len` bytes against the run's total; a file read again (same device and inode) is
+/// counted once.
+fn count(id: Option<(u64, u64)>, len: u64, shown: &str) -> Result<()> {
+    if let Some(id) = id {
+        let mut seen = COUNTED.lock().unwrap_or_else(|e| e.into_inner());
+        if !seen.insert(id) {
+            return Ok(());
+        }
+    }
+    let total = TOTAL_READ.fetch_add(len, Ordering::SeqCst) + len;
+    if total > TOTAL_LIMIT.load(Ordering::SeqCst) {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!(
+                "{shown}: reading it takes this run over kiln's total input limit of {} MiB (MAX_TOTAL_BYTES); run kiln on fewer files at a time",
+                MAX_TOTAL_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
@@ -226,16 +256,6 @@ fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
         .map_err(|e| Error::io(shown, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(shown));
-    }
-    let total = TOTAL_READ.fetch_add(bytes.len() as u64, Ordering::SeqCst) + bytes.len() as u64;
-    if total > TOTAL_LIMIT.load(Ordering::SeqCst) {
-        return Err(Error::new(
-            ErrorKind::Io,
-            format!(
-                "{shown}: reading it takes this run over kiln's total input limit of {} MiB (MAX_TOTAL_BYTES); run kiln on fewer files at a time",
-                MAX_TOTAL_BYTES / (1024 * 1024)
-            ),
-        ));
     }
     Ok(bytes)
 }

@@ -564,7 +564,33 @@ fn input_files_have_a_size_budget() {
     chart(&tmp, "c", &chart_yaml("c"));
     // Sparse: no disk used.
     let f = std::fs::File::create(tmp.path("big.yaml")).unwrap();
-    f.set_len(65 * 1024 * 1024).unwrap();
+    f.set_len(17 * 1024 * 1024).unwrap();
     let err = failed(kiln(&tmp, &tmp.0, &["render", "c", "-f", "big.yaml"], &[]));
-    insta::assert_snapshot!(err, @"error[io]: big.yaml: larger than kiln's input file limit of 64 MiB (MAX_FILE_BYTES); split the file");
+    insta::assert_snapshot!(err, @"error[io]: big.yaml: larger than kiln's input file limit of 16 MiB (MAX_FILE_BYTES); split the file");
+}
+
+#[test]
+fn a_run_has_a_total_input_budget() {
+    let tmp = Tmp::new("total");
+    chart(&tmp, "c", &chart_yaml("c"));
+    // Three 12 MiB values files (one long comment each): each under the file limit, 36 MiB in all.
+    let comment = format!("# {}\n", "x".repeat(12 * 1024 * 1024));
+    for f in ["a.yaml", "b.yaml", "c.yaml"] {
+        tmp.write(f, &comment);
+    }
+    // The same file twice counts once.
+    let ok = kiln(
+        &tmp,
+        &tmp.0,
+        &[
+            "render", "c", "-f", "a.yaml", "-f", "a.yaml", "-f", "a.yaml",
+        ],
+        &[],
+    );
+    succeeded(ok);
+    let args = [
+        "render", "c", "-f", "a.yaml", "-f", "b.yaml", "-f", "c.yaml",
+    ];
+    let err = failed(kiln(&tmp, &tmp.0, &args, &[]));
+    insta::assert_snapshot!(err, @"error[io]: c.yaml: reading it takes this run over kiln's total input limit of 32 MiB (MAX_TOTAL_BYTES); run kiln on fewer files at a time");
 }
