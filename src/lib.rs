@@ -20,6 +20,7 @@ pub mod chartify;
 pub mod cli;
 pub mod emit;
 pub mod error;
+pub mod fs;
 pub mod functions;
 pub mod k8s;
 pub mod lint;

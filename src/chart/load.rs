@@ -6,6 +6,7 @@ use super::archive::Budget;
 use super::packed::{self, Packed};
 use super::{Chart, ChartMeta, Dependency, SourceFile, TemplateEngine, ENGINE_ANNOTATION};
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fs::Root;
 use crate::yaml;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -22,8 +23,7 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
             format!("{}: not a directory", dir.display()),
         ));
     }
-    let meta_path = dir.join("Chart.yaml");
-    if !meta_path.is_file() {
+    if !Root::new(dir, "the chart")?.exists(Path::new("Chart.yaml")) {
         return Err(Error::new(
             ErrorKind::Chart,
             format!(
@@ -39,11 +39,11 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
 /// `Chart.yaml` of `dir`: its text and its parsed document (read once per chart).
 fn read_chart_yaml(dir: &Path) -> Result<(String, Value)> {
     let path = dir.join("Chart.yaml");
-    let text = read(&path)?;
+    let text = read(dir, "Chart.yaml")?;
     let raw = yaml::parse_document(&text, &path.display().to_string())?;
     let requirements = dir.join("requirements.yaml");
-    let raw = if requirements.is_file() {
-        let req = read(&requirements)?;
+    let raw = if Root::new(dir, "the chart")?.is_file(Path::new("requirements.yaml")) {
+        let req = read(dir, "requirements.yaml")?;
         with_requirements(raw, &req, &requirements.display().to_string())?
     } else {
         raw
@@ -115,6 +115,13 @@ fn load(
 ) -> Result<Chart> {
     let meta_display = dir.join("Chart.yaml").display().to_string();
     let mut meta = parse_meta(raw, &meta_text, &meta_display)?;
+    check_name(
+        &meta.name,
+        "chart.metadata.name",
+        &meta_text,
+        &meta_display,
+        "name",
+    )?;
     if let Some(alias) = dependency.as_ref().and_then(|d| d.alias.clone()) {
         meta.name = alias;
     }
@@ -160,15 +167,27 @@ fn load(
 fn read_lock(dir: &Path) -> Result<Vec<(String, String, String)>> {
     for name in ["Chart.lock", "requirements.lock"] {
         let path = dir.join(name);
-        if path.is_file() {
-            return parse_lock(&read(&path)?, &path.display().to_string());
+        if Root::new(dir, "the chart")?.is_file(Path::new(name)) {
+            return parse_lock(&read(dir, name)?, &path.display().to_string());
         }
     }
     Ok(Vec::new())
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))
+/// Reads `rel` inside the chart `dir` (symlinks must stay inside the chart).
+fn read(dir: &Path, rel: &str) -> Result<String> {
+    let shown = dir.join(rel).display().to_string();
+    Root::new(dir, "the chart")?.read_to_string(Path::new(rel), &shown)
+}
+
+/// A chart name or alias becomes a directory of `render -o`: it must be one file name (Helm:
+/// `chart.metadata.name "../x" is invalid`).
+fn check_name(name: &str, what: &str, text: &str, file: &str, key: &str) -> Result<()> {
+    crate::fs::file_name(name, &format!("{what} in {file}")).map_err(|e| {
+        Error::new(ErrorKind::Chart, e.message().to_string())
+            .with_location(key_location(file, text, key))
+    })?;
+    Ok(())
 }
 
 /// Where `key:` is written in a YAML text, for pointing errors at it.
@@ -264,6 +283,21 @@ pub(super) fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
+            if let Some(alias) = get("alias") {
+                let allowed = !alias.is_empty()
+                    && alias
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if !allowed {
+                    return Err(Error::new(
+                        ErrorKind::Chart,
+                        format!(
+                            "Chart.yaml: dependency `{dep_name}` has disallowed characters in the alias {alias:?} (letters, digits, `_` and `-` only)"
+                        ),
+                    )
+                    .with_location(key_location(file, text, "dependencies")));
+                }
+            }
             dependencies.push(Dependency {
                 name: dep_name,
                 alias: get("alias"),
@@ -326,11 +360,10 @@ fn template_engine(raw: &Value, text: &str, file: &str) -> Result<TemplateEngine
 }
 
 fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFile>)> {
-    let path = dir.join("values.yaml");
-    if !path.is_file() {
+    if !Root::new(dir, "the chart")?.exists(Path::new("values.yaml")) {
         return Ok((Value::Object(Default::default()), None));
     }
-    let text = read(&path)?;
+    let text = read(dir, "values.yaml")?;
     let display = format!("{display_root}/values.yaml");
     parse_values(text, display).map(|(v, f)| (v, Some(f)))
 }
@@ -357,10 +390,10 @@ pub(super) fn parse_values(text: String, display: String) -> Result<(Value, Sour
 
 fn load_schema(dir: &Path) -> Result<Option<Value>> {
     let path = dir.join("values.schema.json");
-    if !path.is_file() {
+    if !Root::new(dir, "the chart")?.exists(Path::new("values.schema.json")) {
         return Ok(None);
     }
-    let text = read(&path)?;
+    let text = read(dir, "values.schema.json")?;
     parse_schema(&text, &path.display().to_string())
 }
 
@@ -385,43 +418,11 @@ fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Every regular file below `root`, sorted; symlinks must stay inside `chart_dir`.
+/// Every regular file below `root`, sorted; symlinks must stay inside `chart_dir`, loops are
+/// not followed (see [`crate::fs::walk`]).
 fn walk_files(root: &Path, chart_dir: &Path) -> Result<Vec<PathBuf>> {
-    let canon_chart = chart_dir
-        .canonicalize()
-        .map_err(|e| Error::io(chart_dir.display(), e))?;
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            Error::new(
-                ErrorKind::Chart,
-                format!("cannot read {}: {e}", root.display()),
-            )
-        })?;
-        if entry.path_is_symlink() {
-            let target = entry
-                .path()
-                .canonicalize()
-                .map_err(|e| Error::io(entry.path().display(), e))?;
-            if !target.starts_with(&canon_chart) {
-                return Err(Error::new(
-                    ErrorKind::Chart,
-                    format!(
-                        "{}: symlink points outside the chart ({})",
-                        entry.path().display(),
-                        target.display()
-                    ),
-                ));
-            }
-        }
-        if entry.file_type().is_file() {
-            out.push(entry.into_path());
-        }
-    }
-    Ok(out)
+    let chart = Root::new(chart_dir, "the chart")?;
+    crate::fs::walk(&chart, root, false).map_err(|e| Error::new(ErrorKind::Chart, e.message()))
 }
 
 fn load_dir_files(dir: &Path, sub: &str, display_root: &str) -> Result<Vec<SourceFile>> {
@@ -430,9 +431,10 @@ fn load_dir_files(dir: &Path, sub: &str, display_root: &str) -> Result<Vec<Sourc
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
+    let chart = Root::new(dir, "the chart")?;
     for path in walk_files(&root, dir)? {
         let rel = rel_path(dir, &path);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(path.display(), e))?;
+        let bytes = chart.read(Path::new(&rel), &path.display().to_string())?;
         let text = String::from_utf8(bytes).map_err(|_| {
             Error::new(
                 ErrorKind::Chart,
@@ -611,13 +613,10 @@ fn load_subcharts(
     let charts_dir = dir.join("charts");
     let mut found = Vec::new();
     if charts_dir.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(&charts_dir)
-            .map_err(|e| Error::io(charts_dir.display(), e))?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for path in entries {
+        // Sorted; symlinks checked to stay inside the chart.
+        let root = Root::new(dir, "the chart")?;
+        let entries = crate::fs::DirWalk::new(&root, &charts_dir)?.entries(&charts_dir, false)?;
+        for (path, _) in entries {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

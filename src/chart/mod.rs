@@ -103,21 +103,25 @@ pub struct Chart {
 impl Chart {
     /// Reads one of the chart's other files (`rel` from [`Chart::files`]): from memory for a
     /// packaged chart, else from the chart directory.
-    pub fn read_file(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+    pub fn read_file(&self, rel: &str) -> crate::error::Result<Vec<u8>> {
         read_chart_file(&self.dir, self.packed.as_deref(), rel)
     }
 }
 
-/// Reads `rel` of a chart: from its archive's files when it has them, else below `dir`.
+/// Reads `rel` of a chart: from its archive's files when it has them, else below `dir` through
+/// the shared confined reader (symlinks must stay inside the chart).
 pub fn read_chart_file(
     dir: &std::path::Path,
     packed: Option<&BTreeMap<String, Vec<u8>>>,
     rel: &str,
-) -> std::io::Result<Vec<u8>> {
+) -> crate::error::Result<Vec<u8>> {
     match packed {
         Some(files) => files.get(rel).cloned().ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::NotFound, "not in the chart archive")
+            crate::error::Error::new(
+                crate::error::ErrorKind::Io,
+                format!("`{rel}` is not in the chart archive"),
+            )
         }),
-        None => std::fs::read(dir.join(rel)),
+        None => crate::fs::Root::new(dir, "the chart")?.read(std::path::Path::new(rel), rel),
     }
 }

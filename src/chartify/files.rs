@@ -7,7 +7,7 @@ use super::template::escape_jinja;
 use super::Object;
 use crate::yaml::{to_yaml, Style};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub struct Meta<'a> {
     pub name: &'a str,
@@ -127,7 +127,12 @@ fn values_yaml(m: &Meta) -> String {
     let by_path: BTreeMap<&[String], &ValueInfo> =
         m.values.iter().map(|v| (v.path.as_slice(), v)).collect();
     let root = tree(m.values);
-    emit(&root, &[], 0, &by_path, m, &mut out);
+    // The first object per values key (a map: one lookup per key, not a scan).
+    let mut by_key: HashMap<&str, &Object> = HashMap::new();
+    for o in m.objects {
+        by_key.entry(o.key.as_str()).or_insert(o);
+    }
+    emit(&root, &[], 0, &by_path, &by_key, &mut out);
     out
 }
 
@@ -136,7 +141,7 @@ fn emit(
     prefix: &[String],
     indent: usize,
     by_path: &BTreeMap<&[String], &ValueInfo>,
-    m: &Meta,
+    by_key: &HashMap<&str, &Object>,
     out: &mut String,
 ) {
     let pad = " ".repeat(indent);
@@ -156,7 +161,7 @@ fn emit(
         }
         if prefix.is_empty() {
             out.push('\n');
-            if let Some(o) = m.objects.iter().find(|o| o.key == *k) {
+            if let Some(o) = by_key.get(k.as_str()) {
                 out.push_str(&format!(
                     "# {} {} ({})\n",
                     o.value["kind"].as_str().unwrap_or(""),
@@ -167,7 +172,7 @@ fn emit(
         }
         out.push_str(&format!("{pad}{}\n", key_line(k)));
         if let Value::Object(sub) = v {
-            emit(sub, &path, indent + 2, by_path, m, out);
+            emit(sub, &path, indent + 2, by_path, by_key, out);
         }
     }
 }

@@ -27,7 +27,7 @@ use crate::resource::{parse_stream, Resource};
 use clean::Dropped;
 use extract::{camel, Extractor, Marker, Target, ValueInfo};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What `kiln chartify` is asked to do, besides the inputs.
@@ -99,26 +99,29 @@ pub fn run(args: &ChartifyArgs) -> Result<Output> {
     Ok(Output::from(summary(&chart, &dir, args.inputs.len())))
 }
 
+/// The most YAML `kiln chartify` takes in all inputs together: 6 MiB (tens of thousands of
+/// objects). Building a chart holds each object several times over (cleaned copy, template
+/// tree, values, text), about 100 times the input size, so this keeps chartify under a 1 GiB
+/// memory limit.
+pub const MAX_INPUT_BYTES: usize = 6 * 1024 * 1024;
+
 /// Reads every input: files, directories (recursively, `*.yaml`, `*.yml`, `*.json`, in path
-/// order), `-` for stdin.
+/// order), `-` for stdin. At most [`MAX_INPUT_BYTES`] in all.
 pub fn read_inputs(inputs: &[String]) -> Result<Vec<Resource>> {
+    let mut total = 0usize;
     let mut out = Vec::new();
     for input in inputs {
         if input == "-" {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-                .map_err(|e| Error::io("<stdin>", e))?;
+            let text = crate::fs::read_stdin("<stdin>")?;
+            budget(&mut total, text.len(), "<stdin>")?;
             out.extend(parse_stream(&text, "<stdin>", None)?);
             continue;
         }
         let path = Path::new(input);
         if path.is_dir() {
-            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .sort_by_file_name()
+            let root = crate::fs::Root::new(path, "the input directory")?;
+            let mut files: Vec<PathBuf> = crate::fs::walk(&root, path, false)?
                 .into_iter()
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_file())
-                .map(|e| e.into_path())
                 .filter(|p| {
                     matches!(
                         p.extension().and_then(|e| e.to_str()),
@@ -128,18 +131,35 @@ pub fn read_inputs(inputs: &[String]) -> Result<Vec<Resource>> {
                 .collect();
             files.sort();
             for f in files {
-                out.extend(read_file(&f)?);
+                out.extend(read_file(&f, &mut total)?);
             }
         } else {
-            out.extend(read_file(path)?);
+            out.extend(read_file(path, &mut total)?);
         }
     }
     Ok(out)
 }
 
-fn read_file(path: &Path) -> Result<Vec<Resource>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
-    parse_stream(&text, &path.display().to_string(), None)
+/// Counts `len` bytes of `shown` against [`MAX_INPUT_BYTES`].
+fn budget(total: &mut usize, len: usize, shown: &str) -> Result<()> {
+    *total += len;
+    if *total > MAX_INPUT_BYTES {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{shown}: the inputs of chartify exceed its limit of {} MiB of YAML in all (chartify::MAX_INPUT_BYTES); chartify fewer objects at a time",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, total: &mut usize) -> Result<Vec<Resource>> {
+    let shown = path.display().to_string();
+    let text = crate::fs::read_user_text(path, &shown)?;
+    budget(total, text.len(), &shown)?;
+    parse_stream(&text, &shown, None)
 }
 
 /// Kinds whose names are fixed by Kubernetes (or shared by every release): never prefixed.
@@ -197,9 +217,10 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             )
         })
         .collect();
+    let ids: HashSet<(String, String, String)> = ids.into_iter().collect();
     let is_input = |kind: &str, ns: &str, name: &str| {
-        ids.iter()
-            .any(|(k, n, m)| k == kind && m == name && (n == ns || n.is_empty()))
+        let id = |n: &str| (kind.to_string(), n.to_string(), name.to_string());
+        ids.contains(&id(ns)) || ids.contains(&id(""))
     };
     let mut skipped = Vec::new();
     objs.retain(|(v, _)| match clean::controller_owned(v, &is_input) {
@@ -254,17 +275,16 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
     };
     let mut strip = true;
     {
-        let mut ids: Vec<(String, String, String)> = Vec::new();
+        let mut ids: HashSet<(String, String, String)> = HashSet::new();
         for (v, _) in &objs {
             let id = (
                 str_at(v, "/kind").to_string(),
                 norm_ns(v),
                 suffix_of(str_at(v, "/metadata/name"), true),
             );
-            if ids.contains(&id) {
+            if !ids.insert(id) {
                 strip = false;
             }
-            ids.push(id);
         }
     }
     let keys = values_keys(
@@ -321,7 +341,10 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
     };
     let mut objects: Vec<Object> = Vec::new();
     let mut files: BTreeMap<String, String> = BTreeMap::new();
-    let mut used_files: Vec<String> = Vec::new();
+    // Files taken, and per stem the next number to try (linear in the objects, however many
+    // share a name).
+    let mut used_files: HashSet<String> = HashSet::new();
+    let mut next_n: HashMap<String, usize> = HashMap::new();
     let index: HashMap<(String, String, String), usize> = objs
         .iter()
         .enumerate()
@@ -353,18 +376,21 @@ pub fn chartify(docs: Vec<Resource>, opts: &Options) -> Result<Chart> {
             .clone()
             .unwrap_or_else(|| suffix_of(&name, strip));
         let dir = if is_crd(value) { "crds" } else { "templates" };
+        let what = format!("{kind} {name:?} (from {source})");
+        crate::fs::file_name(&name, &what)?;
         let stem = if base.is_empty() {
             kind.to_lowercase()
         } else {
             format!("{base}-{}", kind.to_lowercase())
         };
+        crate::fs::file_name(&stem, &what)?;
         let mut file = format!("{dir}/{stem}.yaml");
-        let mut n = 2;
+        let n = next_n.entry(format!("{dir}/{stem}")).or_insert(2);
         while used_files.contains(&file) {
             file = format!("{dir}/{stem}-{n}.yaml");
-            n += 1;
+            *n += 1;
         }
-        used_files.push(file.clone());
+        used_files.insert(file.clone());
         let renamed = suffixes[i].as_ref().map(|s| {
             if s.is_empty() {
                 opts.name.clone()
@@ -580,14 +606,18 @@ fn name_expr(suffix: &str) -> String {
 /// tie), and the other namespaces, which stay literal.
 fn release_namespace(objs: &[(Value, String)]) -> (Option<String>, Vec<String>) {
     let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for (v, _) in objs {
         let ns = str_at(v, "/metadata/namespace");
         if ns.is_empty() {
             continue;
         }
-        match counts.iter_mut().find(|(n, _)| n == ns) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((ns.to_string(), 1)),
+        match at.get(ns) {
+            Some(&i) => counts[i].1 += 1,
+            None => {
+                at.insert(ns, counts.len());
+                counts.push((ns.to_string(), 1));
+            }
         }
     }
     let mut best: Option<&(String, usize)> = None;
@@ -617,21 +647,28 @@ fn values_keys(objs: &[(&str, String)]) -> Vec<String> {
         })
         .collect();
     let reserved = ["nameOverride", "fullnameOverride", "global"];
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for c in &camels {
+        *counts.entry(c.as_str()).or_default() += 1;
+    }
+    // Keys taken, and per base the next number to try: linear however many names are shared.
     let mut keys: Vec<String> = Vec::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut next_n: HashMap<String, usize> = HashMap::new();
     for (i, c) in camels.iter().enumerate() {
-        let shared =
-            camels.iter().filter(|x| *x == c).count() > 1 || reserved.contains(&c.as_str());
+        let shared = counts[c.as_str()] > 1 || reserved.contains(&c.as_str());
         let base = if shared {
             format!("{c}{}", objs[i].0)
         } else {
             c.clone()
         };
         let mut key = base.clone();
-        let mut n = 2;
-        while keys.contains(&key) {
+        let n = next_n.entry(base.clone()).or_insert(2);
+        while taken.contains(&key) {
             key = format!("{base}{n}");
-            n += 1;
+            *n += 1;
         }
+        taken.insert(key.clone());
         keys.push(key);
     }
     keys
@@ -779,50 +816,11 @@ pub fn write_chart(dir: &Path, files: &BTreeMap<String, String>, force: bool) ->
             ));
         }
     }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let base = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "chart".into());
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(parent.display(), e))?;
-    let tmp = parent.join(format!(".{base}.chartify-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let written = (|| -> Result<()> {
-        for (rel, text) in files {
-            let path = tmp.join(rel);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p).map_err(|e| Error::io(p.display(), e))?;
-            }
-            std::fs::write(&path, text).map_err(|e| Error::io(path.display(), e))?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    // The old chart is moved aside, not deleted, until the new one is in place.
-    let old = parent.join(format!(".{base}.chartify-old-{}", std::process::id()));
-    let had_old = dir.exists();
-    if had_old {
-        if let Err(e) = std::fs::rename(dir, &old) {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(Error::io(dir.display(), e));
-        }
-    }
-    if let Err(e) = std::fs::rename(&tmp, dir) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        if had_old {
-            let _ = std::fs::rename(&old, dir);
-        }
-        return Err(Error::io(dir.display(), e));
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
-    }
+    let files = files
+        .iter()
+        .map(|(rel, text)| crate::fs::OutputFile::new(rel, text.clone(), rel))
+        .collect::<Result<Vec<_>>>()?;
+    crate::fs::write_staged(dir, &files, crate::fs::Existing::Replace, &[])?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use std::io::Write;
 
 /// Runs kiln with the process arguments; returns the exit code.
 pub fn main() -> i32 {
+    crate::fs::limit_total_input();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -92,7 +93,11 @@ fn render(args: RenderArgs) -> Result<String> {
     let rendered = pipeline::render_chart(&cfg)?;
     match args.output_dir {
         Some(dir) => {
-            let written = crate::emit::write_output_dir(&dir, &rendered.resources)?;
+            let written = crate::emit::write_output_dir(
+                &dir,
+                &rendered.resources,
+                std::slice::from_ref(&args.path),
+            )?;
             Ok(written
                 .iter()
                 .map(|p| format!("wrote {}\n", p.display()))
@@ -131,7 +136,11 @@ fn render_overlay(args: RenderArgs) -> Result<String> {
     }
     match args.output_dir {
         Some(dir) => {
-            let written = crate::emit::write_output_dir(&dir, &built.resources)?;
+            let written = crate::emit::write_overlay_dir(
+                &dir,
+                &built.resources,
+                std::slice::from_ref(&args.path),
+            )?;
             Ok(written
                 .iter()
                 .map(|p| format!("wrote {}\n", p.display()))

@@ -7,7 +7,6 @@ use crate::cli::args::LintArgs;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::{self, ChartRenderConfig};
 use crate::resource::{self, Resource};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// One set of objects linted together.
@@ -28,10 +27,7 @@ pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
                 return Err(Error::new(ErrorKind::Usage, "`-` (stdin) given twice"));
             }
             stdin_read = true;
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Error::io("<stdin>", e))?;
+            let text = crate::fs::read_stdin("<stdin>")?;
             manifests
                 .objects
                 .extend(resource::parse_stream(&text, "<stdin>", None)?);
@@ -45,7 +41,9 @@ pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
             ));
         }
         if path.is_dir() {
-            walk(args, path, &mut units, &mut manifests)?;
+            let root = crate::fs::Root::new(path, "the linted directory")?;
+            let mut w = crate::fs::DirWalk::new(&root, path)?;
+            walk(args, path, &mut w, &mut units, &mut manifests)?;
         } else {
             manifests.objects.extend(read_manifest(path)?);
         }
@@ -94,7 +92,13 @@ fn is_list(r: &Resource) -> bool {
 
 /// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
 /// units of their own).
-fn walk(args: &LintArgs, dir: &Path, units: &mut Vec<Unit>, manifests: &mut Unit) -> Result<()> {
+fn walk(
+    args: &LintArgs,
+    dir: &Path,
+    w: &mut crate::fs::DirWalk,
+    units: &mut Vec<Unit>,
+    manifests: &mut Unit,
+) -> Result<()> {
     if dir.join("Chart.yaml").is_file() {
         units.push(load_chart(args, dir));
         return Ok(());
@@ -124,19 +128,14 @@ fn walk(args: &LintArgs, dir: &Path, units: &mut Vec<Unit>, manifests: &mut Unit
         });
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir.display(), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(args, &p, units, manifests)?;
+    // Directories and regular files only; symlinks stay inside the linted directory and a
+    // symlink loop is entered once.
+    for (p, kind) in w.entries(dir, true)? {
+        if let crate::fs::EntryKind::Dir(canon) = kind {
+            if w.enter(canon) {
+                walk(args, &p, w, units, manifests)?;
+                w.leave();
+            }
         } else if p
             .extension()
             .and_then(|e| e.to_str())
@@ -217,8 +216,9 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 fn read_manifest(path: &Path) -> Result<Vec<Resource>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
-    parse_parallel(&text, &path.display().to_string())
+    let shown = path.display().to_string();
+    let text = crate::fs::read_user_text(path, &shown)?;
+    parse_parallel(&text, &shown)
 }
 
 /// `resource::parse_stream` over a large stream, in chunks of whole documents on every core.
@@ -305,7 +305,10 @@ fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
 }
 
 fn chart_name(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
+    let shown = dir.join("Chart.yaml").display().to_string();
+    let text = crate::fs::Root::new(dir, "the chart")
+        .and_then(|r| r.read_to_string(Path::new("Chart.yaml"), &shown))
+        .ok()?;
     let v = crate::yaml::parse_document(&text, "Chart.yaml").ok()?;
     v.get("name")?.as_str().map(str::to_string)
 }

@@ -227,7 +227,7 @@ struct SourceFile {
 
 impl SourceFile {
     fn read(path: &str) -> Option<SourceFile> {
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = crate::fs::read_user_text(std::path::Path::new(path), path).ok()?;
         let base = text.as_ptr() as usize;
         let docs = crate::yaml::split_documents(&text)
             .iter()

@@ -286,22 +286,29 @@ fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str) -> Result<Vec<Obj>> {
             ),
         ));
     }
-    check_inside(k, entry, &path)?;
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&display, e))?;
+    let text = root(k)?.read_to_string(Path::new(entry), &display)?;
     parse_objects(&text, &display)
 }
 
+/// The kustomization's directory as the root its files are read from (kustomize's load
+/// restriction: `LoadRestrictionsRootOnly` unless the kustomization says otherwise).
+pub fn root(k: &Loaded) -> Result<crate::fs::Root> {
+    Ok(crate::fs::Root::new(&k.dir, "the kustomization directory")?
+        .with_restrictor(k.load_restrictor))
+}
+
 /// Files a kustomization reads must be inside its directory (kustomize's root-only rule).
-pub fn check_inside(k: &Loaded, entry: &str, path: &Path) -> Result<()> {
-    let root = k.dir.canonicalize().map_err(|e| Error::io(&k.file, e))?;
-    let canon = path.canonicalize().map_err(|e| Error::io(entry, e))?;
-    if !canon.starts_with(&root) {
-        return Err(k.error(
-            entry,
-            format!("file `{entry}` is outside the kustomization directory (kustomize's load restriction); reference a kustomization directory instead"),
-        ));
-    }
-    Ok(())
+/// Returns the resolved path.
+pub fn check_inside(k: &Loaded, entry: &str, _path: &Path) -> Result<PathBuf> {
+    root(k)?
+        .resolve(Path::new(entry), entry)
+        .map_err(|e| {
+            k.error(
+                entry,
+                format!("file `{entry}` is outside the kustomization directory (kustomize's load restriction); reference a kustomization directory instead"),
+            )
+            .with_note(e.message().to_string())
+        })
 }
 
 /// Reads a file relative to the kustomization, inside its directory.
@@ -312,7 +319,7 @@ pub fn read_file(k: &Loaded, entry: &str) -> Result<(String, String)> {
         return Err(k.error(entry, format!("file `{entry}` not found")));
     }
     check_inside(k, entry, &path)?;
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&display, e))?;
+    let text = root(k)?.read_to_string(Path::new(entry), &display)?;
     Ok((text, display))
 }
 

@@ -223,6 +223,8 @@ pub struct Loaded {
     pub file: String,
     pub text: String,
     pub k: Kustomization,
+    /// Which files it may read (kustomize's `--load-restrictor`; root-only by default).
+    pub load_restrictor: crate::fs::LoadRestrictor,
 }
 
 impl Loaded {
@@ -275,7 +277,12 @@ fn key_location(file: &str, text: &str, key: &str) -> Location {
 
 /// The kustomization file in `dir`, if any.
 pub fn find_file(dir: &Path) -> Option<PathBuf> {
-    FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
+    // Any non-directory entry counts (a symlink to a device or outside the directory too), so
+    // reading it reports why it cannot be used instead of skipping it.
+    FILE_NAMES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.symlink_metadata().is_ok_and(|m| !m.is_dir()))
 }
 
 /// Reads and checks the kustomization in `dir`.
@@ -294,7 +301,15 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
     } else {
         format!("{}/{name}", display_dir.trim_end_matches('/'))
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&file, e))?;
+    let rel = Path::new(path.file_name().unwrap_or_default());
+    let text = crate::fs::Root::new(dir, "the kustomization directory")
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Overlay,
+                format!("{display_dir}: {}", e.message()),
+            )
+        })?
+        .read_to_string(rel, &file)?;
     let raw = crate::yaml::parse_document(&text, &file)?;
     let raw = match raw {
         Value::Null => Value::Object(Map::new()),
@@ -350,6 +365,7 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
         file,
         text,
         k,
+        load_restrictor: crate::fs::LoadRestrictor::default(),
     })
 }
 

@@ -36,7 +36,6 @@ use deps::{coalesce, process_enabled, process_imports, Node};
 use merge::{merge_maps, Nulls};
 use serde_json::{Map, Value};
 use set_flag::FlagKind;
-use std::io::Read;
 
 /// The value flags of `kiln render`, as given on the command line (each list in command-line order).
 #[derive(Debug, Clone, Default)]
@@ -137,13 +136,9 @@ pub fn merge_user(base: &mut Value, extra: Value) {
 /// Reads a file, or stdin for `-`.
 fn read_input(path: &str) -> Result<String> {
     if path.trim() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::io("<stdin>", e))?;
-        Ok(text)
+        crate::fs::read_stdin("<stdin>")
     } else {
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+        crate::fs::read_user_text(std::path::Path::new(path), path)
     }
 }
 

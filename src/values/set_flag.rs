@@ -91,7 +91,8 @@ pub fn parse_into(
 pub fn parse(kind: FlagKind, flag: &str) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     parse_into(kind, flag, &mut out, &mut |path: &str| {
-        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+        crate::fs::read_user_text(std::path::Path::new(path), path)
+            .map_err(|e| e.message().to_string())
     })?;
     Ok(out)
 }

@@ -109,8 +109,9 @@ pub fn parse_document_as(
 
 /// Reads and parses a YAML file.
 pub fn parse_file(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))?;
-    parse_document(&text, &path.display().to_string())
+    let shown = path.display().to_string();
+    let text = crate::fs::read_user_text(path, &shown)?;
+    parse_document(&text, &shown)
 }
 
 fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &str, line_offset: usize) -> Error {

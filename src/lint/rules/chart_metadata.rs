@@ -17,10 +17,12 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
     for chart in &set.charts {
         let path = chart.dir.join("Chart.yaml");
         let file = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        let read = crate::fs::Root::new(&chart.dir, "the chart")
+            .and_then(|r| r.read_to_string(std::path::Path::new("Chart.yaml"), &file));
+        let text = match read {
             Ok(t) => t,
             Err(e) => {
-                sink.file(&file, 1, format!("cannot read Chart.yaml: {e}"));
+                sink.file(&file, 1, format!("cannot read Chart.yaml: {}", e.message()));
                 continue;
             }
         };

@@ -7,10 +7,12 @@ use crate::lint::set::LintSet;
 pub fn check(set: &LintSet, sink: &mut Sink) {
     for chart in &set.charts {
         let path = chart.dir.join("values.schema.json");
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let file = path.display().to_string();
+        let Ok(text) = crate::fs::Root::new(&chart.dir, "the chart")
+            .and_then(|r| r.read_to_string(std::path::Path::new("values.schema.json"), &file))
+        else {
             continue;
         };
-        let file = path.display().to_string();
         let schema: serde_json::Value = match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(e) => {

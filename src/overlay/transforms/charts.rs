@@ -24,6 +24,8 @@ pub fn render(k: &Loaded, c: &ChartRef) -> Result<Vec<Obj>> {
         .map(|f| {
             let p = k.dir.join(f);
             if p.is_file() {
+                // Confined to the kustomization's directory, like every file it names.
+                crate::overlay::build::check_inside(k, f, &p)?;
                 Ok(p.display().to_string())
             } else {
                 Err(k.error(f, format!("charts: values file `{f}` not found")))

@@ -6,6 +6,7 @@ use crate::overlay::build::{generated, ns_eq, read_file};
 use crate::overlay::kustomization::{Generator, GeneratorOptions, Loaded};
 use crate::overlay::Obj;
 use serde_json::{Map, Value};
+use std::path::Path;
 
 /// The key/value pairs a generator entry produces, in order (later keys are errors if repeated).
 pub fn pairs(k: &Loaded, g: &Generator) -> Result<Vec<(String, Vec<u8>)>> {
@@ -60,7 +61,7 @@ pub fn pairs(k: &Loaded, g: &Generator) -> Result<Vec<(String, Vec<u8>)>> {
             ));
         }
         crate::overlay::build::check_inside(k, &path, &full)?;
-        let bytes = std::fs::read(&full).map_err(|e| crate::Error::io(&path, e))?;
+        let bytes = crate::overlay::build::root(k)?.read(Path::new(&path), &path)?;
         push(key, bytes, &mut out)?;
     }
     Ok(out)

@@ -200,7 +200,7 @@ impl Files {
         crate::chart::read_chart_file(&self.dir, self.packed.as_deref(), &rel).map_err(|e| {
             JError::new(
                 JErrorKind::InvalidOperation,
-                format!("Files: cannot read `{rel}`: {e}"),
+                format!("Files: cannot read `{rel}`: {}", e.message()),
             )
         })
     }

@@ -1,0 +1,741 @@
+//! The one place kiln touches the file system: every file it reads and every file it writes
+//! goes through this module.
+//!
+//! Reads:
+//! - [`Root`] confines reads to a directory (a chart, a kustomization's directory): the path is
+//!   resolved with every symlink followed and must stay inside the root's resolved path, as
+//!   kustomize's `LoadRestrictionsRootOnly` (the default) demands; [`LoadRestrictor::None`] lifts
+//!   the confinement (kustomize's `LoadRestrictionsNone`) but none of the other checks.
+//! - Only regular files are read (never a FIFO, a device such as `/dev/zero`, a socket), checked
+//!   before the file is opened, and no file larger than [`MAX_FILE_BYTES`] (and, in a `kiln`
+//!   command, no more than [`MAX_TOTAL_BYTES`] in all).
+//! - [`read_user_file`] reads a path named on the command line (`-f`, `--set-file`, lint and
+//!   chartify inputs): not confined, the other checks apply; [`read_stdin`] has the same budget.
+//! - [`walk`] lists the regular files below a directory: symlinks must resolve inside the root,
+//!   a symlink loop is never followed twice, at most [`MAX_WALK_ENTRIES`] entries.
+//!
+//! Writes:
+//! - [`OutputFile`] paths are built from components checked by [`file_name`] (no empty name,
+//!   `.`, `..`, `/`, `\`, control character, or absolute path), so they stay inside the output
+//!   directory by construction.
+//! - [`write_staged`] writes everything into a staging directory next to the output directory
+//!   and moves it into place only when every file was written; existing files it replaces are
+//!   restored if a move fails. It never writes through a symlink inside the output directory
+//!   and never replaces a file that was an input of the run.
+
+use crate::error::{Error, ErrorKind, Result};
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// The largest file kiln reads: 16 MiB. Larger inputs are refused with an error naming the file
+/// and this limit. Parsed, YAML takes 15–25 times its size in memory, so this keeps one file well
+/// under a 1 GiB memory limit (Helm refuses chart files over 5 MiB for the same reason).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most bytes one `kiln` command reads in all (every file, counted once, and stdin): 32 MiB, so
+/// that no input makes the process run out of memory under a 1 GiB limit. Enforced once
+/// [`limit_total_input`] was called (the command line does; library users choose).
+pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
+
+static TOTAL_LIMIT: AtomicU64 = AtomicU64::new(u64::MAX);
+static TOTAL_READ: AtomicU64 = AtomicU64::new(0);
+/// Files already counted (device, inode).
+static COUNTED: Mutex<BTreeSet<(u64, u64)>> = Mutex::new(BTreeSet::new());
+
+/// From now on, every read counts against [`MAX_TOTAL_BYTES`] (the bytes read so far start at 0).
+pub fn limit_total_input() {
+    TOTAL_READ.store(0, Ordering::SeqCst);
+    TOTAL_LIMIT.store(MAX_TOTAL_BYTES, Ordering::SeqCst);
+}
+
+/// The most directory entries one [`walk`] visits: 100,000.
+pub const MAX_WALK_ENTRIES: usize = 100_000;
+
+/// Which files a root may read (kustomize's `--load-restrictor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LoadRestrictor {
+    /// `LoadRestrictionsRootOnly`: files must resolve inside the root (the default).
+    #[default]
+    RootOnly,
+    /// `LoadRestrictionsNone`: files may resolve anywhere (still regular files, still budgeted).
+    None,
+}
+
+/// A directory that reads are confined to.
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// The directory as given (joined paths keep the user's spelling).
+    dir: PathBuf,
+    /// The directory with every symlink resolved.
+    canon: PathBuf,
+    restrictor: LoadRestrictor,
+    /// What the root is, for messages (`the chart`, `the kustomization directory`).
+    what: &'static str,
+}
+
+impl Root {
+    /// A root at `dir` (which must exist); `what` names it in errors ("the chart").
+    pub fn new(dir: &Path, what: &'static str) -> Result<Root> {
+        let canon = dir
+            .canonicalize()
+            .map_err(|e| Error::io(dir.display(), e))?;
+        Ok(Root {
+            dir: dir.to_path_buf(),
+            canon,
+            restrictor: LoadRestrictor::RootOnly,
+            what,
+        })
+    }
+
+    /// The same root with another load restrictor.
+    pub fn with_restrictor(mut self, restrictor: LoadRestrictor) -> Root {
+        self.restrictor = restrictor;
+        self
+    }
+
+    /// The directory as given.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The directory with symlinks resolved.
+    pub fn canonical(&self) -> &Path {
+        &self.canon
+    }
+
+    /// Resolves `rel` (relative to the root, or absolute) to its real path, checked to be inside
+    /// the root. `shown` is the path as the user wrote it, for messages.
+    pub fn resolve(&self, rel: &Path, shown: &str) -> Result<PathBuf> {
+        let joined = self.dir.join(rel);
+        let canon = joined.canonicalize().map_err(|e| Error::io(shown, e))?;
+        self.check_inside(&canon, shown)?;
+        Ok(canon)
+    }
+
+    /// Whether `rel` names a regular file inside the root (a file outside, a directory or a
+    /// missing path all answer false; reading it then gives the reason).
+    pub fn is_file(&self, rel: &Path) -> bool {
+        self.dir.join(rel).is_file()
+    }
+
+    /// Whether `rel` exists at all (even as a dangling or escaping symlink).
+    pub fn exists(&self, rel: &Path) -> bool {
+        self.dir.join(rel).symlink_metadata().is_ok()
+    }
+
+    fn check_inside(&self, canon: &Path, shown: &str) -> Result<()> {
+        if self.restrictor == LoadRestrictor::RootOnly && !canon.starts_with(&self.canon) {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!(
+                    "{shown}: resolves to {}, outside {} ({}); kiln reads only files inside it",
+                    canon.display(),
+                    self.what,
+                    self.dir.display()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Reads the regular file `rel`, confined to the root.
+    pub fn read(&self, rel: &Path, shown: &str) -> Result<Vec<u8>> {
+        let canon = self.resolve(rel, shown)?;
+        read_regular(&canon, shown)
+    }
+
+    /// Reads the regular file `rel` as UTF-8 text, confined to the root.
+    pub fn read_to_string(&self, rel: &Path, shown: &str) -> Result<String> {
+        into_text(self.read(rel, shown)?, shown)
+    }
+}
+
+/// Reads a file the user named directly (command-line paths): not confined to a root, but
+/// only a regular file, at most [`MAX_FILE_BYTES`].
+pub fn read_user_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
+    let canon = path.canonicalize().map_err(|e| Error::io(shown, e))?;
+    read_regular(&canon, shown)
+}
+
+/// [`read_user_file`] as UTF-8 text.
+pub fn read_user_text(path: &Path, shown: &str) -> Result<String> {
+    into_text(read_user_file(path, shown)?, shown)
+}
+
+/// Reads standard input as UTF-8 text, at most [`MAX_FILE_BYTES`].
+pub fn read_stdin(shown: &str) -> Result<String> {
+    let bytes = read_limited(std::io::stdin().lock(), shown)?;
+    count(None, bytes.len() as u64, shown)?;
+    into_text(bytes, shown)
+}
+
+fn into_text(bytes: Vec<u8>, shown: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Io,
+            format!(
+                "{shown}: not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+fn too_large(shown: &str) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        format!(
+            "{shown}: larger than kiln's input file limit of {} MiB (MAX_FILE_BYTES); split the file",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+/// Reads `canon` (a path without symlinks) if it is a regular file within the size budget. The
+/// type is checked before opening: opening a FIFO would block.
+fn read_regular(canon: &Path, shown: &str) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(canon).map_err(|e| Error::io(shown, e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!("{shown}: is {what}; kiln reads only regular files"),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(shown));
+    }
+    let file = std::fs::File::open(canon).map_err(|e| Error::io(shown, e))?;
+    // The file may have changed since it was checked: check again on the open handle.
+    let meta = file.metadata().map_err(|e| Error::io(shown, e))?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!("{shown}: is not a regular file; kiln reads only regular files"),
+        ));
+    }
+    use std::os::unix::fs::MetadataExt;
+    let bytes = read_limited(file, shown)?;
+    count(Some((meta.dev(), meta.ino())), bytes.len() as u64, shown)?;
+    Ok(bytes)
+}
+
+/// Counts `len` bytes against the run's total; a file read again (same device and inode) is
+/// counted once.
+fn count(id: Option<(u64, u64)>, len: u64, shown: &str) -> Result<()> {
+    if let Some(id) = id {
+        let mut seen = COUNTED.lock().unwrap_or_else(|e| e.into_inner());
+        if !seen.insert(id) {
+            return Ok(());
+        }
+    }
+    let total = TOTAL_READ.fetch_add(len, Ordering::SeqCst) + len;
+    if total > TOTAL_LIMIT.load(Ordering::SeqCst) {
+        return Err(Error::new(
+            ErrorKind::Io,
+            format!(
+                "{shown}: reading it takes this run over kiln's total input limit of {} MiB (MAX_TOTAL_BYTES); run kiln on fewer files at a time",
+                MAX_TOTAL_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(shown, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(shown));
+    }
+    Ok(bytes)
+}
+
+/// Every regular file below `dir` (a directory inside `root`), sorted by path. Symlinks are
+/// followed only when they resolve inside the root (any restrictor other than RootOnly lifts
+/// that); a directory already being walked is never entered again (a symlink to `.` does not
+/// loop); devices, FIFOs and sockets are skipped; `skip_hidden` leaves out names starting with
+/// `.`. At most [`MAX_WALK_ENTRIES`] entries.
+pub fn walk(root: &Root, dir: &Path, skip_hidden: bool) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut w = DirWalk::new(root, dir)?;
+    walk_into(&mut w, dir, skip_hidden, &mut out)?;
+    Ok(out)
+}
+
+fn walk_into(w: &mut DirWalk, dir: &Path, skip_hidden: bool, out: &mut Vec<PathBuf>) -> Result<()> {
+    for (path, kind) in w.entries(dir, skip_hidden)? {
+        match kind {
+            EntryKind::Dir(canon) => {
+                if w.enter(canon) {
+                    walk_into(w, &path, skip_hidden, out)?;
+                    w.leave();
+                }
+            }
+            EntryKind::File => out.push(path),
+        }
+    }
+    Ok(())
+}
+
+/// What a directory entry is, symlinks resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A directory, with its resolved path (pass it to [`DirWalk::enter`]).
+    Dir(PathBuf),
+    /// A regular file.
+    File,
+}
+
+/// A directory walk driven by its caller (`kiln lint DIR` decides per directory whether it is a
+/// chart, an overlay or more manifests): lists entries with symlinks checked against the root,
+/// skips anything but directories and regular files, refuses to enter a directory it is already
+/// inside (symlink loops), and counts entries against [`MAX_WALK_ENTRIES`].
+#[derive(Debug)]
+pub struct DirWalk<'r> {
+    root: &'r Root,
+    ancestors: Vec<PathBuf>,
+    seen: usize,
+}
+
+impl<'r> DirWalk<'r> {
+    /// A walk starting at `dir` (inside `root`).
+    pub fn new(root: &'r Root, dir: &Path) -> Result<DirWalk<'r>> {
+        let shown = dir.display().to_string();
+        let canon = dir.canonicalize().map_err(|e| Error::io(&shown, e))?;
+        root.check_inside(&canon, &shown)?;
+        Ok(DirWalk {
+            root,
+            ancestors: vec![canon],
+            seen: 0,
+        })
+    }
+
+    /// Enters the directory `canon` (from [`EntryKind::Dir`]); false if the walk is already
+    /// inside it (a loop: do not descend).
+    pub fn enter(&mut self, canon: PathBuf) -> bool {
+        if self.ancestors.contains(&canon) {
+            return false;
+        }
+        self.ancestors.push(canon);
+        true
+    }
+
+    /// Leaves the directory last entered.
+    pub fn leave(&mut self) {
+        self.ancestors.pop();
+    }
+
+    /// The directories and regular files in `dir`, sorted by path.
+    pub fn entries(&mut self, dir: &Path, skip_hidden: bool) -> Result<Vec<(PathBuf, EntryKind)>> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir.display(), e))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| Error::io(dir.display(), e))?;
+        self.seen += entries.len();
+        if self.seen > MAX_WALK_ENTRIES {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!(
+                    "{}: more than {MAX_WALK_ENTRIES} files and directories below it (MAX_WALK_ENTRIES); point kiln at a smaller directory",
+                    self.root.dir.display()
+                ),
+            ));
+        }
+        entries.sort();
+        let mut out = Vec::with_capacity(entries.len());
+        for path in entries {
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if skip_hidden && hidden {
+                continue;
+            }
+            let shown = path.display().to_string();
+            let lmeta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&shown, e))?;
+            let (meta, canon) = if lmeta.file_type().is_symlink() {
+                let canon = path.canonicalize().map_err(|e| Error::io(&shown, e))?;
+                self.root.check_inside(&canon, &shown)?;
+                let meta = std::fs::metadata(&canon).map_err(|e| Error::io(&shown, e))?;
+                (meta, Some(canon))
+            } else {
+                (lmeta, None)
+            };
+            if meta.is_dir() {
+                let canon = match canon {
+                    Some(c) => c,
+                    None => path.canonicalize().map_err(|e| Error::io(&shown, e))?,
+                };
+                out.push((path, EntryKind::Dir(canon)));
+            } else if meta.is_file() {
+                out.push((path, EntryKind::File));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Checks that `name` can be one file name (one path component) and returns it. `what` names
+/// the object or chart it came from, for the error.
+pub fn file_name<'a>(name: &'a str, what: &str) -> Result<&'a str> {
+    let why = if name.is_empty() {
+        Some("it is empty")
+    } else if name == "." || name == ".." {
+        Some("`.` and `..` are not file names")
+    } else if name.contains('/') || name.contains('\\') {
+        Some("it contains a path separator (`/` or `\\`)")
+    } else if name.chars().any(char::is_control) {
+        Some("it contains a control character")
+    } else if name.len() > 255 {
+        Some("it is longer than 255 bytes")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(Error::new(
+            ErrorKind::Usage,
+            format!("{what}: the name {name:?} cannot be used as a file name: {why}"),
+        )),
+        None => Ok(name),
+    }
+}
+
+/// A file to write: its path below the output directory as checked components, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    parts: Vec<String>,
+    pub text: String,
+}
+
+impl OutputFile {
+    /// A file at `rel` (`/`-separated) below the output directory: every component is checked
+    /// with [`file_name`]; `what` names where the path came from.
+    pub fn new(rel: &str, text: String, what: &str) -> Result<OutputFile> {
+        let parts = rel
+            .split('/')
+            .map(|p| file_name(p, what).map(str::to_string))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(OutputFile { parts, text })
+    }
+
+    /// The path relative to the output directory.
+    pub fn rel(&self) -> PathBuf {
+        self.parts.iter().collect()
+    }
+}
+
+/// How [`write_staged`] treats an existing output directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Files are added to it, replacing files of the same name (`render -o`, as `helm template
+    /// --output-dir` does).
+    Merge,
+    /// It is replaced as a whole (`chartify --force`).
+    Replace,
+}
+
+/// Writes `files` below `out`: all of them into a staging directory next to `out` first, then
+/// moved into place. Nothing in `out` changes unless every file was written; existing files
+/// that a failing move would lose are put back. Refuses to write through a symlink below `out`
+/// or to replace a file inside one of `inputs` (directories read by this run). Returns the
+/// written paths (`out` joined with each file's path).
+pub fn write_staged(
+    out: &Path,
+    files: &[OutputFile],
+    existing: Existing,
+    inputs: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    let shown_out = out.display().to_string();
+    if out.exists() && !out.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{shown_out}: exists and is not a directory"),
+        ));
+    }
+    // Work on the real path of an existing directory (`-o .` names the current one); `out`
+    // as given is kept for the paths reported back.
+    let given = out;
+    let real = if out.exists() {
+        out.canonicalize().map_err(|e| Error::io(&shown_out, e))?
+    } else {
+        out.to_path_buf()
+    };
+    let out = real.as_path();
+    let (parent, base) = match (out.parent(), out.components().next_back()) {
+        (Some(p), Some(Component::Normal(name))) => (
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            },
+            name.to_string_lossy().into_owned(),
+        ),
+        _ => {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("{shown_out}: cannot be an output directory (use a directory below it)"),
+            ))
+        }
+    };
+    let inputs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    // Check every target before anything is written.
+    if out.is_dir() && existing == Existing::Merge {
+        for f in files {
+            check_target(given, out, f, &inputs)?;
+        }
+    }
+    // The directories above `out` that do not exist yet: created now, removed again on failure.
+    let missing: Vec<PathBuf> = parent
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let unmake = || {
+        for dir in &missing {
+            let _ = std::fs::remove_dir(dir);
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&parent) {
+        unmake();
+        return Err(Error::io(parent.display(), e));
+    }
+    let stage = parent.join(format!(".{base}.kiln-stage-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&stage);
+    let staged = (|| -> Result<()> {
+        std::fs::create_dir(&stage).map_err(|e| Error::io(stage.display(), e))?;
+        for f in files {
+            let path = stage.join(f.rel());
+            if let Some(p) = path.parent() {
+                std::fs::create_dir_all(p).map_err(|e| Error::io(p.display(), e))?;
+            }
+            std::fs::write(&path, &f.text).map_err(|e| Error::io(path.display(), e))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        let _ = std::fs::remove_dir_all(&stage);
+        unmake();
+        return Err(e);
+    }
+    let result = if out.is_dir() && existing == Existing::Merge {
+        merge_into(out, &stage, files)
+    } else {
+        replace_dir(out, &stage, &parent, &base)
+    };
+    let _ = std::fs::remove_dir_all(&stage);
+    if result.is_err() {
+        unmake();
+    }
+    result?;
+    Ok(files.iter().map(|f| given.join(f.rel())).collect())
+}
+
+/// Every existing directory on the way to `f` is a real directory (not a symlink), and the
+/// target itself is not a directory, a symlink, or a file inside an input directory.
+fn check_target(given: &Path, out: &Path, f: &OutputFile, inputs: &[PathBuf]) -> Result<()> {
+    let mut path = out.to_path_buf();
+    let mut shown = given.to_path_buf();
+    for (i, part) in f.parts.iter().enumerate() {
+        path.push(part);
+        shown.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            return Ok(());
+        };
+        let last = i + 1 == f.parts.len();
+        let bad = if meta.file_type().is_symlink() {
+            Some("is a symlink; kiln never writes through one")
+        } else if last && meta.is_dir() {
+            Some("is a directory")
+        } else if !last && !meta.is_dir() {
+            Some("is not a directory")
+        } else {
+            None
+        };
+        if let Some(why) = bad {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!(
+                    "cannot write {}: {} {why}",
+                    given.join(f.rel()).display(),
+                    shown.display()
+                ),
+            ));
+        }
+        if last {
+            let canon = path
+                .canonicalize()
+                .map_err(|e| Error::io(path.display(), e))?;
+            if let Some(input) = inputs.iter().find(|i| canon.starts_with(i)) {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "refusing to write {}: it would replace a file of the input {} (choose an output directory outside it)",
+                        shown.display(),
+                        input.display()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Moves each staged file into `out`; on a failure, undoes the moves already made.
+fn merge_into(out: &Path, stage: &Path, files: &[OutputFile]) -> Result<()> {
+    let backup = stage.join(".kiln-replaced");
+    // (target, backup of what it replaced) per move done, and directories created.
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut created: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<()> {
+        for (i, f) in files.iter().enumerate() {
+            let target = out.join(f.rel());
+            let mut dir = out.to_path_buf();
+            for part in &f.parts[..f.parts.len() - 1] {
+                dir.push(part);
+                if !dir.exists() {
+                    std::fs::create_dir(&dir).map_err(|e| Error::io(dir.display(), e))?;
+                    created.push(dir.clone());
+                }
+            }
+            let saved = if target.exists() {
+                std::fs::create_dir_all(&backup).map_err(|e| Error::io(backup.display(), e))?;
+                let b = backup.join(i.to_string());
+                std::fs::rename(&target, &b).map_err(|e| Error::io(target.display(), e))?;
+                Some(b)
+            } else {
+                None
+            };
+            let moved = std::fs::rename(stage.join(f.rel()), &target);
+            done.push((target.clone(), saved));
+            moved.map_err(|e| Error::io(target.display(), e))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (target, saved) in done.iter().rev() {
+            let _ = std::fs::remove_file(target);
+            if let Some(b) = saved {
+                let _ = std::fs::rename(b, target);
+            }
+        }
+        for dir in created.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+/// Moves the staged directory to `out`, the old `out` (if any) aside until then.
+fn replace_dir(out: &Path, stage: &Path, parent: &Path, base: &str) -> Result<()> {
+    let old = parent.join(format!(".{base}.kiln-old-{}", std::process::id()));
+    let had_old = out.exists();
+    if had_old {
+        std::fs::rename(out, &old).map_err(|e| Error::io(out.display(), e))?;
+    }
+    if let Err(e) = std::fs::rename(stage, out) {
+        if had_old {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(Error::io(out.display(), e));
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("kiln-fs-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("root/sub")).unwrap();
+        std::fs::write(dir.join("outside.txt"), "outside").unwrap();
+        std::fs::write(dir.join("root/in.txt"), "inside").unwrap();
+        symlink("../outside.txt", dir.join("root/out.txt")).unwrap();
+        symlink("../in.txt", dir.join("root/sub/in-link.txt")).unwrap();
+        symlink("..", dir.join("root/sub/up")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn load_restrictor_confines_symlinks() {
+        let dir = temp("restrictor");
+        let root = Root::new(&dir.join("root"), "the chart").unwrap();
+        assert_eq!(
+            root.read(Path::new("sub/in-link.txt"), "x").unwrap(),
+            b"inside"
+        );
+        let err = root.read(Path::new("out.txt"), "root/out.txt").unwrap_err();
+        assert!(
+            err.message().starts_with("root/out.txt: resolves to "),
+            "{err}"
+        );
+        assert!(root.read(Path::new("../outside.txt"), "x").is_err());
+        let open = root.with_restrictor(LoadRestrictor::None);
+        assert_eq!(open.read(Path::new("out.txt"), "x").unwrap(), b"outside");
+        assert!(
+            open.read(Path::new("sub"), "sub").is_err(),
+            "a directory is not read"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn walks_follow_no_loop_and_stay_inside() {
+        let dir = temp("walk");
+        let root = Root::new(&dir.join("root"), "the chart").unwrap();
+        // root/out.txt escapes: an error naming it.
+        let err = walk(&root, &dir.join("root"), false).unwrap_err();
+        assert!(err.message().contains("out.txt: resolves to"), "{err}");
+        std::fs::remove_file(dir.join("root/out.txt")).unwrap();
+        let files: Vec<String> = walk(&root, &dir.join("root"), false)
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.join("root"))
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        // `sub/up` points back at the root: entered never.
+        assert_eq!(files, ["in.txt", "sub/in-link.txt"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn file_names() {
+        for bad in ["", ".", "..", "a/b", "a\\b", "/x", "a\nb", "\u{1b}[31m"] {
+            assert!(file_name(bad, "ConfigMap x").is_err(), "{bad:?}");
+        }
+        for good in ["web", "a.b", "...", "web-config.yaml"] {
+            assert_eq!(file_name(good, "x").unwrap(), good);
+        }
+        assert!(OutputFile::new("../x", String::new(), "x").is_err());
+        assert!(OutputFile::new("/x", String::new(), "x").is_err());
+        assert!(OutputFile::new("a//x", String::new(), "x").is_err());
+        assert_eq!(
+            OutputFile::new("a/b.yaml", String::new(), "x")
+                .unwrap()
+                .rel(),
+            PathBuf::from("a/b.yaml")
+        );
+    }
+}
