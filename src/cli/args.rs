@@ -110,6 +110,15 @@ pub struct RenderArgs {
     /// Also print the chart's crds/ files (first).
     #[arg(long = "include-crds")]
     pub include_crds: bool,
+    /// Overlays: which files a kustomization may read (kustomize's flag).
+    /// LoadRestrictionsRootOnly: only files inside its own directory; LoadRestrictionsNone: any
+    /// file (still no network).
+    #[arg(
+        long = "load-restrictor",
+        value_name = "RESTRICTOR",
+        default_value = "LoadRestrictionsRootOnly"
+    )]
+    pub load_restrictor: crate::overlay::LoadRestrictor,
 }
 
 /// Output formats of `kiln lint`.

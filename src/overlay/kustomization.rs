@@ -50,14 +50,12 @@ const KNOWN_FIELDS: &[&str] = &[
 
 /// Fields kustomize has that kiln refuses, with the reason shown to the user.
 const REFUSED_FIELDS: &[(&str, &str)] = &[
-    ("vars", "`vars` is not supported by kiln: use `replacements` instead (kustomize deprecated vars)"),
     ("helmCharts", "`helmCharts` (Go-template Helm charts) is not supported: render them with helm, or port the chart to kiln and use `charts:`"),
     ("helmGlobals", "`helmGlobals` is not supported: kiln renders its own charts through `charts:`"),
     ("helmChartInflationGenerator", "`helmChartInflationGenerator` is not supported: use kiln's `charts:` field"),
     ("generators", "`generators` (plugins) are not supported: kiln runs no plugins"),
     ("transformers", "`transformers` (plugins) are not supported: kiln runs no plugins"),
     ("validators", "`validators` (plugins) are not supported: kiln runs no plugins"),
-    ("configurations", "`configurations` (custom transformer field specs) are not supported yet"),
     ("crds", "`crds` (CRD files for name references) is not supported yet"),
 ];
 
@@ -91,6 +89,39 @@ pub struct Kustomization {
     pub generator_options: Option<GeneratorOptions>,
     pub build_metadata: Vec<String>,
     pub charts: Vec<ChartRef>,
+    pub configurations: Vec<String>,
+    /// `None` for a missing or null `vars:` (kustomize warns only when it is a list).
+    pub vars: Option<Vec<Var>>,
+}
+
+/// A deprecated `vars:` entry: `$(name)` expands to `fieldref.fieldPath` of the object `objref`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Var {
+    pub name: String,
+    #[serde(alias = "objRef")]
+    pub objref: VarTarget,
+    #[serde(alias = "fieldRef")]
+    pub fieldref: VarField,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct VarTarget {
+    pub api_version: Option<String>,
+    pub group: Option<String>,
+    pub version: Option<String>,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct VarField {
+    #[serde(alias = "fieldpath")]
+    #[serde(rename = "fieldPath")]
+    pub field_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -104,7 +135,7 @@ pub struct LabelSet {
 }
 
 /// Where a transform writes: a path of `/`-separated fields, restricted to a kind.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct FieldSpec {
     pub path: String,
@@ -218,6 +249,11 @@ pub struct ChartRef {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub dir: PathBuf,
+    /// The `configurations:` field specs merged over this kustomization's bases and components
+    /// (filled by the build before the transforms run).
+    pub cfg: super::config::TransformerConfig,
+    /// The build's `--load-restrictor`.
+    pub restrictor: super::LoadRestrictor,
     /// The file, as shown in messages.
     pub file: String,
     pub text: String,
@@ -346,6 +382,8 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
     }
     Ok(Loaded {
         dir: dir.to_path_buf(),
+        cfg: Default::default(),
+        restrictor: Default::default(),
         file,
         text,
         k,
@@ -395,6 +433,9 @@ impl Kustomization {
         }
         if !self.patches_strategic_merge.is_empty() {
             w.push("# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. Run 'kustomize edit fix' to update your Kustomization automatically.");
+        }
+        if self.vars.is_some() {
+            w.push("# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically.");
         }
         w
     }

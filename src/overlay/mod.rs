@@ -6,14 +6,28 @@
 //! name-reference fix-up, then sort.
 
 mod build;
+pub mod config;
 pub mod fieldpath;
 mod hash;
 pub mod kustomization;
 pub mod refs;
 pub mod select;
 pub mod transforms;
+mod vars;
 
-pub use build::build;
+pub use build::{build, build_with};
+
+/// Which files a kustomization may read (kustomize's `--load-restrictor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LoadRestrictor {
+    /// Only files inside the kustomization's own directory (the default).
+    #[default]
+    #[value(name = "LoadRestrictionsRootOnly")]
+    RootOnly,
+    /// Any local file.
+    #[value(name = "LoadRestrictionsNone")]
+    None,
+}
 
 use serde_json::Value;
 
@@ -30,6 +44,8 @@ pub struct Obj {
     pub orig_namespace: String,
     /// Set on objects made by a generator.
     pub generated: Option<Generated>,
+    /// Names of the `vars:` that read their value from this object.
+    pub vars: Vec<String>,
 }
 
 /// What a generator recorded about the object it made.
@@ -50,6 +66,7 @@ impl Obj {
             orig_name,
             orig_namespace,
             generated: None,
+            vars: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! one lookup.
 
 use super::build::ns_eq;
+use super::config::{selects, NameBackRefs};
 use super::fieldpath::{parse_slash, visit_mut, Seg, Walk};
 use super::Obj;
 use crate::error::{Error, ErrorKind, Result};
@@ -452,9 +453,46 @@ pub fn for_each_ref(
     Ok(())
 }
 
-/// Points every reference at the final names.
-pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
+/// Points every reference at the final names: kustomize's built-in reference fields, then the
+/// `nameReference` entries of `configurations:`.
+pub fn fix_references(objs: &mut [Obj], custom: &[NameBackRefs]) -> Result<()> {
     let index = Index::new(objs);
+    fix_builtin(objs, &index)?;
+    if custom.is_empty() {
+        return Ok(());
+    }
+    let walk = Walk {
+        create: false,
+        implicit_lists: true,
+    };
+    for obj in objs.iter_mut() {
+        let ns = obj.namespace().to_string();
+        let orig_ns = obj.orig_namespace.clone();
+        for nb in custom {
+            let chosen: Vec<_> = nb.field_specs.iter().filter(|s| selects(s, obj)).collect();
+            for spec in chosen {
+                let segs = parse_slash(&spec.path);
+                visit_mut(&mut obj.value, &segs, walk, &mut |v: &mut Value| {
+                    let mut rename = |v: &mut Value| -> Result<()> {
+                        if let Some(name) = v.as_str() {
+                            if let Some(t) = index.find(&nb.kind, name, &ns, &orig_ns)? {
+                                *v = Value::String(t.name.clone());
+                            }
+                        }
+                        Ok(())
+                    };
+                    match v {
+                        Value::Array(items) => items.iter_mut().try_for_each(&mut rename),
+                        other => rename(other),
+                    }
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
     for obj in objs.iter_mut() {
         let kind = obj.kind().to_string();
         let ns = obj.namespace().to_string();

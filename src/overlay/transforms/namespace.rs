@@ -52,5 +52,33 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             _ => {}
         }
     }
+    // `configurations:` namespace fields.
+    let walk = crate::overlay::fieldpath::Walk {
+        create: false,
+        implicit_lists: true,
+    };
+    for spec in k
+        .cfg
+        .namespace
+        .iter()
+        .filter(|s| s.path != "metadata/namespace" && s.path != "metadata/name")
+    {
+        let segs = crate::overlay::fieldpath::parse_slash(&spec.path);
+        let walk = crate::overlay::fieldpath::Walk {
+            create: spec.create,
+            ..walk
+        };
+        for obj in objs
+            .iter_mut()
+            .filter(|o| crate::overlay::config::selects(spec, o))
+        {
+            let _ = crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
+                if v.is_string() || v.is_null() {
+                    *v = Value::String(ns.to_string());
+                }
+                Ok(())
+            });
+        }
+    }
     Ok(())
 }
