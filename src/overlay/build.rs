@@ -66,7 +66,7 @@ fn is_internal_annotation(key: &str) -> bool {
     key == "config.kubernetes.io/origin" || key.starts_with("internal.config.kubernetes.io/")
 }
 
-/// kustomize prints neither its internal annotations nor an empty `metadata.annotations`.
+/// kustomize prints neither its internal annotations nor an empty or null `metadata.annotations`.
 fn drop_empty_annotations(mut o: Obj) -> Obj {
     if let Some(Value::Object(meta)) = o.value.get_mut("metadata") {
         if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
@@ -74,7 +74,7 @@ fn drop_empty_annotations(mut o: Obj) -> Obj {
         }
         if meta
             .get("annotations")
-            .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
+            .is_some_and(|a| a.is_null() || a.as_object().is_some_and(|m| m.is_empty()))
         {
             meta.remove("annotations");
         }

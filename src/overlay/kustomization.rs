@@ -362,6 +362,14 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
             );
         }
     }
+    // kustomize reads a field left empty (`vars:` with every entry commented out) as absent.
+    let raw = match raw.clone() {
+        Value::Object(mut m) => {
+            m.retain(|_, v| !v.is_null());
+            Value::Object(m)
+        }
+        other => other,
+    };
     let k: Kustomization = serde_json::from_value(raw.clone()).map_err(|e| {
         let field = map
             .keys()

@@ -244,6 +244,20 @@ impl Index {
     }
 }
 
+impl Index {
+    /// The one object of `kind` once named `name`, in any namespace (`None` when ambiguous).
+    fn find_any_namespace(&self, kind: &str, name: &str) -> Option<&Snap> {
+        let cands = self.by_name.get(&(kind.to_string(), name.to_string()))?;
+        let mut hits: Vec<usize> = cands.clone();
+        hits.sort_unstable();
+        hits.dedup();
+        match hits.as_slice() {
+            [one] => Some(&self.snaps[*one]),
+            _ => None,
+        }
+    }
+}
+
 /// Which references a walk reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefScope {
@@ -468,6 +482,9 @@ pub fn fix_references(objs: &mut [Obj], custom: &[NameBackRefs]) -> Result<()> {
     for obj in objs.iter_mut() {
         let ns = obj.namespace().to_string();
         let orig_ns = obj.orig_namespace.clone();
+        // A cluster-scoped object (a CRD's conversion webhook, a webhook configuration) may name
+        // an object of any namespace.
+        let any_ns = !crate::k8s::is_namespaced(obj.api_version(), obj.kind());
         for nb in custom {
             let chosen: Vec<_> = nb.field_specs.iter().filter(|s| selects(s, obj)).collect();
             for spec in chosen {
@@ -475,7 +492,12 @@ pub fn fix_references(objs: &mut [Obj], custom: &[NameBackRefs]) -> Result<()> {
                 visit_mut(&mut obj.value, &segs, walk, &mut |v: &mut Value| {
                     let mut rename = |v: &mut Value| -> Result<()> {
                         if let Some(name) = v.as_str() {
-                            if let Some(t) = index.find(&nb.kind, name, &ns, &orig_ns)? {
+                            let found = if any_ns {
+                                index.find_any_namespace(&nb.kind, name)
+                            } else {
+                                index.find(&nb.kind, name, &ns, &orig_ns)?
+                            };
+                            if let Some(t) = found {
                                 *v = Value::String(t.name.clone());
                             }
                         }
@@ -514,8 +536,11 @@ fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
                 if let Some(t) = index.find(&r.kind, &name, &sns, &sns)? {
                     let (new_name, new_ns) = (t.name.clone(), t.namespace.clone());
                     let had_ns = r.namespace.is_some();
+                    // kustomize fills a subject's missing namespace only when the account was
+                    // renamed or moved.
+                    let moved = new_name != name || !ns_eq(&t.namespace, &t.orig_namespace);
                     r.set_name(Value::String(new_name));
-                    if had_ns || (!new_ns.is_empty() && r.kind == "ServiceAccount") {
+                    if had_ns || (moved && !new_ns.is_empty() && r.kind == "ServiceAccount") {
                         r.set_namespace(&new_ns);
                     }
                 }
