@@ -118,7 +118,25 @@ pub struct RenderArgs {
         value_name = "RESTRICTOR",
         default_value = "LoadRestrictionsRootOnly"
     )]
-    pub load_restrictor: crate::overlay::LoadRestrictor,
+    pub load_restrictor: LoadRestrictorArg,
+}
+
+/// kustomize's `--load-restrictor` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoadRestrictorArg {
+    #[value(name = "LoadRestrictionsRootOnly")]
+    RootOnly,
+    #[value(name = "LoadRestrictionsNone")]
+    None,
+}
+
+impl From<LoadRestrictorArg> for crate::overlay::LoadRestrictor {
+    fn from(a: LoadRestrictorArg) -> Self {
+        match a {
+            LoadRestrictorArg::RootOnly => crate::overlay::LoadRestrictor::RootOnly,
+            LoadRestrictorArg::None => crate::overlay::LoadRestrictor::None,
+        }
+    }
 }
 
 /// Output formats of `kiln lint`.

@@ -18,14 +18,12 @@ mod vars;
 pub use build::{build, build_with};
 
 /// Which files a kustomization may read (kustomize's `--load-restrictor`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LoadRestrictor {
-    /// Only files inside the kustomization's own directory (the default).
+    /// `LoadRestrictionsRootOnly`: only files inside the kustomization's own directory (default).
     #[default]
-    #[value(name = "LoadRestrictionsRootOnly")]
     RootOnly,
-    /// Any local file.
-    #[value(name = "LoadRestrictionsNone")]
+    /// `LoadRestrictionsNone`: any local file.
     None,
 }
 
