@@ -209,7 +209,10 @@ impl Index {
     }
 
     /// The one object of `kind` once named `name`, seen from namespace `ns` (or `orig_ns`).
-    fn find(&self, kind: &str, name: &str, ns: &str, orig_ns: &str) -> Result<Option<&Snap>> {
+    /// `orig_ns`: also accept referrals first loaded in that namespace (RBAC subjects and
+    /// webhook services, which name their namespace; kustomize groups those candidates by
+    /// original namespace).
+    fn find(&self, kind: &str, name: &str, ns: &str, orig_ns: Option<&str>) -> Result<Option<&Snap>> {
         let Some(cands) = self.by_name.get(&(kind.to_string(), name.to_string())) else {
             return Ok(None);
         };
@@ -218,7 +221,11 @@ impl Index {
             .copied()
             .filter(|&i| {
                 let s = &self.snaps[i];
-                cluster_scoped(kind) || ns_eq(&s.namespace, ns) || ns_eq(&s.orig_namespace, orig_ns)
+                // kustomize: the referral must be in the referrer's current namespace, unless it
+                // is cluster-scoped (ServiceAccount subjects carry their own namespace).
+                cluster_scoped(kind)
+                    || ns_eq(&s.namespace, ns)
+                    || orig_ns.is_some_and(|o| ns_eq(&s.orig_namespace, o))
             })
             .collect();
         hits.sort_unstable();
@@ -481,7 +488,6 @@ pub fn fix_references(objs: &mut [Obj], custom: &[NameBackRefs]) -> Result<()> {
     };
     for obj in objs.iter_mut() {
         let ns = obj.namespace().to_string();
-        let orig_ns = obj.orig_namespace.clone();
         // A cluster-scoped object (a CRD's conversion webhook, a webhook configuration) may name
         // an object of any namespace.
         let any_ns = !crate::k8s::is_namespaced(obj.api_version(), obj.kind());
@@ -495,7 +501,7 @@ pub fn fix_references(objs: &mut [Obj], custom: &[NameBackRefs]) -> Result<()> {
                             let found = if any_ns {
                                 index.find_any_namespace(&nb.kind, name)
                             } else {
-                                index.find(&nb.kind, name, &ns, &orig_ns)?
+                                index.find(&nb.kind, name, &ns, None)?
                             };
                             if let Some(t) = found {
                                 *v = Value::String(t.name.clone());
@@ -518,7 +524,7 @@ fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
     for obj in objs.iter_mut() {
         let kind = obj.kind().to_string();
         let ns = obj.namespace().to_string();
-        let orig_ns = obj.orig_namespace.clone();
+        let any_ns = !crate::k8s::is_namespaced(obj.api_version(), &kind);
         for_each_ref(&mut obj.value, &kind, RefScope::Kustomize, &mut |mut r| {
             let Some(name) = r.name().map(str::to_string) else {
                 return Ok(());
@@ -533,7 +539,7 @@ fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
                     ns.clone()
                 };
                 let sns = r.namespace.clone().unwrap_or(own);
-                if let Some(t) = index.find(&r.kind, &name, &sns, &sns)? {
+                if let Some(t) = index.find(&r.kind, &name, &sns, Some(&sns))? {
                     let (new_name, new_ns) = (t.name.clone(), t.namespace.clone());
                     let had_ns = r.namespace.is_some();
                     // kustomize fills a subject's missing namespace only when the account was
@@ -544,9 +550,16 @@ fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
                         r.set_namespace(&new_ns);
                     }
                 }
-            } else if let Some(t) = index.find(&r.kind, &name, &ns, &orig_ns)? {
-                let new_name = t.name.clone();
-                r.set_name(Value::String(new_name));
+            } else {
+                let found = if any_ns {
+                    index.find_any_namespace(&r.kind, &name)
+                } else {
+                    index.find(&r.kind, &name, &ns, None)?
+                };
+                if let Some(t) = found {
+                    let new_name = t.name.clone();
+                    r.set_name(Value::String(new_name));
+                }
             }
             Ok(())
         })?;
