@@ -127,7 +127,12 @@ pub fn add(k: &Loaded, g: &Generator, obj: Value, hash: bool, objs: &mut Vec<Obj
     let ns = g.namespace.clone().unwrap_or_default();
     let existing = objs
         .iter()
-        .position(|o| o.kind() == kind && o.orig_name == g.name && ns_eq(&o.orig_namespace, &ns));
+        .position(|o| {
+            // kustomize matches the generator's id against the object's current and earlier ids.
+            o.kind() == kind
+                && (o.orig_name == g.name || o.name() == g.name)
+                && (ns_eq(&o.orig_namespace, &ns) || ns_eq(o.namespace(), &ns))
+        });
     match (behavior, existing) {
         ("create", None) => {
             objs.push(generated(Obj::new(obj, k.file.clone()), hash));
