@@ -386,6 +386,7 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         let value =
             yaml::parse_document_as(doc.text, display, doc.line_offset, yaml::Flavor::Kustomize)?;
         let at = || Location::in_source(display, text, doc.line_offset + 1, 1, 1);
+        let single = matches!(&value, Value::Object(m) if !(m.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")) && m.get("items").is_some()));
         let items = match value {
             Value::Null => continue,
             Value::Object(ref m)
@@ -407,6 +408,9 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         for item in items {
             let mut obj = Obj::new(item, display);
             obj.line = doc.line_offset + 1;
+            if single {
+                obj.bare_nulls = super::bare_nulls::scan(doc.text).unwrap_or_default();
+            }
             if obj.kind().is_empty() || obj.api_version().is_empty() {
                 return Err(
                     Error::new(ErrorKind::Overlay, "object has no `apiVersion` or `kind`")

@@ -5,6 +5,7 @@
 //! [`transforms::TRANSFORMS`] table. At the top level only: hash suffixes for generated objects,
 //! name-reference fix-up, then sort.
 
+mod bare_nulls;
 mod build;
 pub mod config;
 pub mod fieldpath;
@@ -44,6 +45,8 @@ pub struct Obj {
     pub generated: Option<Generated>,
     /// Names of the `vars:` that read their value from this object.
     pub vars: Vec<String>,
+    /// Fields its file wrote as a bare `key:` (see [`bare_nulls`]).
+    pub bare_nulls: Vec<Vec<fieldpath::Seg>>,
 }
 
 /// What a generator recorded about the object it made.
@@ -65,6 +68,7 @@ impl Obj {
             orig_namespace,
             generated: None,
             vars: Vec::new(),
+            bare_nulls: Vec::new(),
         }
     }
 

@@ -152,6 +152,8 @@ pub fn apply(
                     let meta = meta_for(schema.as_ref(), obj);
                     strategic_merge::apply(&mut obj.value, &patch, meta)
                         .map_err(|e| ctx(e).with_note(format!("target {}", obj.id())))?;
+                    // kustomize's merge drops the fields the file left empty (`key:`).
+                    crate::overlay::bare_nulls::drop_bare_nulls(&mut obj.value, &obj.bare_nulls);
                     if obj.value.is_null() {
                         removed.push(i);
                     }
