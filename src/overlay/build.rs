@@ -38,6 +38,7 @@ pub fn build_with(dir: &Path, restrictor: LoadRestrictor) -> Result<Built> {
         if obj.generated.as_ref().is_some_and(|g| g.hash) {
             let name = format!("{}-{}", obj.name(), hash::suffix(&obj.value));
             obj.set_name(&name);
+            obj.moved = true;
         }
     }
     refs::fix_references(&mut objs, &acc.cfg.name_reference)?;

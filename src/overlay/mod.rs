@@ -45,6 +45,9 @@ pub struct Obj {
     pub generated: Option<Generated>,
     /// Names of the `vars:` that read their value from this object.
     pub vars: Vec<String>,
+    /// A prefix/suffix, namespace or hash transform has given it an earlier id (kustomize's
+    /// "previous ids"); RBAC subjects follow only such objects.
+    pub moved: bool,
     /// Fields its file wrote as a bare `key:` (see [`bare_nulls`]).
     pub bare_nulls: Vec<Vec<fieldpath::Seg>>,
 }
@@ -69,6 +72,7 @@ impl Obj {
             generated: None,
             vars: Vec::new(),
             bare_nulls: Vec::new(),
+            moved: false,
         }
     }
 

@@ -175,6 +175,7 @@ struct Snap {
     name: String,
     namespace: String,
     orig_namespace: String,
+    moved: bool,
 }
 
 struct Index {
@@ -203,6 +204,7 @@ impl Index {
                 name: o.name().to_string(),
                 namespace: o.namespace().to_string(),
                 orig_namespace: o.orig_namespace.clone(),
+                moved: o.moved,
             })
             .collect();
         Index { snaps, by_name }
@@ -539,14 +541,13 @@ fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
                     ns.clone()
                 };
                 let sns = r.namespace.clone().unwrap_or(own);
-                if let Some(t) = index.find(&r.kind, &name, &sns, Some(&sns))? {
+                // kustomize follows only objects a name or namespace transform has touched
+                // (their "previous ids"): an untouched account leaves the subject as written.
+                if let Some(t) = index.find(&r.kind, &name, &sns, Some(&sns))?.filter(|t| t.moved) {
                     let (new_name, new_ns) = (t.name.clone(), t.namespace.clone());
                     let had_ns = r.namespace.is_some();
-                    // kustomize fills a subject's missing namespace only when the account was
-                    // renamed or moved.
-                    let moved = new_name != name || !ns_eq(&t.namespace, &t.orig_namespace);
                     r.set_name(Value::String(new_name));
-                    if had_ns || (moved && !new_ns.is_empty() && r.kind == "ServiceAccount") {
+                    if had_ns || (!new_ns.is_empty() && r.kind == "ServiceAccount") {
                         r.set_namespace(&new_ns);
                     }
                 }

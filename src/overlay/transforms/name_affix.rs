@@ -20,6 +20,7 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
         }
         let name = format!("{prefix}{}{suffix}", obj.name());
         obj.set_name(&name);
+        obj.moved = true;
     }
     // `configurations:` fields that also take the prefix / suffix.
     let walk = crate::overlay::fieldpath::Walk {

@@ -20,6 +20,7 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             .as_ref()
             .and_then(|s| s.is_namespaced(&av, &kind))
             .unwrap_or_else(|| k8s::is_namespaced(&av, &kind));
+        obj.moved = true;
         if kind == "Namespace" && av == "v1" {
             obj.set_name(ns);
         } else if namespaced {
