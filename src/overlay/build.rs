@@ -1,7 +1,7 @@
 //! The recursive build of one kustomization directory.
 
 use super::kustomization::{self, Loaded};
-use super::transforms::{GENERATORS, TRANSFORMS};
+use super::transforms::{builtin_plugins, GENERATORS, TRANSFORMS};
 use super::config::TransformerConfig;
 use super::kustomization::Var;
 use super::{hash, refs, vars, Generated, LoadRestrictor, Obj};
@@ -147,6 +147,7 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>, acc: &mut Acc) -> Result<V
     for (_, generate) in GENERATORS {
         generate(k, &mut objs)?;
     }
+    builtin_plugins::run(k, builtin_plugins::Field::Generators, &mut objs)?;
     for entry in &k.k.components {
         let dir = resolve_dir(k, entry, "components")?;
         let display = display_join(&k.file, entry);
@@ -174,6 +175,7 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>, acc: &mut Acc) -> Result<V
     for (_, transform) in TRANSFORMS {
         transform(k, &mut objs)?;
     }
+    builtin_plugins::run(k, builtin_plugins::Field::Transformers, &mut objs)?;
     vars::merge(k, &mut objs, &mut acc.vars)?;
     Ok(objs)
 }

@@ -53,9 +53,7 @@ const REFUSED_FIELDS: &[(&str, &str)] = &[
     ("helmCharts", "`helmCharts` (Go-template Helm charts) is not supported: render them with helm, or port the chart to kiln and use `charts:`"),
     ("helmGlobals", "`helmGlobals` is not supported: kiln renders its own charts through `charts:`"),
     ("helmChartInflationGenerator", "`helmChartInflationGenerator` is not supported: use kiln's `charts:` field"),
-    ("generators", "`generators` (plugins) are not supported: kiln runs no plugins"),
-    ("transformers", "`transformers` (plugins) are not supported: kiln runs no plugins"),
-    ("validators", "`validators` (plugins) are not supported: kiln runs no plugins"),
+    ("validators", "`validators` (plugins) are not supported: kiln runs no plugins; validate the output with `kiln lint`"),
     ("crds", "`crds` (CRD files for name references) is not supported yet"),
 ];
 
@@ -90,6 +88,9 @@ pub struct Kustomization {
     pub build_metadata: Vec<String>,
     pub charts: Vec<ChartRef>,
     pub configurations: Vec<String>,
+    /// Built-in generator / transformer configurations (files or inline YAML).
+    pub generators: Vec<String>,
+    pub transformers: Vec<String>,
     /// `None` for a missing or null `vars:` (kustomize warns only when it is a list).
     pub vars: Option<Vec<Var>>,
 }
