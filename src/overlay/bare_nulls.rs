@@ -164,10 +164,10 @@ pub fn drop_bare_nulls(value: &mut Value, paths: &[Vec<Seg>]) {
 
 fn remove_null_at(v: &mut Value, path: &[Seg]) {
     match (path, v) {
-        ([Seg::Key(last)], Value::Object(m)) => {
-            if m.get(last.as_str()).is_some_and(Value::is_null) {
-                m.remove(last.as_str());
-            }
+        ([Seg::Key(last)], Value::Object(m))
+            if m.get(last.as_str()).is_some_and(Value::is_null) =>
+        {
+            m.remove(last.as_str());
         }
         ([Seg::Key(k), rest @ ..], Value::Object(m)) => {
             if let Some(next) = m.get_mut(k.as_str()) {
@@ -204,7 +204,14 @@ mod tests {
         let got: Vec<String> = scan(text).unwrap().iter().map(|p| keys(p)).collect();
         assert_eq!(
             got,
-            ["a.b", "a.e.f", "list.0.value", "list.1.t", "compact.0.k", "last"]
+            [
+                "a.b",
+                "a.e.f",
+                "list.0.value",
+                "list.1.t",
+                "compact.0.k",
+                "last"
+            ]
         );
     }
 

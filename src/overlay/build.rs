@@ -1,9 +1,9 @@
 //! The recursive build of one kustomization directory.
 
-use super::kustomization::{self, Loaded};
-use super::transforms::{builtin_plugins, GENERATORS, TRANSFORMS};
 use super::config::TransformerConfig;
 use super::kustomization::Var;
+use super::kustomization::{self, Loaded};
+use super::transforms::{builtin_plugins, GENERATORS, TRANSFORMS};
 use super::{hash, refs, vars, Generated, LoadRestrictor, Obj};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::resource::Resource;

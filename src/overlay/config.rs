@@ -78,10 +78,11 @@ impl TransformerConfig {
         merge_specs(&mut self.images, &other.images);
         merge_specs(&mut self.replicas, &other.replicas);
         for nb in &other.name_reference {
-            match self.name_reference.iter_mut().find(|t| {
-                t.kind == nb.kind
-                    && t.group_version() == nb.group_version()
-            }) {
+            match self
+                .name_reference
+                .iter_mut()
+                .find(|t| t.kind == nb.kind && t.group_version() == nb.group_version())
+            {
                 Some(t) => merge_specs(&mut t.field_specs, &nb.field_specs),
                 None => self.name_reference.push(nb.clone()),
             }

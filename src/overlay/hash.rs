@@ -51,7 +51,6 @@ pub fn suffix(obj: &Value) -> String {
         .collect()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -214,7 +214,13 @@ impl Index {
     /// `orig_ns`: also accept referrals first loaded in that namespace (RBAC subjects and
     /// webhook services, which name their namespace; kustomize groups those candidates by
     /// original namespace).
-    fn find(&self, kind: &str, name: &str, ns: &str, orig_ns: Option<&str>) -> Result<Option<&Snap>> {
+    fn find(
+        &self,
+        kind: &str,
+        name: &str,
+        ns: &str,
+        orig_ns: Option<&str>,
+    ) -> Result<Option<&Snap>> {
         let Some(cands) = self.by_name.get(&(kind.to_string(), name.to_string())) else {
             return Ok(None);
         };
@@ -543,7 +549,10 @@ fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
                 let sns = r.namespace.clone().unwrap_or(own);
                 // kustomize follows only objects a name or namespace transform has touched
                 // (their "previous ids"): an untouched account leaves the subject as written.
-                if let Some(t) = index.find(&r.kind, &name, &sns, Some(&sns))?.filter(|t| t.moved) {
+                if let Some(t) = index
+                    .find(&r.kind, &name, &sns, Some(&sns))?
+                    .filter(|t| t.moved)
+                {
                     let (new_name, new_ns) = (t.name.clone(), t.namespace.clone());
                     let had_ns = r.namespace.is_some();
                     r.set_name(Value::String(new_name));

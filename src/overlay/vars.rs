@@ -129,7 +129,11 @@ pub fn resolve(objs: &mut [Obj], vars: &[Var], custom: &[FieldSpec]) -> Result<(
                     obj.id()
                 ),
             )
-            .with_location(crate::error::Location::new(obj.source.clone(), obj.line, 1)));
+            .with_location(crate::error::Location::new(
+                obj.source.clone(),
+                obj.line,
+                1,
+            )));
         };
         values.insert(v.name.clone(), (*value).clone());
     }
@@ -149,8 +153,11 @@ pub fn resolve(objs: &mut [Obj], vars: &[Var], custom: &[FieldSpec]) -> Result<(
             let (source, line) = (obj.source.clone(), obj.line);
             visit_mut(&mut obj.value, &parse_slash(&spec.path), walk, &mut |v| {
                 expand_node(v, &values).map_err(|m| {
-                    Error::new(ErrorKind::Overlay, m)
-                        .with_location(crate::error::Location::new(source.clone(), line, 1))
+                    Error::new(ErrorKind::Overlay, m).with_location(crate::error::Location::new(
+                        source.clone(),
+                        line,
+                        1,
+                    ))
                 })
             })?;
         }

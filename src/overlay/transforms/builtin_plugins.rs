@@ -11,9 +11,7 @@ use super::labels::{set_in_maps, Row};
 use super::{GENERATORS, TRANSFORMS};
 use crate::error::{Error, ErrorKind, Result};
 use crate::overlay::build::read_file;
-use crate::overlay::kustomization::{
-    FieldSpec, Generator, Image, Loaded, Patch, Replica,
-};
+use crate::overlay::kustomization::{FieldSpec, Generator, Image, Loaded, Patch, Replica};
 use crate::overlay::Obj;
 use serde_json::{Map, Value};
 
@@ -72,7 +70,10 @@ pub fn run(k: &Loaded, field: Field, objs: &mut Vec<Obj>) -> Result<()> {
 /// The configuration documents of one entry: inline YAML, or a file of one or more documents.
 fn configs(k: &Loaded, field: Field, entry: &str) -> Result<Vec<(Value, String)>> {
     let (text, display) = if entry.contains('\n') || entry.trim_start().starts_with("apiVersion") {
-        (entry.to_string(), format!("{} (inline {} entry)", k.file, field.name()))
+        (
+            entry.to_string(),
+            format!("{} (inline {} entry)", k.file, field.name()),
+        )
     } else {
         if k.dir.join(entry).is_dir() {
             return Err(k.error(
@@ -150,7 +151,10 @@ fn get<T: serde::de::DeserializeOwned + Default>(
 /// The kustomization whose fields drive the same built-in as `config`.
 fn to_kustomization(k: &Loaded, field: Field, config: &Value, display: &str) -> Result<Synthetic> {
     let kind = config.get("kind").and_then(Value::as_str).unwrap_or("");
-    let api_version = config.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let api_version = config
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let is_krm_function = config
         .pointer("/metadata/annotations")
         .and_then(Value::as_object)
@@ -190,7 +194,11 @@ fn to_kustomization(k: &Loaded, field: Field, config: &Value, display: &str) -> 
         }
         "LabelTransformer" | "AnnotationsTransformer" => {
             // Exactly the configured field specs (none: nothing changes).
-            let key = if kind == "LabelTransformer" { "labels" } else { "annotations" };
+            let key = if kind == "LabelTransformer" {
+                "labels"
+            } else {
+                "annotations"
+            };
             let pairs: Map<String, Value> = get(k, field, display, config, key)?;
             let specs: Vec<FieldSpec> = get(k, field, display, config, "fieldSpecs")?;
             return Ok(Synthetic::Pairs(pairs, specs));
@@ -241,7 +249,12 @@ fn to_kustomization(k: &Loaded, field: Field, config: &Value, display: &str) -> 
                 rest.remove(key);
             }
             let mut gen: Generator = serde_json::from_value(Value::Object(rest)).map_err(|e| {
-                refuse(k, field, display, format!("invalid {kind} configuration: {e}"))
+                refuse(
+                    k,
+                    field,
+                    display,
+                    format!("invalid {kind} configuration: {e}"),
+                )
             })?;
             gen.name = config
                 .pointer("/metadata/name")
@@ -260,10 +273,7 @@ fn to_kustomization(k: &Loaded, field: Field, config: &Value, display: &str) -> 
         }
         _ => {}
     }
-    Ok(Synthetic::Fields(Box::new(Loaded {
-        k: kz,
-        ..k.clone()
-    })))
+    Ok(Synthetic::Fields(Box::new(Loaded { k: kz, ..k.clone() })))
 }
 
 /// What a configuration turns into.

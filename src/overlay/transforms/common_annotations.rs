@@ -10,7 +10,12 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
     let Some(pairs) = k.k.common_annotations.as_ref().filter(|p| !p.is_empty()) else {
         return Ok(());
     };
-    let extra: Vec<Row> = k.cfg.common_annotations.iter().map(Row::from_spec).collect();
+    let extra: Vec<Row> = k
+        .cfg
+        .common_annotations
+        .iter()
+        .map(Row::from_spec)
+        .collect();
     for obj in objs.iter_mut() {
         set_on_metadata(obj, METADATA_PATHS, "annotations", pairs);
         set_in_maps(obj, &extra, pairs);

@@ -119,20 +119,19 @@ pub fn metadata(g: &Generator, opts: &GeneratorOptions) -> Value {
 /// Adds `obj` to `objs` following the entry's behavior.
 pub fn add(k: &Loaded, g: &Generator, obj: Value, hash: bool, objs: &mut Vec<Obj>) -> Result<()> {
     // kustomize treats an unknown behavior as unspecified, i.e. create.
-    let behavior = match g.behavior.as_deref() {
-        Some(b @ ("merge" | "replace")) => b,
-        _ => "create",
-    };
+    let behavior = g
+        .behavior
+        .as_deref()
+        .filter(|b| matches!(*b, "merge" | "replace"))
+        .unwrap_or("create");
     let kind = obj["kind"].as_str().unwrap_or("").to_string();
     let ns = g.namespace.clone().unwrap_or_default();
-    let existing = objs
-        .iter()
-        .position(|o| {
-            // kustomize matches the generator's id against the object's current and earlier ids.
-            o.kind() == kind
-                && (o.orig_name == g.name || o.name() == g.name)
-                && (ns_eq(&o.orig_namespace, &ns) || ns_eq(o.namespace(), &ns))
-        });
+    let existing = objs.iter().position(|o| {
+        // kustomize matches the generator's id against the object's current and earlier ids.
+        o.kind() == kind
+            && (o.orig_name == g.name || o.name() == g.name)
+            && (ns_eq(&o.orig_namespace, &ns) || ns_eq(o.namespace(), &ns))
+    });
     match (behavior, existing) {
         ("create", None) => {
             objs.push(generated(Obj::new(obj, k.file.clone()), hash));

@@ -155,14 +155,15 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             .iter_mut()
             .filter(|o| crate::overlay::config::selects(spec, o))
         {
-            let _ = crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
-                if let Some(image) = v.as_str().map(str::to_string) {
-                    if let Some(new) = rules.iter().find_map(|(r, re)| rewrite(&image, r, re)) {
-                        *v = Value::String(new);
+            let _ =
+                crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
+                    if let Some(image) = v.as_str().map(str::to_string) {
+                        if let Some(new) = rules.iter().find_map(|(r, re)| rewrite(&image, r, re)) {
+                            *v = Value::String(new);
+                        }
                     }
-                }
-                Ok(())
-            });
+                    Ok(())
+                });
         }
     }
     Ok(())

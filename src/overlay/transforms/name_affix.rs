@@ -27,7 +27,10 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
         create: false,
         implicit_lists: true,
     };
-    for (specs, pre, suf) in [(&k.cfg.name_prefix, prefix, ""), (&k.cfg.name_suffix, "", suffix)] {
+    for (specs, pre, suf) in [
+        (&k.cfg.name_prefix, prefix, ""),
+        (&k.cfg.name_suffix, "", suffix),
+    ] {
         if pre.is_empty() && suf.is_empty() {
             continue;
         }
@@ -37,12 +40,17 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
                 .iter_mut()
                 .filter(|o| crate::overlay::config::selects(spec, o))
             {
-                let _ = crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
-                    if let Some(s) = v.as_str() {
-                        *v = serde_json::Value::String(format!("{pre}{s}{suf}"));
-                    }
-                    Ok(())
-                });
+                let _ = crate::overlay::fieldpath::visit_mut::<()>(
+                    &mut obj.value,
+                    &segs,
+                    walk,
+                    &mut |v| {
+                        if let Some(s) = v.as_str() {
+                            *v = serde_json::Value::String(format!("{pre}{s}{suf}"));
+                        }
+                        Ok(())
+                    },
+                );
             }
         }
     }

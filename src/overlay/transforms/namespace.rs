@@ -73,12 +73,13 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             .iter_mut()
             .filter(|o| crate::overlay::config::selects(spec, o))
         {
-            let _ = crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
-                if v.is_string() || v.is_null() {
-                    *v = Value::String(ns.to_string());
-                }
-                Ok(())
-            });
+            let _ =
+                crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
+                    if v.is_string() || v.is_null() {
+                        *v = Value::String(ns.to_string());
+                    }
+                    Ok(())
+                });
         }
     }
     Ok(())
