@@ -151,3 +151,45 @@ fn example_overlays_render() {
         assert!(text.contains("kind: DaemonSet") && text.contains("kind: CronJob"));
     }
 }
+
+#[test]
+fn load_restrictor_none_reads_files_outside_the_kustomization() {
+    let dir = "tests/overlays/err_load-restrictor-file-outside-root";
+    let refused = kiln(&["render", dir], &root());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(refused.stdout.is_empty());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("outside the kustomization directory"), "{err}");
+    assert!(
+        err.contains("--load-restrictor LoadRestrictionsNone"),
+        "{err}"
+    );
+    let root_only = kiln(
+        &[
+            "render",
+            "--load-restrictor",
+            "LoadRestrictionsRootOnly",
+            dir,
+        ],
+        &root(),
+    );
+    assert_eq!(root_only.status.code(), Some(1));
+    let out = kiln(
+        &["render", "--load-restrictor", "LoadRestrictionsNone", dir],
+        &root(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = std::fs::read_to_string(
+        root()
+            .join(dir)
+            .join("expected-load-restrictions-none.yaml"),
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let bad = kiln(&["render", "--load-restrictor", "None", dir], &root());
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -110,6 +110,33 @@ pub struct RenderArgs {
     /// Also print the chart's crds/ files (first).
     #[arg(long = "include-crds")]
     pub include_crds: bool,
+    /// Overlays: which files a kustomization may read (kustomize's flag).
+    /// LoadRestrictionsRootOnly: only files inside its own directory; LoadRestrictionsNone: any
+    /// file (still no network).
+    #[arg(
+        long = "load-restrictor",
+        value_name = "RESTRICTOR",
+        default_value = "LoadRestrictionsRootOnly"
+    )]
+    pub load_restrictor: LoadRestrictorArg,
+}
+
+/// kustomize's `--load-restrictor` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoadRestrictorArg {
+    #[value(name = "LoadRestrictionsRootOnly")]
+    RootOnly,
+    #[value(name = "LoadRestrictionsNone")]
+    None,
+}
+
+impl From<LoadRestrictorArg> for crate::overlay::LoadRestrictor {
+    fn from(a: LoadRestrictorArg) -> Self {
+        match a {
+            LoadRestrictorArg::RootOnly => crate::overlay::LoadRestrictor::RootOnly,
+            LoadRestrictorArg::None => crate::overlay::LoadRestrictor::None,
+        }
+    }
 }
 
 /// Output formats of `kiln lint`.

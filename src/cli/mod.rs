@@ -130,7 +130,7 @@ fn render_overlay(args: RenderArgs) -> Result<String> {
             ),
         ));
     }
-    let built = crate::overlay::build(&args.path)?;
+    let built = crate::overlay::build_with(&args.path, args.load_restrictor.into())?;
     for w in &built.warnings {
         eprintln!("{w}");
     }

@@ -1,8 +1,10 @@
 //! The recursive build of one kustomization directory.
 
+use super::config::TransformerConfig;
+use super::kustomization::Var;
 use super::kustomization::{self, Loaded};
-use super::transforms::{GENERATORS, TRANSFORMS};
-use super::{hash, refs, Generated, Obj};
+use super::transforms::{builtin_plugins, GENERATORS, TRANSFORMS};
+use super::{hash, refs, vars, Generated, LoadRestrictor, Obj};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::resource::Resource;
 use crate::yaml::{self, Style};
@@ -17,22 +19,30 @@ pub struct Built {
     pub warnings: Vec<String>,
 }
 
-/// Builds the kustomization in `dir`.
+/// Builds the kustomization in `dir` (files restricted to each kustomization's directory).
 pub fn build(dir: &Path) -> Result<Built> {
-    let mut ctx = Ctx::default();
+    build_with(dir, LoadRestrictor::RootOnly)
+}
+
+/// Builds the kustomization in `dir` with kustomize's `--load-restrictor`.
+pub fn build_with(dir: &Path, restrictor: LoadRestrictor) -> Result<Built> {
+    let mut ctx = Ctx {
+        restrictor,
+        ..Ctx::default()
+    };
     let display = dir.display().to_string();
-    let top = kustomization::load(dir, &display)?;
-    if top.k.kind.as_deref() == Some("Component") {
-        return Err(top.error("kind", "a Component cannot be built on its own: list it under `components:` of a Kustomization"));
-    }
-    let mut objs = run(&mut ctx, &top, Vec::new())?;
+    let top = ctx.load(dir, &display)?;
+    let mut acc = Acc::default();
+    let mut objs = run(&mut ctx, &top, Vec::new(), &mut acc)?;
     for obj in objs.iter_mut() {
         if obj.generated.as_ref().is_some_and(|g| g.hash) {
             let name = format!("{}-{}", obj.name(), hash::suffix(&obj.value));
             obj.set_name(&name);
+            obj.moved = true;
         }
     }
-    refs::fix_references(&mut objs)?;
+    refs::fix_references(&mut objs, &acc.cfg.name_reference)?;
+    vars::resolve(&mut objs, &acc.vars, &acc.cfg.var_reference)?;
     super::transforms::sort::apply(&top, &mut objs)?;
     let resources = objs
         .into_iter()
@@ -57,7 +67,7 @@ fn is_internal_annotation(key: &str) -> bool {
     key == "config.kubernetes.io/origin" || key.starts_with("internal.config.kubernetes.io/")
 }
 
-/// kustomize prints neither its internal annotations nor an empty `metadata.annotations`.
+/// kustomize prints neither its internal annotations nor an empty or null `metadata.annotations`.
 fn drop_empty_annotations(mut o: Obj) -> Obj {
     if let Some(Value::Object(meta)) = o.value.get_mut("metadata") {
         if let Some(Value::Object(ann)) = meta.get_mut("annotations") {
@@ -65,7 +75,7 @@ fn drop_empty_annotations(mut o: Obj) -> Obj {
         }
         if meta
             .get("annotations")
-            .is_some_and(|a| a.as_object().is_some_and(|m| m.is_empty()))
+            .is_some_and(|a| a.is_null() || a.as_object().is_some_and(|m| m.is_empty()))
         {
             meta.remove("annotations");
         }
@@ -79,17 +89,48 @@ pub struct Ctx {
     /// Canonical directories being built, for cycle detection.
     stack: Vec<(PathBuf, String)>,
     pub warnings: Vec<String>,
+    restrictor: LoadRestrictor,
 }
 
-/// Runs one kustomization over `objs` (empty for a Kustomization, the parent's for a Component).
-fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>) -> Result<Vec<Obj>> {
+impl Ctx {
+    fn load(&self, dir: &Path, display: &str) -> Result<Loaded> {
+        let mut k = kustomization::load(dir, display)?;
+        k.load_restrictor = self.restrictor;
+        Ok(k)
+    }
+}
+
+/// What a kustomization accumulates besides objects, merged into its parent (kustomize's
+/// accumulator): the `configurations:` field specs and the `vars:`.
+#[derive(Debug, Default)]
+struct Acc {
+    cfg: TransformerConfig,
+    vars: Vec<Var>,
+}
+
+impl Acc {
+    fn merge(&mut self, k: &Loaded, other: Acc) -> Result<()> {
+        self.cfg.merge(&other.cfg);
+        for v in other.vars {
+            if self.vars.iter().any(|s| s.name == v.name) {
+                return Err(k.error("vars", format!("var '{}' already encountered", v.name)));
+            }
+            self.vars.push(v);
+        }
+        Ok(())
+    }
+}
+
+/// Runs one kustomization over `objs` (empty for a Kustomization, the parent's for a Component),
+/// accumulating into `acc` (fresh for a Kustomization, the parent's for a Component).
+fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>, acc: &mut Acc) -> Result<Vec<Obj>> {
     for w in k.k.deprecation_warnings() {
         ctx.warnings.push(w.to_string());
     }
     let resources: Vec<&String> = k.k.resources.iter().chain(k.k.bases.iter()).collect();
     let mut ids: HashSet<ObjKey> = objs.iter().map(key).collect();
     for entry in resources {
-        let loaded = load_resource(ctx, k, entry)?;
+        let loaded = load_resource(ctx, k, entry, acc)?;
         for obj in loaded {
             add_unique(&mut objs, &mut ids, obj, k, entry)?;
         }
@@ -99,26 +140,43 @@ fn run(ctx: &mut Ctx, k: &Loaded, mut objs: Vec<Obj>) -> Result<Vec<Obj>> {
             add_unique(&mut objs, &mut ids, obj, k, "charts")?;
         }
     }
+    if !k.k.configurations.is_empty() {
+        let own = TransformerConfig::load(k)?;
+        acc.cfg.merge(&own);
+    }
     for (_, generate) in GENERATORS {
         generate(k, &mut objs)?;
     }
+    builtin_plugins::run(k, builtin_plugins::Field::Generators, &mut objs)?;
     for entry in &k.k.components {
         let dir = resolve_dir(k, entry, "components")?;
         let display = display_join(&k.file, entry);
         enter(ctx, &dir, &display, k, entry)?;
-        let comp = kustomization::load(&dir, &display)?;
+        let comp = ctx.load(&dir, &display)?;
         if comp.k.kind.as_deref() != Some("Component") {
             return Err(k.error(
                 entry,
                 format!("`{entry}` is listed under components but is not a kind: Component"),
             ));
         }
-        objs = run(ctx, &comp, objs)?;
+        objs = run(ctx, &comp, objs, acc)?;
         ctx.stack.pop();
     }
+    let with_cfg;
+    let k = if acc.cfg.is_empty() {
+        k
+    } else {
+        with_cfg = Loaded {
+            cfg: acc.cfg.clone(),
+            ..k.clone()
+        };
+        &with_cfg
+    };
     for (_, transform) in TRANSFORMS {
         transform(k, &mut objs)?;
     }
+    builtin_plugins::run(k, builtin_plugins::Field::Transformers, &mut objs)?;
+    vars::merge(k, &mut objs, &mut acc.vars)?;
     Ok(objs)
 }
 
@@ -244,7 +302,7 @@ fn enter(ctx: &mut Ctx, dir: &Path, display: &str, k: &Loaded, entry: &str) -> R
 }
 
 /// A `resources` entry: a file of objects, or a directory with its own kustomization.
-fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str) -> Result<Vec<Obj>> {
+fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str, acc: &mut Acc) -> Result<Vec<Obj>> {
     if is_remote(entry) {
         return Err(remote_error(k, entry));
     }
@@ -266,14 +324,16 @@ fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str) -> Result<Vec<Obj>> {
             ));
         }
         enter(ctx, &path, &display, k, entry)?;
-        let sub = kustomization::load(&path, &display)?;
+        let sub = ctx.load(&path, &display)?;
         if sub.k.kind.as_deref() == Some("Component") {
             return Err(k.error(
                 entry,
                 format!("`{entry}` is a Component: list it under `components:`, not `resources:`"),
             ));
         }
-        let objs = run(ctx, &sub, Vec::new())?;
+        let mut sub_acc = Acc::default();
+        let objs = run(ctx, &sub, Vec::new(), &mut sub_acc)?;
+        acc.merge(k, sub_acc)?;
         ctx.stack.pop();
         return Ok(objs);
     }
@@ -305,7 +365,7 @@ pub fn check_inside(k: &Loaded, entry: &str, _path: &Path) -> Result<PathBuf> {
         .map_err(|e| {
             k.error(
                 entry,
-                format!("file `{entry}` is outside the kustomization directory (kustomize's load restriction); reference a kustomization directory instead"),
+                format!("file `{entry}` is outside the kustomization directory (kustomize's load restriction); reference a kustomization directory instead, or pass --load-restrictor LoadRestrictionsNone"),
             )
             .with_note(e.message().to_string())
         })
@@ -333,6 +393,7 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         let value =
             yaml::parse_document_as(doc.text, display, doc.line_offset, yaml::Flavor::Kustomize)?;
         let at = || Location::in_source(display, text, doc.line_offset + 1, 1, 1);
+        let single = matches!(&value, Value::Object(m) if !(m.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")) && m.get("items").is_some()));
         let items = match value {
             Value::Null => continue,
             Value::Object(ref m)
@@ -354,6 +415,9 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         for item in items {
             let mut obj = Obj::new(item, display);
             obj.line = doc.line_offset + 1;
+            if single {
+                obj.bare_nulls = super::bare_nulls::scan(doc.text).unwrap_or_default();
+            }
             if obj.kind().is_empty() || obj.api_version().is_empty() {
                 return Err(
                     Error::new(ErrorKind::Overlay, "object has no `apiVersion` or `kind`")

@@ -13,11 +13,12 @@ pub fn suffix(obj: &Value) -> String {
     let mut m: BTreeMap<&str, Value> = BTreeMap::new();
     m.insert("kind", Value::String(kind.to_string()));
     m.insert("name", Value::String(String::new()));
+    // A missing field hashes as "" (kustomize's lookup gives an empty scalar).
     m.insert(
         "data",
         obj.get("data")
             .cloned()
-            .unwrap_or_else(|| Value::Object(Default::default())),
+            .unwrap_or_else(|| Value::String(String::new())),
     );
     if kind == "Secret" {
         m.insert(
@@ -26,10 +27,10 @@ pub fn suffix(obj: &Value) -> String {
                 .cloned()
                 .unwrap_or_else(|| Value::String(String::new())),
         );
-        if let Some(sd) = obj.get("stringData").filter(|v| !is_empty(v)) {
+        if let Some(sd) = obj.get("stringData").filter(|v| v.is_object()) {
             m.insert("stringData", sd.clone());
         }
-    } else if let Some(bd) = obj.get("binaryData").filter(|v| !is_empty(v)) {
+    } else if let Some(bd) = obj.get("binaryData").filter(|v| v.is_object()) {
         m.insert("binaryData", bd.clone());
     }
     let json = crate::yaml::go_json::marshal(&Value::Object(
@@ -48,10 +49,6 @@ pub fn suffix(obj: &Value) -> String {
             c => c,
         })
         .collect()
-}
-
-fn is_empty(v: &Value) -> bool {
-    v.is_null() || v.as_object().is_some_and(|m| m.is_empty())
 }
 
 #[cfg(test)]

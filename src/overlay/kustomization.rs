@@ -50,12 +50,8 @@ const KNOWN_FIELDS: &[&str] = &[
 
 /// Fields kustomize has that kiln refuses, with the reason shown to the user.
 const REFUSED_FIELDS: &[(&str, &str)] = &[
-    ("vars", "`vars` is not supported by kiln: use `replacements` instead (kustomize deprecated vars)"),
     ("helmChartInflationGenerator", "`helmChartInflationGenerator` is not supported: use `helmCharts:` (its replacement in kustomize)"),
-    ("generators", "`generators` (plugins) are not supported: kiln runs no plugins"),
-    ("transformers", "`transformers` (plugins) are not supported: kiln runs no plugins"),
-    ("validators", "`validators` (plugins) are not supported: kiln runs no plugins"),
-    ("configurations", "`configurations` (custom transformer field specs) are not supported yet"),
+    ("validators", "`validators` (plugins) are not supported: kiln runs no plugins; validate the output with `kiln lint`"),
     ("crds", "`crds` (CRD files for name references) is not supported yet"),
 ];
 
@@ -92,6 +88,42 @@ pub struct Kustomization {
     /// kustomize's `helmCharts:` entries, read by `transforms/helm_charts.rs`.
     pub helm_charts: Vec<Value>,
     pub helm_globals: Option<Value>,
+    pub configurations: Vec<String>,
+    /// Built-in generator / transformer configurations (files or inline YAML).
+    pub generators: Vec<String>,
+    pub transformers: Vec<String>,
+    /// `None` for a missing or null `vars:` (kustomize warns only when it is a list).
+    pub vars: Option<Vec<Var>>,
+}
+
+/// A deprecated `vars:` entry: `$(name)` expands to `fieldref.fieldPath` of the object `objref`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Var {
+    pub name: String,
+    #[serde(alias = "objRef")]
+    pub objref: VarTarget,
+    #[serde(alias = "fieldRef")]
+    pub fieldref: VarField,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct VarTarget {
+    pub api_version: Option<String>,
+    pub group: Option<String>,
+    pub version: Option<String>,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct VarField {
+    #[serde(alias = "fieldpath")]
+    #[serde(rename = "fieldPath")]
+    pub field_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -105,7 +137,7 @@ pub struct LabelSet {
 }
 
 /// Where a transform writes: a path of `/`-separated fields, restricted to a kind.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default)]
 pub struct FieldSpec {
     pub path: String,
@@ -219,6 +251,9 @@ pub struct ChartRef {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub dir: PathBuf,
+    /// The `configurations:` field specs merged over this kustomization's bases and components
+    /// (filled by the build before the transforms run).
+    pub cfg: super::config::TransformerConfig,
     /// The file, as shown in messages.
     pub file: String,
     pub text: String,
@@ -342,6 +377,14 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
             );
         }
     }
+    // kustomize reads a field left empty (`vars:` with every entry commented out) as absent.
+    let raw = match raw.clone() {
+        Value::Object(mut m) => {
+            m.retain(|_, v| !v.is_null());
+            Value::Object(m)
+        }
+        other => other,
+    };
     let k: Kustomization = serde_json::from_value(raw.clone()).map_err(|e| {
         let field = map
             .keys()
@@ -362,6 +405,7 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
     }
     Ok(Loaded {
         dir: dir.to_path_buf(),
+        cfg: Default::default(),
         file,
         text,
         k,
@@ -412,6 +456,9 @@ impl Kustomization {
         }
         if !self.patches_strategic_merge.is_empty() {
             w.push("# Warning: 'patchesStrategicMerge' is deprecated. Please use 'patches' instead. Run 'kustomize edit fix' to update your Kustomization automatically.");
+        }
+        if self.vars.is_some() {
+            w.push("# Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically.");
         }
         w
     }

@@ -5,15 +5,21 @@
 //! [`transforms::TRANSFORMS`] table. At the top level only: hash suffixes for generated objects,
 //! name-reference fix-up, then sort.
 
+mod bare_nulls;
 mod build;
+pub mod config;
 pub mod fieldpath;
 mod hash;
 pub mod kustomization;
 pub mod refs;
 pub mod select;
 pub mod transforms;
+mod vars;
 
-pub use build::build;
+pub use build::{build, build_with};
+
+/// Which files a kustomization may read (kustomize's `--load-restrictor`).
+pub use crate::fs::LoadRestrictor;
 
 use serde_json::Value;
 
@@ -30,6 +36,13 @@ pub struct Obj {
     pub orig_namespace: String,
     /// Set on objects made by a generator.
     pub generated: Option<Generated>,
+    /// Names of the `vars:` that read their value from this object.
+    pub vars: Vec<String>,
+    /// A prefix/suffix, namespace or hash transform has given it an earlier id (kustomize's
+    /// "previous ids"); RBAC subjects follow only such objects.
+    pub moved: bool,
+    /// Fields its file wrote as a bare `key:` (see [`bare_nulls`]).
+    pub bare_nulls: Vec<Vec<fieldpath::Seg>>,
 }
 
 /// What a generator recorded about the object it made.
@@ -50,6 +63,9 @@ impl Obj {
             orig_name,
             orig_namespace,
             generated: None,
+            vars: Vec::new(),
+            bare_nulls: Vec::new(),
+            moved: false,
         }
     }
 

@@ -5,6 +5,7 @@
 //! one lookup.
 
 use super::build::ns_eq;
+use super::config::{selects, NameBackRefs};
 use super::fieldpath::{parse_slash, visit_mut, Seg, Walk};
 use super::Obj;
 use crate::error::{Error, ErrorKind, Result};
@@ -174,6 +175,7 @@ struct Snap {
     name: String,
     namespace: String,
     orig_namespace: String,
+    moved: bool,
 }
 
 struct Index {
@@ -202,13 +204,23 @@ impl Index {
                 name: o.name().to_string(),
                 namespace: o.namespace().to_string(),
                 orig_namespace: o.orig_namespace.clone(),
+                moved: o.moved,
             })
             .collect();
         Index { snaps, by_name }
     }
 
     /// The one object of `kind` once named `name`, seen from namespace `ns` (or `orig_ns`).
-    fn find(&self, kind: &str, name: &str, ns: &str, orig_ns: &str) -> Result<Option<&Snap>> {
+    /// `orig_ns`: also accept referrals first loaded in that namespace (RBAC subjects and
+    /// webhook services, which name their namespace; kustomize groups those candidates by
+    /// original namespace).
+    fn find(
+        &self,
+        kind: &str,
+        name: &str,
+        ns: &str,
+        orig_ns: Option<&str>,
+    ) -> Result<Option<&Snap>> {
         let Some(cands) = self.by_name.get(&(kind.to_string(), name.to_string())) else {
             return Ok(None);
         };
@@ -217,7 +229,11 @@ impl Index {
             .copied()
             .filter(|&i| {
                 let s = &self.snaps[i];
-                cluster_scoped(kind) || ns_eq(&s.namespace, ns) || ns_eq(&s.orig_namespace, orig_ns)
+                // kustomize: the referral must be in the referrer's current namespace, unless it
+                // is cluster-scoped (ServiceAccount subjects carry their own namespace).
+                cluster_scoped(kind)
+                    || ns_eq(&s.namespace, ns)
+                    || orig_ns.is_some_and(|o| ns_eq(&s.orig_namespace, o))
             })
             .collect();
         hits.sort_unstable();
@@ -240,6 +256,20 @@ impl Index {
             ));
         }
         Ok(hits.first().map(|&i| &self.snaps[i]))
+    }
+}
+
+impl Index {
+    /// The one object of `kind` once named `name`, in any namespace (`None` when ambiguous).
+    fn find_any_namespace(&self, kind: &str, name: &str) -> Option<&Snap> {
+        let cands = self.by_name.get(&(kind.to_string(), name.to_string()))?;
+        let mut hits: Vec<usize> = cands.clone();
+        hits.sort_unstable();
+        hits.dedup();
+        match hits.as_slice() {
+            [one] => Some(&self.snaps[*one]),
+            _ => None,
+        }
     }
 }
 
@@ -452,13 +482,57 @@ pub fn for_each_ref(
     Ok(())
 }
 
-/// Points every reference at the final names.
-pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
+/// Points every reference at the final names: kustomize's built-in reference fields, then the
+/// `nameReference` entries of `configurations:`.
+pub fn fix_references(objs: &mut [Obj], custom: &[NameBackRefs]) -> Result<()> {
     let index = Index::new(objs);
+    fix_builtin(objs, &index)?;
+    if custom.is_empty() {
+        return Ok(());
+    }
+    let walk = Walk {
+        create: false,
+        implicit_lists: true,
+    };
+    for obj in objs.iter_mut() {
+        let ns = obj.namespace().to_string();
+        // A cluster-scoped object (a CRD's conversion webhook, a webhook configuration) may name
+        // an object of any namespace.
+        let any_ns = !crate::k8s::is_namespaced(obj.api_version(), obj.kind());
+        for nb in custom {
+            let chosen: Vec<_> = nb.field_specs.iter().filter(|s| selects(s, obj)).collect();
+            for spec in chosen {
+                let segs = parse_slash(&spec.path);
+                visit_mut(&mut obj.value, &segs, walk, &mut |v: &mut Value| {
+                    let mut rename = |v: &mut Value| -> Result<()> {
+                        if let Some(name) = v.as_str() {
+                            let found = if any_ns {
+                                index.find_any_namespace(&nb.kind, name)
+                            } else {
+                                index.find(&nb.kind, name, &ns, None)?
+                            };
+                            if let Some(t) = found {
+                                *v = Value::String(t.name.clone());
+                            }
+                        }
+                        Ok(())
+                    };
+                    match v {
+                        Value::Array(items) => items.iter_mut().try_for_each(&mut rename),
+                        other => rename(other),
+                    }
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fix_builtin(objs: &mut [Obj], index: &Index) -> Result<()> {
     for obj in objs.iter_mut() {
         let kind = obj.kind().to_string();
         let ns = obj.namespace().to_string();
-        let orig_ns = obj.orig_namespace.clone();
+        let any_ns = !crate::k8s::is_namespaced(obj.api_version(), &kind);
         for_each_ref(&mut obj.value, &kind, RefScope::Kustomize, &mut |mut r| {
             let Some(name) = r.name().map(str::to_string) else {
                 return Ok(());
@@ -473,7 +547,12 @@ pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
                     ns.clone()
                 };
                 let sns = r.namespace.clone().unwrap_or(own);
-                if let Some(t) = index.find(&r.kind, &name, &sns, &sns)? {
+                // kustomize follows only objects a name or namespace transform has touched
+                // (their "previous ids"): an untouched account leaves the subject as written.
+                if let Some(t) = index
+                    .find(&r.kind, &name, &sns, Some(&sns))?
+                    .filter(|t| t.moved)
+                {
                     let (new_name, new_ns) = (t.name.clone(), t.namespace.clone());
                     let had_ns = r.namespace.is_some();
                     r.set_name(Value::String(new_name));
@@ -481,9 +560,16 @@ pub fn fix_references(objs: &mut [Obj]) -> Result<()> {
                         r.set_namespace(&new_ns);
                     }
                 }
-            } else if let Some(t) = index.find(&r.kind, &name, &ns, &orig_ns)? {
-                let new_name = t.name.clone();
-                r.set_name(Value::String(new_name));
+            } else {
+                let found = if any_ns {
+                    index.find_any_namespace(&r.kind, &name)
+                } else {
+                    index.find(&r.kind, &name, &ns, None)?
+                };
+                if let Some(t) = found {
+                    let new_name = t.name.clone();
+                    r.set_name(Value::String(new_name));
+                }
             }
             Ok(())
         })?;

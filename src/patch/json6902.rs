@@ -8,7 +8,8 @@ use crate::{Error, ErrorKind, Result};
 /// Applies the JSON patch `ops` (a list of `{op, path, value|from}` maps) to `target`.
 ///
 /// The operations apply in order and all-or-nothing: on error `target` is left unchanged. Errors are
-/// [`ErrorKind::Patch`]: `JSON patch operation 1 (replace /spec/replicaz): no value at the path`.
+/// [`ErrorKind::Patch`]: `JSON patch operation 1 (replace /spec/nothere/x): no value at the path`.
+/// As in kustomize, `replace` of a missing key in an existing map adds it.
 ///
 /// ```
 /// use serde_json::json;
@@ -24,50 +25,72 @@ pub fn apply(target: &mut Value, ops: &Value) -> Result<()> {
             "a JSON patch must be a list of operations",
         ));
     };
-    let mut parsed = Vec::with_capacity(list.len());
+    let mut doc = target.clone();
     for (i, op) in list.iter().enumerate() {
+        let op = replace_missing_key_as_add(&doc, op);
         let operation: json_patch::PatchOperation =
             serde_json::from_value(op.clone()).map_err(|e| {
                 Error::new(
                     ErrorKind::Patch,
-                    format!("JSON patch operation {i} ({}): {e}", describe(op)),
+                    format!("JSON patch operation {i} ({}): {e}", describe(&op)),
                 )
             })?;
-        parsed.push(operation);
+        json_patch::patch(&mut doc, std::slice::from_ref(&operation))
+            .map_err(|e| op_error(i, &op, e))?;
     }
-    json_patch::patch(target, &parsed).map_err(|e| {
-        let i = e.operation;
-        let op = &list[i];
-        let why = match e.kind {
-            json_patch::PatchErrorKind::TestFailed => {
-                format!(
-                    "the value at {} is not {}",
-                    e.path,
-                    op.get("value").unwrap_or(&Value::Null)
-                )
+    *target = doc;
+    Ok(())
+}
+
+/// kustomize's JSON patch library lets `replace` add a missing last key to an existing map (it
+/// fails only when the parent is missing): such an operation is applied as `add`.
+fn replace_missing_key_as_add(doc: &Value, op: &Value) -> Value {
+    let (Some("replace"), Some(path)) = (
+        op.get("op").and_then(Value::as_str),
+        op.get("path").and_then(Value::as_str),
+    ) else {
+        return op.clone();
+    };
+    if doc.pointer(path).is_some() {
+        return op.clone();
+    }
+    let Some((parent, _)) = path.rsplit_once('/') else {
+        return op.clone();
+    };
+    if !doc.pointer(parent).is_some_and(Value::is_object) {
+        return op.clone();
+    }
+    let mut op = op.clone();
+    op["op"] = Value::String("add".into());
+    op
+}
+
+fn op_error(i: usize, op: &Value, e: json_patch::PatchError) -> Error {
+    let why = match e.kind {
+        json_patch::PatchErrorKind::TestFailed => {
+            format!(
+                "the value at {} is not {}",
+                e.path,
+                op.get("value").unwrap_or(&Value::Null)
+            )
+        }
+        json_patch::PatchErrorKind::InvalidFromPointer => "no value at the `from` path".to_string(),
+        json_patch::PatchErrorKind::InvalidPointer => match op.get("op").and_then(Value::as_str) {
+            Some("add") => {
+                "the parent of the path does not exist (or the list index is out of range)"
+                    .to_string()
             }
-            json_patch::PatchErrorKind::InvalidFromPointer => {
-                "no value at the `from` path".to_string()
-            }
-            json_patch::PatchErrorKind::InvalidPointer => {
-                match op.get("op").and_then(Value::as_str) {
-                    Some("add") => {
-                        "the parent of the path does not exist (or the list index is out of range)"
-                            .to_string()
-                    }
-                    _ => "no value at the path".to_string(),
-                }
-            }
-            json_patch::PatchErrorKind::CannotMoveInsideItself => {
-                "cannot move a value inside itself".to_string()
-            }
-            other => other.to_string(),
-        };
-        Error::new(
-            ErrorKind::Patch,
-            format!("JSON patch operation {i} ({}): {why}", describe(op)),
-        )
-    })
+            _ => "no value at the path".to_string(),
+        },
+        json_patch::PatchErrorKind::CannotMoveInsideItself => {
+            "cannot move a value inside itself".to_string()
+        }
+        other => other.to_string(),
+    };
+    Error::new(
+        ErrorKind::Patch,
+        format!("JSON patch operation {i} ({}): {why}", describe(op)),
+    )
 }
 
 /// `op path` of an operation as written, for messages.
@@ -125,14 +148,14 @@ mod tests {
             &mut j,
             &json!([
                 {"op": "replace", "path": "/spec/backoffLimit", "value": 1},
-                {"op": "replace", "path": "/spec/replicaz", "value": 3},
+                {"op": "replace", "path": "/spec/nothere/replicas", "value": 3},
             ]),
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Patch);
         assert_eq!(
             err.message(),
-            "JSON patch operation 1 (replace /spec/replicaz): no value at the path"
+            "JSON patch operation 1 (replace /spec/nothere/replicas): no value at the path"
         );
         assert_eq!(j, job(), "a failed patch changes nothing");
     }

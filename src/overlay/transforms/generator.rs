@@ -33,12 +33,9 @@ pub fn pairs(k: &Loaded, g: &Generator) -> Result<Vec<(String, Vec<u8>)>> {
             if t.is_empty() || t.starts_with('#') {
                 continue;
             }
-            let Some((key, val)) = line.split_once('=') else {
-                return Err(k.error(
-                    env,
-                    format!("env file `{env}`: line `{t}` is not KEY=VALUE"),
-                ));
-            };
+            // A bare `KEY` line: kustomize reads KEY from its environment ("" when unset).
+            // kiln never reads the environment, so the value is always "".
+            let (key, val) = line.split_once('=').unwrap_or((t, ""));
             push(key.trim().to_string(), val.as_bytes().to_vec(), &mut out)?;
         }
     }
@@ -122,12 +119,20 @@ pub fn metadata(g: &Generator, opts: &GeneratorOptions) -> Value {
 
 /// Adds `obj` to `objs` following the entry's behavior.
 pub fn add(k: &Loaded, g: &Generator, obj: Value, hash: bool, objs: &mut Vec<Obj>) -> Result<()> {
-    let behavior = g.behavior.as_deref().unwrap_or("create");
+    // kustomize treats an unknown behavior as unspecified, i.e. create.
+    let behavior = g
+        .behavior
+        .as_deref()
+        .filter(|b| matches!(*b, "merge" | "replace"))
+        .unwrap_or("create");
     let kind = obj["kind"].as_str().unwrap_or("").to_string();
     let ns = g.namespace.clone().unwrap_or_default();
-    let existing = objs
-        .iter()
-        .position(|o| o.kind() == kind && o.orig_name == g.name && ns_eq(&o.orig_namespace, &ns));
+    let existing = objs.iter().position(|o| {
+        // kustomize matches the generator's id against the object's current and earlier ids.
+        o.kind() == kind
+            && (o.orig_name == g.name || o.name() == g.name)
+            && (ns_eq(&o.orig_namespace, &ns) || ns_eq(o.namespace(), &ns))
+    });
     match (behavior, existing) {
         ("create", None) => {
             objs.push(generated(Obj::new(obj, k.file.clone()), hash));
@@ -175,7 +180,7 @@ pub fn add(k: &Loaded, g: &Generator, obj: Value, hash: bool, objs: &mut Vec<Obj
             }
             Ok(())
         }
-        ("replace", Some(i)) => {
+        (_, Some(i)) => {
             let mut o = generated(Obj::new(obj, k.file.clone()), hash);
             o.orig_name = objs[i].orig_name.clone();
             o.orig_namespace = objs[i].orig_namespace.clone();
@@ -183,20 +188,33 @@ pub fn add(k: &Loaded, g: &Generator, obj: Value, hash: bool, objs: &mut Vec<Obj
             if !ns_now.is_empty() {
                 o.set_namespace(&ns_now);
             }
+            // kustomize keeps the replaced object's labels and annotations under the new ones.
+            for field in ["labels", "annotations"] {
+                let Some(Value::Object(old)) = objs[i].value["metadata"].get(field).cloned() else {
+                    continue;
+                };
+                let meta = o.value.as_object_mut().unwrap().entry("metadata").or_insert_with(|| Value::Object(Map::new()));
+                let slot = meta.as_object_mut().unwrap().entry(field).or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(m) = slot {
+                    let mut merged = old;
+                    for (key, v) in std::mem::take(m) {
+                        merged.insert(key, v);
+                    }
+                    *m = merged;
+                }
+            }
             objs[i] = o;
             Ok(())
         }
-        ("merge" | "replace", None) => Err(k.error(
+        (_, None) => Err(k.error(
             &g.name,
             format!("generator `{}` has behavior {behavior} but there is no {kind} `{}` to {behavior}", g.name, g.name),
         )),
-        (other, _) => Err(k.error(&g.name, format!("unknown generator behavior `{other}` (create, merge or replace)"))),
     }
 }
 
 /// Sorted string data; non-UTF-8 values go to `binaryData` (base64).
 pub fn split_data(pairs: Vec<(String, Vec<u8>)>) -> (Map<String, Value>, Map<String, Value>) {
-    use base64::Engine as _;
     let mut data = Map::new();
     let mut binary = Map::new();
     let mut pairs = pairs;
@@ -207,10 +225,7 @@ pub fn split_data(pairs: Vec<(String, Vec<u8>)>) -> (Map<String, Value>, Map<Str
                 data.insert(k, Value::String(s));
             }
             Err(e) => {
-                binary.insert(
-                    k,
-                    Value::String(base64::engine::general_purpose::STANDARD.encode(e.into_bytes())),
-                );
+                binary.insert(k, Value::String(encode_base64(&e.into_bytes())));
             }
         }
     }

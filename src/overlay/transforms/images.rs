@@ -140,6 +140,32 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             }
         });
     }
+    // `configurations:` image fields outside the container lists.
+    let walk = crate::overlay::fieldpath::Walk {
+        create: false,
+        implicit_lists: true,
+    };
+    for spec in &k.cfg.images {
+        let p = spec.path.replace("[]", "");
+        if p.ends_with("containers/image") || p.ends_with("Containers/image") {
+            continue;
+        }
+        let segs = crate::overlay::fieldpath::parse_slash(&spec.path);
+        for obj in objs
+            .iter_mut()
+            .filter(|o| crate::overlay::config::selects(spec, o))
+        {
+            let _ =
+                crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
+                    if let Some(image) = v.as_str().map(str::to_string) {
+                        if let Some(new) = rules.iter().find_map(|(r, re)| rewrite(&image, r, re)) {
+                            *v = Value::String(new);
+                        }
+                    }
+                    Ok(())
+                });
+        }
+    }
     Ok(())
 }
 

@@ -142,8 +142,8 @@ fn set_at(obj: &mut Obj, path: &[Seg], create: bool, pairs: &Map<String, Value>)
 }
 
 impl<'a> Row<'a> {
-    /// A user field spec (`labels[].fields`) as a row.
-    fn from_spec(s: &'a FieldSpec) -> Row<'a> {
+    /// A user field spec (`labels[].fields`, `configurations:`) as a row.
+    pub fn from_spec(s: &'a FieldSpec) -> Row<'a> {
         Row {
             group: s.group.as_deref(),
             version: s.version.as_deref(),
@@ -169,6 +169,13 @@ fn set_where(obj: &mut Obj, rows: &[Row], leaf: Option<&str>, pairs: &Map<String
     }
 }
 
+/// Sets `pairs` into the maps at the rows' paths (user field specs point at the map itself).
+pub fn set_in_maps(obj: &mut Obj, rows: &[Row], pairs: &Map<String, Value>) {
+    if !rows.is_empty() {
+        set_where(obj, rows, None, &as_strings(pairs));
+    }
+}
+
 /// Sets `pairs` under `<metadata path>/<leaf>` for every row that applies to `obj`.
 pub fn set_on_metadata(obj: &mut Obj, rows: &[Row], leaf: &str, pairs: &Map<String, Value>) {
     set_where(obj, rows, Some(leaf), &as_strings(pairs));
@@ -188,9 +195,11 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             ));
         }
         let pairs = as_strings(pairs);
+        let custom: Vec<Row> = k.cfg.common_labels.iter().map(Row::from_spec).collect();
         for obj in objs.iter_mut() {
             set_where(obj, METADATA_PATHS, Some("labels"), &pairs);
             set_where(obj, SELECTOR_PATHS, None, &pairs);
+            set_where(obj, &custom, None, &pairs);
         }
     }
     for set in &k.k.labels {
@@ -207,7 +216,25 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
         } else {
             &[]
         };
-        let fields: Vec<Row> = set.fields.iter().map(Row::from_spec).collect();
+        let c = &k.cfg;
+        let custom_specs: Vec<&FieldSpec> = if set.include_selectors {
+            c.common_labels.iter().collect()
+        } else {
+            let mut v: Vec<&FieldSpec> = c.labels.iter().collect();
+            if set.include_templates {
+                v.extend(c.template_labels.iter());
+            }
+            if set.include_templates || set.include_volume_claim_templates {
+                v.extend(c.volume_claim_template_labels.iter());
+            }
+            v
+        };
+        let fields: Vec<Row> = set
+            .fields
+            .iter()
+            .chain(custom_specs)
+            .map(Row::from_spec)
+            .collect();
         for obj in objs.iter_mut() {
             set_where(obj, rows, Some("labels"), &pairs);
             set_where(obj, extra, None, &pairs);

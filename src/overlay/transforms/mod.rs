@@ -6,6 +6,7 @@
 // remove objects.
 #![allow(clippy::ptr_arg)]
 
+pub mod builtin_plugins;
 pub mod charts;
 mod common_annotations;
 mod config_map_generator;

@@ -20,6 +20,7 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             .as_ref()
             .and_then(|s| s.is_namespaced(&av, &kind))
             .unwrap_or_else(|| k8s::is_namespaced(&av, &kind));
+        obj.moved = true;
         if kind == "Namespace" && av == "v1" {
             obj.set_name(ns);
         } else if namespaced {
@@ -50,6 +51,35 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
                 }
             }
             _ => {}
+        }
+    }
+    // `configurations:` namespace fields.
+    let walk = crate::overlay::fieldpath::Walk {
+        create: false,
+        implicit_lists: true,
+    };
+    for spec in k
+        .cfg
+        .namespace
+        .iter()
+        .filter(|s| s.path != "metadata/namespace" && s.path != "metadata/name")
+    {
+        let segs = crate::overlay::fieldpath::parse_slash(&spec.path);
+        let walk = crate::overlay::fieldpath::Walk {
+            create: spec.create,
+            ..walk
+        };
+        for obj in objs
+            .iter_mut()
+            .filter(|o| crate::overlay::config::selects(spec, o))
+        {
+            let _ =
+                crate::overlay::fieldpath::visit_mut::<()>(&mut obj.value, &segs, walk, &mut |v| {
+                    if v.is_string() || v.is_null() {
+                        *v = Value::String(ns.to_string());
+                    }
+                    Ok(())
+                });
         }
     }
     Ok(())

@@ -152,6 +152,8 @@ pub fn apply(
                     let meta = meta_for(schema.as_ref(), obj);
                     strategic_merge::apply(&mut obj.value, &patch, meta)
                         .map_err(|e| ctx(e).with_note(format!("target {}", obj.id())))?;
+                    // kustomize's merge drops the fields the file left empty (`key:`).
+                    crate::overlay::bare_nulls::drop_bare_nulls(&mut obj.value, &obj.bare_nulls);
                     if obj.value.is_null() {
                         removed.push(i);
                     }
@@ -196,7 +198,11 @@ fn find_unique(k: &Loaded, objs: &[Obj], doc: &Value, src: &PatchSource) -> Resu
                 && (av.is_empty()
                     || o.api_version() == av
                     || o.group() == av.rsplit_once('/').map(|(g, _)| g).unwrap_or(""))
-                && (ns.is_empty() || ns_eq(o.namespace(), &ns) || ns_eq(&o.orig_namespace, &ns))
+                // kustomize matches the patch's id (no namespace = `default`) against the
+                // object's current and earlier ids; cluster-scoped objects have no namespace.
+                && (ns_eq(o.namespace(), &ns)
+                    || ns_eq(&o.orig_namespace, &ns)
+                    || !crate::k8s::is_namespaced(o.api_version(), o.kind()))
         })
         .collect();
     match hits.as_slice() {
@@ -204,13 +210,21 @@ fn find_unique(k: &Loaded, objs: &[Obj], doc: &Value, src: &PatchSource) -> Resu
         [] => Err(k.error(
             &src.anchor,
             format!(
-                "patch target not found: no {kind} `{name}`{} in the resources (patch {})",
+                "no resource matches strategic merge patch {}: no {kind} `{name}`{} in the resources{}",
+                src.display,
                 if ns.is_empty() {
                     String::new()
                 } else {
                     format!(" in namespace {ns}")
                 },
-                src.display
+                match objs.iter().find(|o| o.kind() == kind && o.name() == name) {
+                    Some(o) if ns.is_empty() => format!(
+                        " (the patch has no metadata.namespace, so it matches only the default namespace; {} is in `{}`: add that namespace to the patch)",
+                        o.id(),
+                        o.namespace()
+                    ),
+                    _ => String::new(),
+                }
             ),
         )),
         _ => Err(k.error(

@@ -20,9 +20,8 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
         obj.insert("apiVersion".into(), Value::String("v1".into()));
         obj.insert("kind".into(), Value::String("Secret".into()));
         obj.insert("metadata".into(), generator::metadata(g, &opts));
-        if !data.is_empty() {
-            obj.insert("data".into(), Value::Object(data));
-        }
+        // kustomize keeps `data: {}` on a secret with no keys.
+        obj.insert("data".into(), Value::Object(data));
         obj.insert(
             "type".into(),
             Value::String(
