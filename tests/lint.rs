@@ -94,7 +94,7 @@ fn every_fixture_directory_is_a_rule() {
     for entry in std::fs::read_dir(root().join("tests/lint")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        if !path.is_dir() || matches!(name.as_str(), "snapshots" | "exit" | "overlay") {
+        if !path.is_dir() || matches!(name.as_str(), "snapshots" | "exit" | "overlay" | "cases") {
             continue;
         }
         assert!(
@@ -395,4 +395,72 @@ fn crd_flag_and_crds_in_the_set_validate_custom_resources() {
         "tests/lint/exit/clean.yaml",
     ]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// Each `tests/lint/cases/NAME.yaml` (or directory `NAME/` with an `args` file holding the
+/// command line after `kiln lint`) is linted by the binary; exit code and every finding are
+/// snapshotted. These are the cases of real repositories the rule fixtures do not cover.
+#[test]
+fn cases() {
+    let dir = root().join("tests/lint/cases");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let rel = path.strip_prefix(root()).unwrap().display().to_string();
+        let argv: Vec<String> = if path.is_dir() {
+            std::fs::read_to_string(path.join("args"))
+                .unwrap_or_else(|_| panic!("{rel}/args: the command line after `kiln lint`"))
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        } else {
+            vec![rel.clone()]
+        };
+        let mut full = vec!["lint".to_string(), "--color".into(), "never".into()];
+        full.extend(argv.iter().cloned());
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+        let (code, stdout, stderr) = kiln(&full);
+        let (jcode, json, _) = kiln(&[full.as_slice(), &["--format", "json"]].concat());
+        assert_eq!(code, jcode, "{rel}: text and JSON runs exit alike");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+            "{rel}: --format json must always write a report:\n{json}{stderr}"
+        );
+        insta::with_settings!({
+            snapshot_path => "lint/snapshots",
+            prepend_module_to_snapshot => false,
+            description => format!("kiln lint {}", argv.join(" ")),
+        }, {
+            insta::assert_snapshot!(
+                format!("case-{name}"),
+                format!("exit {code}\n{stdout}{stderr}")
+            );
+        });
+    }
+}
+
+/// A chart linted through an overlay's `charts:` gives the same file and line per finding as
+/// the chart linted directly (the overlay writes keys sorted; lines must not depend on that).
+#[test]
+fn lines_through_an_overlay_chart_match_the_chart_linted_directly() {
+    let key = |argv: &[&str]| -> Vec<(String, usize, &'static str, String)> {
+        lint::lint(&args(argv))
+            .unwrap()
+            .findings
+            .into_iter()
+            .map(|f| (f.file, f.line, f.rule, f.path))
+            .collect()
+    };
+    let via_overlay = key(&["tests/lint/cases/overlay-chart-lines/overlay"]);
+    let direct = key(&[
+        "tests/lint/cases/overlay-chart-lines/chart",
+        "--release-name",
+        "api",
+    ]);
+    assert!(via_overlay.len() >= 5, "{via_overlay:?}");
+    assert_eq!(via_overlay, direct);
 }

@@ -121,6 +121,19 @@ pub enum LintFormat {
     Sarif,
 }
 
+/// How `kiln lint` groups plain manifests (files, directories of them, stdin) into sets whose
+/// objects are checked against each other; each chart and each overlay is always a set of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum LintGroup {
+    /// Each PATH given is one set: a directory's manifest files are linted together.
+    #[default]
+    Path,
+    /// Each manifest file is a set of its own (independent releases rendered to files).
+    File,
+    /// Every manifest of every PATH is one set.
+    All,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct LintArgs {
     /// Charts, overlays, manifest files, directories of manifests, or `-` for stdin.
@@ -137,6 +150,9 @@ pub struct LintArgs {
     /// Warnings fail the run too.
     #[arg(long = "strict")]
     pub strict: bool,
+    /// Which manifests are linted together: `path` (each PATH), `file` (each file), `all`.
+    #[arg(long = "group", value_enum, default_value = "path")]
+    pub group: LintGroup,
     /// Turn a rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,

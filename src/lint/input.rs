@@ -3,7 +3,7 @@
 //! shared unit.
 
 use super::set::ChartInput;
-use crate::cli::args::LintArgs;
+use crate::cli::args::{LintArgs, LintGroup as Group};
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::{self, ChartRenderConfig};
 use crate::resource::{self, Resource};
@@ -15,14 +15,53 @@ use std::path::{Path, PathBuf};
 pub struct Unit {
     pub objects: Vec<Resource>,
     pub charts: Vec<ChartInput>,
+    /// Inputs of this unit that did not load (YAML that does not parse, an overlay that does not
+    /// build): reported as `input-invalid` findings while the rest is linted.
+    pub failures: Vec<Failure>,
+}
+
+/// An input that did not load, with where it failed.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl Failure {
+    /// The failure of `path` (a file or directory) from its error: the error's own location when
+    /// it has one, with `display` mapping chart-relative files to paths.
+    fn of(path: &Path, e: &Error, display: impl Fn(&str) -> String) -> Failure {
+        let (file, line) = match e.location() {
+            Some(l) if l.file.is_empty() => (path.display().to_string(), l.line),
+            Some(l) => (display(&l.file), l.line),
+            None => (path.display().to_string(), 1),
+        };
+        let mut message = e.message().replace(
+            ", set DuplicateKeyPolicy in Options if acceptable",
+            " (a key may appear once in a mapping)",
+        );
+        for n in e.notes() {
+            message.push_str(&format!(" ({n})"));
+        }
+        Failure {
+            file,
+            line: line.max(1),
+            message,
+        }
+    }
 }
 
 /// Loads every PATH.
 pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
-    let mut units = Vec::new();
-    let mut manifests = Unit::default();
+    let mut loader = Loader {
+        args,
+        units: Vec::new(),
+    };
+    let mut all = Unit::default();
     let mut stdin_read = false;
     for p in &args.paths {
+        let mut current = Unit::default();
         if p == "-" {
             if stdin_read {
                 return Err(Error::new(ErrorKind::Usage, "`-` (stdin) given twice"));
@@ -32,31 +71,139 @@ pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
             std::io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| Error::io("<stdin>", e))?;
-            manifests
-                .objects
-                .extend(resource::parse_stream(&text, "<stdin>", None)?);
-            continue;
-        }
-        let path = Path::new(p);
-        if !path.exists() {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("{p}: no such file or directory"),
-            ));
-        }
-        if path.is_dir() {
-            walk(args, path, &mut units, &mut manifests)?;
+            let parsed = resource::parse_stream(&text, "<stdin>", None);
+            loader.manifest(Path::new("<stdin>"), parsed, &mut current);
         } else {
-            manifests.objects.extend(read_manifest(path)?);
+            let path = Path::new(p);
+            if !path.exists() {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!("{p}: no such file or directory"),
+                ));
+            }
+            if path.is_dir() {
+                loader.walk(path, &mut current)?;
+            } else {
+                loader.manifest(path, read_manifest(path), &mut current);
+            }
+        }
+        match args.group {
+            Group::All => {
+                all.objects.append(&mut current.objects);
+                all.failures.append(&mut current.failures);
+            }
+            _ => loader.push(current),
         }
     }
-    if !manifests.objects.is_empty() {
-        units.push(manifests);
-    }
+    loader.push(all);
+    let mut units = loader.units;
     for u in units.iter_mut() {
         expand_lists(&mut u.objects);
     }
     Ok(units)
+}
+
+struct Loader<'a> {
+    args: &'a LintArgs,
+    units: Vec<Unit>,
+}
+
+impl Loader<'_> {
+    fn push(&mut self, unit: Unit) {
+        if !unit.objects.is_empty() || !unit.failures.is_empty() || !unit.charts.is_empty() {
+            self.units.push(unit);
+        }
+    }
+
+    /// A manifest file's objects (or its failure) into `current`, or into a set of its own with
+    /// `--group file`.
+    fn manifest(&mut self, path: &Path, parsed: Result<Vec<Resource>>, current: &mut Unit) {
+        let mut unit = Unit::default();
+        let target = if self.args.group == Group::File {
+            &mut unit
+        } else {
+            &mut *current
+        };
+        match parsed {
+            Ok(objects) => target.objects.extend(objects),
+            Err(e) => target.failures.push(Failure::of(path, &e, str::to_string)),
+        }
+        self.push(unit);
+    }
+
+    /// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
+    /// units of their own).
+    fn walk(&mut self, dir: &Path, manifests: &mut Unit) -> Result<()> {
+        if dir.join("Chart.yaml").is_file() {
+            let unit = load_chart(self.args, dir);
+            self.units.push(unit);
+            return Ok(());
+        }
+        if crate::overlay::kustomization::find_file(dir).is_some() {
+            let unit = load_overlay(dir);
+            self.units.push(unit);
+            return Ok(());
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir.display(), e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                !p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                self.walk(&p, manifests)?;
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+            {
+                self.manifest(&p, read_manifest(&p), manifests);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds an overlay. A build failure (a patch that does not apply, a chart of `charts:` that
+/// does not render) becomes an `input-invalid` finding at the failing file.
+fn load_overlay(dir: &Path) -> Unit {
+    let mut charts = Vec::new();
+    overlay_charts(dir, &mut charts, 0);
+    let display = |source: &str| -> String {
+        if Path::new(source).is_file() {
+            return source.to_string();
+        }
+        charts
+            .iter()
+            .find(|c| source.starts_with(&format!("{}/", c.name.as_deref().unwrap_or(""))))
+            .map_or_else(|| source.to_string(), |c| c.file_path(source))
+    };
+    let built = match crate::overlay::build(dir) {
+        Ok(b) => b,
+        Err(e) => {
+            let file = crate::overlay::kustomization::find_file(dir).unwrap_or(dir.to_path_buf());
+            return Unit {
+                failures: vec![Failure::of(&file, &e, display)],
+                ..Unit::default()
+            };
+        }
+    };
+    for w in &built.warnings {
+        eprintln!("{w}");
+    }
+    let mut objects = built.resources;
+    for r in objects.iter_mut() {
+        r.source = display(&r.source);
+    }
+    Unit {
+        objects,
+        ..Unit::default()
+    }
 }
 
 /// Replaces each `v1` `List` (`kind: List`, `ConfigMapList`, ...) by its items, as `kubectl
@@ -90,62 +237,6 @@ fn expand_lists(objects: &mut Vec<Resource>) {
 
 fn is_list(r: &Resource) -> bool {
     r.api_version() == "v1" && r.kind().ends_with("List") && r.value["items"].is_array()
-}
-
-/// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
-/// units of their own).
-fn walk(args: &LintArgs, dir: &Path, units: &mut Vec<Unit>, manifests: &mut Unit) -> Result<()> {
-    if dir.join("Chart.yaml").is_file() {
-        units.push(load_chart(args, dir));
-        return Ok(());
-    }
-    if crate::overlay::kustomization::find_file(dir).is_some() {
-        let built = crate::overlay::build(dir)?;
-        for w in &built.warnings {
-            eprintln!("{w}");
-        }
-        let mut objects = built.resources;
-        let mut charts = Vec::new();
-        overlay_charts(dir, &mut charts, 0);
-        for r in objects.iter_mut() {
-            if Path::new(&r.source).is_file() {
-                continue;
-            }
-            if let Some(c) = charts.iter().find(|c| {
-                r.source
-                    .starts_with(&format!("{}/", c.name.as_deref().unwrap_or("")))
-            }) {
-                r.source = c.file_path(&r.source);
-            }
-        }
-        units.push(Unit {
-            objects,
-            charts: Vec::new(),
-        });
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir.display(), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(args, &p, units, manifests)?;
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
-            manifests.objects.extend(read_manifest(&p)?);
-        }
-    }
-    Ok(())
 }
 
 /// The charts an overlay renders through `charts:`, in it and in the kustomizations it includes,
@@ -301,6 +392,7 @@ fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
     Unit {
         objects,
         charts: vec![chart],
+        failures: Vec::new(),
     }
 }
 

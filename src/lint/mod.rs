@@ -12,10 +12,11 @@
 //! Exit code: 1 when there are errors (or warnings with `--strict`), else 0.
 
 pub mod finding;
-mod input;
+pub mod input;
 pub mod locate;
 pub mod output;
 pub mod pods;
+pub mod removed;
 pub mod rules;
 pub mod set;
 
@@ -82,6 +83,7 @@ pub fn lint(args: &LintArgs) -> Result<Report> {
     let mut report = Report::default();
     for unit in units {
         let mut set = LintSet::new(unit.objects, unit.charts, &args.release.namespace);
+        set.failures = unit.failures;
         if enabled.iter().any(|r| r.id == "schema") {
             set.schema = rules::schema::verdicts(&args.kube_version, &crds, &set.objects)?;
         }
@@ -246,6 +248,7 @@ impl SourceFile {
 
 impl Locator {
     fn line(&mut self, r: &Resource, path: &str) -> usize {
+        let path = &stable_path(&r.value, path);
         let rendered = locate::locate(&r.text, path);
         let fallback = r.line + rendered;
         let Some(file) = self
@@ -274,6 +277,34 @@ impl Locator {
         let text = r.text.lines().nth(rendered).unwrap_or("").trim();
         template_line(&file.text, text, fallback).unwrap_or(fallback)
     }
+}
+
+/// The part of `path` that exists in `value`; when it ends at a sequence item that is a mapping,
+/// the item's first key is appended. The item's own line is then found by a key it holds, whatever
+/// order the object's text was written in (an overlay writes keys sorted, a template as written):
+/// linting a chart through an overlay points at the same lines as linting it directly.
+fn stable_path(value: &serde_json::Value, path: &str) -> String {
+    use locate::Segment;
+    let mut v = value;
+    let mut out = String::new();
+    for seg in locate::parse_path(path) {
+        let next = match &seg {
+            Segment::Key(k) => v.get(k.as_str()),
+            Segment::Index(i) => v.get(*i),
+        };
+        let Some(next) = next else { break };
+        match &seg {
+            Segment::Key(k) => out = locate::join(&out, k),
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+        v = next;
+    }
+    if out.ends_with(']') {
+        if let Some(first) = v.as_object().and_then(|m| m.keys().next()) {
+            out = locate::join(&out, first);
+        }
+    }
+    out
 }
 
 /// The line of `template` that produced the rendered line `text`: the same text, or a line whose

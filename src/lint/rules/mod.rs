@@ -22,6 +22,7 @@ mod host_namespaces;
 mod host_path;
 mod hpa_replicas;
 mod image_tag;
+mod input_invalid;
 mod invalid_name;
 mod job_restart_policy;
 mod missing_name;
@@ -163,6 +164,9 @@ pub static RULES: &[Rule] = &[
     rule!("capabilities-added", capabilities_added, Security, Warning,
         "Containers should not add Linux capabilities",
         "Added capabilities widen what a compromised container can do. Drop ALL and add back only what is needed, and document why."),
+    rule!("input-invalid", input_invalid, Objects, Error,
+        "Every input must load: YAML that parses, overlays that build",
+        "A manifest that does not parse (a duplicate key, a tab, a bad indent) or an overlay that does not build (a patch target that does not exist, a chart of charts: that does not render) is rejected whole. The finding points at the failing line; the other inputs are still linted."),
     rule!("duplicate-object", duplicate_object, Objects, Error,
         "Objects must have a unique kind, namespace and name",
         "Two objects with the same kind, namespace and name overwrite each other on apply. Rename one or remove the copy."),

@@ -31,9 +31,18 @@ pub fn verdicts(kube_version: &str, crds: &[Value], objects: &[Resource]) -> Res
             let _ = validator.add_crd(&r.value);
         }
     }
+    let minor = crate::lint::removed::minor_of(kube_version).unwrap_or(u32::MAX);
     Ok(objects
         .iter()
-        .map(|r| validator.validate(&r.value))
+        .map(
+            |r| match crate::lint::removed::lookup(r.api_version(), r.kind(), minor) {
+                Some(removed) => Verdict::Invalid(vec![validate::Violation {
+                    path: "/apiVersion".into(),
+                    message: removed.message(validator.kube_version()),
+                }]),
+                None => validator.validate(&r.value),
+            },
+        )
         .collect())
 }
 
