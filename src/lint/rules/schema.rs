@@ -61,12 +61,65 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
                 },
             ),
             Verdict::Invalid(violations) => {
+                let r = &set.objects[i];
                 for v in violations {
-                    sink.object(i, dotted(&v.path), v.message.clone());
+                    if let Some(protocol) = null_network_policy_port(r, &v.path, &v.message) {
+                        sink.object_with(
+                            Severity::Warning,
+                            i,
+                            dotted(&v.path),
+                            format!("`port: null` is accepted by the API server, which drops the field: this entry then allows every {protocol} port; remove `port:` if that is meant, else set the port"),
+                        );
+                        continue;
+                    }
+                    let mut message = v.message.clone();
+                    if v.path == "/spec"
+                        && message == "missing required field \"selector\""
+                        && matches!(r.kind(), "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+                    {
+                        message.push_str(": add matchLabels that are a subset of spec.template.metadata.labels");
+                    }
+                    sink.object(i, dotted(&v.path), message);
                 }
             }
         }
     }
+}
+
+/// The protocol of a NetworkPolicy port entry whose `port` is null (`/spec/egress/0/ports/1/port`).
+fn null_network_policy_port(r: &Resource, path: &str, message: &str) -> Option<String> {
+    if r.kind() != "NetworkPolicy" || !message.starts_with("got null") {
+        return None;
+    }
+    let entry = path.strip_suffix("/port")?;
+    let mut parts = entry.trim_start_matches('/').split('/');
+    let ok = matches!(
+        (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next()
+        ),
+        (
+            Some("spec"),
+            Some("ingress" | "egress"),
+            Some(_),
+            Some("ports"),
+            Some(_),
+            None
+        )
+    );
+    if !ok {
+        return None;
+    }
+    let protocol = r
+        .value
+        .pointer(&format!("{entry}/protocol"))
+        .and_then(Value::as_str)
+        .unwrap_or("TCP");
+    Some(protocol.to_string())
 }
 
 /// A JSON pointer (`/spec/containers/0/image`) as a YAML path
