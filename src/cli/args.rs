@@ -156,8 +156,9 @@ pub struct LintArgs {
     /// Turn a rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
-    /// A CustomResourceDefinition file whose schema validates its custom resources (repeatable).
-    #[arg(long = "crd", value_name = "FILE")]
+    /// CustomResourceDefinitions that validate custom resources: a file (an install bundle
+    /// may mix them with other objects) or a directory of them (repeatable).
+    #[arg(long = "crd", value_name = "PATH")]
     pub crd: Vec<PathBuf>,
     /// Color in text output: auto (on a terminal), always, never.
     #[arg(long = "color", value_name = "WHEN", default_value = "auto")]

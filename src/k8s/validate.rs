@@ -116,10 +116,39 @@ impl fmt::Display for Violation {
 /// ```
 pub struct Validator {
     builtin: &'static Builtin,
-    /// Compiled CRD schemas by apiVersion and kind.
-    crds: HashMap<String, HashMap<String, Arc<jsonschema::Validator>>>,
+    /// CRD schemas by apiVersion and kind, compiled on first use: a CRD whose kind no object uses
+    /// costs only its registration.
+    crds: HashMap<String, HashMap<String, Arc<CrdSchema>>>,
     /// The versions each CRD serves, by group and kind.
     crd_versions: HashMap<(String, String), BTreeSet<String>>,
+}
+
+/// One served version of a CRD: its `openAPIV3Schema`, compiled when an object first needs it.
+struct CrdSchema {
+    /// The version's schema as written (`None`: the version has none and admits any fields).
+    source: Option<Value>,
+    compiled: OnceLock<std::result::Result<Arc<jsonschema::Validator>, String>>,
+}
+
+impl Validator {
+    /// Compiles a CRD schema (once).
+    fn crd_validator(
+        &self,
+        crd: &CrdSchema,
+    ) -> std::result::Result<Arc<jsonschema::Validator>, String> {
+        crd.compiled
+            .get_or_init(|| {
+                let schema = match &crd.source {
+                    Some(s) => crd_root_schema(s),
+                    None => json!({"type": ["object", "null"]}),
+                };
+                self.builtin
+                    .compile(&schema)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+    }
 }
 
 impl fmt::Debug for Validator {
@@ -168,20 +197,13 @@ impl Validator {
         let (group, kind, versions) = (crd.group, crd.kind, crd.versions);
         for (version, schema) in versions {
             let api_version = format!("{group}/{version}");
-            let schema = match schema {
-                Some(s) => crd_root_schema(s),
-                None => json!({"type": ["object", "null"]}),
-            };
-            let compiled = self.builtin.compile(&schema).map_err(|e| {
-                Error::new(
-                    ErrorKind::Usage,
-                    format!("CustomResourceDefinition {api_version} {kind}: invalid openAPIV3Schema: {e}"),
-                )
-            })?;
-            self.crds
-                .entry(api_version)
-                .or_default()
-                .insert(kind.to_string(), Arc::new(compiled));
+            self.crds.entry(api_version).or_default().insert(
+                kind.to_string(),
+                Arc::new(CrdSchema {
+                    source: schema.cloned(),
+                    compiled: OnceLock::new(),
+                }),
+            );
             self.crd_versions
                 .entry((group.to_string(), kind.to_string()))
                 .or_default()
@@ -235,8 +257,13 @@ impl Validator {
                 return invalid("/kind", format!("got {}, want string", json_type(other)))
             }
         };
-        if let Some(v) = self.crds.get(api_version).and_then(|kinds| kinds.get(kind)) {
-            return run(v, obj);
+        if let Some(crd) = self.crds.get(api_version).and_then(|kinds| kinds.get(kind)) {
+            return match self.crd_validator(crd) {
+                Ok(v) => run(&v, obj),
+                Err(e) => Verdict::Skipped(format!(
+                    "the CustomResourceDefinition of {api_version} {kind} has an invalid openAPIV3Schema: {e}"
+                )),
+            };
         }
         let verdict = self.builtin.validate(api_version, kind, obj);
         if matches!(verdict, Verdict::Skipped(_)) {

@@ -402,23 +402,48 @@ fn chart_name(dir: &Path) -> Option<String> {
     v.get("name")?.as_str().map(str::to_string)
 }
 
-/// Reads the `--crd` files: every CustomResourceDefinition in them.
-pub fn load_crds(files: &[PathBuf]) -> Result<Vec<serde_json::Value>> {
+/// Reads the `--crd` paths: the CustomResourceDefinitions of each file (an install bundle may mix
+/// them with other objects, which are left out) or of every `.yaml`/`.yml`/`.json` file under a
+/// directory. A path without any CRD is a usage error.
+pub fn load_crds(paths: &[PathBuf]) -> Result<Vec<serde_json::Value>> {
     let mut out = Vec::new();
-    for f in files {
-        for r in read_manifest(f)? {
-            if r.kind() != "CustomResourceDefinition" {
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    format!(
-                        "--crd {}: {} {} is not a CustomResourceDefinition",
-                        f.display(),
-                        r.kind(),
-                        r.name()
-                    ),
-                ));
+    for p in paths {
+        let mut files = Vec::new();
+        if p.is_dir() {
+            for entry in walkdir::WalkDir::new(p).sort_by_file_name().max_depth(32) {
+                let entry = entry.map_err(|e| {
+                    Error::new(ErrorKind::Io, format!("--crd {}: {e}", p.display()))
+                })?;
+                let is_yaml = entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
+                if entry.file_type().is_file() && is_yaml {
+                    files.push(entry.into_path());
+                }
             }
-            out.push(r.value);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("--crd {}: no such file or directory", p.display()),
+            ));
+        }
+        let before = out.len();
+        for f in files {
+            for r in read_manifest(&f)? {
+                if crate::k8s::validate::is_crd(&r.value) {
+                    out.push(r.value);
+                }
+            }
+        }
+        if out.len() == before {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("--crd {}: no CustomResourceDefinition in it", p.display()),
+            ));
         }
     }
     Ok(out)
