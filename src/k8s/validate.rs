@@ -185,8 +185,10 @@ impl Validator {
     /// `metadata` at the root and in `x-kubernetes-embedded-resource` objects) unless it has
     /// `additionalProperties` or `x-kubernetes-preserve-unknown-fields: true`;
     /// `x-kubernetes-int-or-string` admits integers and strings; `nullable` is implied (the API
-    /// server drops `null` fields). CEL rules (`x-kubernetes-validations`) and formats are not
-    /// checked. A version without a schema admits any fields.
+    /// server drops `null` fields). Formats are not checked; CEL rules (`x-kubernetes-validations`)
+    /// are evaluated by [`super::cel::evaluate`] on [`Validator::crd_schema`] (`kiln lint` does).
+    /// A version without a schema admits any fields. The schema compiles when the first object
+    /// of its kind is validated.
     pub fn add_crd(&mut self, crd: &Value) -> Result<()> {
         let crd = super::crd::read(crd).map_err(|what| {
             Error::new(
@@ -210,6 +212,12 @@ impl Validator {
                 .insert(version.to_string());
         }
         Ok(())
+    }
+
+    /// The `openAPIV3Schema` as written of the CRD that serves `api_version` `kind`, if one was
+    /// registered (for its CEL rules, [`super::cel::evaluate`]).
+    pub fn crd_schema(&self, api_version: &str, kind: &str) -> Option<&Value> {
+        self.crds.get(api_version)?.get(kind)?.source.as_ref()
     }
 
     /// Registers every CustomResourceDefinition among `objects` (other objects are ignored) and

@@ -44,7 +44,7 @@ pub struct LintSet {
     /// Inputs of the set that did not load (reported by `input-invalid`).
     pub failures: Vec<crate::lint::input::Failure>,
     /// Schema verdicts, one per object (computed by the runner when the schema rule is on).
-    pub schema: Vec<crate::lint::rules::schema::Verdict>,
+    pub schema: Vec<crate::lint::rules::schema::Checked>,
     /// Index: (kind, effective namespace, name) → objects.
     index: HashMap<(String, String, String), Vec<usize>>,
 }

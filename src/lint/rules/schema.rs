@@ -14,8 +14,15 @@ use crate::k8s::validate;
 
 pub use validate::Verdict;
 
+/// The schema verdict of one object, plus the CEL rules of its CRD that could not be evaluated.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub verdict: Verdict,
+    pub unevaluated: Vec<validate::Violation>,
+}
+
 /// Validates every object of a set once (CRDs given with `--crd` and found in the set first).
-pub fn verdicts(kube_version: &str, crds: &[Value], objects: &[Resource]) -> Result<Vec<Verdict>> {
+pub fn verdicts(kube_version: &str, crds: &[Value], objects: &[Resource]) -> Result<Vec<Checked>> {
     let mut validator = validate::Validator::new(kube_version).map_err(|e| {
         Error::new(
             ErrorKind::Usage,
@@ -34,21 +41,50 @@ pub fn verdicts(kube_version: &str, crds: &[Value], objects: &[Resource]) -> Res
     let minor = crate::lint::removed::minor_of(kube_version).unwrap_or(u32::MAX);
     Ok(objects
         .iter()
-        .map(
-            |r| match crate::lint::removed::lookup(r.api_version(), r.kind(), minor) {
+        .map(|r| {
+            let verdict = match crate::lint::removed::lookup(r.api_version(), r.kind(), minor) {
                 Some(removed) => Verdict::Invalid(vec![validate::Violation {
                     path: "/apiVersion".into(),
                     message: removed.message(validator.kube_version()),
                 }]),
                 None => validator.validate(&r.value),
-            },
-        )
+            };
+            // CEL rules run on objects their schema admits, as on the API server.
+            let schema = validator
+                .crd_schema(r.api_version(), r.kind())
+                .filter(|s| crate::k8s::cel::has_rules(s));
+            match (verdict, schema) {
+                (Verdict::Valid, Some(schema)) => {
+                    let outcome = crate::k8s::cel::evaluate(schema, &r.value);
+                    Checked {
+                        verdict: if outcome.failures.is_empty() {
+                            Verdict::Valid
+                        } else {
+                            Verdict::Invalid(outcome.failures)
+                        },
+                        unevaluated: outcome.unevaluated,
+                    }
+                }
+                (verdict, _) => Checked {
+                    verdict,
+                    unevaluated: Vec::new(),
+                },
+            }
+        })
         .collect())
 }
 
 pub fn check(set: &LintSet, sink: &mut Sink) {
-    for (i, verdict) in set.schema.iter().enumerate() {
-        match verdict {
+    for (i, checked) in set.schema.iter().enumerate() {
+        for u in &checked.unevaluated {
+            sink.object_with(
+                Severity::Info,
+                i,
+                dotted(&u.path),
+                format!("CEL validation {} (not checked)", u.message),
+            );
+        }
+        match &checked.verdict {
             Verdict::Valid => {}
             Verdict::Skipped(why) => sink.object_with(
                 Severity::Info,
