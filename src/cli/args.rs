@@ -137,16 +137,27 @@ pub enum LintGroup {
 #[derive(Debug, Args, Clone)]
 pub struct LintArgs {
     /// Charts, overlays, manifest files, directories of manifests, or `-` for stdin.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["list_rules", "explain"])]
     pub paths: Vec<String>,
     #[command(flatten)]
     pub release: ReleaseArgs,
-    /// Kubernetes version whose schemas objects are validated against (X.Y or X.Y.Z).
-    #[arg(long = "kube-version", value_name = "X.Y", default_value = "1.35")]
-    pub kube_version: String,
+    /// Kubernetes version whose schemas objects are validated against (X.Y or X.Y.Z; default
+    /// 1.35, or `lint.kubeVersion` of .kiln.yaml).
+    #[arg(long = "kube-version", value_name = "X.Y")]
+    pub kube_version: Option<String>,
     /// Report format.
     #[arg(long = "format", value_enum, default_value = "text")]
     pub format: LintFormat,
+    /// Settings file (default: .kiln.yaml in the current directory or a parent, up to the
+    /// repository root).
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// List every rule with its severity and category, and exit.
+    #[arg(long = "list-rules")]
+    pub list_rules: bool,
+    /// Explain a rule: what it checks, why, and how to fix or silence it.
+    #[arg(long = "explain", value_name = "RULE")]
+    pub explain: Option<String>,
     /// Warnings fail the run too.
     #[arg(long = "strict")]
     pub strict: bool,

@@ -371,9 +371,12 @@ fn parse_parallel(text: &str, source: &str) -> Result<Vec<Resource>> {
 fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
     let cfg = ChartRenderConfig {
         include_crds: true,
-        ..args
-            .release
-            .chart_config(dir.to_path_buf(), &args.kube_version)
+        ..args.release.chart_config(
+            dir.to_path_buf(),
+            args.kube_version
+                .as_deref()
+                .unwrap_or(super::config::DEFAULT_KUBE_VERSION),
+        )
     };
     let (mut objects, render_error) = match pipeline::render_chart(&cfg) {
         Ok(rendered) => (rendered.resources, None),
