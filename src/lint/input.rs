@@ -408,7 +408,14 @@ fn chart_name(dir: &Path) -> Option<String> {
 /// Reads the `--crd` paths: the CustomResourceDefinitions of each file (an install bundle may mix
 /// them with other objects, which are left out) or of every `.yaml`/`.yml`/`.json` file under a
 /// directory. A path without any CRD is a usage error.
-pub fn load_crds(paths: &[PathBuf]) -> Result<Vec<serde_json::Value>> {
+///
+/// Only the CRDs of `kinds` (the kinds of the linted objects) are parsed: a document that does not
+/// mention one of them is skipped by a text search, so a bundle of hundreds of CRDs costs little
+/// when few of its kinds are used.
+pub fn load_crds(
+    paths: &[PathBuf],
+    kinds: &std::collections::BTreeSet<String>,
+) -> Result<Vec<serde_json::Value>> {
     let mut out = Vec::new();
     for p in paths {
         let mut files = Vec::new();
@@ -434,15 +441,33 @@ pub fn load_crds(paths: &[PathBuf]) -> Result<Vec<serde_json::Value>> {
                 format!("--crd {}: no such file or directory", p.display()),
             ));
         }
-        let before = out.len();
+        let mut any = false;
         for f in files {
-            for r in read_manifest(&f)? {
-                if crate::k8s::validate::is_crd(&r.value) {
-                    out.push(r.value);
+            let text = std::fs::read_to_string(&f).map_err(|e| Error::io(f.display(), e))?;
+            let source = f.display().to_string();
+            for doc in crate::yaml::split_documents(&text) {
+                if !doc.text.contains("CustomResourceDefinition") {
+                    continue;
+                }
+                any = true;
+                let used = kinds.iter().any(|k| {
+                    doc.text.contains(&format!("kind: {k}"))
+                        || doc.text.contains(&format!("kind: \"{k}\""))
+                        || doc.text.contains(&format!("\"kind\": \"{k}\""))
+                        || doc.text.contains(&format!("kind: '{k}'"))
+                });
+                if !used {
+                    continue;
+                }
+                for mut r in resource::parse_stream(doc.text, &source, None)? {
+                    r.line += doc.line_offset;
+                    if crate::k8s::validate::is_crd(&r.value) {
+                        out.push(r.value);
+                    }
                 }
             }
         }
-        if out.len() == before {
+        if !any {
             return Err(Error::new(
                 ErrorKind::Usage,
                 format!("--crd {}: no CustomResourceDefinition in it", p.display()),

@@ -102,7 +102,11 @@ pub fn lint(args: &LintArgs) -> Result<Report> {
         ..args.clone()
     };
     let units = input::load(args)?;
-    let crds = input::load_crds(&args.crd)?;
+    let kinds = units
+        .iter()
+        .flat_map(|u| u.objects.iter().map(|r| r.kind().to_string()))
+        .collect();
+    let crds = input::load_crds(&args.crd, &kinds)?;
     let mut report = Report::default();
     for unit in units {
         let mut set = LintSet::new(unit.objects, unit.charts, &args.release.namespace);
