@@ -751,8 +751,27 @@ fn crd_schema(schema: &Value, strict: bool) -> Value {
                     out.insert(key.clone(), value.clone());
                 }
             }
-            "enum" | "required" | "pattern" | "minLength" | "maxLength" | "minItems"
-            | "maxItems" | "uniqueItems" | "multipleOf" | "minProperties" | "maxProperties" => {
+            "required" => {
+                // The API server applies schema defaults before validating: a required field
+                // with a default is never missing.
+                let props = src.get("properties").and_then(Value::as_object);
+                let required: Vec<Value> = value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|name| {
+                        let defaulted = name
+                            .as_str()
+                            .and_then(|n| props?.get(n))
+                            .is_some_and(|p| p.get("default").is_some());
+                        !defaulted
+                    })
+                    .cloned()
+                    .collect();
+                out.insert(key.clone(), Value::Array(required));
+            }
+            "enum" | "pattern" | "minLength" | "maxLength" | "minItems" | "maxItems"
+            | "uniqueItems" | "multipleOf" | "minProperties" | "maxProperties" => {
                 out.insert(key.clone(), value.clone());
             }
             _ => {} // descriptions, formats, defaults, nullable, x-kubernetes-* and the like
