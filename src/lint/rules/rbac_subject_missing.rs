@@ -73,8 +73,18 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
             {
                 continue;
             }
+            // The set may have the ServiceAccount without a namespace: it lands in the default
+            // namespace here, in the namespace of `kubectl apply -n` on a cluster.
+            let unplaced = set
+                .of_kind("ServiceAccount")
+                .any(|(_, x)| x.name() == name && x.namespace().is_empty());
             let hint = if implicit {
                 format!(" (neither the subject nor the binding sets a namespace, so it is `{ns}`: -n sets it)")
+            } else if unplaced {
+                format!(
+                    " (the set's ServiceAccount `{name}` sets no namespace, so it lands in `{}`: lint with -n {ns} if it is applied there)",
+                    set.default_namespace
+                )
             } else {
                 String::new()
             };
