@@ -134,10 +134,13 @@ find "$OUT/rendered" -name '*.yaml' -size 0 -delete
 # 3. Lint everything, one set per rendered release: charts as released into the namespace helm
 # rendered them for (-n), kustomizations with the namespaces they set.
 set +e
-/usr/bin/time -v "$KILN" lint --group file -n corpus --kube-version "${KUBE%.*}" --format json \
+# CRDS=FILE: a CRD bundle (scripts/bench-lint-crds.sh builds one) to validate custom resources.
+crd_flags=()
+[ -n "${CRDS:-}" ] && crd_flags=(--crd "$CRDS")
+/usr/bin/time -v "$KILN" lint --group file -n corpus --kube-version "${KUBE%.*}" --format json "${crd_flags[@]}" \
   "$OUT/rendered/helm" >"$OUT/report-helm.json" 2>"$OUT/logs/kiln-helm.time"
 code=$?
-/usr/bin/time -v "$KILN" lint --group file --kube-version "${KUBE%.*}" --format json \
+/usr/bin/time -v "$KILN" lint --group file --kube-version "${KUBE%.*}" --format json "${crd_flags[@]}" \
   "$OUT/rendered/kustomize" >"$OUT/report-kustomize.json" 2>"$OUT/logs/kiln-kustomize.time"
 code2=$?
 [ "$code2" -gt "$code" ] && code=$code2

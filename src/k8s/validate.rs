@@ -114,6 +114,10 @@ impl fmt::Display for Violation {
 /// assert_eq!(violations[0].path, "/dta");
 /// assert_eq!(violations[0].message, r#"unknown field "dta""#);
 /// ```
+///
+/// Cloning is cheap and shares the compiled CRD schemas: register the CRDs common to many sets
+/// once, then clone and add each set's own.
+#[derive(Clone)]
 pub struct Validator {
     builtin: &'static Builtin,
     /// CRD schemas by apiVersion and kind, compiled on first use: a CRD whose kind no object uses

@@ -107,12 +107,17 @@ pub fn lint(args: &LintArgs) -> Result<Report> {
         .flat_map(|u| u.objects.iter().map(|r| r.kind().to_string()))
         .collect();
     let crds = input::load_crds(&args.crd, &kinds)?;
+    let validator = if enabled.iter().any(|r| r.id == "schema") {
+        Some(rules::schema::validator(&settings.kube_version, &crds)?)
+    } else {
+        None
+    };
     let mut report = Report::default();
     for unit in units {
         let mut set = LintSet::new(unit.objects, unit.charts, &args.release.namespace);
         set.failures = unit.failures;
-        if enabled.iter().any(|r| r.id == "schema") {
-            set.schema = rules::schema::verdicts(&settings.kube_version, &crds, &set.objects)?;
+        if let Some(validator) = &validator {
+            set.schema = rules::schema::verdicts(validator, &set.objects)?;
         }
         report.objects += set.objects.len();
         let mut found = check(&set, &enabled);

@@ -21,8 +21,9 @@ pub struct Checked {
     pub unevaluated: Vec<validate::Violation>,
 }
 
-/// Validates every object of a set once (CRDs given with `--crd` and found in the set first).
-pub fn verdicts(kube_version: &str, crds: &[Value], objects: &[Resource]) -> Result<Vec<Checked>> {
+/// The validator of a run: the Kubernetes version's schemas and the CRDs given with `--crd`
+/// (each set clones it and adds its own CRDs; compiled schemas are shared).
+pub fn validator(kube_version: &str, crds: &[Value]) -> Result<validate::Validator> {
     let mut validator = validate::Validator::new(kube_version).map_err(|e| {
         Error::new(
             ErrorKind::Usage,
@@ -32,6 +33,13 @@ pub fn verdicts(kube_version: &str, crds: &[Value], objects: &[Resource]) -> Res
     for crd in crds {
         validator.add_crd(crd)?;
     }
+    Ok(validator)
+}
+
+/// Validates every object of a set once (CRDs found in the set first).
+pub fn verdicts(base: &validate::Validator, objects: &[Resource]) -> Result<Vec<Checked>> {
+    let mut validator = base.clone();
+    let kube_version = validator.kube_version();
     for r in objects {
         if r.kind() == "CustomResourceDefinition" {
             // A CRD that does not load is itself reported by its own verdict.
