@@ -769,12 +769,16 @@ fn lint(
             namespace: namespace.into(),
             api_versions: Vec::new(),
         },
-        kube_version: "1.35".into(),
+        kube_version: Some("1.35".into()),
         format: LintFormat::Text,
         strict: false,
+        group: Default::default(),
         disable: Vec::new(),
         crd: Vec::new(),
         color: "never".into(),
+        config: None,
+        list_rules: false,
+        explain: None,
     })
 }
 

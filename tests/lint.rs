@@ -94,7 +94,7 @@ fn every_fixture_directory_is_a_rule() {
     for entry in std::fs::read_dir(root().join("tests/lint")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        if !path.is_dir() || matches!(name.as_str(), "snapshots" | "exit" | "overlay") {
+        if !path.is_dir() || matches!(name.as_str(), "snapshots" | "exit" | "overlay" | "cases") {
             continue;
         }
         assert!(
@@ -395,4 +395,255 @@ fn crd_flag_and_crds_in_the_set_validate_custom_resources() {
         "tests/lint/exit/clean.yaml",
     ]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// Each `tests/lint/cases/NAME.yaml` (or directory `NAME/` with an `args` file holding the
+/// command line after `kiln lint`) is linted by the binary; exit code and every finding are
+/// snapshotted. These are the cases of real repositories the rule fixtures do not cover.
+#[test]
+fn cases() {
+    let dir = root().join("tests/lint/cases");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let rel = path.strip_prefix(root()).unwrap().display().to_string();
+        let argv: Vec<String> = if path.is_dir() {
+            std::fs::read_to_string(path.join("args"))
+                .unwrap_or_else(|_| panic!("{rel}/args: the command line after `kiln lint`"))
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        } else {
+            vec![rel.clone()]
+        };
+        let mut full = vec!["lint".to_string(), "--color".into(), "never".into()];
+        full.extend(argv.iter().cloned());
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+        let (code, stdout, stderr) = kiln(&full);
+        let (jcode, json, _) = kiln(&[full.as_slice(), &["--format", "json"]].concat());
+        assert_eq!(code, jcode, "{rel}: text and JSON runs exit alike");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+            "{rel}: --format json must always write a report:\n{json}{stderr}"
+        );
+        insta::with_settings!({
+            snapshot_path => "lint/snapshots",
+            prepend_module_to_snapshot => false,
+            description => format!("kiln lint {}", argv.join(" ")),
+        }, {
+            insta::assert_snapshot!(
+                format!("case-{name}"),
+                format!("exit {code}\n{stdout}{stderr}")
+            );
+        });
+    }
+}
+
+/// A chart linted through an overlay's `charts:` gives the same file and line per finding as
+/// the chart linted directly (the overlay writes keys sorted; lines must not depend on that).
+#[test]
+fn lines_through_an_overlay_chart_match_the_chart_linted_directly() {
+    let key = |argv: &[&str]| -> Vec<(String, usize, &'static str, String)> {
+        lint::lint(&args(argv))
+            .unwrap()
+            .findings
+            .into_iter()
+            .map(|f| (f.file, f.line, f.rule, f.path))
+            .collect()
+    };
+    let via_overlay = key(&["tests/lint/cases/overlay-chart-lines/overlay"]);
+    let direct = key(&[
+        "tests/lint/cases/overlay-chart-lines/chart",
+        "--release-name",
+        "api",
+    ]);
+    assert!(via_overlay.len() >= 5, "{via_overlay:?}");
+    assert_eq!(via_overlay, direct);
+}
+
+fn kiln_in(dir: &Path, argv: &[&str]) -> (i32, String, String) {
+    let out = Process::new(env!("CARGO_BIN_EXE_kiln"))
+        .current_dir(dir)
+        .args(argv)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn list_rules_and_explain() {
+    let (code, stdout, stderr) = kiln(&["lint", "--list-rules"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), RULES.len());
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("rbac-wildcard "))
+        .unwrap();
+    assert!(
+        line.contains(" info ") && line.contains(" security "),
+        "{line}"
+    );
+
+    let (code, stdout, _) = kiln(&["lint", "--explain", "rbac-secrets-read"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("rbac-secrets-read: Role rules grant read access to Secrets\n"));
+    assert!(stdout.contains("resourceNames"), "{stdout}");
+    assert!(stdout.contains("kiln.dev/lint-disable"), "{stdout}");
+
+    let (code, _, stderr) = kiln(&["lint", "--explain", "no-such-rule"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no such rule"), "{stderr}");
+}
+
+/// `.kiln.yaml` in the current directory (or a parent up to the repository root): disabled
+/// rules, severities, Kubernetes version; flags win.
+#[test]
+fn repository_config_file() {
+    let dir = tempdir().join("config");
+    let sub = dir.join("deploy");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let fixture = |rule: &str| root().join(fixture(rule, "bad")).display().to_string();
+    let wildcard = fixture("rbac-wildcard");
+    let image = fixture("image-tag");
+    let removed = root()
+        .join("tests/lint/cases/removed-apis.yaml")
+        .display()
+        .to_string();
+
+    // Without a file: rbac-wildcard is an info, image-tag a warning.
+    let (_, json, _) = kiln_in(&sub, &["lint", "--format", "json", &wildcard, &image]);
+    let count = |json: &str, rule: &str, sev: &str| {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule && f["severity"] == sev)
+            .count()
+    };
+    assert!(count(&json, "rbac-wildcard", "info") > 0);
+    assert!(count(&json, "image-tag", "warning") > 0);
+
+    std::fs::write(
+        dir.join(".kiln.yaml"),
+        "lint:\n  kubeVersion: \"1.33\"\n  disable: [image-tag]\n  severity:\n    rbac-wildcard: error\n    run-as-root: off\n",
+    )
+    .unwrap();
+    let (code, json, stderr) = kiln_in(&sub, &["lint", "--format", "json", &wildcard, &image]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(count(&json, "rbac-wildcard", "error") > 0, "{json}");
+    assert_eq!(count(&json, "image-tag", "warning"), 0);
+    assert_eq!(count(&json, "run-as-root", "warning"), 0);
+    let (_, text, _) = kiln_in(&sub, &["lint", &removed]);
+    assert!(text.contains("(linting for 1.33)"), "{text}");
+    let (_, text, _) = kiln_in(&sub, &["lint", "--kube-version", "1.34", &removed]);
+    assert!(text.contains("(linting for 1.34)"), "{text}");
+    let (_, list, _) = kiln_in(&sub, &["lint", "--list-rules"]);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("image-tag ") && l.contains(" off ")),
+        "{list}"
+    );
+
+    // A typo in the file is a usage error naming it.
+    std::fs::write(
+        dir.join(".kiln.yaml"),
+        "lint:\n  severity:\n    rbac-wildcrd: error\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = kiln_in(&sub, &["lint", &wildcard]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(".kiln.yaml") && stderr.contains("rbac-wildcrd"),
+        "{stderr}"
+    );
+    std::fs::write(dir.join(".kiln.yaml"), "lint:\n  kubeversion: \"1.33\"\n").unwrap();
+    let (code, _, stderr) = kiln_in(&sub, &["lint", &wildcard]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("kubeversion"), "{stderr}");
+}
+
+/// SARIF URIs are relative to the repository root whatever the working directory.
+#[test]
+fn sarif_paths_are_relative_to_the_repository_root() {
+    let (code, stdout, stderr) = kiln_in(
+        &root().join("tests/lint"),
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "exit/errors.yaml",
+            "../lint/exit/warnings.yaml",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    uris.sort();
+    uris.dedup();
+    assert_eq!(
+        uris,
+        [
+            "tests/lint/exit/errors.yaml",
+            "tests/lint/exit/warnings.yaml"
+        ]
+    );
+}
+
+/// With `--group file`, each file is its own set: the same object in two rendered releases is no
+/// duplicate; with the default (each PATH one set) it is, and the message says how to split.
+#[test]
+fn grouping_of_manifest_files() {
+    let dir = "tests/lint/cases/group-releases";
+    let dups = |argv: &[&str]| {
+        lint::lint(&args(argv))
+            .unwrap()
+            .findings
+            .iter()
+            .filter(|f| f.rule == "duplicate-object")
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let by_path = dups(&[dir]);
+    assert_eq!(by_path.len(), 1, "{by_path:?}");
+    assert!(by_path[0].contains("--group file"), "{by_path:?}");
+    assert!(dups(&["--group", "file", dir]).is_empty());
+    // Two PATHs are two sets by default; --group all joins them.
+    let a = "tests/lint/cases/group-releases/a-release.yaml";
+    let b = "tests/lint/cases/group-releases/b-release.yaml";
+    assert!(dups(&[a, b]).is_empty());
+    assert_eq!(dups(&["--group", "all", a, b]).len(), 1);
+}
+
+/// The README's rule table lists every rule with its default severity and category.
+#[test]
+fn readme_rule_table_matches_the_rules() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for rule in RULES {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", rule.id)))
+            .unwrap_or_else(|| panic!("README has no row for {}", rule.id));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[2], rule.category.as_str(), "{row}");
+        assert_eq!(cells[3], rule.severity.as_str(), "{row}");
+    }
 }

@@ -148,27 +148,55 @@ pub enum LintFormat {
     Sarif,
 }
 
+/// How `kiln lint` groups plain manifests (files, directories of them, stdin) into sets whose
+/// objects are checked against each other; each chart and each overlay is always a set of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum LintGroup {
+    /// Each PATH given is one set: a directory's manifest files are linted together.
+    #[default]
+    Path,
+    /// Each manifest file is a set of its own (independent releases rendered to files).
+    File,
+    /// Every manifest of every PATH is one set.
+    All,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct LintArgs {
     /// Charts, overlays, manifest files, directories of manifests, or `-` for stdin.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["list_rules", "explain"])]
     pub paths: Vec<String>,
     #[command(flatten)]
     pub release: ReleaseArgs,
-    /// Kubernetes version whose schemas objects are validated against (X.Y or X.Y.Z).
-    #[arg(long = "kube-version", value_name = "X.Y", default_value = "1.35")]
-    pub kube_version: String,
+    /// Kubernetes version whose schemas objects are validated against (X.Y or X.Y.Z; default
+    /// 1.35, or `lint.kubeVersion` of .kiln.yaml).
+    #[arg(long = "kube-version", value_name = "X.Y")]
+    pub kube_version: Option<String>,
     /// Report format.
     #[arg(long = "format", value_enum, default_value = "text")]
     pub format: LintFormat,
+    /// Settings file (default: .kiln.yaml in the current directory or a parent, up to the
+    /// repository root).
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// List every rule with its severity and category, and exit.
+    #[arg(long = "list-rules")]
+    pub list_rules: bool,
+    /// Explain a rule: what it checks, why, and how to fix or silence it.
+    #[arg(long = "explain", value_name = "RULE")]
+    pub explain: Option<String>,
     /// Warnings fail the run too.
     #[arg(long = "strict")]
     pub strict: bool,
+    /// Which manifests are linted together: `path` (each PATH), `file` (each file), `all`.
+    #[arg(long = "group", value_enum, default_value = "path")]
+    pub group: LintGroup,
     /// Turn a rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,
-    /// A CustomResourceDefinition file whose schema validates its custom resources (repeatable).
-    #[arg(long = "crd", value_name = "FILE")]
+    /// CustomResourceDefinitions that validate custom resources: a file (an install bundle
+    /// may mix them with other objects) or a directory of them (repeatable).
+    #[arg(long = "crd", value_name = "PATH")]
     pub crd: Vec<PathBuf>,
     /// Color in text output: auto (on a terminal), always, never.
     #[arg(long = "color", value_name = "WHEN", default_value = "auto")]

@@ -24,6 +24,7 @@
 //! or a CRD supplies more: build a [`Schema`] with [`Schema::from_openapi`] or [`Schema::add_crd`] and
 //! ask it first, falling back to these functions.
 
+pub mod cel;
 pub mod crd;
 pub mod pods;
 mod schema;

@@ -114,12 +114,45 @@ impl fmt::Display for Violation {
 /// assert_eq!(violations[0].path, "/dta");
 /// assert_eq!(violations[0].message, r#"unknown field "dta""#);
 /// ```
+///
+/// Cloning is cheap and shares the compiled CRD schemas: register the CRDs common to many sets
+/// once, then clone and add each set's own.
+#[derive(Clone)]
 pub struct Validator {
     builtin: &'static Builtin,
-    /// Compiled CRD schemas by apiVersion and kind.
-    crds: HashMap<String, HashMap<String, Arc<jsonschema::Validator>>>,
+    /// CRD schemas by apiVersion and kind, compiled on first use: a CRD whose kind no object uses
+    /// costs only its registration.
+    crds: HashMap<String, HashMap<String, Arc<CrdSchema>>>,
     /// The versions each CRD serves, by group and kind.
     crd_versions: HashMap<(String, String), BTreeSet<String>>,
+}
+
+/// One served version of a CRD: its `openAPIV3Schema`, compiled when an object first needs it.
+struct CrdSchema {
+    /// The version's schema as written (`None`: the version has none and admits any fields).
+    source: Option<Value>,
+    compiled: OnceLock<std::result::Result<Arc<jsonschema::Validator>, String>>,
+}
+
+impl Validator {
+    /// Compiles a CRD schema (once).
+    fn crd_validator(
+        &self,
+        crd: &CrdSchema,
+    ) -> std::result::Result<Arc<jsonschema::Validator>, String> {
+        crd.compiled
+            .get_or_init(|| {
+                let schema = match &crd.source {
+                    Some(s) => crd_root_schema(s),
+                    None => json!({"type": ["object", "null"]}),
+                };
+                self.builtin
+                    .compile(&schema)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+    }
 }
 
 impl fmt::Debug for Validator {
@@ -156,8 +189,10 @@ impl Validator {
     /// `metadata` at the root and in `x-kubernetes-embedded-resource` objects) unless it has
     /// `additionalProperties` or `x-kubernetes-preserve-unknown-fields: true`;
     /// `x-kubernetes-int-or-string` admits integers and strings; `nullable` is implied (the API
-    /// server drops `null` fields). CEL rules (`x-kubernetes-validations`) and formats are not
-    /// checked. A version without a schema admits any fields.
+    /// server drops `null` fields). Formats are not checked; CEL rules (`x-kubernetes-validations`)
+    /// are evaluated by [`super::cel::evaluate`] on [`Validator::crd_schema`] (`kiln lint` does).
+    /// A version without a schema admits any fields. The schema compiles when the first object
+    /// of its kind is validated.
     pub fn add_crd(&mut self, crd: &Value) -> Result<()> {
         let crd = super::crd::read(crd).map_err(|what| {
             Error::new(
@@ -168,26 +203,25 @@ impl Validator {
         let (group, kind, versions) = (crd.group, crd.kind, crd.versions);
         for (version, schema) in versions {
             let api_version = format!("{group}/{version}");
-            let schema = match schema {
-                Some(s) => crd_root_schema(s),
-                None => json!({"type": ["object", "null"]}),
-            };
-            let compiled = self.builtin.compile(&schema).map_err(|e| {
-                Error::new(
-                    ErrorKind::Usage,
-                    format!("CustomResourceDefinition {api_version} {kind}: invalid openAPIV3Schema: {e}"),
-                )
-            })?;
-            self.crds
-                .entry(api_version)
-                .or_default()
-                .insert(kind.to_string(), Arc::new(compiled));
+            self.crds.entry(api_version).or_default().insert(
+                kind.to_string(),
+                Arc::new(CrdSchema {
+                    source: schema.cloned(),
+                    compiled: OnceLock::new(),
+                }),
+            );
             self.crd_versions
                 .entry((group.to_string(), kind.to_string()))
                 .or_default()
                 .insert(version.to_string());
         }
         Ok(())
+    }
+
+    /// The `openAPIV3Schema` as written of the CRD that serves `api_version` `kind`, if one was
+    /// registered (for its CEL rules, [`super::cel::evaluate`]).
+    pub fn crd_schema(&self, api_version: &str, kind: &str) -> Option<&Value> {
+        self.crds.get(api_version)?.get(kind)?.source.as_ref()
     }
 
     /// Registers every CustomResourceDefinition among `objects` (other objects are ignored) and
@@ -235,8 +269,13 @@ impl Validator {
                 return invalid("/kind", format!("got {}, want string", json_type(other)))
             }
         };
-        if let Some(v) = self.crds.get(api_version).and_then(|kinds| kinds.get(kind)) {
-            return run(v, obj);
+        if let Some(crd) = self.crds.get(api_version).and_then(|kinds| kinds.get(kind)) {
+            return match self.crd_validator(crd) {
+                Ok(v) => run(&v, obj),
+                Err(e) => Verdict::Skipped(format!(
+                    "the CustomResourceDefinition of {api_version} {kind} has an invalid openAPIV3Schema: {e}"
+                )),
+            };
         }
         let verdict = self.builtin.validate(api_version, kind, obj);
         if matches!(verdict, Verdict::Skipped(_)) {
@@ -716,8 +755,27 @@ fn crd_schema(schema: &Value, strict: bool) -> Value {
                     out.insert(key.clone(), value.clone());
                 }
             }
-            "enum" | "required" | "pattern" | "minLength" | "maxLength" | "minItems"
-            | "maxItems" | "uniqueItems" | "multipleOf" | "minProperties" | "maxProperties" => {
+            "required" => {
+                // The API server applies schema defaults before validating: a required field
+                // with a default is never missing.
+                let props = src.get("properties").and_then(Value::as_object);
+                let required: Vec<Value> = value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|name| {
+                        let defaulted = name
+                            .as_str()
+                            .and_then(|n| props?.get(n))
+                            .is_some_and(|p| p.get("default").is_some());
+                        !defaulted
+                    })
+                    .cloned()
+                    .collect();
+                out.insert(key.clone(), Value::Array(required));
+            }
+            "enum" | "pattern" | "minLength" | "maxLength" | "minItems" | "maxItems"
+            | "uniqueItems" | "multipleOf" | "minProperties" | "maxProperties" => {
                 out.insert(key.clone(), value.clone());
             }
             _ => {} // descriptions, formats, defaults, nullable, x-kubernetes-* and the like

@@ -3,7 +3,7 @@
 //! shared unit.
 
 use super::set::ChartInput;
-use crate::cli::args::LintArgs;
+use crate::cli::args::{LintArgs, LintGroup as Group};
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::{self, ChartRenderConfig};
 use crate::resource::{self, Resource};
@@ -14,47 +14,194 @@ use std::path::{Path, PathBuf};
 pub struct Unit {
     pub objects: Vec<Resource>,
     pub charts: Vec<ChartInput>,
+    /// Inputs of this unit that did not load (YAML that does not parse, an overlay that does not
+    /// build): reported as `input-invalid` findings while the rest is linted.
+    pub failures: Vec<Failure>,
+}
+
+/// An input that did not load, with where it failed.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl Failure {
+    /// The failure of `path` (a file or directory) from its error: the error's own location when
+    /// it has one, with `display` mapping chart-relative files to paths.
+    fn of(path: &Path, e: &Error, display: impl Fn(&str) -> String) -> Failure {
+        let (file, line) = match e.location() {
+            Some(l) if l.file.is_empty() => (path.display().to_string(), l.line),
+            Some(l) => (display(&l.file), l.line),
+            None => (path.display().to_string(), 1),
+        };
+        let mut message = e.message().replace(
+            ", set DuplicateKeyPolicy in Options if acceptable",
+            " (a key may appear once in a mapping)",
+        );
+        for n in e.notes() {
+            message.push_str(&format!(" ({n})"));
+        }
+        Failure {
+            file,
+            line: line.max(1),
+            message,
+        }
+    }
 }
 
 /// Loads every PATH.
 pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
-    let mut units = Vec::new();
-    let mut manifests = Unit::default();
+    let mut loader = Loader {
+        args,
+        units: Vec::new(),
+    };
+    let mut all = Unit::default();
     let mut stdin_read = false;
     for p in &args.paths {
+        let mut current = Unit::default();
         if p == "-" {
             if stdin_read {
                 return Err(Error::new(ErrorKind::Usage, "`-` (stdin) given twice"));
             }
             stdin_read = true;
             let text = crate::fs::read_stdin("<stdin>")?;
-            manifests
-                .objects
-                .extend(resource::parse_stream(&text, "<stdin>", None)?);
-            continue;
-        }
-        let path = Path::new(p);
-        if !path.exists() {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("{p}: no such file or directory"),
-            ));
-        }
-        if path.is_dir() {
-            let root = crate::fs::Root::new(path, "the linted directory")?;
-            let mut w = crate::fs::DirWalk::new(&root, path)?;
-            walk(args, path, &mut w, &mut units, &mut manifests)?;
+            let parsed = resource::parse_stream(&text, "<stdin>", None);
+            loader.manifest(Path::new("<stdin>"), parsed, &mut current);
         } else {
-            manifests.objects.extend(read_manifest(path)?);
+            let path = Path::new(p);
+            if !path.exists() {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!("{p}: no such file or directory"),
+                ));
+            }
+            if path.is_dir() {
+                let root = crate::fs::Root::new(path, "the linted directory")?;
+                let mut w = crate::fs::DirWalk::new(&root, path)?;
+                loader.walk(path, &mut w, &mut current)?;
+            } else {
+                loader.manifest(path, read_manifest(path), &mut current);
+            }
+        }
+        match args.group {
+            Group::All => {
+                all.objects.append(&mut current.objects);
+                all.failures.append(&mut current.failures);
+            }
+            _ => loader.push(current),
         }
     }
-    if !manifests.objects.is_empty() {
-        units.push(manifests);
-    }
+    loader.push(all);
+    let mut units = loader.units;
     for u in units.iter_mut() {
         expand_lists(&mut u.objects);
     }
     Ok(units)
+}
+
+struct Loader<'a> {
+    args: &'a LintArgs,
+    units: Vec<Unit>,
+}
+
+impl Loader<'_> {
+    fn push(&mut self, unit: Unit) {
+        if !unit.objects.is_empty() || !unit.failures.is_empty() || !unit.charts.is_empty() {
+            self.units.push(unit);
+        }
+    }
+
+    /// A manifest file's objects (or its failure) into `current`, or into a set of its own with
+    /// `--group file`.
+    fn manifest(&mut self, path: &Path, parsed: Result<Vec<Resource>>, current: &mut Unit) {
+        let mut unit = Unit::default();
+        let target = if self.args.group == Group::File {
+            &mut unit
+        } else {
+            &mut *current
+        };
+        match parsed {
+            Ok(objects) => target.objects.extend(objects),
+            Err(e) => target.failures.push(Failure::of(path, &e, str::to_string)),
+        }
+        self.push(unit);
+    }
+
+    /// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
+    /// units of their own).
+    fn walk(
+        &mut self,
+        dir: &Path,
+        w: &mut crate::fs::DirWalk,
+        manifests: &mut Unit,
+    ) -> Result<()> {
+        if dir.join("Chart.yaml").is_file() {
+            let unit = load_chart(self.args, dir);
+            self.units.push(unit);
+            return Ok(());
+        }
+        if crate::overlay::kustomization::find_file(dir).is_some() {
+            let unit = load_overlay(dir);
+            self.units.push(unit);
+            return Ok(());
+        }
+        // Directories and regular files only; symlinks stay inside the linted directory and a
+        // symlink loop is entered once.
+        for (p, kind) in w.entries(dir, true)? {
+            if let crate::fs::EntryKind::Dir(canon) = kind {
+                if w.enter(canon) {
+                    self.walk(&p, w, manifests)?;
+                    w.leave();
+                }
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+            {
+                self.manifest(&p, read_manifest(&p), manifests);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds an overlay. A build failure (a patch that does not apply, a chart of `charts:` that
+/// does not render) becomes an `input-invalid` finding at the failing file.
+fn load_overlay(dir: &Path) -> Unit {
+    let mut charts = Vec::new();
+    overlay_charts(dir, &mut charts, 0);
+    let display = |source: &str| -> String {
+        if Path::new(source).is_file() {
+            return source.to_string();
+        }
+        charts
+            .iter()
+            .find(|c| source.starts_with(&format!("{}/", c.name.as_deref().unwrap_or(""))))
+            .map_or_else(|| source.to_string(), |c| c.file_path(source))
+    };
+    let built = match crate::overlay::build(dir) {
+        Ok(b) => b,
+        Err(e) => {
+            let file = crate::overlay::kustomization::find_file(dir).unwrap_or(dir.to_path_buf());
+            return Unit {
+                failures: vec![Failure::of(&file, &e, display)],
+                ..Unit::default()
+            };
+        }
+    };
+    for w in &built.warnings {
+        eprintln!("{w}");
+    }
+    let mut objects = built.resources;
+    for r in objects.iter_mut() {
+        r.source = display(&r.source);
+    }
+    Unit {
+        objects,
+        ..Unit::default()
+    }
 }
 
 /// Replaces each `v1` `List` (`kind: List`, `ConfigMapList`, ...) by its items, as `kubectl
@@ -88,63 +235,6 @@ fn expand_lists(objects: &mut Vec<Resource>) {
 
 fn is_list(r: &Resource) -> bool {
     r.api_version() == "v1" && r.kind().ends_with("List") && r.value["items"].is_array()
-}
-
-/// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
-/// units of their own).
-fn walk(
-    args: &LintArgs,
-    dir: &Path,
-    w: &mut crate::fs::DirWalk,
-    units: &mut Vec<Unit>,
-    manifests: &mut Unit,
-) -> Result<()> {
-    if dir.join("Chart.yaml").is_file() {
-        units.push(load_chart(args, dir));
-        return Ok(());
-    }
-    if crate::overlay::kustomization::find_file(dir).is_some() {
-        let built = crate::overlay::build(dir)?;
-        for w in &built.warnings {
-            eprintln!("{w}");
-        }
-        let mut objects = built.resources;
-        let mut charts = Vec::new();
-        overlay_charts(dir, &mut charts, 0);
-        for r in objects.iter_mut() {
-            if Path::new(&r.source).is_file() {
-                continue;
-            }
-            if let Some(c) = charts.iter().find(|c| {
-                r.source
-                    .starts_with(&format!("{}/", c.name.as_deref().unwrap_or("")))
-            }) {
-                r.source = c.file_path(&r.source);
-            }
-        }
-        units.push(Unit {
-            objects,
-            charts: Vec::new(),
-        });
-        return Ok(());
-    }
-    // Directories and regular files only; symlinks stay inside the linted directory and a
-    // symlink loop is entered once.
-    for (p, kind) in w.entries(dir, true)? {
-        if let crate::fs::EntryKind::Dir(canon) = kind {
-            if w.enter(canon) {
-                walk(args, &p, w, units, manifests)?;
-                w.leave();
-            }
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
-            manifests.objects.extend(read_manifest(&p)?);
-        }
-    }
-    Ok(())
 }
 
 /// The charts an overlay renders through `charts:`, in it and in the kustomizations it includes,
@@ -280,9 +370,12 @@ fn parse_parallel(text: &str, source: &str) -> Result<Vec<Resource>> {
 fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
     let cfg = ChartRenderConfig {
         include_crds: true,
-        ..args
-            .release
-            .chart_config(dir.to_path_buf(), &args.kube_version)
+        ..args.release.chart_config(
+            dir.to_path_buf(),
+            args.kube_version
+                .as_deref()
+                .unwrap_or(super::config::DEFAULT_KUBE_VERSION),
+        )
     };
     let (mut objects, render_error) = match pipeline::render_chart(&cfg) {
         Ok(rendered) => (rendered.resources, None),
@@ -301,6 +394,7 @@ fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
     Unit {
         objects,
         charts: vec![chart],
+        failures: Vec::new(),
     }
 }
 
@@ -313,23 +407,73 @@ fn chart_name(dir: &Path) -> Option<String> {
     v.get("name")?.as_str().map(str::to_string)
 }
 
-/// Reads the `--crd` files: every CustomResourceDefinition in them.
-pub fn load_crds(files: &[PathBuf]) -> Result<Vec<serde_json::Value>> {
+/// Reads the `--crd` paths: the CustomResourceDefinitions of each file (an install bundle may mix
+/// them with other objects, which are left out) or of every `.yaml`/`.yml`/`.json` file under a
+/// directory. A path without any CRD is a usage error.
+///
+/// Only the CRDs of `kinds` (the kinds of the linted objects) are parsed: a document that does not
+/// mention one of them is skipped by a text search, so a bundle of hundreds of CRDs costs little
+/// when few of its kinds are used.
+pub fn load_crds(
+    paths: &[PathBuf],
+    kinds: &std::collections::BTreeSet<String>,
+) -> Result<Vec<serde_json::Value>> {
     let mut out = Vec::new();
-    for f in files {
-        for r in read_manifest(f)? {
-            if r.kind() != "CustomResourceDefinition" {
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    format!(
-                        "--crd {}: {} {} is not a CustomResourceDefinition",
-                        f.display(),
-                        r.kind(),
-                        r.name()
-                    ),
-                ));
+    for p in paths {
+        let mut files = Vec::new();
+        if p.is_dir() {
+            for entry in walkdir::WalkDir::new(p).sort_by_file_name().max_depth(32) {
+                let entry = entry.map_err(|e| {
+                    Error::new(ErrorKind::Io, format!("--crd {}: {e}", p.display()))
+                })?;
+                let is_yaml = entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
+                if entry.file_type().is_file() && is_yaml {
+                    files.push(entry.into_path());
+                }
             }
-            out.push(r.value);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("--crd {}: no such file or directory", p.display()),
+            ));
+        }
+        let mut any = false;
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| Error::io(f.display(), e))?;
+            let source = f.display().to_string();
+            for doc in crate::yaml::split_documents(&text) {
+                if !doc.text.contains("CustomResourceDefinition") {
+                    continue;
+                }
+                any = true;
+                let used = kinds.iter().any(|k| {
+                    doc.text.contains(&format!("kind: {k}"))
+                        || doc.text.contains(&format!("kind: \"{k}\""))
+                        || doc.text.contains(&format!("\"kind\": \"{k}\""))
+                        || doc.text.contains(&format!("kind: '{k}'"))
+                });
+                if !used {
+                    continue;
+                }
+                for mut r in resource::parse_stream(doc.text, &source, None)? {
+                    r.line += doc.line_offset;
+                    if crate::k8s::validate::is_crd(&r.value) {
+                        out.push(r.value);
+                    }
+                }
+            }
+        }
+        if !any {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!("--crd {}: no CustomResourceDefinition in it", p.display()),
+            ));
         }
     }
     Ok(out)

@@ -11,11 +11,13 @@
 //! An object silences rules with the annotation `kiln.dev/lint-disable: "rule-id,rule-id"`.
 //! Exit code: 1 when there are errors (or warnings with `--strict`), else 0.
 
+pub mod config;
 pub mod finding;
-mod input;
+pub mod input;
 pub mod locate;
 pub mod output;
 pub mod pods;
+pub mod removed;
 pub mod rules;
 pub mod set;
 
@@ -46,6 +48,14 @@ impl Report {
 
 /// `kiln lint` on parsed arguments.
 pub fn run(args: &LintArgs) -> Result<Output> {
+    if args.list_rules || args.explain.is_some() {
+        let settings = config::settings(args)?;
+        let stdout = match &args.explain {
+            Some(id) => explain(id, &settings)?,
+            None => list_rules(&settings),
+        };
+        return Ok(Output { stdout, code: 0 });
+    }
     let color = match args.color.as_str() {
         "always" => true,
         "never" => false,
@@ -65,7 +75,16 @@ pub fn run(args: &LintArgs) -> Result<Output> {
     let stdout = match args.format {
         LintFormat::Text => output::text(&report, color),
         LintFormat::Json => output::json(&report),
-        LintFormat::Sarif => output::sarif(&report),
+        LintFormat::Sarif => {
+            // Paths relative to the repository root, as code-scanning tools resolve them.
+            let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+            let root = config::repository_root(&cwd);
+            let base = cwd
+                .strip_prefix(&root)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            output::sarif_in(&report, &base, &root)
+        }
     };
     let failed = summary.errors > 0 || (args.strict && summary.warnings > 0);
     Ok(Output {
@@ -76,23 +95,105 @@ pub fn run(args: &LintArgs) -> Result<Output> {
 
 /// Lints the PATHs of `args` and returns the sorted findings.
 pub fn lint(args: &LintArgs) -> Result<Report> {
-    let enabled = enabled_rules(&args.disable)?;
+    let settings = config::settings(args)?;
+    let enabled = enabled_rules(&settings.disable)?;
+    let args = &LintArgs {
+        kube_version: Some(settings.kube_version.clone()),
+        ..args.clone()
+    };
     let units = input::load(args)?;
-    let crds = input::load_crds(&args.crd)?;
+    let kinds = units
+        .iter()
+        .flat_map(|u| u.objects.iter().map(|r| r.kind().to_string()))
+        .collect();
+    let crds = input::load_crds(&args.crd, &kinds)?;
+    let validator = if enabled.iter().any(|r| r.id == "schema") {
+        Some(rules::schema::validator(&settings.kube_version, &crds)?)
+    } else {
+        None
+    };
     let mut report = Report::default();
     for unit in units {
         let mut set = LintSet::new(unit.objects, unit.charts, &args.release.namespace);
-        if enabled.iter().any(|r| r.id == "schema") {
-            set.schema = rules::schema::verdicts(&args.kube_version, &crds, &set.objects)?;
+        set.failures = unit.failures;
+        if let Some(validator) = &validator {
+            set.schema = rules::schema::verdicts(validator, &set.objects)?;
         }
         report.objects += set.objects.len();
-        report.findings.extend(check(&set, &enabled));
+        let mut found = check(&set, &enabled);
+        for f in found.iter_mut() {
+            // A configured severity replaces the rule's default (not a severity the rule chose
+            // for one finding, such as schema's info for an unvalidated custom resource).
+            if let Some(&s) = settings.severity.get(f.rule) {
+                if f.severity == rules::rule(f.rule).map_or(f.severity, |r| r.severity) {
+                    f.severity = s;
+                }
+            }
+        }
+        report.findings.extend(found);
     }
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.findings.dedup();
     Ok(report)
+}
+
+/// `--list-rules`: one line per rule: id, severity in force, category, description.
+fn list_rules(settings: &config::Settings) -> String {
+    let mut out = String::new();
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in RULES {
+        let severity = if settings
+            .disable
+            .iter()
+            .any(|d| d.split(',').any(|x| x.trim() == r.id))
+        {
+            "off".to_string()
+        } else {
+            settings
+                .severity
+                .get(r.id)
+                .copied()
+                .unwrap_or(r.severity)
+                .to_string()
+        };
+        out.push_str(&format!(
+            "{:width$}  {:7}  {:11}  {}\n",
+            r.id,
+            severity,
+            r.category.as_str(),
+            r.description
+        ));
+    }
+    out
+}
+
+/// `--explain RULE`.
+fn explain(id: &str, settings: &config::Settings) -> Result<String> {
+    let Some(r) = rules::rule(id) else {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("--explain {id}: no such rule (`kiln lint --list-rules` lists them)"),
+        ));
+    };
+    let mut severity = r.severity.to_string();
+    if let Some(s) = settings.severity.get(r.id) {
+        severity = format!(
+            "{s} (default {}, set in {})",
+            r.severity,
+            settings
+                .file
+                .as_ref()
+                .map_or(String::new(), |f| f.display().to_string())
+        );
+    }
+    Ok(format!(
+        "{id}: {}\n\ncategory: {}\nseverity: {severity}\n\n{}\n\nSilence it for one object with the annotation {DISABLE_ANNOTATION}: \"{id}\", for a run with --disable {id}, for a repository with `severity: {{{id}: off}}` under `lint:` in .kiln.yaml.\n",
+        r.description,
+        r.category.as_str(),
+        r.help,
+    ))
 }
 
 fn enabled_rules(disable: &[String]) -> Result<Vec<&'static Rule>> {
@@ -246,6 +347,7 @@ impl SourceFile {
 
 impl Locator {
     fn line(&mut self, r: &Resource, path: &str) -> usize {
+        let path = &stable_path(&r.value, path);
         let rendered = locate::locate(&r.text, path);
         let fallback = r.line + rendered;
         let Some(file) = self
@@ -274,6 +376,34 @@ impl Locator {
         let text = r.text.lines().nth(rendered).unwrap_or("").trim();
         template_line(&file.text, text, fallback).unwrap_or(fallback)
     }
+}
+
+/// The part of `path` that exists in `value`; when it ends at a sequence item that is a mapping,
+/// the item's first key is appended. The item's own line is then found by a key it holds, whatever
+/// order the object's text was written in (an overlay writes keys sorted, a template as written):
+/// linting a chart through an overlay points at the same lines as linting it directly.
+fn stable_path(value: &serde_json::Value, path: &str) -> String {
+    use locate::Segment;
+    let mut v = value;
+    let mut out = String::new();
+    for seg in locate::parse_path(path) {
+        let next = match &seg {
+            Segment::Key(k) => v.get(k.as_str()),
+            Segment::Index(i) => v.get(*i),
+        };
+        let Some(next) = next else { break };
+        match &seg {
+            Segment::Key(k) => out = locate::join(&out, k),
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+        v = next;
+    }
+    if out.ends_with(']') {
+        if let Some(first) = v.as_object().and_then(|m| m.keys().next()) {
+            out = locate::join(&out, first);
+        }
+    }
+    out
 }
 
 /// The line of `template` that produced the rendered line `text`: the same text, or a line whose

@@ -94,8 +94,16 @@ pub fn json(report: &Report) -> String {
     s
 }
 
-/// SARIF 2.1.0: one run, the tool driver `kiln` with every rule, one result per finding.
+/// SARIF 2.1.0: one run, the tool driver `kiln` with every rule, one result per finding; file
+/// paths as given.
 pub fn sarif(report: &Report) -> String {
+    sarif_in(report, "", std::path::Path::new(""))
+}
+
+/// [`sarif`] with each relative file path prefixed by `base` (the current directory relative to
+/// the repository root) and each absolute one under `root` made relative to it, so the URIs are
+/// relative to the repository root, as code scanning resolves them.
+pub fn sarif_in(report: &Report, base: &str, root: &std::path::Path) -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -110,7 +118,11 @@ pub fn sarif(report: &Report) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = report.findings.iter().map(result).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, &repository_path(&f.file, base, root)))
+        .collect();
     let v = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -131,7 +143,35 @@ pub fn sarif(report: &Report) -> String {
     s
 }
 
-fn result(f: &Finding) -> Value {
+/// A finding's file relative to the repository root (see [`sarif_in`]).
+fn repository_path(file: &str, base: &str, root: &std::path::Path) -> String {
+    let path = std::path::Path::new(file);
+    if path.is_absolute() {
+        return match path.strip_prefix(root) {
+            Ok(rel) if !root.as_os_str().is_empty() => rel.display().to_string(),
+            _ => file.to_string(),
+        };
+    }
+    if base.is_empty() || file == "<stdin>" {
+        return file.to_string();
+    }
+    // base/file with `..` and `.` resolved lexically.
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in file.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return file.to_string(); // outside the repository: as given
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn result(f: &Finding, file: &str) -> Value {
     let index = RULES.iter().position(|r| r.id == f.rule).unwrap_or(0);
     let mut text = f.message.clone();
     let object = f.object();
@@ -143,7 +183,7 @@ fn result(f: &Finding) -> Value {
     }
     let mut location = json!({
         "physicalLocation": {
-            "artifactLocation": {"uri": uri(&f.file)},
+            "artifactLocation": {"uri": uri(file)},
             "region": {"startLine": f.line.max(1)},
         }
     });

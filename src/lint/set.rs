@@ -41,8 +41,10 @@ pub struct LintSet {
     pub charts: Vec<ChartInput>,
     /// The namespace of objects that set none (`--namespace`, `default` unless given).
     pub default_namespace: String,
+    /// Inputs of the set that did not load (reported by `input-invalid`).
+    pub failures: Vec<crate::lint::input::Failure>,
     /// Schema verdicts, one per object (computed by the runner when the schema rule is on).
-    pub schema: Vec<crate::lint::rules::schema::Verdict>,
+    pub schema: Vec<crate::lint::rules::schema::Checked>,
     /// Index: (kind, effective namespace, name) → objects.
     index: HashMap<(String, String, String), Vec<usize>>,
 }
@@ -57,6 +59,7 @@ impl LintSet {
             objects,
             charts,
             default_namespace: default_namespace.to_string(),
+            failures: Vec::new(),
             schema: Vec::new(),
             index: HashMap::new(),
         };
@@ -78,7 +81,9 @@ impl LintSet {
     /// The namespace an object lands in: its own, the default for namespaced kinds without one,
     /// empty for cluster-scoped kinds.
     pub fn namespace_of<'a>(&'a self, r: &'a Resource) -> &'a str {
-        if !crate::k8s::is_namespaced(r.api_version(), r.kind()) {
+        // PodSecurityPolicy (removed in 1.25) was cluster-scoped.
+        if !crate::k8s::is_namespaced(r.api_version(), r.kind()) || r.kind() == "PodSecurityPolicy"
+        {
             return "";
         }
         match r.namespace() {

@@ -15,11 +15,16 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
         match seen.get(&key) {
             Some(&first) => {
                 let f = &set.objects[first];
+                let hint = if f.source != r.source && set.charts.is_empty() {
+                    " (if the two files are independent releases, `--group file` lints each file as a set of its own)"
+                } else {
+                    ""
+                };
                 sink.object(
                     i,
                     "metadata.name",
                     format!(
-                        "{} `{}` is defined twice (first in {}:{}): the later one overwrites the first on apply; rename or remove one",
+                        "{} `{}` is defined twice (first in {}:{}): the later one overwrites the first on apply; rename or remove one{hint}",
                         r.kind(),
                         r.name(),
                         f.source,

@@ -22,6 +22,7 @@ mod host_namespaces;
 mod host_path;
 mod hpa_replicas;
 mod image_tag;
+mod input_invalid;
 mod invalid_name;
 mod job_restart_policy;
 mod missing_name;
@@ -121,15 +122,15 @@ pub static RULES: &[Rule] = &[
     rule!("service-account-missing", service_account_missing, Rbac, Warning,
         "Pod serviceAccountName should name a ServiceAccount in the set",
         "Pods fail to start when their ServiceAccount does not exist. Add the ServiceAccount, fix the name, or drop serviceAccountName to use default."),
-    rule!("rbac-wildcard", rbac_wildcard, Security, Warning,
+    rule!("rbac-wildcard", rbac_wildcard, Security, Info,
         "Role rules should not use * in verbs, resources or apiGroups",
-        "Wildcards grant every present and future verb, resource or API group. List what the workload needs."),
+        "Wildcards grant every present and future verb, resource or API group. List what the workload needs. An info by default (kube-linter's wildcard-in-rules is opt-in): operators often need broad access; raise it with `severity:` in .kiln.yaml."),
     rule!("rbac-cluster-admin", rbac_cluster_admin, Security, Warning,
         "Bindings should not grant cluster-admin",
         "cluster-admin allows everything on every resource. Bind a narrower built-in role (admin, edit, view) or a role of your own."),
-    rule!("rbac-secrets-read", rbac_secrets_read, Security, Warning,
+    rule!("rbac-secrets-read", rbac_secrets_read, Security, Info,
         "Role rules grant read access to Secrets",
-        "get, list or watch on secrets exposes every credential in scope. Restrict with resourceNames, or mount the Secrets the workload needs instead."),
+        "get, list or watch on secrets without resourceNames exposes every credential in scope. Restrict the rule with resourceNames, or mount the Secrets the workload needs instead. An info by default (kube-linter's access-to-secrets is opt-in): operators that manage Secrets need the access; raise it with `severity:` in .kiln.yaml."),
     rule!("rbac-pods-exec", rbac_pods_exec, Security, Warning,
         "Role rules grant pods/exec or pods/attach",
         "Exec into pods runs arbitrary commands with the pods' permissions. Grant it to people through a separate role, not to workloads."),
@@ -140,8 +141,8 @@ pub static RULES: &[Rule] = &[
         "A workload scaled by an autoscaler also sets spec.replicas",
         "The autoscaler owns the replica count; every apply of spec.replicas resets it. Remove spec.replicas from the workload (and from overlays' replicas:)."),
     rule!("prometheus-port", prometheus_port, Workloads, Warning,
-        "prometheus.io/port annotation must name a container port",
-        "Prometheus scrapes the annotated port; a port no container (or Service) declares is never scraped. Fix the annotation or add the containerPort."),
+        "prometheus.io/port annotation must be a port number; on a Service, a port it or its pods declare",
+        "The value must be a port number (a rendered `map[http:80]` or a port name is not). On pods the kubernetes-pods scrape job targets the pod IP and the annotated port, so the port need not be declared. On a Service the endpoints are scraped at the annotated port: name a port, targetPort (a named one is resolved through the selected pods) or containerPort of the selected pods."),
     rule!("image-tag", image_tag, Reliability, Warning,
         "Container images must be pinned to a tag other than latest, or a digest",
         "An untagged or :latest image changes under you and makes rollbacks impossible. Pin a version tag or an @sha256 digest."),
@@ -163,6 +164,9 @@ pub static RULES: &[Rule] = &[
     rule!("capabilities-added", capabilities_added, Security, Warning,
         "Containers should not add Linux capabilities",
         "Added capabilities widen what a compromised container can do. Drop ALL and add back only what is needed, and document why."),
+    rule!("input-invalid", input_invalid, Objects, Error,
+        "Every input must load: YAML that parses, overlays that build",
+        "A manifest that does not parse (a duplicate key, a tab, a bad indent) or an overlay that does not build (a patch target that does not exist, a chart of charts: that does not render) is rejected whole. The finding points at the failing line; the other inputs are still linted."),
     rule!("duplicate-object", duplicate_object, Objects, Error,
         "Objects must have a unique kind, namespace and name",
         "Two objects with the same kind, namespace and name overwrite each other on apply. Rename one or remove the copy."),

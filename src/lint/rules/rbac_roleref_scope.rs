@@ -25,10 +25,15 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
                     .map(|(_, x)| set.namespace_of(x))
                     .collect();
                 if let Some(other) = elsewhere.first() {
+                    let unset = if r.namespace().is_empty() {
+                        format!(" (the binding sets no namespace, so it lands in `{ns}`: -n sets it, as the release namespace does on install)")
+                    } else {
+                        String::new()
+                    };
                     sink.object(
                         i,
                         "roleRef.name",
-                        format!("Role `{name}` is in namespace `{other}`, but a RoleBinding in `{ns}` can only reference a Role of its own namespace: move the binding to `{other}` or bind a ClusterRole"),
+                        format!("Role `{name}` is in namespace `{other}`, but a RoleBinding in `{ns}` can only reference a Role of its own namespace{unset}: move the binding to `{other}` or bind a ClusterRole"),
                     );
                 }
             }

@@ -17,16 +17,16 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
                 .into_iter()
                 .filter(|v| matches!(*v, "get" | "list" | "watch" | "*"))
                 .collect();
+            // resourceNames restricts get, list and watch to the named Secrets (list and watch
+            // then need a metadata.name field selector): the fix this rule asks for.
+            if !list(rule, "resourceNames").is_empty() {
+                continue;
+            }
             if core && secrets && !verbs.is_empty() {
-                let scope = if list(rule, "resourceNames").is_empty() {
-                    "every Secret in scope"
-                } else {
-                    "the named Secrets"
-                };
                 sink.object(
                     i,
                     format!("rules[{n}].resources"),
-                    format!("grants {} on secrets, which reads {scope}: mount the Secrets the workload needs, or restrict with resourceNames", verbs.join(", ")),
+                    format!("grants {} on secrets, which reads every Secret in scope: fine for an operator that manages Secrets; otherwise mount the Secrets the workload needs, or restrict the rule with resourceNames", verbs.join(", ")),
                 );
             }
         }

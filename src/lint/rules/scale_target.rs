@@ -20,6 +20,14 @@ pub fn target(r: &Resource) -> Option<(&str, &str)> {
     Some((kind, str_at(&r.value, &["spec", "scaleTargetRef", "name"])))
 }
 
+/// Built-in kinds with a scale subresource: the only ones a hint may suggest as the target.
+const SCALABLE: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+];
+
 pub fn check(set: &LintSet, sink: &mut Sink) {
     for (i, r) in set.iter() {
         let Some((kind, name)) = target(r) else {
@@ -30,7 +38,7 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
         }
         let same_name: Vec<&str> = set
             .iter()
-            .filter(|(_, x)| x.name() == name && x.kind() != r.kind())
+            .filter(|(_, x)| x.name() == name && x.kind() != kind && SCALABLE.contains(&x.kind()))
             .map(|(_, x)| x.kind())
             .collect();
         let hint = match same_name.first() {
