@@ -18,8 +18,8 @@ pub mod extract;
 mod files;
 pub mod template;
 
-use crate::cli::args::ChartifyArgs;
-use crate::cli::Output;
+use crate::commands::chartify::ChartifyOptions as ChartifyArgs;
+use crate::commands::Output;
 use crate::error::{Error, ErrorKind, Result};
 use crate::overlay::refs::RefScope;
 use crate::resource::{parse_stream, Resource};

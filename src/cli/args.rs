@@ -57,39 +57,12 @@ pub struct ReleaseArgs {
     /// Release name (default: the chart's name).
     #[arg(long = "release-name", value_name = "NAME")]
     pub release_name: Option<String>,
-    /// Release namespace.
-    #[arg(
-        short = 'n',
-        long = "namespace",
-        value_name = "NS",
-        default_value = "default"
-    )]
-    pub namespace: String,
+    /// Release namespace (default: `default`).
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
+    pub namespace: Option<String>,
     /// Extra API versions for Capabilities.APIVersions (repeatable or comma-separated).
     #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
     pub api_versions: Vec<String>,
-}
-
-impl ReleaseArgs {
-    /// The render config of `chart_dir` as this release.
-    pub fn chart_config(
-        &self,
-        chart_dir: PathBuf,
-        kube_version: &str,
-    ) -> crate::pipeline::ChartRenderConfig {
-        crate::pipeline::ChartRenderConfig {
-            chart_dir,
-            values: self.values.clone().into(),
-            inline_values: None,
-            release_name: self.release_name.clone(),
-            namespace: self.namespace.clone(),
-            kube_version: kube_version.to_string(),
-            api_versions: self.api_versions.clone(),
-            show_only: Vec::new(),
-            include_crds: false,
-            heads_only: false,
-        }
-    }
 }
 
 #[derive(Debug, Args, Clone)]
@@ -99,8 +72,8 @@ pub struct RenderArgs {
     #[command(flatten)]
     pub release: ReleaseArgs,
     /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks.
-    #[arg(long = "kube-version", value_name = "X.Y.Z", default_value = "1.35.0")]
-    pub kube_version: String,
+    #[arg(long = "kube-version", value_name = "X.Y.Z")]
+    pub kube_version: Option<String>,
     /// Only print the objects of these templates (`templates/job.yaml`; repeatable).
     #[arg(short = 's', long = "show-only", value_name = "PATH")]
     pub show_only: Vec<String>,
@@ -112,9 +85,9 @@ pub struct RenderArgs {
     pub include_crds: bool,
 }
 
-/// Output formats of `kiln lint`.
+/// Output formats of `kiln lint`, as spelled on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum LintFormat {
+pub enum LintFormatArg {
     #[default]
     Text,
     Json,
@@ -133,7 +106,7 @@ pub struct LintArgs {
     pub kube_version: String,
     /// Report format.
     #[arg(long = "format", value_enum, default_value = "text")]
-    pub format: LintFormat,
+    pub format: LintFormatArg,
     /// Warnings fail the run too.
     #[arg(long = "strict")]
     pub strict: bool,

@@ -3,7 +3,7 @@
 //! shared unit.
 
 use super::set::ChartInput;
-use crate::cli::args::LintArgs;
+use crate::commands::lint::LintOptions as LintArgs;
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::{self, ChartRenderConfig};
 use crate::resource::{self, Resource};

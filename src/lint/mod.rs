@@ -19,8 +19,8 @@ pub mod pods;
 pub mod rules;
 pub mod set;
 
-use crate::cli::args::{LintArgs, LintFormat};
-use crate::cli::Output;
+use crate::commands::lint::{LintFormat, LintOptions as LintArgs};
+use crate::commands::Output;
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::Resource;
 pub use finding::{Category, Finding, Severity, Summary};
@@ -81,7 +81,7 @@ pub fn lint(args: &LintArgs) -> Result<Report> {
     let crds = input::load_crds(&args.crd)?;
     let mut report = Report::default();
     for unit in units {
-        let mut set = LintSet::new(unit.objects, unit.charts, &args.release.namespace);
+        let mut set = LintSet::new(unit.objects, unit.charts, args.release.namespace());
         if enabled.iter().any(|r| r.id == "schema") {
             set.schema = rules::schema::verdicts(&args.kube_version, &crds, &set.objects)?;
         }

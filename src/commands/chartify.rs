@@ -1,0 +1,25 @@
+//! `kiln chartify`: its options. The work itself lives in [`crate::chartify`].
+
+use super::Output;
+use crate::error::Result;
+use std::path::PathBuf;
+
+/// Everything `kiln chartify` needs.
+#[derive(Debug, Clone, Default)]
+pub struct ChartifyOptions {
+    /// Manifest files, directories (recursively), or `-` for stdin.
+    pub inputs: Vec<String>,
+    /// Chart name.
+    pub name: String,
+    /// Where to write the chart (default: ./NAME).
+    pub output: Option<PathBuf>,
+    /// Keep the original object names instead of `{{ h.fullname() }}-<name>`.
+    pub keep_names: bool,
+    /// Overwrite an existing output directory.
+    pub force: bool,
+}
+
+/// Runs `kiln chartify`.
+pub fn run(opts: &ChartifyOptions) -> Result<Output> {
+    crate::chartify::run(opts)
+}
