@@ -99,11 +99,14 @@ fn environment<'s>(
 ) -> Result<Environment<'s>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    // Debug mode records where each undefined value came from, so errors name the value path.
+    env.set_debug(true);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     // Jinja's default whitespace rules (no trim_blocks / lstrip_blocks): `{%- … %}` then trims
     // like Helm's `{{- … }}`, so templates ported from Helm keep their layout.
     env.set_formatter(filters::format_value);
     filters::register(&mut env);
+    super::strict::register_builtins(&mut env);
 
     let root = format!("{}/templates", chart.display_root);
     let parent_root = chart.display_root.clone();
@@ -233,7 +236,10 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         .and_then(|n| sources.get(n).cloned())
         .or_else(|| located.template_source().map(Arc::from));
     let range = match (&source, located.range()) {
-        (Some(src), Some(r)) if r.end <= src.len() => Some(widen_to_expression(src, r)),
+        (Some(src), Some(r)) if r.end <= src.len() => Some(
+            super::strict::undefined_span(src, r.clone(), located.detail())
+                .unwrap_or_else(|| widen_to_expression(src, r)),
+        ),
         _ => None,
     };
     let span_text = match (&source, &range) {
@@ -241,6 +247,13 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         _ => None,
     };
     let message = match (located.kind(), &span_text) {
+        (minijinja::ErrorKind::UndefinedError, _) if located.detail().is_some() => {
+            let detail = located.detail().unwrap_or_default();
+            format!(
+                "undefined value: {}",
+                detail.replace("` is undefined", "` is not defined")
+            )
+        }
         (minijinja::ErrorKind::UndefinedError, Some(expr)) => {
             format!("undefined value: `{}` is not defined", expr.trim())
         }

@@ -3,5 +3,6 @@
 pub mod context;
 mod env;
 pub mod filters;
+pub mod strict;
 
 pub use env::{render_chart, RenderOptions, RenderedFile};
