@@ -109,3 +109,313 @@ fn default_and_tests_still_accept_undefined_values() {
     let text = stdout(&out);
     assert!(text.contains("a: \"x\"\n  b: \"false\""), "{text}");
 }
+
+#[test]
+fn a_missing_path_is_the_same_usage_error_in_every_command() {
+    let dir = temp_dir("missing");
+    for args in [
+        vec!["render", "nope"],
+        vec!["lint", "nope"],
+        vec!["chartify", "nope", "--name", "x"],
+    ] {
+        let out = kiln(&args, &dir);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            "error[usage]: nope: no such file or directory\n",
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_directory_that_is_neither_chart_nor_overlay_says_both_are_accepted() {
+    let dir = temp_dir("neither");
+    let out = kiln(&["render", "."], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("neither Chart.yaml nor kustomization.yaml"),
+        "{err}"
+    );
+    assert!(err.contains("both are accepted"), "{err}");
+}
+
+#[test]
+fn flags_that_mean_nothing_on_an_overlay_are_refused_by_name() {
+    for (flag, expect) in [
+        (vec!["-n", "x"], "kustomize build has no namespace flag"),
+        (
+            vec!["--kube-version", "1.30"],
+            "`kubeVersion:` in its kustomization's `charts:` entry",
+        ),
+        (vec!["-a", "x/v1"], "`apiVersions:`"),
+        (
+            vec!["--show-only", "templates/x.yaml"],
+            "no templates to pick",
+        ),
+        (vec!["--include-crds"], "`includeCrds: true`"),
+        (vec!["--release-name", "r"], "`releaseName:`"),
+        (
+            vec!["--set", "a=b"],
+            "set chart values in its kustomization's `charts:` entry",
+        ),
+    ] {
+        let mut args = vec!["render", "overlays/dev"];
+        args.extend(flag.iter().copied());
+        let out = kiln(&args, &root());
+        assert_eq!(out.status.code(), Some(2), "{flag:?}");
+        assert!(out.stdout.is_empty());
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("{} applies to charts", flag[0]))
+                || err.contains("applies to charts"),
+            "{err}"
+        );
+        assert!(err.contains(expect), "{flag:?}: {err}");
+    }
+    let out = kiln(&["lint", "overlays/dev", "--set", "a=b"], &root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--set applies to charts, and none of overlays/dev is one"));
+}
+
+/// A Helm-style chart with a hook, a test hook and a template that renders nothing by default.
+fn hooks_chart(dir: &Path) {
+    jinja_chart(dir, "extra: false\n", &configmap("a: \"1\""));
+    let hook = |name: &str, hook: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  annotations:\n    helm.sh/hook: {hook}\n")
+    };
+    std::fs::write(dir.join("templates/pre.yaml"), hook("pre", "pre-install")).unwrap();
+    std::fs::write(dir.join("templates/test.yaml"), hook("check", "test")).unwrap();
+    std::fs::write(
+        dir.join("templates/extra.yaml"),
+        "{% if Values.extra %}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n{% endif %}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("templates/release.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release\ndata:\n  install: {{ Release.IsInstall | quote }}\n  upgrade: {{ Release.IsUpgrade | quote }}\n",
+    )
+    .unwrap();
+}
+
+fn names(stream: &str) -> Vec<String> {
+    stream
+        .lines()
+        .filter_map(|l| l.strip_prefix("  name: "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn helm_release_switches_have_helms_meaning() {
+    let dir = temp_dir("hooks");
+    hooks_chart(&dir);
+    let all = kiln(&["render", "."], &dir);
+    assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
+    assert_eq!(names(&stdout(&all)), ["demo", "release", "pre", "check"]);
+    let no_tests = kiln(&["render", ".", "--skip-tests"], &dir);
+    assert_eq!(names(&stdout(&no_tests)), ["demo", "release", "pre"]);
+    let no_hooks = kiln(&["render", ".", "--no-hooks"], &dir);
+    assert_eq!(names(&stdout(&no_hooks)), ["demo", "release"]);
+    let upgrade = stdout(&kiln(
+        &[
+            "render",
+            ".",
+            "--is-upgrade",
+            "-s",
+            "templates/release.yaml",
+        ],
+        &dir,
+    ));
+    assert!(
+        upgrade.contains("install: \"false\"\n  upgrade: \"true\""),
+        "{upgrade}"
+    );
+    let install = stdout(&kiln(
+        &["render", ".", "-s", "templates/release.yaml"],
+        &dir,
+    ));
+    assert!(
+        install.contains("install: \"true\"\n  upgrade: \"false\""),
+        "{install}"
+    );
+}
+
+#[test]
+fn show_only_of_a_template_that_renders_nothing_fails_like_helm() {
+    let dir = temp_dir("showonly");
+    hooks_chart(&dir);
+    let out = kiln(
+        &["render", ".", "--show-only", "templates/extra.yaml"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("--show-only templates/extra.yaml: the template renders no objects")
+    );
+    let ok = kiln(
+        &[
+            "render",
+            ".",
+            "--show-only",
+            "templates/extra.yaml",
+            "--set",
+            "extra=true",
+        ],
+        &dir,
+    );
+    assert_eq!(names(&stdout(&ok)), ["extra"]);
+}
+
+#[test]
+fn errors_name_the_chart_directory_as_typed() {
+    let dir = temp_dir("typed");
+    jinja_chart(&dir.join("m1"), "", &configmap("a: {{ Values.nope }}"));
+    let out = kiln(&["render", "m1"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--> m1/templates/cm.yaml:6:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn skip_schema_validation_skips_the_schema() {
+    let dir = temp_dir("schema");
+    jinja_chart(
+        &dir,
+        "port: 80\n",
+        &configmap("a: {{ Values.port | quote }}"),
+    );
+    std::fs::write(
+        dir.join("values.schema.json"),
+        r#"{"type":"object","properties":{"port":{"type":"integer"}}}"#,
+    )
+    .unwrap();
+    let bad = kiln(&["render", ".", "--set-string", "port=x"], &dir);
+    assert_eq!(bad.status.code(), Some(1));
+    let skipped = kiln(
+        &[
+            "render",
+            ".",
+            "--set-string",
+            "port=x",
+            "--skip-schema-validation",
+        ],
+        &dir,
+    );
+    assert_eq!(skipped.status.code(), Some(0), "{}", stderr(&skipped));
+    assert!(stdout(&skipped).contains("a: \"x\""));
+}
+
+#[test]
+fn debug_prints_the_rendered_text_that_does_not_parse() {
+    let dir = temp_dir("debug");
+    jinja_chart(
+        &dir,
+        "",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  bad: [unclosed\n",
+    );
+    let plain = kiln(&["render", "."], &dir);
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(!stderr(&plain).contains("rendered text of"));
+    let debug = kiln(&["render", ".", "--debug"], &dir);
+    assert_eq!(debug.status.code(), Some(1));
+    let err = stderr(&debug);
+    assert!(
+        err.contains("rendered text of demo/templates/cm.yaml:\napiVersion: v1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn values_typos_warn_and_strict_fails() {
+    let dir = temp_dir("typo");
+    jinja_chart(
+        &dir,
+        "image:\n  tag: \"1\"\n",
+        &configmap("a: {{ Values.image.tag | quote }}"),
+    );
+    let out = kiln(&["render", ".", "--set", "image.tagg=2"], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("warning: unused value `image.tagg`"),
+        "{}",
+        stderr(&out)
+    );
+    let ok = kiln(&["render", ".", "--set", "image.tag=2"], &dir);
+    assert_eq!(stderr(&ok), "");
+    let strict = kiln(&["render", ".", "--set", "image.tagg=2", "--strict"], &dir);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(strict.stdout.is_empty());
+    assert!(stderr(&strict).contains("image.tagg"));
+}
+
+#[test]
+fn several_targets_render_in_the_order_given() {
+    let both = kiln(&["render", "overlays/dev", "charts/cronjob"], &root());
+    assert_eq!(both.status.code(), Some(0), "{}", stderr(&both));
+    let dev = stdout(&kiln(&["render", "overlays/dev"], &root()));
+    let chart = stdout(&kiln(&["render", "charts/cronjob"], &root()));
+    assert_eq!(stdout(&both), format!("{dev}{chart}"));
+    let reversed = stdout(&kiln(
+        &["render", "charts/cronjob", "overlays/dev"],
+        &root(),
+    ));
+    assert_eq!(reversed, format!("{chart}---\n{dev}"));
+    // One failing target: nothing printed.
+    let failed = kiln(&["render", "charts/cronjob", "nope"], &root());
+    assert_eq!(failed.status.code(), Some(2));
+    assert!(failed.stdout.is_empty());
+}
+
+#[test]
+fn o_writes_one_stream_file_and_output_dir_a_tree() {
+    let dir = temp_dir("outputs");
+    let file = dir.join("all.yaml");
+    let out = kiln(
+        &[
+            "render",
+            "charts/cronjob",
+            "overlays/dev",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let expected = stdout(&kiln(
+        &["render", "charts/cronjob", "overlays/dev"],
+        &root(),
+    ));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
+    let stdout_dash = kiln(&["render", "charts/cronjob", "-o", "-"], &root());
+    assert_eq!(
+        stdout(&stdout_dash),
+        stdout(&kiln(&["render", "charts/cronjob"], &root()))
+    );
+    let tree = dir.join("tree");
+    let out = kiln(
+        &[
+            "render",
+            "charts/cronjob",
+            "--output-dir",
+            tree.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(tree.join("cronjob/templates/cronjob.yaml").is_file());
+    // `-o DIR` (not a .yaml name) keeps meaning a directory, as before.
+    let old = dir.join("old");
+    let out = kiln(
+        &["render", "charts/cronjob", "-o", old.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(old.join("cronjob/templates/cronjob.yaml").is_file());
+}

@@ -67,22 +67,57 @@ pub struct ReleaseArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct RenderArgs {
-    /// Chart or overlay directory.
-    pub path: PathBuf,
+    /// Chart or overlay directories (several render in parallel, printed in the order given).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
     #[command(flatten)]
     pub release: ReleaseArgs,
-    /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks.
+    /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks (default 1.35.0).
     #[arg(long = "kube-version", value_name = "X.Y.Z")]
     pub kube_version: Option<String>,
     /// Only print the objects of these templates (`templates/job.yaml`; repeatable).
     #[arg(short = 's', long = "show-only", value_name = "PATH")]
     pub show_only: Vec<String>,
+    /// Write the stream to FILE (`.yaml`/`.yml`; `-` is stdout). Any other path is a directory,
+    /// as with --output-dir.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "output_dir"
+    )]
+    pub output: Option<String>,
     /// Write one file per template under DIR instead of printing.
-    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    #[arg(long = "output-dir", value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Also print the chart's crds/ files (first).
     #[arg(long = "include-crds")]
     pub include_crds: bool,
+    #[command(flatten)]
+    pub helm: HelmRenderArgs,
+    /// When a template's output does not parse, print its rendered text with the error.
+    #[arg(long = "debug")]
+    pub debug: bool,
+    /// A value key (from --set or -f) that values.yaml lacks and no template mentions is an error.
+    #[arg(long = "strict")]
+    pub strict: bool,
+}
+
+/// Helm's switches for how a release renders (render and template).
+#[derive(Debug, Args, Clone, Default)]
+pub struct HelmRenderArgs {
+    /// Leave out test hooks (`helm.sh/hook: test`).
+    #[arg(long = "skip-tests")]
+    pub skip_tests: bool,
+    /// Leave out every hook (tests too).
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
+    /// Render as an upgrade: `Release.IsUpgrade` true, `Release.IsInstall` false.
+    #[arg(long = "is-upgrade")]
+    pub is_upgrade: bool,
+    /// Do not check values against values.schema.json.
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
 }
 
 /// Output formats of `kiln lint`, as spelled on the command line.

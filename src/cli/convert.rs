@@ -3,7 +3,7 @@
 use super::args::{ChartifyArgs, LintArgs, LintFormatArg, ReleaseArgs, RenderArgs, ValueArgs};
 use crate::commands::chartify::ChartifyOptions;
 use crate::commands::lint::{LintFormat, LintOptions};
-use crate::commands::render::RenderOptions;
+use crate::commands::render::{RenderOptions, RenderOutput};
 use crate::commands::ReleaseOptions;
 use crate::values::ValueFlags;
 
@@ -33,13 +33,25 @@ impl From<ReleaseArgs> for ReleaseOptions {
 
 impl From<RenderArgs> for RenderOptions {
     fn from(a: RenderArgs) -> RenderOptions {
+        let output = match (a.output, a.output_dir) {
+            (_, Some(dir)) => RenderOutput::Dir(dir),
+            (Some(o), None) => RenderOutput::from_o_flag(&o),
+            (None, None) => RenderOutput::Stdout,
+        };
         RenderOptions {
-            path: a.path,
+            targets: a.paths,
             release: a.release.into(),
             kube_version: a.kube_version,
             show_only: a.show_only,
-            output_dir: a.output_dir,
+            output,
             include_crds: a.include_crds,
+            skip_tests: a.helm.skip_tests,
+            no_hooks: a.helm.no_hooks,
+            is_upgrade: a.helm.is_upgrade,
+            skip_schema_validation: a.helm.skip_schema_validation,
+            debug: a.debug,
+            strict: a.strict,
+            ..RenderOptions::default()
         }
     }
 }

@@ -21,5 +21,8 @@ pub struct ChartifyOptions {
 
 /// Runs `kiln chartify`.
 pub fn run(opts: &ChartifyOptions) -> Result<Output> {
+    for input in &opts.inputs {
+        super::require_path(input)?;
+    }
     crate::chartify::run(opts)
 }

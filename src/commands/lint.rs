@@ -1,8 +1,8 @@
 //! `kiln lint`: its options. The runner itself lives in [`crate::lint`].
 
 use super::{Output, ReleaseOptions};
-use crate::error::Result;
-use std::path::PathBuf;
+use crate::error::{Error, ErrorKind, Result};
+use std::path::{Path, PathBuf};
 
 /// Output formats of `kiln lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,5 +34,39 @@ pub struct LintOptions {
 
 /// Runs `kiln lint`.
 pub fn run(opts: &LintOptions) -> Result<Output> {
+    refuse_chart_flags_without_charts(opts)?;
     crate::lint::run(opts)
+}
+
+/// Value and release flags change how charts render; when no PATH can hold a chart (only
+/// overlays, files and stdin), they would do nothing, so they are refused.
+fn refuse_chart_flags_without_charts(opts: &LintOptions) -> Result<()> {
+    let v = &opts.release.values;
+    let flags = [
+        (!v.files.is_empty(), "-f/--values"),
+        (!v.set.is_empty(), "--set"),
+        (!v.set_string.is_empty(), "--set-string"),
+        (!v.set_file.is_empty(), "--set-file"),
+        (!v.set_json.is_empty(), "--set-json"),
+        (!v.set_literal.is_empty(), "--set-literal"),
+        (opts.release.release_name.is_some(), "--release-name"),
+        (!opts.release.api_versions.is_empty(), "-a/--api-versions"),
+    ];
+    let Some((_, flag)) = flags.iter().find(|(used, _)| *used) else {
+        return Ok(());
+    };
+    let may_hold_chart = |p: &String| {
+        let path = Path::new(p);
+        p != "-" && path.is_dir() && crate::overlay::kustomization::find_file(path).is_none()
+    };
+    if opts.paths.iter().any(may_hold_chart) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Usage,
+        format!(
+            "{flag} applies to charts, and none of {} is one: an overlay's charts take their values from its kustomization's `charts:` entry",
+            opts.paths.join(", ")
+        ),
+    ))
 }

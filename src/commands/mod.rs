@@ -6,9 +6,10 @@ pub mod chartify;
 pub mod lint;
 pub mod render;
 
+use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::ChartRenderConfig;
 use crate::values::ValueFlags;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What a successful command prints, and its exit code (`kiln lint` exits 1 when it found
 /// errors, yet still prints its report).
@@ -54,4 +55,89 @@ impl ReleaseOptions {
             ..ChartRenderConfig::default()
         }
     }
+}
+
+/// What a directory given to a command is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Chart,
+    Overlay,
+}
+
+/// The one check every command makes of a path it is given: same message, same exit code (2).
+pub fn require_path(typed: &str) -> Result<()> {
+    if typed == "-" || Path::new(typed).exists() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::Usage,
+            format!("{typed}: no such file or directory"),
+        ))
+    }
+}
+
+/// Whether `typed` is a chart or an overlay; anything else is an error saying both are accepted.
+pub fn target(typed: &str) -> Result<Target> {
+    require_path(typed)?;
+    let path = Path::new(typed);
+    if crate::overlay::kustomization::find_file(path).is_some() {
+        return Ok(Target::Overlay);
+    }
+    if path.join("Chart.yaml").is_file() {
+        return Ok(Target::Chart);
+    }
+    let what = if path.is_dir() {
+        "a directory"
+    } else {
+        "a file"
+    };
+    Err(Error::new(
+        ErrorKind::Usage,
+        format!(
+            "{typed} is {what} with neither Chart.yaml nor kustomization.yaml: give a chart directory or an overlay directory (both are accepted)"
+        ),
+    ))
+}
+
+/// The `name:` of `typed/Chart.yaml`, if it reads.
+pub fn chart_name(typed: &str) -> Option<String> {
+    let path = Path::new(typed).join("Chart.yaml");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let doc = crate::yaml::parse_document(&text, &path.display().to_string()).ok()?;
+    doc.get("name")?.as_str().map(str::to_string)
+}
+
+/// Errors of a chart name its files under the directory as typed (`m1/templates/cm.yaml`), not
+/// under the chart's name (`agent/templates/cm.yaml`, which is what `# Source:` lines show).
+pub fn name_chart_dir(e: Error, typed: &str) -> Error {
+    let Some(name) = chart_name(typed) else {
+        return e;
+    };
+    let typed = typed.trim_end_matches('/');
+    let from = format!("{name}/");
+    let to = if typed == "." || typed.is_empty() {
+        String::new()
+    } else {
+        format!("{typed}/")
+    };
+    if from == to {
+        return e;
+    }
+    let retarget = |s: &str| match s.strip_prefix(&from) {
+        Some(rest) => format!("{to}{rest}"),
+        None => s.to_string(),
+    };
+    let mut out = Error::new(e.kind(), e.message());
+    if let Some(loc) = e.location() {
+        let mut loc = loc.clone();
+        loc.file = retarget(&loc.file);
+        out = out.with_location(loc);
+    }
+    for note in e.notes() {
+        out = out.with_note(match note.strip_prefix("while rendering ") {
+            Some(file) => format!("while rendering {}", retarget(file)),
+            None => note.clone(),
+        });
+    }
+    out
 }

@@ -20,6 +20,8 @@ pub struct RenderOptions {
     pub kube_version: String,
     /// Group/versions `Capabilities.APIVersions` reports (defaults plus `--api-versions`).
     pub api_versions: Vec<String>,
+    /// `Release.IsUpgrade` (and not `IsInstall`), as `--is-upgrade`.
+    pub is_upgrade: bool,
 }
 
 /// The rendered text of one template.
@@ -118,10 +120,12 @@ fn environment<'s>(
     env.set_loader(move |name| Ok(loader_sources.get(name).map(|s| s.to_string())));
 
     env.add_global("Values", Value::from(Serde(&tree.values)));
-    env.add_global(
-        "Release",
-        Value::from(Serde(context::release(&opts.release_name, &opts.namespace))),
-    );
+    let mut release = context::release(&opts.release_name, &opts.namespace);
+    if opts.is_upgrade {
+        release["IsInstall"] = false.into();
+        release["IsUpgrade"] = true.into();
+    }
+    env.add_global("Release", Value::from(Serde(release)));
     env.add_global("Chart", Value::from(Serde(context::chart(chart))));
     let caps: std::collections::BTreeMap<&str, Value> = std::collections::BTreeMap::from([
         (
