@@ -419,3 +419,110 @@ fn o_writes_one_stream_file_and_output_dir_a_tree() {
     assert_eq!(out.status.code(), Some(0));
     assert!(old.join("cronjob/templates/cronjob.yaml").is_file());
 }
+
+/// Renders a one-template Jinja chart and returns stderr (the render must fail).
+fn render_error(name: &str, values: &str, template: &str) -> String {
+    let dir = temp_dir(name);
+    jinja_chart(&dir, values, template);
+    let out = kiln(&["render", "."], &dir);
+    assert_ne!(out.status.code(), Some(0), "{name} rendered");
+    assert!(out.stdout.is_empty());
+    stderr(&out)
+}
+
+#[test]
+fn helm_spellings_in_a_jinja_chart_get_the_jinja_form() {
+    for (name, line, hint) in [
+        (
+            "toyaml",
+            "a: {{ Values.a | toYaml }}",
+            "did you mean `toyaml`?",
+        ),
+        (
+            "dot",
+            "a: {{ .Values.a }}",
+            "a Jinja chart writes `Values.a` (no leading dot)",
+        ),
+        (
+            "nindent",
+            "a: {{ Values.a | nindent 4 }}",
+            "in Jinja write `nindent(4)`",
+        ),
+        (
+            "default",
+            "a: {{ Values.b | default \"x\" }}",
+            "in Jinja write `default(\"x\")`",
+        ),
+        (
+            "include",
+            "a: {{ include \"x\" . }}",
+            "`{% import \"_helpers.tpl\" as h %}`",
+        ),
+    ] {
+        let err = render_error(name, "a: 1\n", &configmap(line));
+        assert!(err.contains("Go-template"), "{name}: {err}");
+        assert!(err.contains(hint), "{name}: {err}");
+    }
+}
+
+#[test]
+fn an_unclosed_block_names_the_open_tag_and_its_line() {
+    let err = render_error(
+        "unclosed",
+        "a: 1\n",
+        "apiVersion: v1\nkind: ConfigMap\n{% if Values.a %}\nmetadata:\n  name: x\n{% for i in [1] %}\n{% endfor %}\n",
+    );
+    assert!(
+        err.contains("syntax error: `{% if %}` on line 3 is never closed (add `{% endif %}`)"),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/cm.yaml:3:1"), "{err}");
+}
+
+#[test]
+fn yaml11_booleans_failing_a_string_schema_are_explained() {
+    let dir = temp_dir("yaml11");
+    jinja_chart(
+        &dir,
+        "mode: y\n",
+        &configmap("a: {{ Values.mode | quote }}"),
+    );
+    std::fs::write(
+        dir.join("values.schema.json"),
+        r#"{"type":"object","properties":{"mode":{"type":"string"}}}"#,
+    )
+    .unwrap();
+    let out = kiln(&["render", "."], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("reads `y` as a boolean; quote it to keep the string: `mode: \"y\"`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn duplicate_keys_are_named_without_the_yaml_librarys_api() {
+    let err = render_error("dupkey", "mode: a\nmode: b\n", &configmap("a: 1"));
+    assert!(err.contains("duplicate key `mode`"), "{err}");
+    assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+}
+
+#[test]
+fn render_errors_follow_the_colour_rules() {
+    let dir = temp_dir("colour");
+    jinja_chart(&dir, "", &configmap("a: {{ Values.nope }}"));
+    let always = kiln(&["render", ".", "--color", "always"], &dir);
+    assert!(
+        stderr(&always).starts_with("\x1b[31;1merror[template]"),
+        "{}",
+        stderr(&always)
+    );
+    // Not a terminal: auto means no colour, whatever NO_COLOR says.
+    let auto = kiln_env(&["render", "."], &dir, &[("NO_COLOR", "")]);
+    assert!(stderr(&auto).starts_with("error[template]"));
+    let never = kiln(&["render", ".", "--color", "never"], &dir);
+    assert!(!stderr(&never).contains('\x1b'));
+    let lint = kiln(&["lint", ".", "--color", "sometimes"], &dir);
+    assert_eq!(lint.status.code(), Some(2));
+}

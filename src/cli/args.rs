@@ -101,6 +101,9 @@ pub struct RenderArgs {
     /// A value key (from --set or -f) that values.yaml lacks and no template mentions is an error.
     #[arg(long = "strict")]
     pub strict: bool,
+    /// Color in error messages: auto (on a terminal), always, never.
+    #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
+    pub color: String,
 }
 
 /// Helm's switches for how a release renders (render and template).

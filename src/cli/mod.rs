@@ -20,6 +20,11 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    let color = match &cli.command {
+        Command::Render(a) => a.color.clone(),
+        Command::Lint(a) => a.color.clone(),
+        _ => "auto".to_string(),
+    };
     match run(cli) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -36,7 +41,12 @@ pub fn main() -> i32 {
             }
         }
         Err(e) => {
-            eprintln!("{e}");
+            use std::io::IsTerminal;
+            let text = e.to_string();
+            match commands::color::enabled(&color, std::io::stderr().is_terminal()) {
+                Ok(true) => eprintln!("{}", commands::color::error(&text)),
+                _ => eprintln!("{text}"),
+            }
             e.exit_code()
         }
     }

@@ -3,6 +3,7 @@
 //! codes. Nothing here imports `cli`.
 
 pub mod chartify;
+pub mod color;
 pub mod lint;
 pub mod render;
 
@@ -140,4 +141,30 @@ pub fn name_chart_dir(e: Error, typed: &str) -> Error {
         });
     }
     out
+}
+
+/// A schema error about a value YAML 1.1 reads as a boolean (`mode: y`, `on`, `no`…) explains
+/// that and says to quote it.
+pub fn explain_yaml11_boolean(e: Error) -> Error {
+    if e.kind() != ErrorKind::Schema || !e.message().contains("got boolean, want string") {
+        return e;
+    }
+    let Some(line) = e.location().and_then(|l| l.source_line.clone()) else {
+        return e;
+    };
+    let Some((key, value)) = line.split_once(':') else {
+        return e;
+    };
+    let value = value.trim();
+    const YAML11_BOOLS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF",
+    ];
+    if !YAML11_BOOLS.contains(&value) {
+        return e;
+    }
+    let key = key.trim().trim_start_matches("- ");
+    e.with_note(format!(
+        "YAML 1.1 (which Helm's values files follow) reads `{value}` as a boolean; quote it to keep the string: `{key}: \"{value}\"`"
+    ))
 }

@@ -46,19 +46,9 @@ impl Report {
 
 /// `kiln lint` on parsed arguments.
 pub fn run(args: &LintArgs) -> Result<Output> {
-    let color = match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        "auto" => {
-            use std::io::IsTerminal;
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-        other => {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("--color {other}: expected auto, always or never"),
-            ))
-        }
+    let color = {
+        use std::io::IsTerminal;
+        crate::commands::color::enabled(&args.color, std::io::stdout().is_terminal())?
     };
     let report = lint(args)?;
     let summary = report.summary();

@@ -281,7 +281,7 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         };
         err = err.with_location(loc);
     }
-    err
+    super::hints::explain(err, source.as_deref())
 }
 
 /// minijinja points attribute errors at `.attr`; widen to the whole dotted name before it.
