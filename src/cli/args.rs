@@ -24,6 +24,25 @@ pub enum Command {
     Lint(LintArgs),
     /// Turn hard-coded manifests into a parameterized chart, and prove it renders them back.
     Chartify(ChartifyArgs),
+    /// `helm template [NAME] CHART [flags]`, as Helm takes it.
+    #[command(disable_version_flag = true)]
+    Template(super::extra_args::TemplateArgs),
+    /// `kustomize build DIR [flags]`, as kustomize takes it.
+    Build(super::extra_args::BuildArgs),
+    /// The computed values of a chart (defaults, -f files and --set merged), as YAML.
+    Values(super::extra_args::ValuesArgs),
+    /// A chart's values.yaml, Chart.yaml or README, like `helm show`.
+    Show(super::extra_args::ShowArgs),
+    /// Semantic diff of two renders or YAML streams (charts, overlays, files, `-`).
+    Diff(super::extra_args::DiffArgs),
+    /// Create a chart that renders, lints clean and follows the examples' conventions.
+    Create(super::extra_args::CreateArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(super::extra_args::CompletionsArgs),
+    /// Print the man page (or write one page per command into a directory).
+    Man(super::extra_args::ManArgs),
+    /// Print kiln's version.
+    Version,
 }
 
 /// The value flags, as Helm spells them.

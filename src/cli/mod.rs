@@ -3,6 +3,8 @@
 
 pub mod args;
 mod convert;
+mod docs;
+pub mod extra_args;
 
 use crate::commands;
 pub use crate::commands::Output;
@@ -25,6 +27,8 @@ pub fn main() -> i32 {
         Command::Lint(a) => a.color.clone(),
         _ => "auto".to_string(),
     };
+    // `kiln diff` exits 1 when the sides differ, so its errors exit 2 (as diff(1) does).
+    let is_diff = matches!(cli.command, Command::Diff(_));
     match run(cli) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -47,7 +51,11 @@ pub fn main() -> i32 {
                 Ok(true) => eprintln!("{}", commands::color::error(&text)),
                 _ => eprintln!("{text}"),
             }
-            e.exit_code()
+            if is_diff {
+                2
+            } else {
+                e.exit_code()
+            }
         }
     }
 }
@@ -58,5 +66,14 @@ pub fn run(cli: Cli) -> Result<Output> {
         Command::Render(args) => commands::render::run(&args.into()),
         Command::Lint(args) => commands::lint::run(&args.into()),
         Command::Chartify(args) => commands::chartify::run(&args.into()),
+        Command::Template(args) => commands::template::run(&args.into()),
+        Command::Build(args) => commands::build::run(&args.into()),
+        Command::Values(args) => commands::values::run(&args.into()),
+        Command::Show(args) => commands::values::show(&args.into()),
+        Command::Diff(args) => commands::diff::run(&args.into()),
+        Command::Create(args) => commands::create::run(&args.into()),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args),
+        Command::Version => Ok(docs::version()),
     }
 }

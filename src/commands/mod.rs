@@ -2,10 +2,15 @@
 //! returns an [`Output`]; `cli/` only turns parsed flags into these structs and maps results to exit
 //! codes. Nothing here imports `cli`.
 
+pub mod build;
 pub mod chartify;
 pub mod color;
+pub mod create;
+pub mod diff;
 pub mod lint;
 pub mod render;
+pub mod template;
+pub mod values;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::ChartRenderConfig;
