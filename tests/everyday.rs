@@ -526,3 +526,333 @@ fn render_errors_follow_the_colour_rules() {
     let lint = kiln(&["lint", ".", "--color", "sometimes"], &dir);
     assert_eq!(lint.status.code(), Some(2));
 }
+
+#[test]
+fn template_takes_helm_templates_command_line() {
+    let named = kiln(
+        &["template", "nightly", "charts/cronjob", "-n", "batch"],
+        &root(),
+    );
+    assert_eq!(named.status.code(), Some(0), "{}", stderr(&named));
+    let render = kiln(
+        &[
+            "render",
+            "charts/cronjob",
+            "--release-name",
+            "nightly",
+            "-n",
+            "batch",
+        ],
+        &root(),
+    );
+    assert_eq!(stdout(&named), stdout(&render));
+    // No NAME, or -g: `release-name`, as helm 4 prints.
+    for args in [
+        vec!["template", "charts/cronjob"],
+        vec!["template", "charts/cronjob", "-g"],
+    ] {
+        let out = stdout(&kiln(&args, &root()));
+        assert!(
+            out.contains("name: release-name-cronjob"),
+            "{args:?}: {out}"
+        );
+    }
+    let plain = stdout(&kiln(
+        &["template", "charts/cronjob", "--name-template", "nightly"],
+        &root(),
+    ));
+    assert!(plain.contains("name: nightly-cronjob"));
+    for (args, expect) in [
+        (
+            vec!["template", "a", "charts/cronjob", "-g"],
+            "cannot set --generate-name and also specify a name",
+        ),
+        (
+            vec!["template", "charts/cronjob", "--validate"],
+            "--validate: validating against a cluster needs one",
+        ),
+        (
+            vec!["template", "charts/cronjob", "--version", "1.0"],
+            "--version: kiln renders local chart directories",
+        ),
+        (
+            vec!["template", "charts/cronjob", "--repo", "https://x"],
+            "--repo: kiln renders local chart directories",
+        ),
+        (
+            vec!["template", "charts/cronjob", "--post-renderer", "x"],
+            "--post-renderer: pipe kiln's output",
+        ),
+        (
+            vec![
+                "template",
+                "charts/cronjob",
+                "--name-template",
+                "x-{{ randAlphaNum 3 }}",
+            ],
+            "Go-template actions",
+        ),
+        (
+            vec!["template", "Bad_Name", "charts/cronjob"],
+            "invalid release name",
+        ),
+        (
+            vec!["template", "overlays/dev"],
+            "`kiln template` takes a chart",
+        ),
+        (vec!["template", "bitnami/nginx"], "never downloads charts"),
+        (vec!["template", "a", "b", "c"], "unexpected value 'c'"),
+    ] {
+        let out = kiln(&args, &root());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(expect), "{args:?}: {}", stderr(&out));
+    }
+    // --output-dir with --release-name puts the files under the release name, as helm does.
+    let dir = temp_dir("template-out");
+    let out = kiln(
+        &[
+            "template",
+            "nightly",
+            "charts/cronjob",
+            "--output-dir",
+            dir.to_str().unwrap(),
+            "--release-name",
+        ],
+        &root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.join("nightly/cronjob/templates/cronjob.yaml").is_file());
+}
+
+#[test]
+fn build_takes_kustomize_builds_command_line() {
+    let out = kiln(&["build", "overlays/dev"], &root());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        stdout(&kiln(&["render", "overlays/dev"], &root()))
+    );
+    let noted = kiln(
+        &[
+            "build",
+            "overlays/dev",
+            "--enable-helm",
+            "--helm-command",
+            "helm3",
+        ],
+        &root(),
+    );
+    assert_eq!(noted.status.code(), Some(0));
+    assert!(stderr(&noted).contains("note: --helm-command helm3 ignored"));
+    let rooted = kiln(
+        &[
+            "build",
+            "overlays/dev",
+            "--load-restrictor",
+            "LoadRestrictionsRootOnly",
+        ],
+        &root(),
+    );
+    assert_eq!(rooted.status.code(), Some(0));
+    for (args, expect) in [
+        (
+            vec![
+                "build",
+                "overlays/dev",
+                "--load-restrictor",
+                "LoadRestrictionsNone",
+            ],
+            "LoadRestrictionsNone",
+        ),
+        (
+            vec!["build", "overlays/dev", "--enable-alpha-plugins"],
+            "--enable-alpha-plugins: kiln runs no plugins",
+        ),
+        (
+            vec!["build", "overlays/dev", "--reorder", "none"],
+            "--reorder",
+        ),
+        (
+            vec!["build", "charts/web"],
+            "is a chart: `kiln build` takes an overlay",
+        ),
+        (vec!["build", "nope"], "nope: no such file or directory"),
+    ] {
+        let out = kiln(&args, &root());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(expect), "{args:?}: {}", stderr(&out));
+    }
+    // -o FILE: the stream; -o DIR: kustomize's one file per object.
+    let dir = temp_dir("build-out");
+    let file = dir.join("out.yaml");
+    kiln(
+        &["build", "overlays/dev", "-o", file.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout(&out));
+    let tree = dir.join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    let o = kiln(
+        &["build", "overlays/dev", "-o", tree.to_str().unwrap()],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(tree
+        .join("shop-dev_v1_serviceaccount_dev-node-agent.yaml")
+        .is_file());
+}
+
+#[test]
+fn values_prints_the_computed_values() {
+    let dir = temp_dir("values");
+    jinja_chart(
+        &dir,
+        "image:\n  tag: \"1\"\n  repository: x\nreplicas: 1\n",
+        &configmap("a: 1"),
+    );
+    let out = kiln(&["values", ".", "--set", "replicas=3"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "image:\n  repository: x\n  tag: \"1\"\nreplicas: 3\n"
+    );
+    let user = kiln(&["values", ".", "--set", "replicas=3", "--user-only"], &dir);
+    assert_eq!(stdout(&user), "replicas: 3\n");
+    let overlay = kiln(&["values", "overlays/dev"], &root());
+    assert_eq!(overlay.status.code(), Some(2));
+    assert!(stderr(&overlay).contains("overlays/dev is an overlay"));
+}
+
+#[test]
+fn show_prints_the_charts_files() {
+    let chart = kiln(&["show", "chart", "charts/cronjob"], &root());
+    assert_eq!(
+        stdout(&chart),
+        std::fs::read_to_string(root().join("charts/cronjob/Chart.yaml")).unwrap()
+    );
+    let values = kiln(&["show", "values", "charts/cronjob"], &root());
+    assert_eq!(
+        stdout(&values),
+        std::fs::read_to_string(root().join("charts/cronjob/values.yaml")).unwrap()
+    );
+    let readme = kiln(&["show", "readme", "charts/cronjob"], &root());
+    assert!(stdout(&readme).starts_with('#'));
+    let dir = temp_dir("show");
+    jinja_chart(&dir, "", &configmap("a: 1"));
+    let none = kiln(&["show", "readme", "."], &dir);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("the chart has no README.md"));
+}
+
+#[test]
+fn diff_compares_objects_and_redacts_secrets() {
+    let dir = temp_dir("diff");
+    let secret = |b: &str| {
+        format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\ndata:\n  a: YQ==\n  b: {b}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n")
+    };
+    std::fs::write(dir.join("a.yaml"), secret("Yg==")).unwrap();
+    std::fs::write(dir.join("b.yaml"), secret("Yw==")).unwrap();
+    // Same objects in another order and layout: no difference.
+    std::fs::write(
+        dir.join("c.yaml"),
+        "kind: ConfigMap\napiVersion: v1\ndata: {k: v}\nmetadata: {name: c}\n---\napiVersion: v1\nkind: Secret\nmetadata: {namespace: ns, name: s}\ndata: {b: Yg==, a: YQ==}\n",
+    )
+    .unwrap();
+    let same = kiln(&["diff", "a.yaml", "c.yaml"], &dir);
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+    assert!(same.stdout.is_empty());
+    let out = kiln(&["diff", "a.yaml", "b.yaml"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert_eq!(
+        text,
+        "--- a: v1 Secret ns/s\n+++ b: v1 Secret ns/s\n@@ -1,7 +1,7 @@\n apiVersion: v1\n data:\n   a: <redacted>\n-  b: '<redacted: old>'\n+  b: '<redacted: new>'\n kind: Secret\n metadata:\n   name: s\n"
+    );
+    assert!(!text.contains("Yg==") && !text.contains("Yw=="));
+    let json = kiln(&["diff", "a.yaml", "b.yaml", "--format", "json"], &dir);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["summary"]["changed"], 1);
+    assert_eq!(report["objects"][0]["kind"], "Secret");
+    // Charts, overlays and stdin are sides too; trouble exits 2.
+    let charts = kiln(
+        &[
+            "diff",
+            "charts/cronjob",
+            "charts/cronjob",
+            "--set",
+            "schedule=@daily",
+        ],
+        &root(),
+    );
+    assert_eq!(charts.status.code(), Some(0), "{}", stderr(&charts));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["diff", "-", "b.yaml"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(secret("Yw==").as_bytes())
+            .unwrap();
+    }
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(0));
+    let missing = kiln(&["diff", "a.yaml", "nope"], &dir);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn create_makes_charts_that_render_and_lint_clean() {
+    let dir = temp_dir("create");
+    for kind in ["deployment", "job", "cronjob", "daemonset", "rbac"] {
+        let name = format!("my-{kind}");
+        let out = kiln(&["create", &name, "--kind", kind], &dir);
+        assert_eq!(out.status.code(), Some(0), "{kind}: {}", stderr(&out));
+        let chart = std::fs::read_to_string(dir.join(&name).join("Chart.yaml")).unwrap();
+        assert!(chart.contains("kiln.dev/template-engine: jinja"));
+        assert!(dir.join(&name).join("templates/_helpers.tpl").is_file());
+        assert!(dir.join(&name).join("templates/NOTES.txt").is_file());
+        assert!(dir.join(&name).join("values.schema.json").is_file());
+        let render = kiln(&["render", &name], &dir);
+        assert_eq!(render.status.code(), Some(0), "{kind}: {}", stderr(&render));
+        let lint = kiln(&["lint", &name, "--strict", "--color", "never"], &dir);
+        assert_eq!(lint.status.code(), Some(0), "{kind}: {}", stdout(&lint));
+        assert!(
+            stdout(&lint).contains("0 errors, 0 warnings, 0 infos"),
+            "{kind}: {}",
+            stdout(&lint)
+        );
+    }
+    let again = kiln(&["create", "my-job"], &dir);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    let bad = kiln(&["create", "Bad"], &dir);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn completions_man_page_and_version() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = kiln(&["completions", shell], &root());
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = stdout(&out);
+        assert!(
+            text.contains("kiln") && text.contains("template"),
+            "{shell}"
+        );
+    }
+    let man = stdout(&kiln(&["man"], &root()));
+    assert!(man.contains(".TH kiln 1"));
+    let dir = temp_dir("man");
+    let out = kiln(&["man", "-o", dir.to_str().unwrap()], &root());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(dir.join("kiln.1").is_file() && dir.join("kiln-render.1").is_file());
+    let version = stdout(&kiln(&["version"], &root()));
+    assert_eq!(version, stdout(&kiln(&["--version"], &root())));
+    assert!(version.starts_with("kiln "));
+}
