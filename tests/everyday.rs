@@ -856,3 +856,69 @@ fn completions_man_page_and_version() {
     assert_eq!(version, stdout(&kiln(&["--version"], &root())));
     assert!(version.starts_with("kiln "));
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every `kiln` command of the README's Quick tour works as printed (run in a copy of the
+/// examples, since some write files); commands piped into kubectl are run without the pipe.
+#[test]
+fn the_readmes_quick_tour_works_as_printed() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let tour = readme.split("## Quick tour").nth(1).unwrap();
+    let block = tour
+        .split("Then, from the checkout:")
+        .nth(1)
+        .unwrap()
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = temp_dir("tour");
+    copy_dir(&root().join("charts"), &dir.join("charts"));
+    copy_dir(&root().join("overlays"), &dir.join("overlays"));
+    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_kiln"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mut ran = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let mut command = line.split(" # ").next().unwrap().trim().to_string();
+        // No cluster here: leave out what is piped into kubectl.
+        if let Some(i) = command.find("| kubectl") {
+            command.truncate(i);
+        }
+        assert!(command.starts_with("kiln "), "{line}");
+        let out = Command::new("sh")
+            .args(["-c", &command])
+            .current_dir(&dir)
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .output()
+            .unwrap();
+        // `kiln diff` exits 1 when the sides differ, which is the point of the example.
+        let ok = if command.contains("kiln diff") {
+            [0, 1].as_slice()
+        } else {
+            [0].as_slice()
+        };
+        assert!(
+            ok.contains(&out.status.code().unwrap_or(-1)),
+            "{command}: {}",
+            stderr(&out)
+        );
+        ran += 1;
+    }
+    assert!(ran >= 10, "the tour has {ran} commands");
+}
