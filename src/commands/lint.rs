@@ -38,8 +38,9 @@ pub fn run(opts: &LintOptions) -> Result<Output> {
     crate::lint::run(opts)
 }
 
-/// Value and release flags change how charts render; when no PATH can hold a chart (only
-/// overlays, files and stdin), they would do nothing, so they are refused.
+/// Value flags and `-a` change how charts render; when no PATH can hold a chart (only overlays,
+/// files and stdin), they would do nothing, so they are refused. (`--release-name` and `-n` stay:
+/// lint rules use the namespace for objects without one.)
 fn refuse_chart_flags_without_charts(opts: &LintOptions) -> Result<()> {
     let v = &opts.release.values;
     let flags = [
@@ -49,7 +50,6 @@ fn refuse_chart_flags_without_charts(opts: &LintOptions) -> Result<()> {
         (!v.set_file.is_empty(), "--set-file"),
         (!v.set_json.is_empty(), "--set-json"),
         (!v.set_literal.is_empty(), "--set-literal"),
-        (opts.release.release_name.is_some(), "--release-name"),
         (!opts.release.api_versions.is_empty(), "-a/--api-versions"),
     ];
     let Some((_, flag)) = flags.iter().find(|(used, _)| *used) else {

@@ -217,7 +217,7 @@ pub fn chart_config(opts: &RenderOptions, dir: &str) -> ChartRenderConfig {
         is_upgrade: opts.is_upgrade,
         skip_schema_validation: opts.skip_schema_validation,
         debug: opts.debug,
-        heads_only: matches!(opts.output, RenderOutput::Stdout | RenderOutput::File(_)),
+        heads_only: true,
         ..opts.release.chart_config(PathBuf::from(dir), kube_version)
     }
 }
