@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{self, Resource};
 use crate::yaml::{to_yaml, Style};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -28,7 +29,7 @@ pub struct DiffOptions {
 }
 
 /// An object's identity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     api_version: String,
     kind: String,
@@ -67,9 +68,18 @@ pub fn run(opts: &DiffOptions) -> Result<Output> {
     let a = load(opts, &opts.a)?;
     let b = load(opts, &opts.b)?;
     let mut changes: Vec<(Key, &'static str, String)> = Vec::new();
+    // Index both sides by key: linear in the number of objects.
+    let index = |side: &[Resource]| -> HashMap<Key, usize> {
+        let mut m = HashMap::with_capacity(side.len());
+        for (i, r) in side.iter().enumerate() {
+            m.entry(Key::of(r)).or_insert(i);
+        }
+        m
+    };
+    let (in_a, in_b) = (index(&a), index(&b));
     for ra in &a {
         let key = Key::of(ra);
-        match b.iter().find(|rb| Key::of(rb) == key) {
+        match in_b.get(&key).map(|&i| &b[i]) {
             None => changes.push((
                 key.clone(),
                 "removed",
@@ -85,7 +95,7 @@ pub fn run(opts: &DiffOptions) -> Result<Output> {
     }
     for rb in &b {
         let key = Key::of(rb);
-        if !a.iter().any(|ra| Key::of(ra) == key) {
+        if !in_a.contains_key(&key) {
             changes.push((key.clone(), "added", diff_text(opts, &key, None, Some(rb))));
         }
     }

@@ -9,6 +9,7 @@ pub mod create;
 pub mod diff;
 pub mod lint;
 pub mod render;
+pub mod suggest;
 pub mod template;
 pub mod values;
 

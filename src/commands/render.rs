@@ -224,8 +224,10 @@ pub fn chart_config(opts: &RenderOptions, dir: &str) -> ChartRenderConfig {
 
 fn render_chart(opts: &RenderOptions, typed: &str) -> Result<Rendered> {
     let cfg = chart_config(opts, typed);
-    let rendered = pipeline::render_chart(&cfg)
-        .map_err(|e| super::explain_yaml11_boolean(super::name_chart_dir(e, typed)))?;
+    let rendered = pipeline::render_chart(&cfg).map_err(|e| {
+        let e = super::suggest::undefined_value(e, &cfg);
+        super::explain_yaml11_boolean(super::name_chart_dir(e, typed))
+    })?;
     let resources: Vec<Resource> = rendered
         .resources
         .into_iter()
