@@ -117,6 +117,11 @@ fn a_missing_path_is_the_same_usage_error_in_every_command() {
         vec!["render", "nope"],
         vec!["lint", "nope"],
         vec!["chartify", "nope", "--name", "x"],
+        vec!["template", "nope"],
+        vec!["build", "nope"],
+        vec!["values", "nope"],
+        vec!["show", "chart", "nope"],
+        vec!["diff", "nope", "nope2"],
     ] {
         let out = kiln(&args, &dir);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
