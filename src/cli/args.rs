@@ -17,8 +17,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render a chart (a directory with Chart.yaml) or an overlay (a directory with
-    /// kustomization.yaml) to a YAML stream on stdout.
+    /// Render charts (directories with Chart.yaml) and overlays (directories with
+    /// kustomization.yaml) to one YAML stream, a file, or a tree of files.
     Render(RenderArgs),
     /// Check charts, overlays and manifests: Kubernetes schemas and Kubernetes-aware rules.
     Lint(LintArgs),
