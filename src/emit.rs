@@ -45,6 +45,12 @@ pub fn write_output_dir(
     resources: &[Resource],
     inputs: &[PathBuf],
 ) -> Result<Vec<PathBuf>> {
+    let files = output_dir_files(resources)?;
+    crate::fs::write_staged(dir, &files, Existing::Merge, inputs)
+}
+
+/// The files of [`write_output_dir`]: one per source, its documents in stream order.
+pub fn output_dir_files(resources: &[Resource]) -> Result<Vec<OutputFile>> {
     let mut files: Vec<(String, String)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for r in resources {
@@ -58,11 +64,10 @@ pub fn write_output_dir(
             }
         }
     }
-    let files = files
+    files
         .into_iter()
         .map(|(source, text)| OutputFile::new(&source, text, &format!("output file for {source}")))
-        .collect::<Result<Vec<_>>>()?;
-    crate::fs::write_staged(dir, &files, Existing::Merge, inputs)
+        .collect()
 }
 
 /// Writes one file per object under `dir`, named as `kubectl kustomize -o DIR` names them:
@@ -73,6 +78,12 @@ pub fn write_overlay_dir(
     resources: &[Resource],
     inputs: &[PathBuf],
 ) -> Result<Vec<PathBuf>> {
+    let files = overlay_dir_files(resources)?;
+    crate::fs::write_staged(dir, &files, Existing::Merge, inputs)
+}
+
+/// The files of [`write_overlay_dir`], named as `kubectl kustomize -o DIR` names them.
+pub fn overlay_dir_files(resources: &[Resource]) -> Result<Vec<OutputFile>> {
     let ns_of = |r: &Resource| -> Option<String> {
         crate::k8s::is_namespaced(r.api_version(), r.kind()).then(|| match r.namespace() {
             "" => "default".to_string(),
@@ -111,9 +122,8 @@ pub fn write_overlay_dir(
             }
         }
     }
-    let files = files
+    files
         .into_iter()
         .map(|(name, text)| OutputFile::new(&name, text, &name))
-        .collect::<Result<Vec<_>>>()?;
-    crate::fs::write_staged(dir, &files, Existing::Merge, inputs)
+        .collect()
 }

@@ -428,6 +428,12 @@ impl OutputFile {
         Ok(OutputFile { parts, text })
     }
 
+    /// The same file one directory `prefix` further down (checked like every component).
+    pub fn under(mut self, prefix: &str, what: &str) -> Result<OutputFile> {
+        self.parts.insert(0, file_name(prefix, what)?.to_string());
+        Ok(self)
+    }
+
     /// The path relative to the output directory.
     pub fn rel(&self) -> PathBuf {
         self.parts.iter().collect()

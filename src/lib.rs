@@ -18,6 +18,7 @@
 pub mod chart;
 pub mod chartify;
 pub mod cli;
+pub mod commands;
 pub mod emit;
 pub mod error;
 pub mod fs;

@@ -23,6 +23,12 @@ pub struct ChartRenderConfig {
     pub api_versions: Vec<String>,
     pub show_only: Vec<String>,
     pub include_crds: bool,
+    /// `Release.IsUpgrade` true (and `IsInstall` false), as `--is-upgrade`.
+    pub is_upgrade: bool,
+    /// Do not check values against the charts' `values.schema.json`.
+    pub skip_schema_validation: bool,
+    /// A template whose output does not parse: show its rendered text in the error.
+    pub debug: bool,
     /// Keep only each object's head (apiVersion, kind, name, namespace) in the result: what
     /// printing needs, at a fraction of the memory. Objects are still parsed in full.
     pub heads_only: bool,
@@ -38,11 +44,16 @@ pub struct RenderedChart {
     pub resources: Vec<Resource>,
     /// The rendered `NOTES.txt` of the top chart, if any.
     pub notes: Option<String>,
+    /// User value keys that no template reads and no values.yaml has (likely typos).
+    pub unused_values: Vec<String>,
 }
 
 /// Renders a chart into sorted resources.
 pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
-    let chart = chart::load_chart(&cfg.chart_dir)?;
+    let mut chart = chart::load_chart(&cfg.chart_dir)?;
+    if cfg.skip_schema_validation {
+        values::typos::drop_schemas(&mut chart);
+    }
     if chart.meta.is_library() {
         return Err(Error::new(
             ErrorKind::Chart,
@@ -60,6 +71,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         values::merge_user(&mut user.values, inline.clone());
     }
     let tree = values::resolve_with_files(&chart, &user)?;
+    let unused_values = values::typos::unused_keys(&chart, &user.values);
 
     let mut api_versions = default_api_versions();
     for v in &cfg.api_versions {
@@ -82,6 +94,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         kube_version,
         api_versions,
         set_int_paths: values::set_int_paths(&cfg.values)?,
+        is_upgrade: cfg.is_upgrade,
     };
     let mut files = render::render_chart(&chart, &tree, &opts)?;
     // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,
@@ -90,6 +103,8 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
 
     let mut notes = None;
     let mut resources = Vec::new();
+    // Per --show-only pattern: did it match a template that rendered at least one object?
+    let mut shown = vec![false; cfg.show_only.len()];
     let sources = template_sources(&chart);
     for f in &files {
         if f.is_notes {
@@ -98,38 +113,49 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
             }
             continue;
         }
-        if !cfg.show_only.is_empty()
-            && !cfg
-                .show_only
-                .iter()
-                .any(|s| show_only_matches(s, &chart, &f.display))
-        {
+        let matched: Vec<usize> = (0..cfg.show_only.len())
+            .filter(|&i| show_only_matches(&cfg.show_only[i], &chart, &f.display))
+            .collect();
+        if !cfg.show_only.is_empty() && matched.is_empty() {
             continue;
         }
         let template = sources
             .iter()
             .find(|(d, _)| *d == f.display)
             .map(|(_, t)| *t);
-        resources.extend(resource::parse_stream_as(
-            &f.text,
-            &f.display,
-            template,
-            cfg.heads_only,
-        )?);
+        let parsed = resource::parse_stream_as(&f.text, &f.display, template, cfg.heads_only)
+            .map_err(|e| match cfg.debug {
+                true => e.with_note(format!("rendered text of {}:\n{}", f.display, f.text)),
+                false => e,
+            })?;
+        if !parsed.is_empty() {
+            for i in matched {
+                shown[i] = true;
+            }
+        }
+        resources.extend(parsed);
     }
-    for s in &cfg.show_only {
-        if !files
+    for (s, shown) in cfg.show_only.iter().zip(shown) {
+        if shown {
+            continue;
+        }
+        let exists = files
             .iter()
-            .any(|f| show_only_matches(s, &chart, &f.display))
-        {
-            return Err(Error::new(
-                ErrorKind::Usage,
+            .any(|f| show_only_matches(s, &chart, &f.display));
+        // Helm fails alike for a template that does not exist and one that renders nothing.
+        return Err(Error::new(
+            ErrorKind::Usage,
+            if exists {
+                format!(
+                    "--show-only {s}: the template renders no objects with these values (helm: could not find template {s} in chart)"
+                )
+            } else {
                 format!(
                     "--show-only {s}: no template with that path in chart {}",
                     chart.meta.name
-                ),
-            ));
-        }
+                )
+            },
+        ));
     }
     crate::order::sort_helm(&mut resources);
     if cfg.include_crds {
@@ -138,7 +164,11 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         crds.append(&mut resources);
         resources = crds;
     }
-    Ok(RenderedChart { resources, notes })
+    Ok(RenderedChart {
+        resources,
+        notes,
+        unused_values,
+    })
 }
 
 fn template_sources(chart: &Chart) -> Vec<(&str, &str)> {

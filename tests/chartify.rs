@@ -753,20 +753,22 @@ fn lint(
     path: &Path,
     values_file: Option<&Path>,
     namespace: &str,
-) -> kiln::Result<kiln::cli::Output> {
-    use kiln::cli::args::{LintArgs, LintFormat, ReleaseArgs, ValueArgs};
-    kiln::lint::run(&LintArgs {
+) -> kiln::Result<kiln::commands::Output> {
+    use kiln::commands::lint::{LintFormat, LintOptions};
+    use kiln::commands::ReleaseOptions;
+    use kiln::values::ValueFlags;
+    kiln::commands::lint::run(&LintOptions {
         paths: vec![path.display().to_string()],
-        release: ReleaseArgs {
-            values: ValueArgs {
-                values: values_file
+        release: ReleaseOptions {
+            values: ValueFlags {
+                files: values_file
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect(),
                 ..Default::default()
             },
             release_name: Some(NAME.into()),
-            namespace: namespace.into(),
+            namespace: Some(namespace.into()),
             api_versions: Vec::new(),
         },
         kube_version: Some("1.35".into()),

@@ -5,7 +5,8 @@
 //! bad fixture must give at least one finding of the rule, snapshotted in text and JSON (only
 //! that rule's findings, so other rules' changes do not churn it); the good one none of it.
 
-use kiln::cli::args::{Cli, Command, LintArgs};
+use kiln::cli::args::{Cli, Command};
+use kiln::commands::lint::LintOptions;
 use kiln::lint::{self, output, rules::RULES, Report};
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -15,12 +16,12 @@ fn root() -> &'static Path {
 }
 
 /// Parses `kiln lint ARGS...` as the binary would, paths relative to the crate root.
-fn args(argv: &[&str]) -> LintArgs {
+fn args(argv: &[&str]) -> LintOptions {
     std::env::set_current_dir(root()).unwrap();
     let mut full = vec!["kiln", "lint"];
     full.extend_from_slice(argv);
     match <Cli as clap::Parser>::try_parse_from(full).unwrap().command {
-        Command::Lint(a) => a,
+        Command::Lint(a) => a.into(),
         _ => unreachable!(),
     }
 }

@@ -19,8 +19,8 @@ mod files;
 pub mod gotmpl;
 pub mod template;
 
-use crate::cli::args::ChartifyArgs;
-use crate::cli::Output;
+use crate::commands::chartify::ChartifyOptions as ChartifyArgs;
+use crate::commands::Output;
 use crate::error::{Error, ErrorKind, Result};
 use crate::overlay::refs::RefScope;
 use crate::resource::{parse_stream, Resource};

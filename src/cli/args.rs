@@ -17,13 +17,32 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Render a chart (a directory with Chart.yaml) or an overlay (a directory with
-    /// kustomization.yaml) to a YAML stream on stdout.
+    /// Render charts (directories with Chart.yaml) and overlays (directories with
+    /// kustomization.yaml) to one YAML stream, a file, or a tree of files.
     Render(RenderArgs),
     /// Check charts, overlays and manifests: Kubernetes schemas and Kubernetes-aware rules.
     Lint(LintArgs),
     /// Turn hard-coded manifests into a parameterized chart, and prove it renders them back.
     Chartify(ChartifyArgs),
+    /// `helm template [NAME] CHART [flags]`, as Helm takes it.
+    #[command(disable_version_flag = true)]
+    Template(super::extra_args::TemplateArgs),
+    /// `kustomize build DIR [flags]`, as kustomize takes it.
+    Build(super::extra_args::BuildArgs),
+    /// The computed values of a chart (defaults, -f files and --set merged), as YAML.
+    Values(super::extra_args::ValuesArgs),
+    /// A chart's values.yaml, Chart.yaml or README, like `helm show`.
+    Show(super::extra_args::ShowArgs),
+    /// Semantic diff of two renders or YAML streams (charts, overlays, files, `-`).
+    Diff(super::extra_args::DiffArgs),
+    /// Create a chart that renders, lints clean and follows the examples' conventions.
+    Create(super::extra_args::CreateArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(super::extra_args::CompletionsArgs),
+    /// Print the man page (or write one page per command into a directory).
+    Man(super::extra_args::ManArgs),
+    /// Print kiln's version.
+    Version,
 }
 
 /// The value flags, as Helm spells them.
@@ -57,55 +76,38 @@ pub struct ReleaseArgs {
     /// Release name (default: the chart's name).
     #[arg(long = "release-name", value_name = "NAME")]
     pub release_name: Option<String>,
-    /// Release namespace.
-    #[arg(
-        short = 'n',
-        long = "namespace",
-        value_name = "NS",
-        default_value = "default"
-    )]
-    pub namespace: String,
+    /// Release namespace (default: `default`).
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
+    pub namespace: Option<String>,
     /// Extra API versions for Capabilities.APIVersions (repeatable or comma-separated).
     #[arg(short = 'a', long = "api-versions", value_name = "GROUP/VERSION")]
     pub api_versions: Vec<String>,
 }
 
-impl ReleaseArgs {
-    /// The render config of `chart_dir` as this release.
-    pub fn chart_config(
-        &self,
-        chart_dir: PathBuf,
-        kube_version: &str,
-    ) -> crate::pipeline::ChartRenderConfig {
-        crate::pipeline::ChartRenderConfig {
-            chart_dir,
-            values: self.values.clone().into(),
-            inline_values: None,
-            release_name: self.release_name.clone(),
-            namespace: self.namespace.clone(),
-            kube_version: kube_version.to_string(),
-            api_versions: self.api_versions.clone(),
-            show_only: Vec::new(),
-            include_crds: false,
-            heads_only: false,
-        }
-    }
-}
-
 #[derive(Debug, Args, Clone)]
 pub struct RenderArgs {
-    /// Chart or overlay directory.
-    pub path: PathBuf,
+    /// Chart or overlay directories (several render in parallel, printed in the order given).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
     #[command(flatten)]
     pub release: ReleaseArgs,
-    /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks.
-    #[arg(long = "kube-version", value_name = "X.Y.Z", default_value = "1.35.0")]
-    pub kube_version: String,
+    /// Kubernetes version for Capabilities and Chart.yaml kubeVersion checks (default 1.35.0).
+    #[arg(long = "kube-version", value_name = "X.Y.Z")]
+    pub kube_version: Option<String>,
     /// Only print the objects of these templates (`templates/job.yaml`; repeatable).
     #[arg(short = 's', long = "show-only", value_name = "PATH")]
     pub show_only: Vec<String>,
+    /// Write the stream to FILE (`.yaml`/`.yml`; `-` is stdout). Any other path is a directory,
+    /// as with --output-dir.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "output_dir"
+    )]
+    pub output: Option<String>,
     /// Write one file per template under DIR instead of printing.
-    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    #[arg(long = "output-dir", value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Also print the chart's crds/ files (first).
     #[arg(long = "include-crds")]
@@ -119,6 +121,34 @@ pub struct RenderArgs {
         default_value = "LoadRestrictionsRootOnly"
     )]
     pub load_restrictor: LoadRestrictorArg,
+    #[command(flatten)]
+    pub helm: HelmRenderArgs,
+    /// When a template's output does not parse, print its rendered text with the error.
+    #[arg(long = "debug")]
+    pub debug: bool,
+    /// A value key (from --set or -f) that values.yaml lacks and no template mentions is an error.
+    #[arg(long = "strict")]
+    pub strict: bool,
+    /// Color in error messages: auto (on a terminal), always, never.
+    #[arg(long = "color", value_name = "WHEN", default_value = "auto")]
+    pub color: String,
+}
+
+/// Helm's switches for how a release renders (render and template).
+#[derive(Debug, Args, Clone, Default)]
+pub struct HelmRenderArgs {
+    /// Leave out test hooks (`helm.sh/hook: test`).
+    #[arg(long = "skip-tests")]
+    pub skip_tests: bool,
+    /// Leave out every hook (tests too).
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
+    /// Render as an upgrade: `Release.IsUpgrade` true, `Release.IsInstall` false.
+    #[arg(long = "is-upgrade")]
+    pub is_upgrade: bool,
+    /// Do not check values against values.schema.json.
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
 }
 
 /// kustomize's `--load-restrictor` values.
@@ -130,18 +160,18 @@ pub enum LoadRestrictorArg {
     None,
 }
 
-impl From<LoadRestrictorArg> for crate::overlay::LoadRestrictor {
+impl From<LoadRestrictorArg> for crate::fs::LoadRestrictor {
     fn from(a: LoadRestrictorArg) -> Self {
         match a {
-            LoadRestrictorArg::RootOnly => crate::overlay::LoadRestrictor::RootOnly,
-            LoadRestrictorArg::None => crate::overlay::LoadRestrictor::None,
+            LoadRestrictorArg::RootOnly => crate::fs::LoadRestrictor::RootOnly,
+            LoadRestrictorArg::None => crate::fs::LoadRestrictor::None,
         }
     }
 }
 
-/// Output formats of `kiln lint`.
+/// Output formats of `kiln lint`, as spelled on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum LintFormat {
+pub enum LintFormatArg {
     #[default]
     Text,
     Json,
@@ -151,7 +181,7 @@ pub enum LintFormat {
 /// How `kiln lint` groups plain manifests (files, directories of them, stdin) into sets whose
 /// objects are checked against each other; each chart and each overlay is always a set of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum LintGroup {
+pub enum LintGroupArg {
     /// Each PATH given is one set: a directory's manifest files are linted together.
     #[default]
     Path,
@@ -174,7 +204,7 @@ pub struct LintArgs {
     pub kube_version: Option<String>,
     /// Report format.
     #[arg(long = "format", value_enum, default_value = "text")]
-    pub format: LintFormat,
+    pub format: LintFormatArg,
     /// Settings file (default: .kiln.yaml in the current directory or a parent, up to the
     /// repository root).
     #[arg(long = "config", value_name = "FILE")]
@@ -190,7 +220,7 @@ pub struct LintArgs {
     pub strict: bool,
     /// Which manifests are linted together: `path` (each PATH), `file` (each file), `all`.
     #[arg(long = "group", value_enum, default_value = "path")]
-    pub group: LintGroup,
+    pub group: LintGroupArg,
     /// Turn a rule off (repeatable).
     #[arg(long = "disable", value_name = "RULE")]
     pub disable: Vec<String>,

@@ -1,12 +1,15 @@
-//! The command line: `args` mirrors the flags; this module turns them into pipeline configs,
-//! runs them, and maps errors to exit codes (0 ok, 1 input error, 2 usage error).
+//! The command line: `args` mirrors the flags, `convert` turns them into the commands' option
+//! structs; this module runs them and maps errors to exit codes (0 ok, 1 input error, 2 usage error).
 
 pub mod args;
+mod convert;
+mod docs;
+pub mod extra_args;
 
+use crate::commands;
+pub use crate::commands::Output;
 use crate::error::Result;
-use crate::pipeline::{self, ChartRenderConfig};
-use crate::values::ValueFlags;
-use args::{Cli, Command, RenderArgs, ValueArgs};
+use args::{Cli, Command};
 use clap::Parser;
 use std::io::Write;
 
@@ -20,6 +23,13 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    let color = match &cli.command {
+        Command::Render(a) => a.color.clone(),
+        Command::Lint(a) => a.color.clone(),
+        _ => "auto".to_string(),
+    };
+    // `kiln diff` exits 1 when the sides differ, so its errors exit 2 (as diff(1) does).
+    let is_diff = matches!(cli.command, Command::Diff(_));
     match run(cli) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -36,116 +46,35 @@ pub fn main() -> i32 {
             }
         }
         Err(e) => {
-            eprintln!("{e}");
-            e.exit_code()
+            use std::io::IsTerminal;
+            let text = e.to_string();
+            match commands::color::enabled(&color, std::io::stderr().is_terminal()) {
+                Ok(true) => eprintln!("{}", commands::color::error(&text)),
+                _ => eprintln!("{text}"),
+            }
+            if is_diff {
+                2
+            } else {
+                e.exit_code()
+            }
         }
-    }
-}
-
-/// What a successful command prints, and its exit code (`kiln lint` exits 1 when it found
-/// errors, yet still prints its report).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    pub stdout: String,
-    pub code: i32,
-}
-
-impl From<String> for Output {
-    fn from(stdout: String) -> Output {
-        Output { stdout, code: 0 }
     }
 }
 
 /// Runs a parsed command.
 pub fn run(cli: Cli) -> Result<Output> {
     match cli.command {
-        Command::Render(args) => render(args).map(Output::from),
-        Command::Lint(args) => crate::lint::run(&args),
-        Command::Chartify(args) => crate::chartify::run(&args),
-    }
-}
-
-impl From<ValueArgs> for ValueFlags {
-    fn from(v: ValueArgs) -> ValueFlags {
-        ValueFlags {
-            files: v.values,
-            set: v.set,
-            set_string: v.set_string,
-            set_file: v.set_file,
-            set_json: v.set_json,
-            set_literal: v.set_literal,
-        }
-    }
-}
-
-fn render(args: RenderArgs) -> Result<String> {
-    if crate::overlay::kustomization::find_file(&args.path).is_some() {
-        return render_overlay(args);
-    }
-    let cfg = ChartRenderConfig {
-        show_only: args.show_only.clone(),
-        include_crds: args.include_crds,
-        heads_only: true,
-        ..args
-            .release
-            .chart_config(args.path.clone(), &args.kube_version)
-    };
-    let rendered = pipeline::render_chart(&cfg)?;
-    match args.output_dir {
-        Some(dir) => {
-            let written = crate::emit::write_output_dir(
-                &dir,
-                &rendered.resources,
-                std::slice::from_ref(&args.path),
-            )?;
-            Ok(written
-                .iter()
-                .map(|p| format!("wrote {}\n", p.display()))
-                .collect())
-        }
-        None => Ok(crate::emit::helm_stream(&rendered.resources)),
-    }
-}
-
-/// `kiln render DIR` where DIR holds a kustomization.
-fn render_overlay(args: RenderArgs) -> Result<String> {
-    let v = &args.release.values;
-    let chart_only = [
-        (!v.values.is_empty(), "-f/--values"),
-        (!v.set.is_empty(), "--set"),
-        (!v.set_string.is_empty(), "--set-string"),
-        (!v.set_file.is_empty(), "--set-file"),
-        (!v.set_json.is_empty(), "--set-json"),
-        (!v.set_literal.is_empty(), "--set-literal"),
-        (args.release.release_name.is_some(), "--release-name"),
-        (!args.show_only.is_empty(), "--show-only"),
-        (args.include_crds, "--include-crds"),
-    ];
-    if let Some((_, flag)) = chart_only.iter().find(|(used, _)| *used) {
-        return Err(crate::Error::new(
-            crate::ErrorKind::Usage,
-            format!(
-                "{flag} applies to charts; {} is an overlay (set chart values in its kustomization's `charts:` entry)",
-                args.path.display()
-            ),
-        ));
-    }
-    let built = crate::overlay::build_with(&args.path, args.load_restrictor.into())?;
-    for w in &built.warnings {
-        eprintln!("{w}");
-    }
-    match args.output_dir {
-        Some(dir) => {
-            let written = crate::emit::write_overlay_dir(
-                &dir,
-                &built.resources,
-                std::slice::from_ref(&args.path),
-            )?;
-            Ok(written
-                .iter()
-                .map(|p| format!("wrote {}\n", p.display()))
-                .collect())
-        }
-        None => Ok(crate::emit::kustomize_stream(&built.resources)),
+        Command::Render(args) => commands::render::run(&args.into()),
+        Command::Lint(args) => commands::lint::run(&args.into()),
+        Command::Chartify(args) => commands::chartify::run(&args.into()),
+        Command::Template(args) => commands::template::run(&args.into()),
+        Command::Build(args) => commands::build::run(&args.into()),
+        Command::Values(args) => commands::values::run(&args.into()),
+        Command::Show(args) => commands::values::show(&args.into()),
+        Command::Diff(args) => commands::diff::run(&args.into()),
+        Command::Create(args) => commands::create::run(&args.into()),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args),
+        Command::Version => Ok(docs::version()),
     }
 }

@@ -11,7 +11,7 @@
 //!     resources-missing: off
 //! ```
 
-use crate::cli::args::LintArgs;
+use crate::commands::lint::LintOptions as LintArgs;
 use crate::error::{Error, ErrorKind, Result};
 use crate::lint::finding::Severity;
 use serde::Deserialize;

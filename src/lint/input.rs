@@ -3,7 +3,7 @@
 //! shared unit.
 
 use super::set::ChartInput;
-use crate::cli::args::{LintArgs, LintGroup as Group};
+use crate::commands::lint::{LintGroup as Group, LintOptions as LintArgs};
 use crate::error::{Error, ErrorKind, Result};
 use crate::pipeline::{self, ChartRenderConfig};
 use crate::resource::{self, Resource};

@@ -21,8 +21,8 @@ pub mod removed;
 pub mod rules;
 pub mod set;
 
-use crate::cli::args::{LintArgs, LintFormat};
-use crate::cli::Output;
+use crate::commands::lint::{LintFormat, LintOptions as LintArgs};
+use crate::commands::Output;
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::Resource;
 pub use finding::{Category, Finding, Severity, Summary};
@@ -56,19 +56,9 @@ pub fn run(args: &LintArgs) -> Result<Output> {
         };
         return Ok(Output { stdout, code: 0 });
     }
-    let color = match args.color.as_str() {
-        "always" => true,
-        "never" => false,
-        "auto" => {
-            use std::io::IsTerminal;
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-        other => {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!("--color {other}: expected auto, always or never"),
-            ))
-        }
+    let color = {
+        use std::io::IsTerminal;
+        crate::commands::color::enabled(&args.color, std::io::stdout().is_terminal())?
     };
     let report = lint(args)?;
     let summary = report.summary();
@@ -114,7 +104,7 @@ pub fn lint(args: &LintArgs) -> Result<Report> {
     };
     let mut report = Report::default();
     for unit in units {
-        let mut set = LintSet::new(unit.objects, unit.charts, &args.release.namespace);
+        let mut set = LintSet::new(unit.objects, unit.charts, args.release.namespace());
         set.failures = unit.failures;
         if let Some(validator) = &validator {
             set.schema = rules::schema::verdicts(validator, &set.objects)?;

@@ -6,7 +6,7 @@
 pub mod gotmpl;
 pub mod jinja;
 
-pub use jinja::{context, filters};
+pub use jinja::{context, filters, hints, strict};
 pub use jinja::{RenderOptions, RenderedFile};
 
 use crate::chart::{Chart, TemplateEngine};

@@ -29,6 +29,7 @@ mod deps;
 pub mod merge;
 pub mod schema;
 pub mod set_flag;
+pub mod typos;
 
 use crate::chart::{Chart, SourceFile};
 use crate::{Error, ErrorKind, Location, Result};

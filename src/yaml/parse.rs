@@ -144,6 +144,14 @@ fn clean_message(raw: &str) -> String {
         }
     }
     let s = s.lines().next().unwrap_or(s);
+    // serde-saphyr names its own option here; say what is wrong in the document instead.
+    if let Some(rest) = s.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("duplicate key `{key}`: it appears twice in the same mapping (each key may appear once)");
+    }
     // A trailing " at line N column M" repeats the location.
     match s.rfind(" at line ") {
         Some(idx) => s[..idx].to_string(),

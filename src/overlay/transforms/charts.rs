@@ -45,7 +45,7 @@ pub fn render(k: &Loaded, c: &ChartRef) -> Result<Vec<Obj>> {
         api_versions: c.api_versions.clone(),
         show_only: Vec::new(),
         include_crds: c.include_crds,
-        heads_only: false,
+        ..ChartRenderConfig::default()
     };
     let rendered = pipeline::render_chart(&cfg)
         .map_err(|e| e.with_note(format!("in chart `{}` of {}", c.path, k.file)))?;

@@ -223,6 +223,9 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
         api_versions: c.api_versions.clone(),
         show_only: Vec::new(),
         include_crds: c.include_crds,
+        debug: false,
+        is_upgrade: false,
+        skip_schema_validation: false,
         heads_only: false,
     };
     let rendered = pipeline::render_chart(&cfg)

@@ -23,6 +23,8 @@ pub struct RenderOptions {
     /// Value paths (from the top chart's values) that `--set` gave an integer: Go templates see
     /// them as `int64`, every other number as `float64` (Helm reads values files through JSON).
     pub set_int_paths: Vec<Vec<String>>,
+    /// `Release.IsUpgrade` (and not `IsInstall`), as `--is-upgrade`.
+    pub is_upgrade: bool,
 }
 
 /// The rendered text of one template.
@@ -102,11 +104,14 @@ fn environment<'s>(
 ) -> Result<Environment<'s>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    // Debug mode records where each undefined value came from, so errors name the value path.
+    env.set_debug(true);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     // Jinja's default whitespace rules (no trim_blocks / lstrip_blocks): `{%- … %}` then trims
     // like Helm's `{{- … }}`, so templates ported from Helm keep their layout.
     env.set_formatter(filters::format_value);
     filters::register(&mut env);
+    super::strict::register_builtins(&mut env);
 
     let root = format!("{}/templates", chart.display_root);
     let parent_root = chart.display_root.clone();
@@ -118,10 +123,12 @@ fn environment<'s>(
     env.set_loader(move |name| Ok(loader_sources.get(name).map(|s| s.to_string())));
 
     env.add_global("Values", Value::from(Serde(&tree.values)));
-    env.add_global(
-        "Release",
-        Value::from(Serde(context::release(&opts.release_name, &opts.namespace))),
-    );
+    let mut release = context::release(&opts.release_name, &opts.namespace);
+    if opts.is_upgrade {
+        release["IsInstall"] = false.into();
+        release["IsUpgrade"] = true.into();
+    }
+    env.add_global("Release", Value::from(Serde(release)));
     env.add_global("Chart", Value::from(Serde(context::chart(chart))));
     let caps: std::collections::BTreeMap<&str, Value> = std::collections::BTreeMap::from([
         (
@@ -268,7 +275,10 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         .and_then(|n| sources.get(n).cloned())
         .or_else(|| located.template_source().map(Arc::from));
     let range = match (&source, located.range()) {
-        (Some(src), Some(r)) if r.end <= src.len() => Some(widen_to_expression(src, r)),
+        (Some(src), Some(r)) if r.end <= src.len() => Some(
+            super::strict::undefined_span(src, r.clone(), located.detail())
+                .unwrap_or_else(|| widen_to_expression(src, r)),
+        ),
         _ => None,
     };
     let span_text = match (&source, &range) {
@@ -276,6 +286,13 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         _ => None,
     };
     let message = match (located.kind(), &span_text) {
+        (minijinja::ErrorKind::UndefinedError, _) if located.detail().is_some() => {
+            let detail = located.detail().unwrap_or_default();
+            format!(
+                "undefined value: {}",
+                detail.replace("` is undefined", "` is not defined")
+            )
+        }
         (minijinja::ErrorKind::UndefinedError, Some(expr)) => {
             format!("undefined value: `{}` is not defined", expr.trim())
         }
@@ -299,7 +316,7 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         };
         err = err.with_location(loc);
     }
-    err
+    super::hints::explain(err, source.as_deref())
 }
 
 /// minijinja points attribute errors at `.attr`; widen to the whole dotted name before it.

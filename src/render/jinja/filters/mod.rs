@@ -64,6 +64,8 @@ use yaml_json::*;
 /// such as `indent`, `default`, `lower`, `replace` stay available; `tojson`
 /// is replaced by Helm's variant).
 pub fn register(env: &mut Environment<'_>) {
+    // Each filter refuses an undefined input (`default` and `required` excepted).
+    let env = &mut super::strict::StrictFilters(env);
     env.add_filter("toyaml", toyaml);
     env.add_filter("fromyaml", fromyaml);
     env.add_filter("tojson", tojson);
