@@ -385,6 +385,11 @@ impl<'r> DirWalk<'r> {
     }
 }
 
+/// Whether `dir` is a directory with nothing in it.
+pub fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
 /// Checks that `name` can be one file name (one path component) and returns it. `what` names
 /// the object or chart it came from, for the error.
 pub fn file_name<'a>(name: &'a str, what: &str) -> Result<&'a str> {

@@ -594,3 +594,17 @@ fn a_run_has_a_total_input_budget() {
     let err = failed(kiln(&tmp, &tmp.0, &args, &[]));
     insta::assert_snapshot!(err, @"error[io]: c.yaml: reading it takes this run over kiln's total input limit of 32 MiB (MAX_TOTAL_BYTES); run kiln on fewer files at a time");
 }
+
+#[test]
+fn chartify_has_an_input_budget() {
+    let tmp = Tmp::new("chartify-budget");
+    tmp.write("in.yaml", &format!("# {}\n", "x".repeat(7 * 1024 * 1024)));
+    let err = failed(kiln(
+        &tmp,
+        &tmp.0,
+        &["chartify", "in.yaml", "--name", "c"],
+        &[],
+    ));
+    insta::assert_snapshot!(err, @"error[usage]: in.yaml: the inputs of chartify exceed its limit of 6 MiB of YAML in all (chartify::MAX_INPUT_BYTES); chartify fewer objects at a time");
+    assert_eq!(tmp.tree(), ["in.yaml"]);
+}

@@ -803,9 +803,7 @@ pub fn write_chart(dir: &Path, files: &BTreeMap<String, String>, force: bool) ->
             ));
         }
         let is_chart = dir.join("Chart.yaml").is_file();
-        let empty = std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = crate::fs::is_empty_dir(dir);
         if !(is_chart || empty) {
             return Err(Error::new(
                 ErrorKind::Usage,
