@@ -46,6 +46,33 @@ pub struct RenderedChart {
     pub notes: Option<String>,
     /// User value keys that no template reads and no values.yaml has (likely typos).
     pub unused_values: Vec<String>,
+    /// Documents that hold only comments. `helm template` prints them (where an object of kind ""
+    /// sorts: after the known kinds, before unknown kinds and hooks); nothing else uses them.
+    pub comments: Vec<Resource>,
+}
+
+impl RenderedChart {
+    /// What `kiln render` prints: the objects with the comment-only documents at Helm's place.
+    pub fn printed(&self) -> Vec<Resource> {
+        if self.comments.is_empty() {
+            return self.resources.clone();
+        }
+        let known = |r: &Resource| {
+            crate::order::HELM_INSTALL_ORDER.contains(&r.kind())
+                && r.value
+                    .pointer("/metadata/annotations/helm.sh~1hook")
+                    .is_none()
+        };
+        let at = self
+            .resources
+            .iter()
+            .position(|r| !known(r))
+            .unwrap_or(self.resources.len());
+        let mut out = self.resources[..at].to_vec();
+        out.extend(self.comments.iter().cloned());
+        out.extend(self.resources[at..].iter().cloned());
+        out
+    }
 }
 
 /// Renders a chart into sorted resources.
@@ -105,6 +132,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     let mut resources = Vec::new();
     // Per --show-only pattern: did it match a template that rendered at least one object?
     let mut shown = vec![false; cfg.show_only.len()];
+    let mut comments = Vec::new();
     let sources = template_sources(&chart);
     for f in &files {
         if f.is_notes {
@@ -134,6 +162,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
             }
         }
         resources.extend(parsed);
+        comments.extend(resource::comment_documents(&f.text, &f.display));
     }
     for (s, shown) in cfg.show_only.iter().zip(shown) {
         if shown {
@@ -168,6 +197,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         resources,
         notes,
         unused_values,
+        comments,
     })
 }
 

@@ -253,8 +253,9 @@ fn render_chart(opts: &RenderOptions, typed: &str) -> Result<Rendered> {
         let e = super::suggest::undefined_value(e, &cfg);
         super::explain_yaml11_boolean(super::name_chart_dir(e, typed))
     })?;
+    // Comment-only documents print where helm template prints them.
     let resources: Vec<Resource> = rendered
-        .resources
+        .printed()
         .into_iter()
         .filter(|r| keep_hook(opts, r))
         .collect();

@@ -145,7 +145,9 @@ const HELM_API_VERSIONS: &str = include_str!("helm-api-versions.txt");
 /// `.Capabilities.APIVersions`: helm's own list plus what `--api-versions` added.
 fn api_versions(opts: &RenderOptions) -> Vec<String> {
     let kiln_defaults: std::collections::HashSet<String> =
-        crate::render::context::default_api_versions().into_iter().collect();
+        crate::render::context::default_api_versions()
+            .into_iter()
+            .collect();
     let mut out: Vec<String> = HELM_API_VERSIONS.lines().map(str::to_string).collect();
     for v in &opts.api_versions {
         if !kiln_defaults.contains(v) && !out.contains(v) {
