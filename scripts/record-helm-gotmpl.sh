@@ -41,13 +41,13 @@ for name in "${cases[@]}"; do
 done
 
 # The API versions `helm template` reports without a cluster (.Capabilities.APIVersions), which the
-# Go engine reports too: one per line, sorted.
+# Go engine reports too: one per line, in helm's order.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/c/templates"
 printf 'apiVersion: v2\nname: c\nversion: 0.1.0\n' > "$tmp/c/Chart.yaml"
 printf '{{ range .Capabilities.APIVersions }}{{ . }}\n{{ end }}' > "$tmp/c/templates/NOTES.txt"
 "$HELM" install r "$tmp/c" --dry-run=client \
-  | sed -n '/^NOTES:$/,$p' | tail -n +2 | grep -v '^$' | LC_ALL=C sort \
+  | sed -n '/^NOTES:$/,$p' | tail -n +2 | grep -v '^$' \
   > "$here/src/render/gotmpl/helm-api-versions.txt"
 echo "ok    helm-api-versions.txt" >&2

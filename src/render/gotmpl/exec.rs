@@ -470,6 +470,13 @@ impl<'e> Exec<'e> {
                     }
                 }
             }
+            Value::Object(o) if o.range_items().is_some() => {
+                for (i, e) in o.range_items().unwrap_or_default().into_iter().enumerate() {
+                    if iterate(self, fr, Value::Int(i as i64), e, out)? {
+                        break;
+                    }
+                }
+            }
             other => {
                 return Err(self.error_at(
                     format!("range can't iterate over {}", other.to_go_string()),
