@@ -67,7 +67,8 @@ def find_charts(path):
 
 
 def index_charts(roots):
-    """name -> [chart dirs], from every Chart.yaml up to 3 levels below each root."""
+    """name -> [chart dirs], from every Chart.yaml up to 3 levels below each root, in the order
+    of the roots (the first root that has a chart of that name is preferred)."""
     index = {}
     for root in roots:
         base_depth = root.rstrip("/").count("/")
@@ -121,8 +122,11 @@ def prepare(src, dest, index, missing, depth=0):
                 found = p
         if found is None:
             candidates = [c for c in index.get(name, []) if os.path.abspath(c) != os.path.abspath(src)]
-            if candidates:
-                found = sorted(candidates)[0]
+            # A sibling chart of the same repository first, else the first root's.
+            home = os.path.dirname(os.path.abspath(src))
+            siblings = [c for c in candidates if os.path.dirname(os.path.abspath(c)) == home]
+            if siblings or candidates:
+                found = (siblings or candidates)[0]
         if found is None:
             missing.append(name)
             continue
@@ -203,6 +207,7 @@ def main():
         kiln = os.path.join(root, "target", "release", "kiln")
         if not os.path.exists(kiln):
             subprocess.run(["cargo", "build", "--release", "-q"], cwd=root, check=True)
+    kiln = os.path.abspath(kiln) if os.path.exists(kiln) else kiln
     charts = [c for p in args.paths for c in find_charts(p)]
     if args.only:
         charts = [c for c in charts if os.path.basename(c) in args.only]
@@ -227,7 +232,8 @@ def main():
                 else:
                     hc, hout, herr = run([args.helm, "template", RELEASE, work], args.timeout)
                     if hc != 0:
-                        status, detail = "helm error", (herr.strip().splitlines() or [""])[-1][:160]
+                        errs = [l for l in herr.splitlines() if l.startswith("Error")] or herr.strip().splitlines() or [""]
+                        status, detail = "helm error", errs[0][:160]
                     else:
                         kc, kout, kerr = run([kiln, "render", work, "--release-name", RELEASE], args.timeout)
                         if kc != 0:
