@@ -661,13 +661,8 @@ fn build_takes_kustomize_builds_command_line() {
     assert_eq!(rooted.status.code(), Some(0));
     for (args, expect) in [
         (
-            vec![
-                "build",
-                "overlays/dev",
-                "--load-restrictor",
-                "LoadRestrictionsNone",
-            ],
-            "LoadRestrictionsNone",
+            vec!["build", "overlays/dev", "--load-restrictor", "Everything"],
+            "expected LoadRestrictionsRootOnly or LoadRestrictionsNone",
         ),
         (
             vec!["build", "overlays/dev", "--enable-alpha-plugins"],
@@ -687,6 +682,17 @@ fn build_takes_kustomize_builds_command_line() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(expect), "{args:?}: {}", stderr(&out));
     }
+    // kustomize's LoadRestrictionsNone builds an overlay that reads a file beside it.
+    let none = kiln(
+        &[
+            "build",
+            "tests/overlays/err_load-restrictor-file-outside-root/app",
+            "--load-restrictor",
+            "LoadRestrictionsNone",
+        ],
+        &root(),
+    );
+    assert_eq!(none.status.code(), Some(0), "{}", stderr(&none));
     // -o FILE: the stream; -o DIR: kustomize's one file per object.
     let dir = temp_dir("build-out");
     let file = dir.join("out.yaml");

@@ -93,6 +93,10 @@ pub fn target(typed: &str) -> Result<Target> {
     if path.join("Chart.yaml").is_file() {
         return Ok(Target::Chart);
     }
+    // A packaged chart (`helm package` leaves `name-1.2.3.tgz`).
+    if path.is_file() && typed.ends_with(".tgz") {
+        return Ok(Target::Chart);
+    }
     let what = if path.is_dir() {
         "a directory"
     } else {
@@ -120,6 +124,9 @@ pub fn chart_name(typed: &str) -> Option<String> {
 /// Errors of a chart name its files under the directory as typed (`m1/templates/cm.yaml`), not
 /// under the chart's name (`agent/templates/cm.yaml`, which is what `# Source:` lines show).
 pub fn name_chart_dir(e: Error, typed: &str) -> Error {
+    if typed.ends_with(".tgz") {
+        return e;
+    }
     let Some(name) = chart_name(typed) else {
         return e;
     };

@@ -346,6 +346,7 @@ fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str, acc: &mut Acc) -> Resul
             ),
         ));
     }
+    check_inside(k, entry, &path)?;
     let text = root(k)?.read_to_string(Path::new(entry), &display)?;
     parse_objects(&text, &display)
 }
