@@ -29,6 +29,8 @@ pub struct ChartRenderConfig {
     pub skip_schema_validation: bool,
     /// A template whose output does not parse: show its rendered text in the error.
     pub debug: bool,
+    /// Seed of the random template functions (`None`: fresh randomness per render, as helm).
+    pub random_seed: Option<u64>,
     /// Keep only each object's head (apiVersion, kind, name, namespace) in the result: what
     /// printing needs, at a fraction of the memory. Objects are still parsed in full.
     pub heads_only: bool,
@@ -122,6 +124,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         api_versions,
         set_int_paths: values::set_int_paths(&cfg.values)?,
         is_upgrade: cfg.is_upgrade,
+        random_seed: cfg.random_seed,
     };
     let mut files = render::render_chart(&chart, &tree, &opts)?;
     // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,

@@ -149,6 +149,11 @@ pub struct HelmRenderArgs {
     /// Do not check values against values.schema.json.
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
+    /// Seed for the random functions of Go templates (randAlphaNum, genCA, ...): the same seed
+    /// gives the same output on every run. Without it, generated values are fresh each run, as
+    /// in helm. Never use a fixed seed for secrets you deploy.
+    #[arg(long = "random-seed", value_name = "N")]
+    pub random_seed: Option<u64>,
 }
 
 /// kustomize's `--load-restrictor` values.

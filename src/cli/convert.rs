@@ -60,6 +60,7 @@ impl From<RenderArgs> for RenderOptions {
             no_hooks: a.helm.no_hooks,
             is_upgrade: a.helm.is_upgrade,
             skip_schema_validation: a.helm.skip_schema_validation,
+            random_seed: a.helm.random_seed,
             debug: a.debug,
             strict: a.strict,
             load_restrictor: a.load_restrictor.into(),
@@ -172,6 +173,7 @@ impl From<TemplateArgs> for TemplateOptions {
                 no_hooks: a.helm.no_hooks,
                 is_upgrade: a.helm.is_upgrade,
                 skip_schema_validation: a.helm.skip_schema_validation,
+                random_seed: a.helm.random_seed,
                 ..RenderOptions::default()
             },
         }

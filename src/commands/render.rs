@@ -62,6 +62,8 @@ pub struct RenderOptions {
     pub is_upgrade: bool,
     /// Do not check values against `values.schema.json`.
     pub skip_schema_validation: bool,
+    /// Seed of the random template functions (`None`: fresh per render, as helm).
+    pub random_seed: Option<u64>,
     /// A template whose output does not parse: print its rendered text with the error.
     pub debug: bool,
     /// Unused (likely misspelt) value keys are errors, not warnings.
@@ -241,6 +243,7 @@ pub fn chart_config(opts: &RenderOptions, dir: &str) -> ChartRenderConfig {
         include_crds: opts.include_crds,
         is_upgrade: opts.is_upgrade,
         skip_schema_validation: opts.skip_schema_validation,
+        random_seed: opts.random_seed,
         debug: opts.debug,
         heads_only: true,
         ..opts.release.chart_config(PathBuf::from(dir), kube_version)

@@ -226,6 +226,7 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
         debug: false,
         is_upgrade: false,
         skip_schema_validation: false,
+        random_seed: None,
         heads_only: false,
     };
     let rendered = pipeline::render_chart(&cfg)

@@ -60,7 +60,7 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
     let funcs = func_map();
     let versions = api_versions(opts);
     let caps = Value::object(Capabilities::new(&opts.kube_version, versions));
-    let release = release(&opts.release_name, &opts.namespace);
+    let release = release(&opts.release_name, &opts.namespace, opts.is_upgrade);
     let mut scopes: Vec<Scope<'_>> = Vec::new();
     let root = collect(chart, tree, None, &caps, &release, true, &mut scopes);
     if let Some(Value::Map(values)) = root.get("Values") {
@@ -157,9 +157,15 @@ fn api_versions(opts: &RenderOptions) -> Vec<String> {
     out
 }
 
-/// A fixed seed per chart and release, so random functions repeat from run to run.
+/// The seed of the random functions (`randAlphaNum`, `genCA`, ...). Like helm, each render draws
+/// a fresh one from the operating system, so generated passwords and keys cannot be predicted from
+/// the chart and release names. `--random-seed N` fixes it (mixed with the chart and release), for
+/// byte-identical output across runs where a chart generates values.
 fn seed_of(chart: &Chart, opts: &RenderOptions) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let Some(fixed) = opts.random_seed else {
+        return rand::random::<u64>();
+    };
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ fixed;
     for b in chart
         .meta
         .name
@@ -247,12 +253,12 @@ fn set_int64(values: &Map, path: &[String]) {
     }
 }
 
-fn release(name: &str, namespace: &str) -> Value {
+fn release(name: &str, namespace: &str, is_upgrade: bool) -> Value {
     let m = Map::new();
     m.insert("Name", Value::str(name));
     m.insert("Namespace", Value::str(namespace));
-    m.insert("IsInstall", Value::Bool(true));
-    m.insert("IsUpgrade", Value::Bool(false));
+    m.insert("IsInstall", Value::Bool(!is_upgrade));
+    m.insert("IsUpgrade", Value::Bool(is_upgrade));
     m.insert("Revision", Value::Int(1));
     m.insert("Service", Value::str("Helm"));
     Value::Map(m)

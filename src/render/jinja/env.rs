@@ -25,6 +25,9 @@ pub struct RenderOptions {
     pub set_int_paths: Vec<Vec<String>>,
     /// `Release.IsUpgrade` (and not `IsInstall`), as `--is-upgrade`.
     pub is_upgrade: bool,
+    /// `--random-seed`: random template functions repeat from run to run (default: a fresh seed
+    /// from the operating system per render, as helm does).
+    pub random_seed: Option<u64>,
 }
 
 /// The rendered text of one template.
