@@ -2,9 +2,9 @@
 //! `randInt`, `uuidv4` (and the randomness behind `shuffle`, keys, certificates, `bcrypt` salts and
 //! `encryptAES` IVs).
 //!
-//! kiln's output is reproducible: the randomness is a ChaCha12 generator (`StdRng`) seeded by the engine for each
-//! render ([`with_rng`]), so the same chart and values render the same bytes every time, where helm
-//! draws new passwords and keys on every run.
+//! The randomness is a ChaCha12 generator (`StdRng`) seeded by the engine for each render
+//! ([`with_rng`]): from the operating system by default, as helm draws new passwords and keys on
+//! every run, or from `--random-seed N`, so a render that generates values can repeat byte for byte.
 
 use std::cell::RefCell;
 
