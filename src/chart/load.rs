@@ -245,7 +245,7 @@ fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFi
     let display = format!("{display_root}/values.yaml");
     let values = match yaml::parse_document(&text, &display)? {
         Value::Null => Value::Object(Default::default()),
-        v @ Value::Object(_) => crate::values::yaml11_bool_keys(v),
+        v @ Value::Object(_) => v,
         _ => {
             return Err(
                 Error::new(ErrorKind::Values, "values.yaml must be a mapping")

@@ -169,42 +169,13 @@ pub fn set_int_paths(flags: &ValueFlags) -> Result<Vec<Vec<String>>> {
     Ok(out)
 }
 
-/// Keys that YAML 1.1 (Helm's reader) takes for booleans become `"true"`/`"false"`, as in Helm:
-/// `y: 1` is the key `"true"`, `n`, `no`, `off` are `"false"` (a later key of the same meaning
-/// wins). Values are already read with YAML 1.1's rules.
-pub fn yaml11_bool_keys(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let key = match k.as_str() {
-                    "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True"
-                    | "TRUE" => "true".to_string(),
-                    "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False"
-                    | "FALSE" => "false".to_string(),
-                    _ => k,
-                };
-                out.insert(key, yaml11_bool_keys(v));
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(yaml11_bool_keys).collect()),
-        other => other,
-    }
-}
-
 /// Parses a values file: every YAML document in it must be a map (or empty); they merge in order.
 pub fn parse_values_file(text: &str, display_path: &str) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for doc in crate::yaml::split_documents(text) {
         match crate::yaml::parse_document_at(doc.text, display_path, doc.line_offset)? {
             Value::Null => {}
-            Value::Object(map) => {
-                let Value::Object(map) = yaml11_bool_keys(Value::Object(map)) else {
-                    unreachable!("a map stays a map")
-                };
-                merge_maps(&mut out, map)
-            }
+            Value::Object(map) => merge_maps(&mut out, map),
             other => {
                 return Err(Error::new(
                     ErrorKind::Values,
