@@ -172,6 +172,8 @@ pub struct Exec<'e> {
     seed: u64,
     /// The file whose rendering started this execution (`.Template.Name` of the caller).
     root_name: String,
+    /// The template the innermost failing `include` named, for the error's call chain.
+    failed_include: Option<String>,
 }
 
 type ExecResult<T> = Result<T, Error>;
@@ -189,6 +191,7 @@ impl<'e> Exec<'e> {
             overlay: Vec::new(),
             seed,
             root_name: String::new(),
+            failed_include: None,
         }
     }
 
@@ -724,7 +727,13 @@ impl<'e> Exec<'e> {
         match e {
             FuncError::Call(m) => self.error_at(format!("error calling {name}: {m}"), pos, end),
             FuncError::Plain(m) | FuncError::Fail(m) => self.error_at(m, pos, end),
-            FuncError::Located(err) => self.called_from(*err, name, pos, end),
+            FuncError::Located(err) => {
+                let what = match (&self.failed_include, name) {
+                    (Some(t), "include") => format!("include \"{t}\""),
+                    _ => name.to_string(),
+                };
+                self.called_from(*err, &what, pos, end)
+            }
         }
     }
 
@@ -814,6 +823,9 @@ impl Host for Exec<'_> {
         };
         if let Some(c) = self.includes.get_mut(name) {
             *c -= 1;
+        }
+        if r.is_err() {
+            self.failed_include = Some(name.to_string());
         }
         r
     }

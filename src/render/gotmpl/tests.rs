@@ -216,7 +216,10 @@ fn include_errors_carry_the_call_chain() {
     .unwrap_err();
     assert!(e.contains("need x"), "{e}");
     assert!(e.contains("_h.tpl:2:4"), "{e}");
-    assert!(e.contains("include called from a.yaml:2:4"), "{e}");
+    assert!(
+        e.contains("include \"inner\" called from a.yaml:2:4"),
+        "{e}"
+    );
 }
 
 #[test]
