@@ -46,7 +46,8 @@ pub const HELM_INSTALL_ORDER: &[&str] = &[
 
 /// Stable sort by Helm's install order; unknown kinds last, by kind name. Hooks (objects with a
 /// `helm.sh/hook` annotation) come after every other object, as `helm template` prints them,
-/// ordered by `helm.sh/hook-weight` and then kind.
+/// sorted by kind alone like the others (helm 4.1.4's `sortHooksByKind`: the hook weight orders
+/// only their execution, not the printed output).
 pub fn sort_helm(resources: &mut [Resource]) {
     let rank = |kind: &str| -> (usize, String) {
         match HELM_INSTALL_ORDER.iter().position(|k| *k == kind) {
@@ -56,10 +57,7 @@ pub fn sort_helm(resources: &mut [Resource]) {
     };
     resources.sort_by_cached_key(|r| {
         let hook = hook_annotation(r, "helm.sh/hook").is_some();
-        let weight: i64 = hook_annotation(r, "helm.sh/hook-weight")
-            .and_then(|w| w.trim().parse().ok())
-            .unwrap_or(0);
-        (hook, if hook { weight } else { 0 }, rank(r.kind()))
+        (hook, rank(r.kind()))
     });
 }
 
@@ -81,9 +79,16 @@ mod tests {
     }
 
     #[test]
-    fn hooks_come_last_by_weight() {
+    fn hooks_come_last_by_kind_not_weight() {
         let hook = |name: &str, weight: &str| {
-            let mut r = res("Job", name);
+            let mut r = res(
+                if name == "sa" {
+                    "ServiceAccount"
+                } else {
+                    "Job"
+                },
+                name,
+            );
             r.value["metadata"]["annotations"] =
                 serde_json::json!({"helm.sh/hook": "pre-install", "helm.sh/hook-weight": weight});
             r
@@ -92,11 +97,12 @@ mod tests {
             hook("late", "5"),
             res("ConfigMap", "cm"),
             hook("early", "-1"),
+            hook("sa", "10"),
             res("Job", "plain"),
         ];
         sort_helm(&mut v);
         let names: Vec<_> = v.iter().map(|r| r.name()).collect();
-        assert_eq!(names, ["cm", "plain", "early", "late"]);
+        assert_eq!(names, ["cm", "plain", "sa", "late", "early"]);
     }
 
     #[test]

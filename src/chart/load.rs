@@ -224,7 +224,8 @@ pub(super) fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta
         .with_location(key_location(file, text, "type")));
     }
     let mut dependencies = Vec::new();
-    if let Some(deps) = map.get("dependencies") {
+    // `dependencies:` with nothing after it is null, which Helm reads as no dependencies.
+    if let Some(deps) = map.get("dependencies").filter(|d| !d.is_null()) {
         let Value::Array(items) = deps else {
             return Err(Error::new(
                 ErrorKind::Chart,
