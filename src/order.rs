@@ -46,8 +46,8 @@ pub const HELM_INSTALL_ORDER: &[&str] = &[
 
 /// Stable sort by Helm's install order; unknown kinds last, by kind name. Hooks (objects with a
 /// `helm.sh/hook` annotation) come after every other object, as `helm template` prints them,
-/// sorted by kind alone like the others (helm 4.1.4's `sortHooksByKind`: the hook weight orders
-/// only their execution, not the printed output).
+/// ordered by kind like the others: helm 4.1.4 prints them in install order of their kinds, not by
+/// `helm.sh/hook-weight` (the weight orders their execution in a cluster, not the output).
 pub fn sort_helm(resources: &mut [Resource]) {
     let rank = |kind: &str| -> (usize, String) {
         match HELM_INSTALL_ORDER.iter().position(|k| *k == kind) {
@@ -79,30 +79,26 @@ mod tests {
     }
 
     #[test]
-    fn hooks_come_last_by_kind_not_weight() {
+    fn hooks_come_last_in_kind_order_whatever_their_weight() {
         let hook = |name: &str, weight: &str| {
-            let mut r = res(
-                if name == "sa" {
-                    "ServiceAccount"
-                } else {
-                    "Job"
-                },
-                name,
-            );
+            let mut r = res("Job", name);
             r.value["metadata"]["annotations"] =
                 serde_json::json!({"helm.sh/hook": "pre-install", "helm.sh/hook-weight": weight});
             r
         };
+        let mut cm_hook = res("ConfigMap", "cm-hook");
+        cm_hook.value["metadata"]["annotations"] =
+            serde_json::json!({"helm.sh/hook": "post-install", "helm.sh/hook-weight": "9"});
         let mut v = vec![
-            hook("late", "5"),
+            hook("first", "5"),
             res("ConfigMap", "cm"),
-            hook("early", "-1"),
-            hook("sa", "10"),
+            hook("second", "-1"),
             res("Job", "plain"),
+            cm_hook,
         ];
         sort_helm(&mut v);
         let names: Vec<_> = v.iter().map(|r| r.name()).collect();
-        assert_eq!(names, ["cm", "plain", "sa", "late", "early"]);
+        assert_eq!(names, ["cm", "plain", "cm-hook", "first", "second"]);
     }
 
     #[test]

@@ -38,6 +38,33 @@ pub struct RenderedChart {
     pub resources: Vec<Resource>,
     /// The rendered `NOTES.txt` of the top chart, if any.
     pub notes: Option<String>,
+    /// Documents that hold only comments. `helm template` prints them (where an object of kind ""
+    /// sorts: after the known kinds, before unknown kinds and hooks); nothing else uses them.
+    pub comments: Vec<Resource>,
+}
+
+impl RenderedChart {
+    /// What `kiln render` prints: the objects with the comment-only documents at Helm's place.
+    pub fn printed(&self) -> Vec<Resource> {
+        if self.comments.is_empty() {
+            return self.resources.clone();
+        }
+        let known = |r: &Resource| {
+            crate::order::HELM_INSTALL_ORDER.contains(&r.kind())
+                && r.value
+                    .pointer("/metadata/annotations/helm.sh~1hook")
+                    .is_none()
+        };
+        let at = self
+            .resources
+            .iter()
+            .position(|r| !known(r))
+            .unwrap_or(self.resources.len());
+        let mut out = self.resources[..at].to_vec();
+        out.extend(self.comments.iter().cloned());
+        out.extend(self.resources[at..].iter().cloned());
+        out
+    }
 }
 
 /// Renders a chart into sorted resources.
@@ -81,6 +108,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         },
         kube_version,
         api_versions,
+        set_int_paths: values::set_int_paths(&cfg.values)?,
     };
     let mut files = render::render_chart(&chart, &tree, &opts)?;
     // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,
@@ -89,6 +117,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
 
     let mut notes = None;
     let mut resources = Vec::new();
+    let mut comments = Vec::new();
     let sources = template_sources(&chart);
     for f in &files {
         if f.is_notes {
@@ -115,6 +144,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
             template,
             cfg.heads_only,
         )?);
+        comments.extend(resource::comment_documents(&f.text, &f.display));
     }
     for s in &cfg.show_only {
         if !files
@@ -137,7 +167,11 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         crds.append(&mut resources);
         resources = crds;
     }
-    Ok(RenderedChart { resources, notes })
+    Ok(RenderedChart {
+        resources,
+        notes,
+        comments,
+    })
 }
 
 fn template_sources(chart: &Chart) -> Vec<(&str, &str)> {

@@ -93,6 +93,24 @@ pub fn parse_stream_as(
     Ok(out)
 }
 
+/// The comment-only documents of `text` (blank ones excluded): `helm template` prints them as they
+/// are, so kiln's chart output does too, while no other stage sees them (they hold no object).
+pub fn comment_documents(text: &str, source: &str) -> Vec<Resource> {
+    yaml::split_documents(text)
+        .into_iter()
+        .filter(|d| !d.text.trim().is_empty() && yaml::is_blank_document(d.text))
+        .map(|d| {
+            let leading = d.text.len() - d.text.trim_start().len();
+            Resource {
+                value: Value::Null,
+                text: d.text.trim().to_string(),
+                source: source.to_string(),
+                line: d.line_offset + 1 + d.text[..leading].matches('\n').count(),
+            }
+        })
+        .collect()
+}
+
 fn parse_docs(
     docs: &[yaml::Document<'_>],
     text: &str,

@@ -93,3 +93,84 @@ fn every_function_case_prints_what_helm_prints() {
         failures.join("\n")
     );
 }
+
+/// Renders `text` with the seed `seed` (the values of tests/functions/chart).
+fn render_seeded(text: &str, seed: u64) -> Result<String, String> {
+    let text = text.to_owned();
+    on_render_stack(move || {
+        let funcs = funcs();
+        let mut set = TemplateSet::new();
+        set.add_file("t", &text, &funcs)
+            .map_err(|e| e.to_string())?;
+        kiln::functions::random::reset();
+        let mut exec = Exec::new(&set, &funcs, Limits::default(), seed);
+        exec.execute("t", &Value::map(BTreeMap::new()))
+            .map_err(|e| e.to_string())
+    })
+}
+
+#[test]
+fn random_values_have_sprigs_shapes_and_repeat_per_seed() {
+    let text = r#"{{ randAlphaNum 12 }}|{{ randAlpha 8 }}|{{ randNumeric 6 }}|{{ randAscii 5 | len }}|{{ randBytes 9 }}|{{ randInt 3 5 }}|{{ uuidv4 }}|{{ shuffle "abc" | len }}"#;
+    let out = render_seeded(text, 1).unwrap();
+    let parts: Vec<&str> = out.split('|').collect();
+    assert_eq!(parts.len(), 8, "{out}");
+    assert!(parts[0].len() == 12 && parts[0].bytes().all(|b| b.is_ascii_alphanumeric()));
+    assert!(parts[1].len() == 8 && parts[1].bytes().all(|b| b.is_ascii_alphabetic()));
+    assert!(parts[2].len() == 6 && parts[2].bytes().all(|b| b.is_ascii_digit()));
+    assert_eq!(parts[3], "5");
+    assert_eq!(parts[4].len(), 12, "9 bytes in base64");
+    assert!(parts[5] == "3" || parts[5] == "4");
+    assert_eq!(parts[6].len(), 36);
+    assert_eq!(parts[6].as_bytes()[14], b'4', "a version 4 UUID");
+    assert_eq!(parts[7], "3");
+    assert_eq!(
+        render_seeded(text, 1).unwrap(),
+        out,
+        "same seed, same output"
+    );
+    assert_ne!(
+        render_seeded(text, 2).unwrap(),
+        out,
+        "another seed, other values"
+    );
+    // Two calls in one render differ.
+    let two = render_seeded("{{ randAlphaNum 16 }}|{{ randAlphaNum 16 }}", 1).unwrap();
+    let (a, b) = two.split_once('|').unwrap();
+    assert_ne!(a, b);
+}
+
+#[test]
+fn certificates_and_keys_through_the_engine() {
+    let text = r#"{{- $ca := genCA "kiln-ca" 365 -}}
+{{- $cert := genSignedCert "svc.ns.svc" (list "10.0.0.1") (list "svc" "svc.ns") 30 $ca -}}
+{{- $self := genSelfSignedCert "self" nil (list "self.local") 10 -}}
+{{ $ca.Cert }}{{ $cert.Cert }}{{ $cert.Key }}{{ $self.Cert }}{{ typeOf $ca }}
+{{ genPrivateKey "ecdsa" }}{{ genPrivateKey "ed25519" }}{{ genPrivateKey "nope" }}
+{{ $k := genPrivateKey "ecdsa" }}{{ (genCAWithKey "with-key" 1 $k).Key | eq $k }}
+{{ $enc := encryptAES "pw" "secret text" }}{{ decryptAES "pw" $enc }}
+{{ $h := htpasswd "admin" "pw" }}{{ hasPrefix "admin:$2a$10$" $h }}"#;
+    let out = render_seeded(text, 5).unwrap();
+    let count = |s: &str| out.matches(s).count();
+    assert_eq!(count("-----BEGIN CERTIFICATE-----\n"), 3, "{out}");
+    assert_eq!(count("-----BEGIN RSA PRIVATE KEY-----\n"), 1);
+    assert_eq!(count("-----BEGIN EC PRIVATE KEY-----\n"), 1);
+    assert_eq!(count("-----BEGIN PRIVATE KEY-----\n"), 1);
+    assert!(out.contains("sprig.certificate"));
+    assert!(out.contains("Unknown type nope"));
+    assert!(out.contains("\ntrue\nsecret text\ntrue"), "{out}");
+}
+
+#[test]
+fn dates_through_the_engine() {
+    let out = render_seeded(
+        r#"{{ now | typeOf }}|{{ now | date "2006" | len }}|{{ ago (now | dateModify "-2h") }}|{{ durationRound (toDate "2006" "2001") }}"#,
+        0,
+    )
+    .unwrap();
+    let parts: Vec<&str> = out.split('|').collect();
+    assert_eq!(parts[0], "time.Time");
+    assert_eq!(parts[1], "4");
+    assert_eq!(parts[2], "2h0m0s");
+    assert!(parts[3].ends_with('y'), "{out}");
+}

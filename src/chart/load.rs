@@ -224,7 +224,7 @@ pub(super) fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta
         .with_location(key_location(file, text, "type")));
     }
     let mut dependencies = Vec::new();
-    // `dependencies:` with nothing after it is null, which Helm reads as no dependencies.
+    // `dependencies:` left empty (null) is no dependencies, as for Helm.
     if let Some(deps) = map.get("dependencies").filter(|d| !d.is_null()) {
         let Value::Array(items) = deps else {
             return Err(Error::new(

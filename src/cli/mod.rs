@@ -92,13 +92,13 @@ fn render(args: RenderArgs) -> Result<String> {
     let rendered = pipeline::render_chart(&cfg)?;
     match args.output_dir {
         Some(dir) => {
-            let written = crate::emit::write_output_dir(&dir, &rendered.resources)?;
+            let written = crate::emit::write_output_dir(&dir, &rendered.printed())?;
             Ok(written
                 .iter()
                 .map(|p| format!("wrote {}\n", p.display()))
                 .collect())
         }
-        None => Ok(crate::emit::helm_stream(&rendered.resources)),
+        None => Ok(crate::emit::helm_stream(&rendered.printed())),
     }
 }
 

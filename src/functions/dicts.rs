@@ -88,15 +88,15 @@ pub fn dig(args: &[Value]) -> Result<Value, FuncError> {
 }
 
 fn maps(args: &[Value]) -> Result<Vec<Map>, FuncError> {
-    args.iter().map(|a| map_arg(a).cloned()).collect()
+    args.iter().map(map_arg).collect()
 }
 
 fn merge(args: &[Value], overwrite: bool) -> Result<Value, FuncError> {
     let dst = map_arg(&args[0])?;
     for src in maps(&args[1..])? {
-        merge_into(dst, &src, overwrite, 0)?;
+        merge_into(&dst, &src, overwrite, 0)?;
     }
-    Ok(Value::Map(dst.clone()))
+    Ok(Value::Map(dst))
 }
 
 fn string_keys(args: &[Value]) -> Result<Vec<&str>, FuncError> {

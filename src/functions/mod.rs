@@ -105,10 +105,14 @@ pub(crate) fn bool_arg(v: &Value) -> Result<bool, FuncError> {
     }
 }
 
-/// A `map[string]interface {}` parameter (Helm's `.Values` type converts too).
-pub(crate) fn map_arg(v: &Value) -> Result<&crate::render::gotmpl::Map, FuncError> {
+/// A `map[string]interface {}` parameter (Helm's `.Values` type converts too). A missing value is
+/// an empty map: Go passes a nil map when the value went through a variable or parentheses
+/// (`$s := (lookup …).data`, `hasKey $s "k"`), which is how charts write it; kiln accepts the direct
+/// `.Values.missing` too, where Go fails.
+pub(crate) fn map_arg(v: &Value) -> Result<crate::render::gotmpl::Map, FuncError> {
     match v {
-        Value::Map(m) if m.ty != crate::render::gotmpl::MapType::String => Ok(m),
+        Value::Map(m) if m.ty != crate::render::gotmpl::MapType::String => Ok(m.clone()),
+        Value::Nil => Ok(crate::render::gotmpl::Map::new()),
         other => Err(wrong_type("map[string]interface {}", other)),
     }
 }

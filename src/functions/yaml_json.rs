@@ -95,10 +95,17 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
-/// A YAML text read as Helm's `fromYaml` reads it (YAML 1.1 scalars through JSON): the document or
-/// Helm's error text.
+/// A YAML text read as Helm's `fromYaml` reads it (YAML 1.1 scalars through JSON): the first
+/// document (go-yaml ignores the rest, so a template ending in `---` reads fine), or Helm's error
+/// text.
 pub fn read_yaml(text: &str) -> Result<Json, String> {
-    crate::yaml::parse_document(text, "fromYaml").map_err(|e| {
+    let docs = crate::yaml::split_documents(text);
+    let first = match docs.as_slice() {
+        [lead, next, ..] if crate::yaml::is_blank_document(lead.text) => next,
+        [first, ..] => first,
+        [] => return Ok(Json::Null),
+    };
+    crate::yaml::parse_document_at(first.text, "fromYaml", first.line_offset).map_err(|e| {
         let first = e.message().lines().next().unwrap_or_default().to_owned();
         format!("error converting YAML to JSON: yaml: {first}")
     })
@@ -482,6 +489,8 @@ mod tests {
             r#"{"Error":"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}"}"#
         );
         assert_eq!(js(&from_yaml("")), "{}");
+        assert_eq!(js(&from_yaml("a: 1\n---\nb: 2\n---\n")), r#"{"a":1}"#);
+        assert_eq!(js(&from_yaml("# c\n---\nb: 2")), r#"{"b":2}"#);
         assert_eq!(
             js(&from_yaml("a: 1\nb: 1.5\nc: yes")),
             r#"{"a":1,"b":1.5,"c":true}"#

@@ -61,7 +61,8 @@ impl Engine for GoTemplate {
 }
 
 /// Renders every non-partial template of `chart` and its enabled subcharts, each with its chart's
-/// engine, in chart order (parent first, then subcharts), templates in path order.
+/// engine, in Helm's order: by template path (`web/charts/redis/...` before `web/templates/...`),
+/// whatever engine rendered them.
 pub fn render_chart(
     chart: &Chart,
     tree: &ValueTree,
@@ -72,32 +73,17 @@ pub fn render_chart(
     let engines: [&dyn Engine; 2] = [&GoTemplate, &Jinja];
     let mut files = Vec::new();
     for e in engines {
-        if order.iter().any(|(c, _)| c.meta.engine == e.kind()) {
+        if order.iter().any(|c| c.meta.engine == e.kind()) {
             files.extend(e.render(chart, tree, opts)?);
         }
     }
-    if engines.len() > 1 {
-        // One order whatever the engines: chart walk order, then template path order.
-        let rank: std::collections::HashMap<&str, usize> = order
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| (c.display_root.as_str(), i))
-            .collect();
-        files.sort_by_key(|f| {
-            let root = f
-                .display
-                .strip_suffix(&f.rel)
-                .map(|r| r.trim_end_matches('/'))
-                .unwrap_or("");
-            rank.get(root).copied().unwrap_or(usize::MAX)
-        });
-    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(files)
 }
 
 /// The enabled charts of a tree, parent first.
-fn chart_order<'c>(chart: &'c Chart, tree: &ValueTree, out: &mut Vec<(&'c Chart, usize)>) {
-    out.push((chart, out.len()));
+fn chart_order<'c>(chart: &'c Chart, tree: &ValueTree, out: &mut Vec<&'c Chart>) {
+    out.push(chart);
     for (i, child) in &tree.children {
         chart_order(&chart.subcharts[*i], child, out);
     }

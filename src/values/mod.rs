@@ -147,6 +147,28 @@ fn read_input(path: &str) -> Result<String> {
     }
 }
 
+/// The value paths `--set` flags give integers (later `--set-string` and friends may override them;
+/// the renderer checks the final value is still a number).
+pub fn set_int_paths(flags: &ValueFlags) -> Result<Vec<Vec<String>>> {
+    fn walk(map: &Map<String, Value>, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        for (k, v) in map {
+            path.push(k.clone());
+            match v {
+                Value::Number(n) if n.is_i64() || n.is_u64() => out.push(path.clone()),
+                Value::Object(m) => walk(m, path, out),
+                _ => {}
+            }
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    for flag in &flags.set {
+        let parsed = set_flag::parse(FlagKind::Set, flag)?;
+        walk(&parsed, &mut Vec::new(), &mut out);
+    }
+    Ok(out)
+}
+
 /// Parses a values file: every YAML document in it must be a map (or empty); they merge in order.
 pub fn parse_values_file(text: &str, display_path: &str) -> Result<Map<String, Value>> {
     let mut out = Map::new();

@@ -470,6 +470,13 @@ impl<'e> Exec<'e> {
                     }
                 }
             }
+            Value::Object(o) if o.range_items().is_some() => {
+                for (i, e) in o.range_items().unwrap_or_default().into_iter().enumerate() {
+                    if iterate(self, fr, Value::Int(i as i64), e, out)? {
+                        break;
+                    }
+                }
+            }
             other => {
                 return Err(self.error_at(
                     format!("range can't iterate over {}", other.to_go_string()),
@@ -632,6 +639,11 @@ impl<'e> Exec<'e> {
             } else {
                 (&[][..], None)
             };
+            if i == 0 && recv.is_nil() {
+                // Go: a field of "no value" (a nil dot, variable or parenthesised result) is no
+                // value; only a nil found inside this chain is a nil-pointer error.
+                return Ok(Value::Nil);
+            }
             recv = self.eval_field(fr, dot, name, recv, a, f, node)?;
         }
         Ok(recv)

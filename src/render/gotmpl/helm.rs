@@ -58,13 +58,16 @@ fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<Vec<RenderedFile>> {
     let funcs = func_map();
-    let caps = Value::object(Capabilities::new(
-        &opts.kube_version,
-        opts.api_versions.clone(),
-    ));
+    let versions = api_versions(opts);
+    let caps = Value::object(Capabilities::new(&opts.kube_version, versions));
     let release = release(&opts.release_name, &opts.namespace);
     let mut scopes: Vec<Scope<'_>> = Vec::new();
-    collect(chart, tree, None, &caps, &release, true, &mut scopes);
+    let root = collect(chart, tree, None, &caps, &release, true, &mut scopes);
+    if let Some(Value::Map(values)) = root.get("Values") {
+        for path in &opts.set_int_paths {
+            set_int64(&values, path);
+        }
+    }
 
     // Parse every template of every enabled Go chart into one set, in Helm's order.
     let mut names: Vec<(&str, &str)> = Vec::new();
@@ -135,6 +138,25 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
     Ok(out)
 }
 
+/// The API versions `helm template` reports without a cluster (recorded from helm by
+/// `scripts/record-helm-gotmpl.sh`).
+const HELM_API_VERSIONS: &str = include_str!("helm-api-versions.txt");
+
+/// `.Capabilities.APIVersions`: helm's own list plus what `--api-versions` added.
+fn api_versions(opts: &RenderOptions) -> Vec<String> {
+    let kiln_defaults: std::collections::HashSet<String> =
+        crate::render::context::default_api_versions()
+            .into_iter()
+            .collect();
+    let mut out: Vec<String> = HELM_API_VERSIONS.lines().map(str::to_string).collect();
+    for v in &opts.api_versions {
+        if !kiln_defaults.contains(v) && !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
 /// A fixed seed per chart and release, so random functions repeat from run to run.
 fn seed_of(chart: &Chart, opts: &RenderOptions) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -163,7 +185,7 @@ fn collect<'c>(
     release: &Value,
     is_root: bool,
     out: &mut Vec<Scope<'c>>,
-) -> Option<Map> {
+) -> Map {
     let values = match Value::from_json(&tree.values, NumberMode::Float64) {
         Value::Map(mut m) => {
             m.ty = MapType::Values;
@@ -198,13 +220,31 @@ fn collect<'c>(
     let subcharts = Map::new();
     for (i, child) in &tree.children {
         let sub = &chart.subcharts[*i];
-        if let Some(d) = collect(sub, child, Some(&values), caps, release, false, out) {
-            subcharts.insert(sub.meta.name.clone(), Value::Map(d));
-        }
+        let d = collect(sub, child, Some(&values), caps, release, false, out);
+        subcharts.insert(sub.meta.name.clone(), Value::Map(d));
     }
     data.insert("Subcharts", Value::Map(subcharts));
     let _ = idx;
-    Some(data)
+    data
+}
+
+/// Turns the number at `path` into an `int64` (`--set` integers), where it still is one.
+fn set_int64(values: &Map, path: &[String]) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut cur = values.clone();
+    for p in parents {
+        match cur.get(p) {
+            Some(Value::Map(m)) => cur = m,
+            _ => return,
+        }
+    }
+    if let Some(Value::Float(f)) = cur.get(last) {
+        if f.fract() == 0.0 && f.abs() < 9.2e18 {
+            cur.insert(last.clone(), Value::Int64(f as i64));
+        }
+    }
 }
 
 fn release(name: &str, namespace: &str) -> Value {

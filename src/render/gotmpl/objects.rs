@@ -155,6 +155,9 @@ impl Object for VersionSet {
     fn go_len(&self) -> Option<usize> {
         Some(self.0.len())
     }
+    fn range_items(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(Value::str).collect())
+    }
     fn truthy(&self) -> bool {
         !self.0.is_empty()
     }

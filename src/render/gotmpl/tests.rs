@@ -273,3 +273,42 @@ fn errors_name_the_builtin_and_position() {
     assert!(err("{{ \"x\" 1 }}").contains("can't give argument to non-function \"x\""));
     assert!(err("{{ printf }}").contains("wrong number of args for printf: want at least 1 got 0"));
 }
+
+#[test]
+fn later_definitions_win_unless_empty() {
+    let out = run_with(
+        &[
+            ("main", "{{ template \"a\" }}{{ template \"b\" }}"),
+            (
+                "one",
+                "{{ define \"a\" }}first{{ end }}{{ define \"b\" }}kept{{ end }}",
+            ),
+            (
+                "two",
+                "{{ define \"a\" }}second{{ end }}{{ define \"b\" }}  {{ end }}",
+            ),
+        ],
+        json!({}),
+    )
+    .unwrap();
+    assert_eq!(out, "secondkept");
+}
+
+#[test]
+fn multi_line_actions_raw_strings_and_trim() {
+    assert_eq!(ok("{{ printf \"%s-%s\"\n  \"a\"\n  `b\nc` }}"), "a-b\nc");
+    assert_eq!(ok("x  {{- /* note */ -}}  y"), "xy");
+    assert_eq!(
+        ok("{{ $x := dict \"k\" (list 1 2) }}{{ range $x.k }}{{ . }}{{ end }}"),
+        "12"
+    );
+}
+
+#[test]
+fn fields_of_no_value_are_no_value_but_nil_inside_a_chain_fails() {
+    assert_eq!(
+        ok("{{ $m := .Values.missing }}[{{ $m.x }}][{{ (.Values.missing).x }}]"),
+        "[<no value>][<no value>]"
+    );
+    assert!(err("{{ .Values.missing.x }}").contains("nil pointer evaluating interface {}.x"));
+}

@@ -200,6 +200,12 @@ pub trait Object: fmt::Debug {
         None
     }
 
+    /// The elements `range` visits, for objects Go can range over (slice types such as
+    /// `.Capabilities.APIVersions`); `None` when `range` cannot iterate over it.
+    fn range_items(&self) -> Option<Vec<Value>> {
+        None
+    }
+
     /// Truth in `if`/`with`: Go's non-nil pointers and structs are true.
     fn truthy(&self) -> bool {
         true

@@ -20,6 +20,9 @@ pub struct RenderOptions {
     pub kube_version: String,
     /// Group/versions `Capabilities.APIVersions` reports (defaults plus `--api-versions`).
     pub api_versions: Vec<String>,
+    /// Value paths (from the top chart's values) that `--set` gave an integer: Go templates see
+    /// them as `int64`, every other number as `float64` (Helm reads values files through JSON).
+    pub set_int_paths: Vec<Vec<String>>,
 }
 
 /// The rendered text of one template.

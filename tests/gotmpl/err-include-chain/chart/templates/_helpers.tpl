@@ -1,0 +1,7 @@
+{{- define "chain.outer" -}}
+{{ include "chain.inner" . }}
+{{- end -}}
+
+{{- define "chain.inner" -}}
+{{ .Values.db.host | upper }}
+{{- end -}}

@@ -1,0 +1,2 @@
+{{- define "inc.overridden" -}}subchart{{- end -}}
+{{- define "sub.only" -}}from-sub {{ .Chart.Name }}{{- end -}}

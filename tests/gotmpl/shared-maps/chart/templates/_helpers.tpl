@@ -1,0 +1,4 @@
+{{- define "shared.mutate" -}}
+{{- $_ := set .Values.base "fromInclude" "yes" -}}
+done
+{{- end -}}
