@@ -23,10 +23,18 @@
 //! (`include`, `tpl`, `required`, `fail`, `lookup`) live in the engine. Helm removes `env` and
 //! `expandenv` from its map, and so does kiln: templates get no environment access.
 //!
-//! Deliberate differences from helm, for reproducible output: `keys` and `values` come out in sorted
-//! key order (Go's map order is random); random values (`rand*`, `uuidv4`, keys, certificates, salts)
-//! come from a generator seeded per render ([`random::with_rng`]); `now` is the real clock, so charts
-//! that print dates still differ from run to run, as they do with helm.
+//! Deliberate differences from helm:
+//! - reproducible output: `keys` and `values` come out in sorted key order (Go's map order is
+//!   random), and random values (`rand*`, `uuidv4`, `shuffle`, keys, certificates, bcrypt salts,
+//!   AES IVs) come from a generator seeded per render ([`random::with_rng`]); `now` is the real
+//!   clock, so templates that print it differ from run to run, as with helm;
+//! - no environment: Go's `Local` zone is UTC, and `dateInZone` prints every zone in UTC (Go's
+//!   fallback for a zone it cannot load); `getHostByName` is an error (no network);
+//! - Go strings are bytes, kiln's are UTF-8: a byte cut through a character (`trunc`, `substr`,
+//!   `abbrev`) or a `b64dec` of binary data comes out with U+FFFD where Go keeps the raw bytes;
+//! - a missing value passed for a dict parameter is an empty dict (Go accepts that only through a
+//!   variable or parentheses, which is how charts write it);
+//! - regex syntax errors are worded by the regex crate after Go's `regexp: Compile(…)` prefix.
 
 pub mod casing;
 pub mod crypto;

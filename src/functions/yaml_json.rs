@@ -401,6 +401,33 @@ fn toml_value(v: &toml::Value) -> Value {
 
 // ------------------------------------------------------------------------------ registration
 
+/// The value as JSON with every Go float64 kept a float (go-yaml v3 marshals values directly, where
+/// `encoding/json` writes integral floats as integers).
+fn json_keeping_floats(v: &Value, depth: usize) -> Result<Json, String> {
+    if depth > 10_000 {
+        return Err("toYamlPretty: the value nests too deeply".into());
+    }
+    Ok(match v {
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Json::Number)
+            .ok_or_else(|| format!("cannot marshal {f}"))?,
+        Value::List(l) => Json::Array(
+            l.items()
+                .iter()
+                .map(|i| json_keeping_floats(i, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, item) in m.borrow().iter() {
+                out.insert(k.clone(), json_keeping_floats(item, depth + 1)?);
+            }
+            Json::Object(out)
+        }
+        other => other.to_json()?,
+    })
+}
+
 fn json_of(v: &Value) -> Result<Json, FuncError> {
     v.to_json().map_err(call_err)
 }
@@ -418,8 +445,7 @@ pub(crate) fn register(map: &mut FuncMap) {
         Ok(Value::from(text))
     });
     map.add("toYamlPretty", Exact(1), |ctx, a| {
-        let mut text = a[0]
-            .to_json()
+        let mut text = json_keeping_floats(&a[0], 0)
             .map(|j| crate::yaml::emit::to_yaml_pretty(&j))
             .unwrap_or_default();
         if text.ends_with('\n') {

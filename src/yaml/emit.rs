@@ -63,7 +63,7 @@ pub fn to_yaml_into(out: &mut String, value: &Value, style: Style) {
         indent: -1,
         whitespace: true,
         indention: true,
-        indent_sequences: false,
+        pretty: false,
     };
     e.node(value, false, false);
     // Document end: finish the last line.
@@ -72,7 +72,8 @@ pub fn to_yaml_into(out: &mut String, value: &Value, style: Style) {
 }
 
 /// Helm's `toYamlPretty` layout (go-yaml v3 with a 2-space indent): like [`to_yaml`], but a list
-/// that is a map value is indented under its key.
+/// that is a map value is indented under its key, and floating-point numbers print as Go's `%v`
+/// (`1e+06`, `3`) where `to_yaml`'s JSON round trip would print integers.
 pub fn to_yaml_pretty(value: &Value) -> String {
     let mut out = String::with_capacity(256);
     let mut e = Emitter {
@@ -81,7 +82,7 @@ pub fn to_yaml_pretty(value: &Value) -> String {
         indent: -1,
         whitespace: true,
         indention: true,
-        indent_sequences: true,
+        pretty: true,
     };
     e.node(value, false, false);
     e.indent = -1;
@@ -113,8 +114,9 @@ struct Emitter<'o> {
     whitespace: bool,
     /// Only indentation has been written on the current line.
     indention: bool,
-    /// Indent lists under their map key (go-yaml v3), instead of libyaml's indentless lists.
-    indent_sequences: bool,
+    /// go-yaml v3 marshalling values directly (Helm's `toYamlPretty`): lists indented under their map
+    /// key, floats printed as Go prints them (`1e+06`) where the JSON round trip makes integers.
+    pretty: bool,
 }
 
 impl Emitter<'_> {
@@ -188,7 +190,7 @@ impl Emitter<'_> {
             }
             Value::Array(items) => {
                 let saved = self.indent;
-                self.increase_indent(false, mapping && !self.indention && !self.indent_sequences);
+                self.increase_indent(false, mapping && !self.indention && !self.pretty);
                 for item in items {
                     self.write_indent();
                     self.write_indicator("-", true, false, true);
@@ -249,7 +251,12 @@ impl Emitter<'_> {
         } else if let Some(u) = n.as_u64() {
             let _ = write!(self.out, "{u}");
         } else {
-            self.out.push_str(&format_number(n));
+            if self.pretty && n.is_f64() {
+                self.out
+                    .push_str(&format_go_float(n.as_f64().unwrap_or(0.0)));
+            } else {
+                self.out.push_str(&format_number(n));
+            }
         }
         self.column += self.out.len() - start;
         self.whitespace = false;
