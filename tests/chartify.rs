@@ -279,6 +279,27 @@ fn prefixed_by_kustomize(chart: &Chart) -> Vec<Value> {
                 }
             }
         }
+        // kustomize writes the account's namespace into a renamed ServiceAccount subject that
+        // had none; the chart keeps the subject as written.
+        if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
+            let name = o["metadata"]["name"].as_str().unwrap_or("").to_string();
+            let source = chart.objects.iter().find(|c| {
+                c.value["kind"] == kind.as_str()
+                    && format!(
+                        "{NAME}-{}",
+                        c.value["metadata"]["name"].as_str().unwrap_or("")
+                    ) == name
+            });
+            if let (Some(src), Some(Value::Array(subjects))) = (source, o.get_mut("subjects")) {
+                for (i, s) in subjects.iter_mut().enumerate() {
+                    if src.value["subjects"][i].get("namespace").is_none() {
+                        if let Value::Object(m) = s {
+                            m.remove("namespace");
+                        }
+                    }
+                }
+            }
+        }
         if kind == "ReplicaSet" {
             for (k, p) in [
                 ("ServiceAccount", "/spec/template/spec/serviceAccountName"),

@@ -63,8 +63,34 @@ fn strip_comment(v: &str) -> &str {
     }
 }
 
+/// Whether a line ending in `:` is followed by one no deeper (an allocation-free pre-check: most
+/// documents have no bare field).
+fn may_have_bare_keys(text: &str) -> bool {
+    let mut prev: Option<(usize, &str)> = None;
+    for raw in text.lines() {
+        let content = raw.trim_start_matches(' ');
+        let t = content.trim_end();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let indent = raw.len() - content.len();
+        if let Some((pi, pt)) = prev {
+            if pt.ends_with(':')
+                && (indent < pi || (indent == pi && !(t == "-" || t.starts_with("- "))))
+            {
+                return true;
+            }
+        }
+        prev = Some((indent, t));
+    }
+    prev.is_some_and(|(_, t)| t.ends_with(':'))
+}
+
 /// Paths of the bare `key:` fields of one YAML document (`None`: the scanner gave up).
 pub fn scan(text: &str) -> Option<Vec<Vec<Seg>>> {
+    if !may_have_bare_keys(text) {
+        return Some(Vec::new());
+    }
     let lines = significant_lines(text);
     let mut found = Vec::new();
     // Open path segments, each with the column it was written at.
@@ -217,7 +243,8 @@ mod tests {
 
     #[test]
     fn gives_up_on_multiline_flow() {
-        assert!(scan("a: [1,\n  2]\n").is_none());
+        assert!(scan("b:\na: [1,\n  2]\n").is_none());
+        assert_eq!(scan("a:\n  b: 1\n"), Some(Vec::new()));
     }
 
     #[test]

@@ -391,8 +391,9 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         if yaml::is_blank_document(doc.text) {
             continue;
         }
-        let value =
+        let mut value =
             yaml::parse_document_as(doc.text, display, doc.line_offset, yaml::Flavor::Kustomize)?;
+        clip_block_at_eof(doc.text, &mut value);
         let at = || Location::in_source(display, text, doc.line_offset + 1, 1, 1);
         let single = matches!(&value, Value::Object(m) if !(m.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List")) && m.get("items").is_some()));
         let items = match value {
@@ -435,6 +436,62 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
         }
     }
     Ok(out)
+}
+
+/// A block scalar (`|`, `>`) that ends the text without a line break has no final newline (the
+/// YAML rule go-yaml and kustomize follow; kiln's parser adds one): strip it from the one string
+/// that ends with the text's last line.
+fn clip_block_at_eof(text: &str, value: &mut Value) {
+    if text.is_empty() || text.ends_with('\n') {
+        return;
+    }
+    let Some(last) = text.lines().last().map(str::trim).filter(|l| !l.is_empty()) else {
+        return;
+    };
+    let last_indent = text
+        .lines()
+        .last()
+        .map_or(0, |l| l.len() - l.trim_start().len());
+    // The line that opens the block: the nearest less-indented line, ending in a clip indicator.
+    let opener = text
+        .lines()
+        .rev()
+        .skip(1)
+        .find(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() < last_indent);
+    let is_clip_block = opener.is_some_and(|l| {
+        let t = l.split(" #").next().unwrap_or("").trim_end();
+        let ind = t.rsplit([' ', ':']).next().unwrap_or("");
+        (ind.starts_with('|') || ind.starts_with('>'))
+            && !ind.contains('-')
+            && !ind.contains('+')
+            && ind.len() <= 2
+    });
+    if !is_clip_block {
+        return;
+    }
+    let want = format!("{last}\n");
+    fn count(v: &Value, want: &str) -> usize {
+        match v {
+            Value::String(s) => usize::from(s.ends_with(want)),
+            Value::Array(a) => a.iter().map(|i| count(i, want)).sum(),
+            Value::Object(m) => m.values().map(|i| count(i, want)).sum(),
+            _ => 0,
+        }
+    }
+    fn strip(v: &mut Value, want: &str) -> bool {
+        match v {
+            Value::String(s) if s.ends_with(want) => {
+                s.pop();
+                true
+            }
+            Value::Array(a) => a.iter_mut().any(|i| strip(i, want)),
+            Value::Object(m) => m.values_mut().any(|i| strip(i, want)),
+            _ => false,
+        }
+    }
+    if count(value, &want) == 1 {
+        strip(value, &want);
+    }
 }
 
 /// Marks an object as made by a generator.

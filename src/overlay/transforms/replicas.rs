@@ -20,6 +20,39 @@ pub fn apply(k: &Loaded, objs: &mut Vec<Obj>) -> Result<()> {
             .iter_mut()
             .filter(|o| o.name() == r.name || o.orig_name == r.name)
         {
+            // `configurations:` replicas fields (a custom resource's `spec/size`, ...).
+            let custom: Vec<_> = k
+                .cfg
+                .replicas
+                .iter()
+                .filter(|s| crate::overlay::config::selects(s, obj))
+                .cloned()
+                .collect();
+            if !custom.is_empty() {
+                found = true;
+                let walk = crate::overlay::fieldpath::Walk {
+                    create: true,
+                    implicit_lists: true,
+                };
+                for spec in custom {
+                    let segs = crate::overlay::fieldpath::parse_slash(&spec.path);
+                    let walk = crate::overlay::fieldpath::Walk {
+                        create: spec.create,
+                        ..walk
+                    };
+                    let _ = crate::overlay::fieldpath::visit_mut::<()>(
+                        &mut obj.value,
+                        &segs,
+                        walk,
+                        &mut |v| {
+                            if spec.create || !v.is_null() {
+                                *v = Value::from(r.count);
+                            }
+                            Ok(())
+                        },
+                    );
+                }
+            }
             if !KINDS.contains(&obj.kind()) {
                 continue;
             }
