@@ -42,6 +42,8 @@ use minijinja::value::ValueKind;
 use minijinja::{Environment, Error, ErrorKind, Output, State, Value};
 use sha2::{Digest, Sha256};
 
+use crate::budget;
+use crate::render::limits::{self, CappedWriter};
 use crate::yaml::{to_yaml, Style};
 
 /// Registers every kiln filter and function on `env` (Jinja's own filters
@@ -233,9 +235,27 @@ fn tojson(value: &Value) -> Result<String, Error> {
 // -------------------------------------------------------------------- strings
 
 /// sprig's `nindent`: a newline, then every line (empty ones too) indented.
+/// The result may not pass [`crate::budget::TEMPLATE_OUTPUT_BYTES`]: it is refused before anything
+/// is allocated.
 fn nindent(value: &Value, n: i64) -> Result<String, Error> {
     let text = display(value)?;
-    let pad = " ".repeat(n.max(0) as usize);
+    let width = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let size = width
+        .saturating_mul(lines)
+        .saturating_add(text.len())
+        .saturating_add(1);
+    if size > budget::TEMPLATE_OUTPUT_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "nindent({n}) of {lines} line(s) would make {} bytes of text: exceeds kiln's template output budget of {}",
+                budget::thousands(size as u64),
+                budget::bytes(budget::TEMPLATE_OUTPUT_BYTES)
+            ),
+        ));
+    }
+    let pad = " ".repeat(width);
     let mut out = String::with_capacity(text.len() + pad.len() * 4 + 1);
     out.push('\n');
     out.push_str(&pad);
@@ -1066,8 +1086,44 @@ impl std::fmt::Display for TplSource {
 
 impl std::error::Error for TplSource {}
 
+thread_local! {
+    /// How many `tpl` calls are running on this thread, one inside the other.
+    static TPL_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Decrements [`TPL_DEPTH`] when a `tpl` call ends, however it ends.
+struct TplLevel;
+
+impl TplLevel {
+    fn enter() -> Result<TplLevel, Error> {
+        let depth = TPL_DEPTH.get();
+        if depth >= budget::TEMPLATE_TPL_DEPTH {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "tpl nested more than {} levels deep (text rendered by tpl calls tpl again): exceeds kiln's tpl depth budget; does the text render itself?",
+                    budget::TEMPLATE_TPL_DEPTH
+                ),
+            ));
+        }
+        TPL_DEPTH.set(depth + 1);
+        Ok(TplLevel)
+    }
+}
+
+impl Drop for TplLevel {
+    fn drop(&mut self) {
+        TPL_DEPTH.set(TPL_DEPTH.get().saturating_sub(1));
+    }
+}
+
 /// Helm's `tpl`: renders `text` as a template with the current context
 /// objects (`Values`, `Release`, `Chart`, …), or with `ctx` when given.
+///
+/// Budgets: the text passes the same checks as a template file; it runs on the fuel that the
+/// calling template has left (and what it spends is taken from the caller); `tpl` inside `tpl`
+/// text nests at most [`budget::TEMPLATE_TPL_DEPTH`] levels; its output is capped at
+/// [`budget::TEMPLATE_OUTPUT_BYTES`].
 fn tpl(state: &State, text: &str, ctx: Option<Value>) -> Result<Value, Error> {
     let ctx = match ctx {
         Some(ctx) if !ctx.is_undefined() && !ctx.is_none() => ctx,
@@ -1079,20 +1135,50 @@ fn tpl(state: &State, text: &str, ctx: Option<Value>) -> Result<Value, Error> {
         ),
     };
     let name = format!("{}:tpl", state.name());
-    match state.env().render_named_str(&name, text, ctx) {
-        Ok(out) => Ok(Value::from(out)),
-        Err(e) => {
-            use std::error::Error as _;
-            if e.source().is_some() {
-                Err(e)
-            } else {
-                Err(e.with_source(TplSource {
-                    name,
-                    text: text.to_owned(),
-                }))
-            }
+    let with_text = |e: Error| {
+        use std::error::Error as _;
+        if e.source().is_some() {
+            e
+        } else {
+            e.with_source(TplSource {
+                name: name.clone(),
+                text: text.to_owned(),
+            })
         }
+    };
+    if let Err(e) = limits::check_source(&name, text) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            e.message().to_owned(),
+        ));
     }
+    let _level = TplLevel::enter()?;
+    let mut env = state.env().clone();
+    if let Some((_, remaining)) = state.fuel_levels() {
+        env.set_fuel(Some(remaining));
+    }
+    let tmpl = env
+        .template_from_named_str(&name, text)
+        .map_err(with_text)?;
+    let mut writer = CappedWriter::new(budget::TEMPLATE_OUTPUT_BYTES);
+    let rendered = tmpl.render_captured_to(ctx, &mut writer);
+    if writer.exceeded {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "tpl text prints more than {}: exceeds kiln's template output budget",
+                budget::bytes(budget::TEMPLATE_OUTPUT_BYTES)
+            ),
+        ));
+    }
+    let captured = rendered.map_err(with_text)?;
+    if let Some((consumed, _)) = captured.state().fuel_levels() {
+        state.consume_fuel(consumed)?;
+    }
+    drop(captured);
+    let out = String::from_utf8(writer.buf)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok(Value::from(out))
 }
 
 /// Helm's `fail`: an error whose detail is exactly `message`.

@@ -3,5 +3,6 @@
 pub mod context;
 mod env;
 pub mod filters;
+pub mod limits;
 
 pub use env::{render_chart, RenderOptions, RenderedFile};

@@ -94,6 +94,7 @@ pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
         files.push((source, parsed));
     }
     let mut read_file = |path: &str| read_input(path).map_err(|e| e.message().to_string());
+    let mut used = set_flag::SetBudget::default();
     for flag in &flags.set_json {
         let trimmed = flag.trim();
         if trimmed.starts_with('{') {
@@ -106,7 +107,13 @@ pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
             })?;
             merge_maps(&mut base, object);
         } else {
-            set_flag::parse_into(FlagKind::SetJson, flag, &mut base, &mut read_file)?;
+            set_flag::parse_into_budgeted(
+                FlagKind::SetJson,
+                flag,
+                &mut base,
+                &mut read_file,
+                &mut used,
+            )?;
         }
     }
     let groups = [
@@ -117,7 +124,7 @@ pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
     ];
     for (kind, list) in groups {
         for flag in list {
-            set_flag::parse_into(kind, flag, &mut base, &mut read_file)?;
+            set_flag::parse_into_budgeted(kind, flag, &mut base, &mut read_file, &mut used)?;
         }
     }
     Ok(UserValues {

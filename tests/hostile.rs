@@ -1,0 +1,191 @@
+//! Hostile input: every case here used to abort the process (stack overflow, failed allocation)
+//! or hang. Each now ends in an error that names the budget, exit code 1, nothing on stdout, and
+//! the process runs under a 1 GiB address-space limit (`ulimit -v`) the whole time.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs kiln with its address space limited to 1 GiB; returns (exit code, stdout, stderr).
+/// A process killed by a signal (abort, stack overflow) has no exit code: `None`.
+fn kiln_limited(args: &[String], cwd: &Path) -> (Option<i32>, String, String) {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A Jinja chart named `name` in a fresh temp dir with one template `a.yaml`.
+fn chart(name: &str, values: &str, template: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiln-hostile-{}", std::process::id()));
+    let chart = dir.join(name);
+    let _ = std::fs::remove_dir_all(&chart);
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        format!(
+            "apiVersion: v2\nname: {name}\nversion: 0.1.0\nannotations:\n  kiln.dev/template-engine: jinja\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), values).unwrap();
+    std::fs::write(chart.join("templates/a.yaml"), template).unwrap();
+    dir
+}
+
+const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+
+/// Renders `name` with `extra` arguments and expects a clean error containing `needle`.
+fn expect_error(dir: &Path, name: &str, extra: &[String], needle: &str) -> String {
+    let mut args = vec!["render".to_string(), name.to_string()];
+    args.extend(extra.iter().cloned());
+    let (code, stdout, stderr) = kiln_limited(&args, dir);
+    assert_eq!(
+        code,
+        Some(1),
+        "expected exit 1, got {code:?}; stderr: {}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    assert!(stdout.is_empty(), "no partial output");
+    assert!(
+        stderr.contains(needle),
+        "stderr lacks {needle:?}: {}",
+        &stderr[..stderr.len().min(2000)]
+    );
+    stderr
+}
+
+#[test]
+fn tpl_rendering_itself_is_a_depth_error() {
+    let dir = chart(
+        "tplself",
+        "loop: \"{{ tpl(Values.loop) }}\"\n",
+        "a: {{ tpl(Values.loop) }}\n",
+    );
+    expect_error(&dir, "tplself", &[], "tpl nested more than 20 levels deep");
+}
+
+#[test]
+fn long_flat_expression_is_refused_before_parsing() {
+    let expr = vec!["1"; 40_000].join(" + ");
+    let dir = chart(
+        "flatexpr",
+        "",
+        &format!("{CM}data:\n  a: \"{{{{ {expr} }}}}\"\n"),
+    );
+    expect_error(&dir, "flatexpr", &[], "exceeds kiln's expression budget");
+}
+
+#[test]
+fn seven_thousand_elifs_are_refused_before_parsing() {
+    let chain = "{% elif false %}x".repeat(7000);
+    let dir = chart(
+        "elifs",
+        "",
+        &format!("{{% if false %}}a{chain}{{% endif %}}\n"),
+    );
+    expect_error(&dir, "elifs", &[], "more than 1000 `elif` branches");
+}
+
+#[test]
+fn huge_nindent_is_refused_before_allocating() {
+    let dir = chart("nindent", "", "a: {{ 'x' | nindent(10**12) }}\n");
+    expect_error(
+        &dir,
+        "nindent",
+        &[],
+        "exceeds kiln's template output budget of 64 MiB",
+    );
+}
+
+#[test]
+fn huge_indent_runs_out_of_fuel_before_allocating() {
+    let dir = chart("indent", "", "a: {{ 'x\\ny' | indent(10**12) }}\n");
+    expect_error(&dir, "indent", &[], "template fuel of 10,000,000");
+}
+
+#[test]
+fn loop_printing_100_mb_strings_hits_the_output_budget() {
+    let dir = chart(
+        "bigloop",
+        "",
+        "{% for i in range(100) %}{{ 'x' * 100000000 }}{% endfor %}\n",
+    );
+    expect_error(&dir, "bigloop", &[], "the template prints more than 64 MiB");
+}
+
+#[test]
+fn nested_hundred_thousand_loops_run_out_of_fuel() {
+    let dir = chart(
+        "nestedloops",
+        "",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n",
+    );
+    expect_error(&dir, "nestedloops", &[], "template fuel of 10,000,000");
+}
+
+#[test]
+fn tpl_work_counts_against_the_callers_fuel() {
+    // Each tpl call is cheap on its own; together they pass the caller's budget.
+    let dir = chart(
+        "tplloop",
+        "t: \"{% for j in range(1000) %}x{% endfor %}\"\n",
+        "{% for i in range(100000) %}{{ tpl(Values.t) }}{% endfor %}\n",
+    );
+    expect_error(&dir, "tplloop", &[], "template fuel of 10,000,000");
+}
+
+#[test]
+fn thousands_of_set_indexes_are_a_depth_error() {
+    let dir = chart("setdeep", "", CM);
+    let flag = format!("a{}=1", "[0]".repeat(5000));
+    expect_error(
+        &dir,
+        "setdeep",
+        &["--set".into(), flag],
+        "more than 64 levels deep",
+    );
+}
+
+#[test]
+fn two_eight_thousand_deep_set_chains_are_a_depth_error() {
+    let dir = chart("setdeep2", "", CM);
+    let flag = format!("b{}=1", "[0]".repeat(8000));
+    expect_error(
+        &dir,
+        "setdeep2",
+        &["--set".into(), flag.clone(), "--set".into(), flag],
+        "more than 64 levels deep",
+    );
+}
+
+#[test]
+fn two_hundred_maximal_set_indexes_hit_the_list_budget() {
+    let dir = chart("setwide", "", CM);
+    let mut args = Vec::new();
+    for i in 0..200 {
+        args.push("--set".to_string());
+        args.push(format!("a{i}[65536]=1"));
+    }
+    expect_error(&dir, "setwide", &args, "more than 1,048,576 list items");
+}
+
+#[test]
+fn a_chart_within_budgets_still_renders_under_the_memory_limit() {
+    let dir = chart(
+        "fine",
+        "n: 3\n",
+        &format!("{CM}data:\n{{% for i in range(Values.n) %}}  k{{{{ i }}}}: {{{{ tpl('{{{{ Values.n }}}}') | quote }}}}\n{{% endfor %}}"),
+    );
+    let (code, stdout, stderr) = kiln_limited(&["render".into(), "fine".into()], &dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("k2: \"3\""), "{stdout}");
+}
