@@ -25,7 +25,7 @@
 //! | [`SET_MAX_NESTING`] | 30 | `.`-separated names in a `--set` path (Helm's limit) |
 //! | [`SET_MAX_PATH_DEPTH`] | 64 | names and `[N]` indexes together in a `--set` path |
 //! | [`SET_MAX_LIST_ITEMS`] | 1,048,576 | list items all `--set` flags of one command create |
-//! | [`SNIPPET_WIDTH`] | 120 | characters of a source line shown in an error snippet |
+//! | [`SNIPPET_WIDTH`] | 160 | characters of a source line shown in an error snippet |
 //!
 //! Input file sizes and directory walks are budgeted where files are read (the file-system layer).
 
@@ -79,7 +79,7 @@ pub const SET_MAX_PATH_DEPTH: usize = 64;
 pub const SET_MAX_LIST_ITEMS: usize = 1 << 20;
 
 /// Characters of a source line an error snippet shows around its caret.
-pub const SNIPPET_WIDTH: usize = 120;
+pub const SNIPPET_WIDTH: usize = 160;
 
 /// The error for an exceeded budget: `what` exceeded, the budget's name and value, and what to
 /// do instead (`remedy`).

@@ -189,3 +189,114 @@ fn a_chart_within_budgets_still_renders_under_the_memory_limit() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("k2: \"3\""), "{stdout}");
 }
+
+// ------------------------------------------------------------------ secrets and terminals
+
+/// Runs kiln without limits; returns (exit code, stdout, stderr).
+fn kiln(args: &[&str], cwd: &Path) -> (Option<i32>, String, String) {
+    let owned: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    kiln_limited(&owned, cwd)
+}
+
+#[test]
+fn a_broken_line_in_a_secret_never_prints_the_value() {
+    let dir = chart(
+        "brokensecret",
+        "",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2SECRET: oops\n",
+    );
+    let stderr = expect_error(&dir, "brokensecret", &[], "mapping values are not allowed");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(stderr.contains("password: <redacted>"), "{stderr}");
+}
+
+#[test]
+fn a_set_string_value_that_breaks_the_yaml_is_not_printed() {
+    let dir = chart(
+        "setsecret",
+        "db: x\n",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  db: {{ Values.db }}\n",
+    );
+    let stderr = expect_error(
+        &dir,
+        "setsecret",
+        &["--set-string".into(), "db=hunter2SECRET: x".into()],
+        "mapping values are not allowed",
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn a_schema_pattern_violation_of_a_secret_value_is_redacted() {
+    let dir = chart("schemasecret", "token: abc\nplain: abc\n", CM);
+    std::fs::write(
+        dir.join("schemasecret/values.schema.json"),
+        r#"{"type":"object","properties":{
+            "token":{"type":"string","pattern":"^[0-9]+$"},
+            "marked":{"type":"string","x-kiln-secret":true,"pattern":"^[0-9]+$"},
+            "plain":{"type":"string","pattern":"^[0-9]+$"}}}"#,
+    )
+    .unwrap();
+    let stderr = expect_error(
+        &dir,
+        "schemasecret",
+        &[
+            "--set".into(),
+            "token=hunter2SECRET,marked=hunter3SECRET,plain=visible".into(),
+        ],
+        "does not match pattern",
+    );
+    assert!(
+        !stderr.contains("hunter2") && !stderr.contains("hunter3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("- at '/marked': '<redacted>'"), "{stderr}");
+    assert!(stderr.contains("'visible'"), "{stderr}");
+}
+
+#[test]
+fn lint_of_a_broken_secret_never_prints_the_value() {
+    let dir = std::env::temp_dir().join(format!("kiln-hostile-lint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("s.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  apiKey: aHVudGVyMg==: x\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = kiln(&["lint", "."], &dir);
+    assert_ne!(code, Some(0));
+    assert!(code.is_some());
+    let all = format!("{stdout}{stderr}");
+    assert!(!all.contains("aHVudGVyMg"), "{all}");
+}
+
+#[test]
+fn a_huge_line_prints_a_short_snippet() {
+    let long = "x".repeat(10 << 20);
+    let dir = chart("hugeline", &format!("a: {long}: b\n"), CM);
+    let stderr = expect_error(&dir, "hugeline", &[], "values.yaml");
+    assert!(stderr.len() < 2000, "{} bytes on stderr", stderr.len());
+}
+
+#[test]
+fn escape_sequences_in_object_names_print_escaped() {
+    let dir = std::env::temp_dir().join(format!("kiln-hostile-ansi-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"x\\e]0;pwned\\a\\e[31mred\"\n",
+    )
+    .unwrap();
+    for color in ["--color=always", "--color=never"] {
+        let (code, stdout, stderr) = kiln(&["lint", ".", color], &dir);
+        assert!(code.is_some());
+        let all = format!("{stdout}{stderr}");
+        assert!(
+            all.contains("x\\u{1b}]0;pwned\\u{7}\\u{1b}[31mred"),
+            "{all}"
+        );
+        assert!(!all.contains("\x1b]0") && !all.contains('\x07'), "{all:?}");
+    }
+}
