@@ -78,7 +78,8 @@ fn load(
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path.display(), e))
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
+    crate::yaml::decode_text(bytes, &path.display().to_string())
 }
 
 /// Where `key:` is written in a YAML text, for pointing errors at it.

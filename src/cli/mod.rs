@@ -127,7 +127,7 @@ fn render_overlay(args: RenderArgs) -> Result<String> {
     }
     let built = crate::overlay::build(&args.path)?;
     for w in &built.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::error::escape_control(w));
     }
     match args.output_dir {
         Some(dir) => {

@@ -102,7 +102,7 @@ fn walk(args: &LintArgs, dir: &Path, units: &mut Vec<Unit>, manifests: &mut Unit
     if crate::overlay::kustomization::find_file(dir).is_some() {
         let built = crate::overlay::build(dir)?;
         for w in &built.warnings {
-            eprintln!("{w}");
+            eprintln!("{}", crate::error::escape_control(w));
         }
         let mut objects = built.resources;
         let mut charts = Vec::new();

@@ -150,7 +150,8 @@ fn read_input(path: &str) -> Result<String> {
             .map_err(|e| Error::io("<stdin>", e))?;
         Ok(text)
     } else {
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        crate::yaml::decode_text(bytes, path)
     }
 }
 
