@@ -300,3 +300,134 @@ fn escape_sequences_in_object_names_print_escaped() {
         assert!(!all.contains("\x1b]0") && !all.contains('\x07'), "{all:?}");
     }
 }
+
+// ------------------------------------------------------------------ messages
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiln-hostile-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn overlay_chains_longer_than_path_max_build() {
+    let dir = temp("chain");
+    let name = |i: usize| format!("{i:03}{}", "d".repeat(200));
+    let n = 30; // 30 × "../<203 chars>" ≈ 6,200 characters unnormalized, past PATH_MAX
+    for i in 0..n {
+        std::fs::create_dir_all(dir.join(name(i))).unwrap();
+        let body = if i + 1 < n {
+            format!("resources:\n- ../{}\n", name(i + 1))
+        } else {
+            "resources:\n- cm.yaml\n".to_string()
+        };
+        std::fs::write(dir.join(name(i)).join("kustomization.yaml"), body).unwrap();
+    }
+    std::fs::write(dir.join(name(n - 1)).join("cm.yaml"), CM).unwrap();
+    let (code, stdout, stderr) = kiln(&["render", &name(0)], &dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("kind: ConfigMap"), "{stdout}");
+}
+
+#[test]
+fn absolute_overlay_paths_print_as_given() {
+    let dir = temp("abs");
+    std::fs::create_dir_all(dir.join("ov")).unwrap();
+    std::fs::write(dir.join("ov/kustomization.yaml"), "resources:\n- cm.yaml\n").unwrap();
+    std::fs::write(dir.join("ov/cm.yaml"), "a: b: c\n").unwrap();
+    let abs = dir.join("ov");
+    let (code, _, stderr) = kiln(&["render", abs.to_str().unwrap()], &dir);
+    assert_eq!(code, Some(1), "{stderr}");
+    let want = format!("--> {}/cm.yaml:1:", abs.display());
+    assert!(stderr.contains(&want), "{stderr}");
+    assert!(!stderr.contains("//"), "{stderr}");
+}
+
+/// An overlay directory with `kustomization.yaml` and extra files; returns its parent dir.
+fn overlay(name: &str, kustomization: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = temp(name);
+    std::fs::create_dir_all(dir.join("ov")).unwrap();
+    std::fs::write(dir.join("ov/kustomization.yaml"), kustomization).unwrap();
+    for (f, text) in files {
+        std::fs::write(dir.join("ov").join(f), text).unwrap();
+    }
+    dir
+}
+
+fn overlay_error(dir: &Path) -> String {
+    let (code, stdout, stderr) = kiln(&["render", "ov"], dir);
+    assert_eq!(code, Some(1), "stdout: {stdout}\nstderr: {stderr}");
+    assert!(stdout.is_empty());
+    stderr
+}
+
+#[test]
+fn silent_coercions_are_errors() {
+    let cm = ("cm.yaml", CM);
+    let cases: Vec<(&str, String, Vec<(&str, &str)>, &str)> = vec![
+        (
+            "labelnum",
+            "resources:\n- cm.yaml\ncommonLabels:\n  tier: 1\n".into(),
+            vec![cm],
+            "commonLabels: the value of `tier` is a number; label and annotation values must be strings",
+        ),
+        (
+            "labellist",
+            "resources:\n- cm.yaml\n".into(),
+            vec![("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n  - a\n")],
+            "ConfigMap x: `metadata.labels` must be a map",
+        ),
+        (
+            "listitems",
+            "resources:\n- list.yaml\n".into(),
+            vec![("list.yaml", "apiVersion: v1\nkind: List\nitems:\n  a: 1\n")],
+            "`items` of a List must be a list of objects",
+        ),
+        (
+            "genslash",
+            "configMapGenerator:\n- name: g\n  literals:\n  - a/b=1\n".into(),
+            vec![],
+            "key `a/b` is not a valid data key",
+        ),
+        (
+            "genempty",
+            "configMapGenerator:\n- name: g\n  literals:\n  - =1\n".into(),
+            vec![],
+            "key `` is not a valid data key",
+        ),
+        (
+            "json6902kind",
+            "resources:\n- cm.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |\n    - op: remove\n      path: /kind\n".into(),
+            vec![cm],
+            "removes `kind`, which every Kubernetes object needs",
+        ),
+        (
+            "json6902whole",
+            "resources:\n- cm.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |\n    - op: replace\n      path: \"\"\n      value: {a: 1}\n".into(),
+            vec![cm],
+            "is the whole object",
+        ),
+    ];
+    for (name, k, files, want) in cases {
+        let dir = overlay(name, &k, &files);
+        let stderr = overlay_error(&dir);
+        assert!(stderr.contains(want), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn chartify_refuses_a_list_whose_items_are_not_a_list() {
+    let dir = temp("chartifylist");
+    std::fs::write(
+        dir.join("l.yaml"),
+        "apiVersion: v1\nkind: List\nitems:\n  a: 1\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = kiln(&["chartify", "l.yaml", "--name", "x"], &dir);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`items` of a List must be a list of objects"),
+        "{stderr}"
+    );
+}
