@@ -362,10 +362,13 @@ fn overlay_error(dir: &Path) -> String {
     stderr
 }
 
+/// name, kustomization, extra files, expected error text.
+type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, &'a str);
+
 #[test]
 fn silent_coercions_are_errors() {
     let cm = ("cm.yaml", CM);
-    let cases: Vec<(&str, String, Vec<(&str, &str)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "labelnum",
             "resources:\n- cm.yaml\ncommonLabels:\n  tier: 1\n".into(),
