@@ -434,3 +434,49 @@ fn chartify_refuses_a_list_whose_items_are_not_a_list() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_error_in_tpl_text_names_the_value_that_held_it() {
+    let dir = chart(
+        "tplorigin",
+        "cfg:\n  tmpl: \"x: {{ Values.nope.deeper }}\"\n",
+        "a: {{ tpl(Values.cfg.tmpl) }}\n",
+    );
+    let stderr = expect_error(
+        &dir,
+        "tplorigin",
+        &[],
+        "`Values.nope.deeper` is not defined",
+    );
+    assert!(stderr.contains("x: {{ Values.nope.deeper }}"), "{stderr}");
+    assert!(
+        stderr.contains("the tpl text is the value of `Values.cfg.tmpl`, passed to tpl at tplorigin/templates/a.yaml:1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn kube_version_errors_point_into_chart_yaml() {
+    let dir = chart("kubever", "", CM);
+    let chart_yaml = dir.join("kubever/Chart.yaml");
+    let text = std::fs::read_to_string(&chart_yaml).unwrap();
+    std::fs::write(&chart_yaml, format!("{text}kubeVersion: \">=1.99.0\"\n")).unwrap();
+    let stderr = expect_error(&dir, "kubever", &[], "incompatible with Kubernetes");
+    assert!(stderr.contains("--> kubever/Chart.yaml:6:1"), "{stderr}");
+    std::fs::write(&chart_yaml, format!("{text}kubeVersion: \">=abc\"\n")).unwrap();
+    let stderr = expect_error(&dir, "kubever", &[], "improper constraint");
+    assert!(stderr.contains("--> kubever/Chart.yaml:6:1"), "{stderr}");
+}
+
+#[test]
+fn a_values_file_that_is_not_a_map_names_file_and_line() {
+    let dir = chart("valuesmap", "", CM);
+    std::fs::write(dir.join("list.yaml"), "a: 1\n---\n# note\n- 1\n").unwrap();
+    let stderr = expect_error(
+        &dir,
+        "valuesmap",
+        &["-f".into(), "list.yaml".into()],
+        "list.yaml: a values file must be a map, not a list",
+    );
+    assert!(stderr.contains("--> list.yaml:4:1"), "{stderr}");
+}

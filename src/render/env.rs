@@ -352,10 +352,45 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         };
         err = err.with_location(loc);
     }
+    if let Some(note) = tpl_origin(&chain, located, sources) {
+        err = err.with_note(note);
+    }
     if let Some(note) = budget_note {
         err = err.with_note(note);
     }
     err
+}
+
+/// For an error inside `tpl` text: where that text came from, as a note. The outermost error of
+/// the chain points at the `tpl(…)` call in the template; its first argument is the value path
+/// that held the text (`Values.cfg.tmpl`).
+fn tpl_origin(
+    chain: &[&minijinja::Error],
+    located: &minijinja::Error,
+    sources: &HashMap<String, Arc<str>>,
+) -> Option<String> {
+    if !located.name().is_some_and(|n| n.ends_with(":tpl")) {
+        return None;
+    }
+    let outer = chain
+        .iter()
+        .find(|e| e.name().is_some_and(|n| !n.ends_with(":tpl")) && e.range().is_some())?;
+    let name = outer.name()?;
+    let src = sources.get(name)?;
+    let range = outer.range()?;
+    let call = src.get(range.clone())?;
+    let line = src[..range.start].matches('\n').count() + 1;
+    let arg = call.find("tpl(").map(|i| {
+        let rest = &call[i + 4..];
+        let end = rest.find([',', ')']).unwrap_or(rest.len());
+        rest[..end].trim().to_string()
+    });
+    Some(match arg.filter(|a| !a.is_empty()) {
+        Some(arg) => {
+            format!("the tpl text is the value of `{arg}`, passed to tpl at {name}:{line}")
+        }
+        None => format!("the tpl text was passed to tpl at {name}:{line}"),
+    })
 }
 
 /// minijinja points attribute errors at `.attr`; widen to the whole dotted name before it.

@@ -1135,16 +1135,21 @@ fn tpl(state: &State, text: &str, ctx: Option<Value>) -> Result<Value, Error> {
         ),
     };
     let name = format!("{}:tpl", state.name());
+    // The inner error keeps its place in the tpl text (and the text, as its source); a wrapper
+    // without a location takes the place of the `tpl(…)` call in the calling template, so the
+    // message can name the value the text came from.
     let with_text = |e: Error| {
         use std::error::Error as _;
-        if e.source().is_some() {
+        let inner = if e.source().is_some() {
             e
         } else {
             e.with_source(TplSource {
                 name: name.clone(),
                 text: text.to_owned(),
             })
-        }
+        };
+        let detail = inner.detail().unwrap_or("error in tpl text").to_owned();
+        Error::new(inner.kind(), detail).with_source(inner)
     };
     if let Err(e) = limits::check_source(&name, text) {
         return Err(Error::new(
@@ -1682,11 +1687,17 @@ mod tests {
         );
         assert_eq!(render("{{ tpl('{{ x }}', {'x': 5}) }}", ctx.clone()), "5");
         // An error inside the tpl text points into that text.
-        let err = render_err("a\n{{ tpl('ok\\n{{ Values.nope.deeper }}') }}", ctx);
+        // The outer error points at the `tpl(…)` call; its source is the error in the text.
+        let outer = render_err("a\n{{ tpl('ok\\n{{ Values.nope.deeper }}') }}", ctx);
+        assert_eq!(outer.name(), Some("<string>"));
+        assert_eq!(outer.line(), Some(2));
+        let err = std::error::Error::source(&outer)
+            .and_then(|s| s.downcast_ref::<Error>())
+            .unwrap();
         assert_eq!(err.kind(), ErrorKind::UndefinedError);
         assert_eq!(err.name(), Some("<string>:tpl"));
         assert_eq!(err.line(), Some(2));
-        let source = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<TplSource>());
+        let source = std::error::Error::source(err).and_then(|s| s.downcast_ref::<TplSource>());
         assert_eq!(
             source.map(|s| s.text.as_str()),
             Some("ok\n{{ Values.nope.deeper }}")

@@ -169,11 +169,30 @@ pub fn parse_values_file(text: &str, display_path: &str) -> Result<Map<String, V
                         "{display_path}: a values file must be a map, not {}",
                         deps::kind_of(&other)
                     ),
-                ))
+                )
+                .with_location(first_content_line(
+                    display_path,
+                    text,
+                    doc.line_offset,
+                )))
             }
         }
     }
     Ok(out)
+}
+
+/// The first line with content (not blank, not a comment) at or after line `from` (0-based).
+pub(crate) fn first_content_line(file: &str, text: &str, from: usize) -> crate::error::Location {
+    let line = text
+        .lines()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#') && t != "---"
+        })
+        .map_or(from + 1, |(i, _)| i + 1);
+    crate::error::Location::in_source(file, text, line, 1, 1)
 }
 
 /// Coalesces user values over chart defaults, scopes subcharts, evaluates conditions and tags,
