@@ -16,6 +16,7 @@
 //! | [`TEMPLATE_RECURSION`] | 500 | macro/include/loop nesting inside one render (minijinja's limit) |
 //! | [`TEMPLATE_TPL_DEPTH`] | 20 | `tpl` called from text rendered by `tpl` |
 //! | [`TEMPLATE_INCLUDE_DEPTH`] | 1000 | `include` nesting (Helm's own limit) |
+//! | [`TEMPLATE_VALUE_DEPTH`] | 500 | nesting of a list or map a template prints or converts |
 //! | [`TEMPLATE_OUTPUT_BYTES`] | 64 MiB | text one template may print |
 //! | [`RENDER_OUTPUT_BYTES`] | 256 MiB | text all templates of a chart (subcharts included) print |
 //! | [`TEMPLATE_EXPRESSION_OPERATORS`] | 1,000 | operators in one `{{ }}` / `{% %}` tag |
@@ -46,6 +47,11 @@ pub const TEMPLATE_TPL_DEPTH: usize = 20;
 
 /// How deeply named templates may `include` each other (Helm's limit; the Go-template engine).
 pub const TEMPLATE_INCLUDE_DEPTH: usize = 1000;
+
+/// How deeply nested a list or map may be when a template prints it or converts it (`toyaml`,
+/// `tojson`, `quote`): values read from files nest at most 64 (YAML) or 128 (JSON) levels, but a
+/// template can nest lists without end through `namespace` in a loop.
+pub const TEMPLATE_VALUE_DEPTH: usize = 500;
 
 /// Text one template (or one `tpl` call) may print.
 pub const TEMPLATE_OUTPUT_BYTES: usize = 64 << 20;

@@ -190,6 +190,37 @@ fn a_chart_within_budgets_still_renders_under_the_memory_limit() {
     assert!(stdout.contains("k2: \"3\""), "{stdout}");
 }
 
+#[test]
+fn values_nested_without_end_by_a_template_are_a_depth_error() {
+    // `namespace` in a loop nests a list 100,000 levels deep; printing or converting it used to
+    // overflow the render thread's stack.
+    for (i, show) in [
+        "{{ ns.x }}",
+        "{{ ns.x | tojson }}",
+        "{{ ns.x | toyaml }}",
+        "{{ ns.x | quote }}",
+        "{{ ns.x | string }}",
+        "{{ ns.x | pprint }}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let name = format!("deepvalue{i}");
+        let dir = chart(
+            &name,
+            "",
+            &format!("{{% set ns = namespace(x=[]) %}}{{% for i in range(100000) %}}{{% set ns.x = [ns.x] %}}{{% endfor %}}a: {show}\n"),
+        );
+        expect_error(&dir, &name, &[], "value nested more than 500 levels deep");
+    }
+}
+
+#[test]
+fn a_template_including_itself_is_a_recursion_error() {
+    let dir = chart("selfinclude", "", "{% include 'a.yaml' %}\n");
+    expect_error(&dir, "selfinclude", &[], "template recursion budget is 500");
+}
+
 // ------------------------------------------------------------------ secrets and terminals
 
 /// Runs kiln without limits; returns (exit code, stdout, stderr).
