@@ -1,6 +1,8 @@
 //! Replays every committed fuzz input (`fuzz/corpus/<target>/*`) through its target: none may
 //! panic. New crashes found by the fuzzer (`fuzz/README.md`) are added there as regressions.
 
+// The fuzzer also uses `targets::target` (lookup by name); the replay walks them all.
+#[allow(dead_code)]
 #[path = "../fuzz/src/targets.rs"]
 mod targets;
 
