@@ -61,21 +61,112 @@ impl Rng {
 
 /// Tokens that matter to YAML, Jinja, `--set` and kustomize; inserted whole by the mutator.
 const DICTIONARY: &[&str] = &[
-    "\n", ": ", "- ", "---\n", "  ", "{{ ", " }}", "{% ", " %}", "{%- ", " -%}", "{# ", " #}",
-    "[0]", "[65536]", ".", ",", "=", "{", "}", "\\", "&a ", "*a", "<<: ", "!!str ", "!!int ",
-    "|\n", ">-\n", "'", "\"", "#", "~", "null", "true", "yes", "0x1F", "1e3", "007",
-    "Values.", "tpl(", "include(", "range(", "for x in ", "endfor", "if ", "elif ", "else",
-    "endif", "set ", "macro ", "endmacro", " | nindent(", " | indent(", " | toyaml", " | quote",
-    "apiVersion: v1\n", "kind: ConfigMap\n", "kind: Secret\n", "kind: List\n", "kind: Deployment\n",
-    "apiVersion: apps/v1\n", "metadata:\n  name: x\n", "data:\n", "stringData:\n", "items:\n",
-    "spec:\n", "containers:\n", "- name: c\n", "image: nginx\n", "labels:\n", "$patch: delete",
-    "$patch: replace", "$setElementOrder/containers", "$retainKeys", "op: remove\n",
-    "op: replace\n", "op: add\n", "op: move\n", "path: /kind\n", "path: \"\"\n", "value: ",
-    "resources:\n", "- ../base\n", "patches:\n", "commonLabels:\n", "namePrefix: p-\n",
-    "namespace: n\n", "configMapGenerator:\n", "literals:\n", "- a=b\n", "images:\n",
-    "replicas:\n", "components:\n", "==> kustomization.yaml\n", "==> base/kustomization.yaml\n",
-    "==> cm.yaml\n", "==> values.yaml\n", "==> templates/a.yaml\n", "==> templates/_h.tpl\n",
-    "==> values.schema.json\n", "==> patch\n", "\u{1b}[31m", "\u{feff}", "\t", "\r\n", "\0",
+    "\n",
+    ": ",
+    "- ",
+    "---\n",
+    "  ",
+    "{{ ",
+    " }}",
+    "{% ",
+    " %}",
+    "{%- ",
+    " -%}",
+    "{# ",
+    " #}",
+    "[0]",
+    "[65536]",
+    ".",
+    ",",
+    "=",
+    "{",
+    "}",
+    "\\",
+    "&a ",
+    "*a",
+    "<<: ",
+    "!!str ",
+    "!!int ",
+    "|\n",
+    ">-\n",
+    "'",
+    "\"",
+    "#",
+    "~",
+    "null",
+    "true",
+    "yes",
+    "0x1F",
+    "1e3",
+    "007",
+    "Values.",
+    "tpl(",
+    "include(",
+    "range(",
+    "for x in ",
+    "endfor",
+    "if ",
+    "elif ",
+    "else",
+    "endif",
+    "set ",
+    "macro ",
+    "endmacro",
+    " | nindent(",
+    " | indent(",
+    " | toyaml",
+    " | quote",
+    "apiVersion: v1\n",
+    "kind: ConfigMap\n",
+    "kind: Secret\n",
+    "kind: List\n",
+    "kind: Deployment\n",
+    "apiVersion: apps/v1\n",
+    "metadata:\n  name: x\n",
+    "data:\n",
+    "stringData:\n",
+    "items:\n",
+    "spec:\n",
+    "containers:\n",
+    "- name: c\n",
+    "image: nginx\n",
+    "labels:\n",
+    "$patch: delete",
+    "$patch: replace",
+    "$setElementOrder/containers",
+    "$retainKeys",
+    "op: remove\n",
+    "op: replace\n",
+    "op: add\n",
+    "op: move\n",
+    "path: /kind\n",
+    "path: \"\"\n",
+    "value: ",
+    "resources:\n",
+    "- ../base\n",
+    "patches:\n",
+    "commonLabels:\n",
+    "namePrefix: p-\n",
+    "namespace: n\n",
+    "configMapGenerator:\n",
+    "literals:\n",
+    "- a=b\n",
+    "images:\n",
+    "replicas:\n",
+    "components:\n",
+    "==> kustomization.yaml\n",
+    "==> base/kustomization.yaml\n",
+    "==> cm.yaml\n",
+    "==> values.yaml\n",
+    "==> templates/a.yaml\n",
+    "==> templates/_h.tpl\n",
+    "==> values.schema.json\n",
+    "==> patch\n",
+    "\u{1b}[31m",
+    "\u{feff}",
+    "\t",
+    "\r\n",
+    "\0",
 ];
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, pool: &[Vec<u8>], max_len: usize) {
@@ -147,7 +238,9 @@ fn read_dir_files(dir: &Path) -> Vec<Vec<u8>> {
 
 fn hash(data: &[u8]) -> u64 {
     // FNV-1a: names saved inputs.
-    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 fn main() {
@@ -155,12 +248,19 @@ fn main() {
     let Some(target) = args.get(1).and_then(|n| targets::target(n)) else {
         eprintln!(
             "usage: kiln-fuzz TARGET [SECONDS] [SEED]\ntargets: {}",
-            targets::TARGETS.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")
+            targets::TARGETS
+                .iter()
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         std::process::exit(2);
     };
     let secs: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(60);
-    let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let seed: u64 = args
+        .get(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let corpus_dir = root.join("corpus").join(target.name);
     let work = root.join("work").join(target.name);
@@ -170,7 +270,8 @@ fn main() {
     for d in [&queue_dir, &crash_dir, &slow_dir] {
         std::fs::create_dir_all(d).unwrap();
     }
-    let scratch = std::env::temp_dir().join(format!("kiln-fuzz-{}-{}", target.name, std::process::id()));
+    let scratch =
+        std::env::temp_dir().join(format!("kiln-fuzz-{}-{}", target.name, std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     let current = work.join("current");
 
@@ -224,7 +325,11 @@ fn main() {
         if took > Duration::from_secs(2) {
             *slow += 1;
             let _ = std::fs::write(slow_dir.join(&name), data);
-            eprintln!("slow input ({:.1}s): {}", took.as_secs_f64(), slow_dir.join(&name).display());
+            eprintln!(
+                "slow input ({:.1}s): {}",
+                took.as_secs_f64(),
+                slow_dir.join(&name).display()
+            );
         }
     };
 
