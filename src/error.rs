@@ -16,6 +16,39 @@ use std::fmt;
 /// What a snippet, message or finding shows instead of a value that may be secret.
 pub const REDACTED: &str = "<redacted>";
 
+/// Secret values seen in this process (see [`register_secret`]), longest first.
+static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers a value known to be secret (a chart value under a secret-named key or marked secret
+/// in `values.schema.json`), so that no error printed afterwards shows it, wherever it ended up
+/// (a rendered ConfigMap line, a message). Values shorter than 4 characters are not registered:
+/// replacing them would mangle unrelated text and hides little.
+pub fn register_secret(value: &str) {
+    if value.chars().count() < 4 {
+        return;
+    }
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| s == value) {
+        secrets.push(value.to_string());
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+}
+
+/// `text` with every registered secret value replaced by [`REDACTED`].
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| text.contains(s.as_str())) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for s in secrets.iter() {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), REDACTED);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether a key names something secret: a password, token, secret, credential or private key
 /// (`password`, `dbPassword`, `api_token`, `client-secret`, `tls.key`, `privateKey`, …).
 /// Compared without case and without `-`, `_`, `.`.
@@ -360,7 +393,7 @@ impl fmt::Display for Error {
             f,
             "error[{}]: {}",
             r.kind.name(),
-            escape_control(&r.message)
+            escape_control(&scrub(&r.message))
         )?;
         if let Some(loc) = &r.location {
             let num = loc.line.to_string();
@@ -373,7 +406,8 @@ impl fmt::Display for Error {
                 loc.column
             )?;
             if let Some(src) = &loc.source_line {
-                let (shown, caret_at, caret_len) = snippet(src, loc.column, loc.len);
+                let src = scrub(src);
+                let (shown, caret_at, caret_len) = snippet(&src, loc.column, loc.len);
                 write!(
                     f,
                     "\n{pad} |\n{num} | {shown}\n{pad} | {}{}",
@@ -383,7 +417,7 @@ impl fmt::Display for Error {
             }
         }
         for note in &r.notes {
-            write!(f, "\n  = note: {}", escape_control(note))?;
+            write!(f, "\n  = note: {}", escape_control(&scrub(note)))?;
         }
         Ok(())
     }
@@ -520,6 +554,20 @@ mod tests {
         // A Secret in another document does not make this one secret.
         let two = format!("{cm}---\nkind: Secret\n");
         assert!(render(&two, 6, 14).contains("db: hunter2: oops"));
+    }
+
+    #[test]
+    fn registered_secrets_never_print() {
+        register_secret("s3cr3t-dsn-value");
+        register_secret("abc"); // too short to register
+        let src = "data:\n  dsn: postgres://s3cr3t-dsn-value: x\n  abc: 1\n";
+        let out = Error::new(ErrorKind::Yaml, "bad value `s3cr3t-dsn-value`")
+            .with_location(Location::in_source("f.yaml", src, 2, 30, 1))
+            .with_note("from s3cr3t-dsn-value")
+            .to_string();
+        assert!(!out.contains("s3cr3t"), "{out}");
+        assert!(out.contains("postgres://<redacted>: x"), "{out}");
+        assert!(render(src, 3, 3).contains("abc: 1"));
     }
 
     #[test]

@@ -511,3 +511,30 @@ fn a_values_file_that_is_not_a_map_names_file_and_line() {
     );
     assert!(stderr.contains("--> list.yaml:4:1"), "{stderr}");
 }
+
+#[test]
+fn a_value_marked_secret_in_the_schema_never_prints_wherever_it_lands() {
+    // The DSN lands in a ConfigMap line that breaks the YAML: its key (`url`) is not secret-named,
+    // but the schema marks the value secret.
+    let dir = chart(
+        "schemamarked",
+        "db:\n  dsn: x\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  url: {{ Values.db.dsn }}\n",
+    );
+    std::fs::write(
+        dir.join("schemamarked/values.schema.json"),
+        r#"{"type":"object","properties":{"db":{"type":"object","properties":{"dsn":{"type":"string","x-kiln-secret":true}}}}}"#,
+    )
+    .unwrap();
+    let stderr = expect_error(
+        &dir,
+        "schemamarked",
+        &[
+            "--set-string".into(),
+            "db.dsn=postgres://u:hunter2@db: x".into(),
+        ],
+        "mapping values are not allowed",
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(stderr.contains("url: <redacted>"), "{stderr}");
+}

@@ -274,6 +274,7 @@ struct SchemaCheck<'a> {
 impl<'a> SchemaCheck<'a> {
     fn chart(&mut self, node: &Node<'a>, name: &str, values: &Map<String, Value>) -> Result<()> {
         self.charts.push(node.chart);
+        schema::register_secrets(node.chart.schema.as_ref(), values);
         if let Some(schema) = &node.chart.schema {
             let found = schema::validate(schema, &Value::Object(values.clone())).map_err(|e| {
                 Error::new(

@@ -80,6 +80,41 @@ pub fn is_secret_path(schema: &Value, path: &str) -> bool {
     false
 }
 
+/// Registers every string of `values` that may be secret ([`crate::error::register_secret`]):
+/// values under secret-named keys, and values at paths `schema` marks `writeOnly` or
+/// `x-kiln-secret`. Errors printed later never show them, wherever a template put them.
+pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String, Value>) {
+    fn walk(schema: Option<&Value>, v: &Value, path: &mut String, secret: bool) {
+        let secret = secret || schema.is_some_and(|s| is_secret_path(s, path));
+        match v {
+            Value::String(s) if secret => crate::error::register_secret(s),
+            Value::Number(n) if secret => crate::error::register_secret(&n.to_string()),
+            Value::Object(map) => {
+                for (k, item) in map {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    walk(schema, item, path, secret || crate::error::is_secret_key(k));
+                    path.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("/{i}"));
+                    walk(schema, item, path, secret);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, item) in values {
+        let mut path = format!("/{}", k.replace('~', "~0").replace('/', "~1"));
+        walk(schema, item, &mut path, crate::error::is_secret_key(k));
+    }
+}
+
 fn violation(error: &ValidationError<'_>, schema: &Value) -> Violation {
     let path = error.instance_path().as_str().to_string();
     let secret = is_secret_path(schema, &path);
