@@ -295,12 +295,18 @@ impl Location {
 
     /// A location for a byte offset into `source`.
     pub fn at_offset(file: impl Into<String>, source: &str, offset: usize, len: usize) -> Location {
-        let offset = offset.min(source.len());
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let column = source[line_start..offset].chars().count() + 1;
-        let end = (offset + len).min(source.len());
+        let mut end = (offset + len).min(source.len());
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
         let span = &source[offset..end];
         let span_len = span.split('\n').next().unwrap_or("").chars().count();
         Location::in_source(file, source, line, column, span_len)

@@ -538,3 +538,11 @@ fn a_value_marked_secret_in_the_schema_never_prints_wherever_it_lands() {
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(stderr.contains("url: <redacted>"), "{stderr}");
 }
+
+#[test]
+fn an_error_span_inside_a_multibyte_character_does_not_panic() {
+    // Found by the fuzzer: minijinja's error span ended inside the U+FFFD that replaces an
+    // invalid byte, and slicing the template text there panicked.
+    let dir = chart("utf8span", "", "a: {{ Itil(Values.x\u{fffd}) \u{fffd}}}\n");
+    expect_error(&dir, "utf8span", &[], "error[template]");
+}

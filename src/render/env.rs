@@ -302,7 +302,15 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         .and_then(|n| sources.get(n).cloned())
         .or_else(|| located.template_source().map(Arc::from));
     let range = match (&source, located.range()) {
-        (Some(src), Some(r)) if r.end <= src.len() => Some(widen_to_expression(src, r)),
+        // minijinja's spans can end inside a multi-byte character of invalid input.
+        (Some(src), Some(r))
+            if r.start <= r.end
+                && r.end <= src.len()
+                && src.is_char_boundary(r.start)
+                && src.is_char_boundary(r.end) =>
+        {
+            Some(widen_to_expression(src, r))
+        }
         _ => None,
     };
     let span_text = match (&source, &range) {
