@@ -1,7 +1,207 @@
 //! The one error type of kiln: a kind, a message, and (where the failing stage
 //! knows it) a source location rendered as a caret snippet.
+//!
+//! What an error prints is safe for a terminal and a CI log:
+//! - control characters and ANSI escapes from input (names, values, paths) print escaped
+//!   (`\u{1b}`), see [`escape_control`];
+//! - a snippet shows at most [`crate::budget::SNIPPET_WIDTH`] characters around its caret;
+//! - a snippet line never shows a value that may be secret: values under keys named like a
+//!   password, token, key or secret ([`is_secret_key`]), and every value inside the `data` and
+//!   `stringData` of a `kind: Secret` document, print as [`REDACTED`] (see [`shown_line`]).
 
+use crate::budget::SNIPPET_WIDTH;
+use std::borrow::Cow;
 use std::fmt;
+
+/// What a snippet, message or finding shows instead of a value that may be secret.
+pub const REDACTED: &str = "<redacted>";
+
+/// Secret values seen in this process (see [`register_secret`]), longest first.
+static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers a value known to be secret (a chart value under a secret-named key or marked secret
+/// in `values.schema.json`), so that no error printed afterwards shows it, wherever it ended up
+/// (a rendered ConfigMap line, a message). Values shorter than 4 characters are not registered:
+/// replacing them would mangle unrelated text and hides little.
+pub fn register_secret(value: &str) {
+    if value.chars().count() < 4 {
+        return;
+    }
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| s == value) {
+        secrets.push(value.to_string());
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+}
+
+/// `text` with every registered secret value replaced by [`REDACTED`].
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|s| text.contains(s.as_str())) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for s in secrets.iter() {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), REDACTED);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether a key names something secret: a password, token, secret, credential or private key
+/// (`password`, `dbPassword`, `api_token`, `client-secret`, `tls.key`, `privateKey`, …).
+/// Compared without case and without `-`, `_`, `.`.
+pub fn is_secret_key(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    const WORDS: [&str; 16] = [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "credential",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "secretkey",
+        "signingkey",
+        "encryptionkey",
+        "sshkey",
+        "authkey",
+        "masterkey",
+        "connectionstring",
+    ];
+    WORDS.iter().any(|w| k.contains(w))
+        || key.ends_with(".key")
+        || key.ends_with(".pem")
+        || k == "pwd"
+        || k == "pass"
+}
+
+/// `text` with every control character except newline, and every invisible formatting
+/// character that can reorder or hide text (bidi overrides, zero-width spaces), written as a
+/// `\u{..}` escape, so input cannot move the cursor, colour or rewrite a terminal or log.
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Line `line` (1-based) of `source` as an error snippet may show it: with the value replaced
+/// by [`REDACTED`] when it may be secret (see the module docs), unless the line is template
+/// code (it holds `{{` or `{%`). `None` past the end.
+pub fn shown_line(source: &str, line: usize) -> Option<String> {
+    let idx = line.checked_sub(1)?;
+    let text = source.lines().nth(idx)?;
+    // Template code (`{{ Values.password }}`) is shown: it is not the value.
+    let is_code = text.contains("{{") || text.contains("{%");
+    if !is_code && secret_context(source, idx, text) {
+        Some(redact_value(text))
+    } else {
+        Some(text.to_string())
+    }
+}
+
+/// The indentation and the mapping key of a YAML line (`  - name: x` gives (4, "name")).
+fn yaml_key(line: &str) -> (usize, Option<&str>) {
+    let body = line.trim_start_matches(' ');
+    let mut indent = line.len() - body.len();
+    let mut body = body;
+    while let Some(rest) = body.strip_prefix("- ") {
+        let rest2 = rest.trim_start_matches(' ');
+        indent += body.len() - rest2.len();
+        body = rest2;
+    }
+    let key_end = body
+        .find(": ")
+        .or_else(|| body.strip_suffix(':').map(|b| b.len()));
+    let key = key_end
+        .map(|e| body[..e].trim().trim_matches(|c| c == '"' || c == '\''))
+        .filter(|k| !k.is_empty() && !k.starts_with('#'));
+    (indent, key)
+}
+
+/// Whether line `idx` of `source` (whose text is `text`) holds a value that may be secret: its
+/// own key or a parent key is secret-like, or it lies in `data`/`stringData` of a Secret.
+fn secret_context(source: &str, idx: usize, text: &str) -> bool {
+    let (mut indent, key) = yaml_key(text);
+    if key.is_some_and(is_secret_key) {
+        return true;
+    }
+    if text.trim().is_empty() {
+        return false;
+    }
+    // Walk back to the parents (lines with less indentation) up to the document start.
+    let before: Vec<&str> = source.lines().take(idx).collect();
+    let mut doc_start = 0;
+    let mut top_key: Option<&str> = if indent == 0 { key } else { None };
+    for (i, l) in before.iter().enumerate().rev() {
+        if l.starts_with("---") {
+            doc_start = i + 1;
+            break;
+        }
+        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+            continue;
+        }
+        let (ind, k) = yaml_key(l);
+        if ind < indent {
+            if k.is_some_and(is_secret_key) {
+                return true;
+            }
+            indent = ind;
+            if ind == 0 {
+                top_key = k;
+                // Keep going to find the document start.
+                indent = 0;
+            }
+        }
+    }
+    if !matches!(top_key, Some("data" | "stringData")) || yaml_key(text).0 == 0 {
+        return false;
+    }
+    source
+        .lines()
+        .skip(doc_start)
+        .take_while(|l| !l.starts_with("---") || doc_start > idx)
+        .any(|l| {
+            let t = l.trim_end();
+            t == "kind: Secret" || t == "kind: \"Secret\"" || t == "kind: 'Secret'"
+        })
+}
+
+/// `  key: value` as `  key: <redacted>`; a line without a key (a list item, a block scalar
+/// line) as its indentation and `<redacted>`.
+fn redact_value(text: &str) -> String {
+    let body = text.trim_start();
+    let indent = &text[..text.len() - body.len()];
+    match body.find(": ") {
+        Some(i) => format!("{indent}{}: {REDACTED}", &body[..i]),
+        None if body.ends_with(':') || body.ends_with(": |") => text.to_string(),
+        None => match body.strip_prefix("- ") {
+            Some(_) => format!("{indent}- {REDACTED}"),
+            None => format!("{indent}{REDACTED}"),
+        },
+    }
+}
 
 /// What went wrong, by pipeline stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,10 +283,7 @@ impl Location {
         column: usize,
         len: usize,
     ) -> Location {
-        let source_line = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(|l| l.to_string());
+        let source_line = shown_line(source, line);
         Location {
             file: file.into(),
             line,
@@ -98,12 +295,18 @@ impl Location {
 
     /// A location for a byte offset into `source`.
     pub fn at_offset(file: impl Into<String>, source: &str, offset: usize, len: usize) -> Location {
-        let offset = offset.min(source.len());
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let column = source[line_start..offset].chars().count() + 1;
-        let end = (offset + len).min(source.len());
+        let mut end = (offset + len).min(source.len());
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
         let span = &source[offset..end];
         let span_len = span.split('\n').next().unwrap_or("").chars().count();
         Location::in_source(file, source, line, column, span_len)
@@ -192,32 +395,223 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.repr;
-        write!(f, "error[{}]: {}", r.kind.name(), r.message)?;
+        write!(
+            f,
+            "error[{}]: {}",
+            r.kind.name(),
+            escape_control(&scrub(&r.message))
+        )?;
         if let Some(loc) = &r.location {
             let num = loc.line.to_string();
             let pad = " ".repeat(num.len());
-            write!(f, "\n{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            write!(
+                f,
+                "\n{pad}--> {}:{}:{}",
+                escape_control(&loc.file).replace('\n', "\\n"),
+                loc.line,
+                loc.column
+            )?;
             if let Some(src) = &loc.source_line {
-                let src = src.trim_end();
-                let shown: String = src
-                    .chars()
-                    .map(|c| if c == '\t' { ' ' } else { c })
-                    .collect();
-                let indent = " ".repeat(loc.column.saturating_sub(1));
-                let width = shown.chars().count();
-                let len = loc.len.min(width.saturating_sub(loc.column - 1)).max(1);
+                let src = scrub(src);
+                let (shown, caret_at, caret_len) = snippet(&src, loc.column, loc.len);
                 write!(
                     f,
-                    "\n{pad} |\n{num} | {shown}\n{pad} | {indent}{}",
-                    "^".repeat(len)
+                    "\n{pad} |\n{num} | {shown}\n{pad} | {}{}",
+                    " ".repeat(caret_at),
+                    "^".repeat(caret_len)
                 )?;
             }
         }
         for note in &r.notes {
-            write!(f, "\n  = note: {note}")?;
+            write!(f, "\n  = note: {}", escape_control(&scrub(note)))?;
         }
         Ok(())
     }
 }
 
+/// A snippet line as printed: tabs as spaces, control characters escaped, at most
+/// [`SNIPPET_WIDTH`] characters around the caret (`…` where cut), and where the caret starts
+/// and how long it is, in printed characters. A caret past a [`REDACTED`] marker points at it.
+fn snippet(src: &str, column: usize, len: usize) -> (String, usize, usize) {
+    let src = src.trim_end();
+    // Printed pieces per source character, so the caret follows escapes.
+    let mut cells: Vec<String> = Vec::new();
+    for c in src.chars() {
+        cells.push(match c {
+            '\t' => " ".to_string(),
+            c if needs_escape(c) || c == '\n' => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        });
+    }
+    let mut start = column.saturating_sub(1).min(cells.len());
+    let mut len = len.max(1);
+    if let Some(byte) = src.find(REDACTED) {
+        let marker = src[..byte].chars().count();
+        if start >= marker {
+            start = marker;
+            len = REDACTED.len();
+        }
+    }
+    let end = (start + len).min(cells.len().max(start + 1));
+    // Printed offsets of each cell.
+    let mut offsets = Vec::with_capacity(cells.len() + 1);
+    let mut at = 0;
+    for c in &cells {
+        offsets.push(at);
+        at += c.chars().count();
+    }
+    offsets.push(at);
+    let total = at;
+    let caret_at = offsets[start.min(cells.len())];
+    let caret_end = if end <= cells.len() {
+        offsets[end]
+    } else {
+        total + 1
+    };
+    let caret_len = caret_end.saturating_sub(caret_at).max(1);
+    if total <= SNIPPET_WIDTH {
+        return (
+            cells.concat(),
+            caret_at,
+            caret_len.min(total.saturating_sub(caret_at)).max(1),
+        );
+    }
+    // Cut a window of SNIPPET_WIDTH printed characters around the caret.
+    let half = SNIPPET_WIDTH / 2;
+    let win_start = caret_at.saturating_sub(half).min(total - SNIPPET_WIDTH);
+    let win_end = win_start + SNIPPET_WIDTH;
+    let printed: String = cells.concat();
+    let mut shown: String = printed
+        .chars()
+        .skip(win_start)
+        .take(SNIPPET_WIDTH)
+        .collect();
+    let mut caret = caret_at - win_start;
+    if win_start > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if win_end < total {
+        shown.push('…');
+    }
+    let caret_len = caret_len.min(win_end.saturating_sub(caret_at)).max(1);
+    (shown, caret, caret_len)
+}
+
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(source: &str, line: usize, column: usize) -> String {
+        Error::new(ErrorKind::Yaml, "invalid YAML")
+            .with_location(Location::in_source("f.yaml", source, line, column, 1))
+            .to_string()
+    }
+
+    #[test]
+    fn secret_keys_are_recognized() {
+        for k in [
+            "password",
+            "dbPassword",
+            "api_token",
+            "client-secret",
+            "tls.key",
+            "privateKey",
+            "AWS_SECRET_ACCESS_KEY",
+            "accessKey",
+            "pwd",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in ["key", "topologyKey", "name", "image", "keyboard", "monkey"] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
+
+    #[test]
+    fn snippet_of_a_secret_line_shows_the_key_only() {
+        let src = "apiVersion: v1\nkind: ConfigMap\ndata:\n  password: hunter2SECRET: oops\n";
+        let out = render(src, 4, 26);
+        assert!(!out.contains("hunter2"), "{out}");
+        assert!(out.contains("  password: <redacted>"), "{out}");
+        assert!(out.ends_with("  |             ^^^^^^^^^^"), "{out}");
+    }
+
+    #[test]
+    fn secret_data_values_are_redacted_whatever_their_key() {
+        let src = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  db: hunter2: oops\n  cert: |\n    BEGIN hunter3\n";
+        let out = render(src, 6, 14);
+        assert!(
+            !out.contains("hunter2") && out.contains("  db: <redacted>"),
+            "{out}"
+        );
+        let out = render(src, 8, 5);
+        assert!(
+            !out.contains("hunter3") && out.contains("    <redacted>"),
+            "{out}"
+        );
+        // metadata is not secret
+        assert!(render(src, 4, 3).contains("name: s"));
+        // The same keys in a ConfigMap are shown.
+        let cm = src.replace("kind: Secret", "kind: ConfigMap");
+        assert!(render(&cm, 6, 14).contains("db: hunter2: oops"));
+        // A Secret in another document does not make this one secret.
+        let two = format!("{cm}---\nkind: Secret\n");
+        assert!(render(&two, 6, 14).contains("db: hunter2: oops"));
+    }
+
+    #[test]
+    fn registered_secrets_never_print() {
+        register_secret("s3cr3t-dsn-value");
+        register_secret("abc"); // too short to register
+        let src = "data:\n  dsn: postgres://s3cr3t-dsn-value: x\n  abc: 1\n";
+        let out = Error::new(ErrorKind::Yaml, "bad value `s3cr3t-dsn-value`")
+            .with_location(Location::in_source("f.yaml", src, 2, 30, 1))
+            .with_note("from s3cr3t-dsn-value")
+            .to_string();
+        assert!(!out.contains("s3cr3t"), "{out}");
+        assert!(out.contains("postgres://<redacted>: x"), "{out}");
+        assert!(render(src, 3, 3).contains("abc: 1"));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}BAD{}", "a".repeat(100_000), "b".repeat(100_000));
+        let out = render(&line, 1, 100_001);
+        assert!(out.len() < 600, "{} bytes", out.len());
+        let shown = out.lines().nth(3).unwrap();
+        assert!(
+            shown.starts_with("1 | …") && shown.ends_with('…'),
+            "{shown}"
+        );
+        let caret = out.lines().nth(4).unwrap();
+        let at = caret.find('^').unwrap();
+        let under: String = shown.chars().skip(at).take(3).collect();
+        assert_eq!(under, "BAD", "{shown}\n{caret}");
+    }
+
+    #[test]
+    fn control_characters_print_escaped() {
+        let e = Error::new(ErrorKind::Lint, "object \"a\x1b[31mred\" is bad")
+            .with_location(Location::in_source(
+                "x\x1b]0;t\x07.yaml",
+                "name: \x1b[2Jx\u{202e}y\n",
+                1,
+                7,
+                1,
+            ))
+            .with_note("see \x1b[0m");
+        let out = e.to_string();
+        assert!(
+            !out.contains('\x1b') && !out.contains('\x07') && !out.contains('\u{202e}'),
+            "{out:?}"
+        );
+        assert!(out.contains("a\\u{1b}[31mred"), "{out}");
+        assert!(out.contains("name: \\u{1b}[2Jx\\u{202e}y"), "{out}");
+        // The caret still points at the escaped character.
+        let caret = out.lines().nth(4).unwrap();
+        assert_eq!(caret.find('^').unwrap(), "  | name: ".len(), "{out}");
+    }
+}

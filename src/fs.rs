@@ -172,16 +172,10 @@ pub fn read_stdin(shown: &str) -> Result<String> {
     into_text(bytes, shown)
 }
 
+/// UTF-8 text (a byte-order mark dropped); anything else names the byte offset and line, and
+/// says when the file is UTF-16 (see [`crate::yaml::decode_text`]).
 fn into_text(bytes: Vec<u8>, shown: &str) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            ErrorKind::Io,
-            format!(
-                "{shown}: not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    crate::yaml::decode_text(bytes, shown)
 }
 
 fn too_large(shown: &str) -> Error {

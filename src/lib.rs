@@ -15,6 +15,7 @@
 //!
 //! Every stage returns [`Error`], which carries a kind and a source location.
 
+pub mod budget;
 pub mod chart;
 pub mod chartify;
 pub mod cli;

@@ -270,6 +270,7 @@ fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
             ErrorKind::Chart,
             format!("Chart.yaml kubeVersion `{constraint}`: {e}"),
         )
+        .with_location(kube_version_location(chart))
     })?;
     if ok {
         Ok(())
@@ -280,8 +281,20 @@ fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
                 "chart {} requires kubeVersion {constraint}, which is incompatible with Kubernetes v{version} (set --kube-version)",
                 chart.meta.name
             ),
-        ))
+        )
+        .with_location(kube_version_location(chart)))
     }
+}
+
+/// Where `kubeVersion:` is written in the chart's Chart.yaml (line 1 when it cannot be found).
+fn kube_version_location(chart: &Chart) -> crate::error::Location {
+    let file = format!("{}/Chart.yaml", chart.display_root);
+    let text = std::fs::read_to_string(chart.dir.join("Chart.yaml")).unwrap_or_default();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("kubeVersion:"))
+        .map_or(1, |i| i + 1);
+    crate::error::Location::in_source(file, &text, line, 1, "kubeVersion".len())
 }
 
 /// Reads a chart directory path for messages.

@@ -185,7 +185,7 @@ fn rendered_yaml_error(e: Error, rendered: &str, source: &str, template: Option<
     if let Some(loc) = e.location().cloned() {
         let mut shown = loc.clone();
         shown.file = format!("{source} (rendered output)");
-        shown.source_line = rendered.lines().nth(loc.line - 1).map(str::to_string);
+        shown.source_line = crate::error::shown_line(rendered, loc.line);
         e = e.with_location(shown);
         let bad = rendered.lines().nth(loc.line - 1).unwrap_or("").trim();
         let template_line = template_line_for(template, bad);

@@ -177,7 +177,8 @@ fn read_lock(dir: &Path) -> Result<Vec<(String, String, String)>> {
 /// Reads `rel` inside the chart `dir` (symlinks must stay inside the chart).
 fn read(dir: &Path, rel: &str) -> Result<String> {
     let shown = dir.join(rel).display().to_string();
-    Root::new(dir, "the chart")?.read_to_string(Path::new(rel), &shown)
+    let bytes = Root::new(dir, "the chart")?.read(Path::new(rel), &shown)?;
+    crate::yaml::decode_text(bytes, &shown)
 }
 
 /// A chart name or alias becomes a directory of `render -o`: it must be one file name (Helm:

@@ -769,8 +769,15 @@ fn expand(value: Value, source: &str, out: &mut Vec<(Value, String)>) -> Result<
     }
     if kind == "List" || (kind.ends_with("List") && value.get("items").is_some_and(Value::is_array))
     {
-        let Some(Value::Array(items)) = value.get("items").cloned() else {
-            return Ok(());
+        let items = match value.get("items").cloned() {
+            Some(Value::Array(items)) => items,
+            None | Some(Value::Null) => return Ok(()),
+            Some(_) => {
+                return Err(Error::new(
+                    ErrorKind::Yaml,
+                    format!("{source}: `items` of a {kind} must be a list of objects"),
+                ))
+            }
         };
         for item in items {
             if !(item.get("apiVersion").is_some_and(Value::is_string)

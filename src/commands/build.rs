@@ -51,7 +51,7 @@ pub fn run(opts: &BuildOptions) -> Result<Output> {
         eprintln!("{n}");
     }
     for w in &built.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::error::escape_control(w));
     }
     let stream = crate::emit::kustomize_stream(&built.resources);
     let inputs = [PathBuf::from(&opts.dir)];

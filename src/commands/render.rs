@@ -125,7 +125,7 @@ pub fn run(opts: &RenderOptions) -> Result<Output> {
         ));
     }
     for w in &warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::error::escape_control(w));
     }
     match &opts.output {
         RenderOutput::Stdout => Ok(join_streams(&rendered).into()),

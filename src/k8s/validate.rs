@@ -538,9 +538,42 @@ fn run(validator: &jsonschema::Validator, obj: &Value) -> Verdict {
     if violations.is_empty() {
         return Verdict::Valid;
     }
+    for v in &mut violations {
+        redact_secret(obj, v);
+    }
     violations.sort();
     violations.dedup();
     Verdict::Invalid(violations)
+}
+
+/// Takes a value that may be secret out of a violation's message: any value under a key named
+/// like a secret, and every value in a Secret's `data` and `stringData`.
+fn redact_secret(obj: &Value, v: &mut Violation) {
+    let segments: Vec<String> = v
+        .path
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let in_secret_data = obj.get("kind").and_then(Value::as_str) == Some("Secret")
+        && matches!(
+            segments.first().map(String::as_str),
+            Some("data" | "stringData")
+        );
+    if !in_secret_data && !segments.iter().any(|s| crate::error::is_secret_key(s)) {
+        return;
+    }
+    let Some(value) = obj.pointer(&v.path) else {
+        return;
+    };
+    let mut shown = vec![value.to_string()];
+    if let Some(text) = value.as_str() {
+        shown.push(format!("{text:?}"));
+        shown.push(text.to_string());
+    }
+    for s in shown.iter().filter(|s| !s.is_empty()) {
+        v.message = v.message.replace(s.as_str(), crate::error::REDACTED);
+    }
 }
 
 fn push_violations(error: &ValidationError<'_>, out: &mut Vec<Violation>) {
@@ -953,5 +986,27 @@ mod tests {
                 "/spec/size: got 0, want at least 1",
             ]
         );
+    }
+
+    #[test]
+    fn secret_values_are_redacted_in_violations() {
+        let mut v = Validator::new("1.35").unwrap();
+        let crd = json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "dbs.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                "names": {"kind": "Db", "plural": "dbs"},
+                "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {
+                    "type": "object",
+                    "properties": {"spec": {"type": "object", "properties": {
+                        "adminPassword": {"type": "string", "enum": ["a", "b"]},
+                        "mode": {"type": "string", "enum": ["a", "b"]}}}}}}}]}});
+        v.add_crds([&crd]).unwrap();
+        let bad = json!({"apiVersion": "example.com/v1", "kind": "Db", "metadata": {"name": "d"},
+            "spec": {"adminPassword": "hunter2SECRET", "mode": "visible"}});
+        let out = violations(&v, bad).join("\n");
+        assert!(!out.contains("hunter2SECRET"), "{out}");
+        assert!(out.contains("/spec/adminPassword: <redacted>"), "{out}");
+        assert!(out.contains("visible"), "{out}");
     }
 }

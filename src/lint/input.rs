@@ -192,7 +192,7 @@ fn load_overlay(dir: &Path) -> Unit {
         }
     };
     for w in &built.warnings {
-        eprintln!("{w}");
+        eprintln!("{}", crate::error::escape_control(w));
     }
     let mut objects = built.resources;
     for r in objects.iter_mut() {

@@ -20,7 +20,11 @@ const RESET: &str = "\x1b[0m";
 ///   12:  error  cronjob-schedule  CronJob/default/nightly  spec.schedule
 ///        `61 * * * *`: minute (61) above maximum (59): ...
 /// ```
+///
+/// Text from the input (file names, object names, paths, messages) prints with control
+/// characters escaped ([`crate::error::escape_control`]), with or without colour.
 pub fn text(report: &Report, color: bool) -> String {
+    use crate::error::escape_control as esc;
     let paint = |code: &'static str, s: &str| {
         if color {
             format!("{code}{s}{RESET}")
@@ -35,7 +39,7 @@ pub fn text(report: &Report, color: bool) -> String {
             if file.is_some() {
                 out.push('\n');
             }
-            let _ = writeln!(out, "{}", paint(BOLD, &f.file));
+            let _ = writeln!(out, "{}", paint(BOLD, &esc(&f.file)));
             file = Some(&f.file);
         }
         let sev = match f.severity {
@@ -43,17 +47,17 @@ pub fn text(report: &Report, color: bool) -> String {
             Severity::Warning => paint(YELLOW, "warning"),
             Severity::Info => paint(BLUE, "info"),
         };
-        let mut head = format!("  {}:{}: {sev}[{}]", f.file, f.line, f.rule);
+        let mut head = format!("  {}:{}: {sev}[{}]", esc(&f.file), f.line, f.rule);
         let object = f.object();
         if !object.is_empty() {
-            let _ = write!(head, " {object}");
+            let _ = write!(head, " {}", esc(&object));
         }
         if !f.path.is_empty() {
-            let _ = write!(head, " {}", paint(DIM, &format!("at {}", f.path)));
+            let _ = write!(head, " {}", paint(DIM, &format!("at {}", esc(&f.path))));
         }
         let _ = writeln!(out, "{head}");
         for line in f.message.lines() {
-            let _ = writeln!(out, "      {line}");
+            let _ = writeln!(out, "      {}", esc(line));
         }
     }
     let s = report.summary();

@@ -238,10 +238,40 @@ fn display_join(kfile: &str, entry: &str) -> String {
     normalize(&joined)
 }
 
+/// `dir` joined with `entry`, `.` and `..` resolved lexically as kustomize does (Go's
+/// `filepath.Join` cleans), so a chain of `../x` overlays never grows past PATH_MAX.
+fn join_clean(dir: &Path, entry: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in dir.join(entry).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let last_is_normal = matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                );
+                if last_is_normal {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 fn normalize(p: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
+    let absolute = p.has_root();
     for c in p.components() {
         match c {
+            // The root prints as the leading `/` below (pushing it would print `//`).
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => {}
             std::path::Component::CurDir => {}
             std::path::Component::ParentDir => {
                 if parts.last().is_some_and(|l| l != "..") {
@@ -253,7 +283,9 @@ fn normalize(p: &Path) -> String {
             other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
         }
     }
-    if parts.is_empty() {
+    if absolute {
+        format!("/{}", parts.join("/"))
+    } else if parts.is_empty() {
         ".".into()
     } else {
         parts.join("/")
@@ -273,7 +305,7 @@ fn resolve_dir(k: &Loaded, entry: &str, field: &str) -> Result<PathBuf> {
     if is_remote(entry) {
         return Err(remote_error(k, entry));
     }
-    let p = k.dir.join(entry);
+    let p = join_clean(&k.dir, entry);
     if !p.is_dir() {
         return Err(k.error(entry, format!("{field} entry `{entry}`: no such directory")));
     }
@@ -306,7 +338,7 @@ fn load_resource(ctx: &mut Ctx, k: &Loaded, entry: &str, acc: &mut Acc) -> Resul
     if is_remote(entry) {
         return Err(remote_error(k, entry));
     }
-    let path = k.dir.join(entry);
+    let path = join_clean(&k.dir, entry);
     let display = display_join(&k.file, entry);
     if path.is_dir() {
         if ctx.stack.is_empty() {
@@ -404,7 +436,17 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
                     .is_some_and(|k| k.ends_with("List"))
                     && m.get("items").is_some() =>
             {
-                m["items"].as_array().cloned().unwrap_or_default()
+                match &m["items"] {
+                    Value::Array(items) => items.clone(),
+                    Value::Null => Vec::new(),
+                    _ => {
+                        return Err(Error::new(
+                            ErrorKind::Overlay,
+                            "`items` of a List must be a list of objects",
+                        )
+                        .with_location(at()))
+                    }
+                }
             }
             v @ Value::Object(_) => vec![v],
             _ => {
@@ -431,6 +473,22 @@ pub fn parse_objects(text: &str, display: &str) -> Result<Vec<Obj>> {
                     Error::new(ErrorKind::Overlay, "object has no `metadata.name`")
                         .with_location(at()),
                 );
+            }
+            for field in ["labels", "annotations"] {
+                match obj.value.get("metadata").and_then(|m| m.get(field)) {
+                    None | Some(Value::Null) | Some(Value::Object(_)) => {}
+                    Some(_) => {
+                        return Err(Error::new(
+                            ErrorKind::Overlay,
+                            format!(
+                                "{} {}: `metadata.{field}` must be a map of names to text",
+                                obj.kind(),
+                                obj.name()
+                            ),
+                        )
+                        .with_location(at()))
+                    }
+                }
             }
             out.push(obj);
         }
@@ -498,4 +556,35 @@ fn clip_block_at_eof(text: &str, value: &mut Value) {
 pub fn generated(mut obj: Obj, hash: bool) -> Obj {
     obj.generated = Some(Generated { hash });
     obj
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    #[test]
+    fn absolute_paths_print_as_given() {
+        assert_eq!(
+            normalize(Path::new("/abs/ov/../base/cm.yaml")),
+            "/abs/base/cm.yaml"
+        );
+        assert_eq!(
+            display_join("/abs/ov/kustomization.yaml", "cm.yaml"),
+            "/abs/ov/cm.yaml"
+        );
+        assert_eq!(display_join("ov/kustomization.yaml", "../base"), "base");
+    }
+
+    #[test]
+    fn joined_directories_are_cleaned() {
+        assert_eq!(
+            join_clean(Path::new("a/b/../c"), "../d"),
+            PathBuf::from("a/d")
+        );
+        assert_eq!(
+            join_clean(Path::new("/x/y"), "../../.."),
+            PathBuf::from("/")
+        );
+        assert_eq!(join_clean(Path::new("a"), "../../b"), PathBuf::from("../b"));
+    }
 }

@@ -403,6 +403,7 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
             .with_location(key_location(&file, &text, "kind")));
         }
     }
+    check_string_maps(&file, &text, map)?;
     Ok(Loaded {
         dir: dir.to_path_buf(),
         cfg: Default::default(),
@@ -411,6 +412,47 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
         k,
         load_restrictor: crate::fs::LoadRestrictor::default(),
     })
+}
+
+/// Label and annotation values must be strings (kustomize refuses `a: 1` too); kiln never turns
+/// a number or a boolean into a string behind the user's back.
+fn check_string_maps(file: &str, text: &str, map: &Map<String, Value>) -> Result<()> {
+    let mut maps: Vec<(String, &Value)> = Vec::new();
+    for field in ["commonLabels", "commonAnnotations"] {
+        if let Some(v) = map.get(field) {
+            maps.push((field.to_string(), v));
+        }
+    }
+    if let Some(Value::Array(sets)) = map.get("labels") {
+        for (i, set) in sets.iter().enumerate() {
+            if let Some(pairs) = set.get("pairs") {
+                maps.push((format!("labels[{i}].pairs"), pairs));
+            }
+        }
+    }
+    for (field, value) in maps {
+        let Value::Object(pairs) = value else {
+            continue;
+        };
+        for (key, v) in pairs {
+            let what = match v {
+                Value::String(_) | Value::Null => continue,
+                Value::Bool(_) => "a boolean",
+                Value::Number(_) => "a number",
+                Value::Array(_) => "a list",
+                Value::Object(_) => "a map",
+            };
+            return Err(Error::new(
+                ErrorKind::Overlay,
+                format!(
+                    "{field}: the value of `{key}` is {what}; label and annotation values must be strings: quote it (`{key}: \"{}\"`)",
+                    if v.is_array() || v.is_object() { String::from("…") } else { v.to_string() }
+                ),
+            )
+            .with_location(key_location(file, text, key)));
+        }
+    }
+    Ok(())
 }
 
 fn single(raw: &Value, key: &str) -> Value {

@@ -35,6 +35,12 @@ pub fn apply(target: &mut Value, ops: &Value) -> Result<()> {
                     format!("JSON patch operation {i} ({}): {e}", describe(&op)),
                 )
             })?;
+        if let Some(why) = breaks_identity(&op) {
+            return Err(Error::new(
+                ErrorKind::Patch,
+                format!("JSON patch operation {i} ({}): {why}", describe(&op)),
+            ));
+        }
         json_patch::patch(&mut doc, std::slice::from_ref(&operation))
             .map_err(|e| op_error(i, &op, e))?;
     }
@@ -91,6 +97,60 @@ fn op_error(i: usize, op: &Value, e: json_patch::PatchError) -> Error {
         ErrorKind::Patch,
         format!("JSON patch operation {i} ({}): {why}", describe(op)),
     )
+}
+
+/// Why an operation would take away what makes a document a Kubernetes object (its whole self,
+/// `apiVersion`, `kind`, `metadata`, `metadata.name`), if it would: such patches are errors, not
+/// silently odd objects.
+fn breaks_identity(op: &Value) -> Option<String> {
+    const IDENTITY: [&str; 4] = ["/apiVersion", "/kind", "/metadata", "/metadata/name"];
+    let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
+    let path = op.get("path").and_then(Value::as_str).unwrap_or("-");
+    let from = op.get("from").and_then(Value::as_str);
+    if path.is_empty() && kind != "test" {
+        return Some(
+            "the path `\"\"` is the whole object: a patch changes fields of an object, it cannot replace or remove the object (use a path such as /spec)".into(),
+        );
+    }
+    if kind == "remove" && IDENTITY.contains(&path) {
+        return Some(format!(
+            "removes `{}`, which every Kubernetes object needs",
+            &path[1..]
+        ));
+    }
+    if kind == "move" {
+        if let Some(from) = from.filter(|f| f.is_empty() || IDENTITY.contains(f)) {
+            return Some(format!(
+                "moves `{}` away, which every Kubernetes object needs",
+                if from.is_empty() {
+                    "the whole object"
+                } else {
+                    &from[1..]
+                }
+            ));
+        }
+    }
+    if matches!(kind, "replace" | "add") && IDENTITY.contains(&path) {
+        let ok = match (path, op.get("value")) {
+            ("/metadata", Some(Value::Object(m))) => m
+                .get("name")
+                .is_some_and(|n| n.as_str().is_some_and(|n| !n.is_empty())),
+            (_, Some(Value::String(s))) => path != "/metadata" && !s.is_empty(),
+            _ => false,
+        };
+        if !ok {
+            return Some(format!(
+                "sets `{}` to a value a Kubernetes object cannot have (it must be {})",
+                &path[1..],
+                if path == "/metadata" {
+                    "a map with a name"
+                } else {
+                    "non-empty text"
+                }
+            ));
+        }
+    }
+    None
 }
 
 /// `op path` of an operation as written, for messages.
@@ -192,5 +252,56 @@ mod tests {
             apply(&mut j, &json!({"op": "add"})).unwrap_err().message(),
             "a JSON patch must be a list of operations"
         );
+    }
+
+    #[test]
+    fn ops_that_unmake_the_object_are_errors() {
+        let cases = [
+            (
+                json!({"op": "replace", "path": "", "value": {"a": 1}}),
+                "is the whole object",
+            ),
+            (
+                json!({"op": "add", "path": "", "value": {}}),
+                "is the whole object",
+            ),
+            (json!({"op": "remove", "path": ""}), "is the whole object"),
+            (json!({"op": "remove", "path": "/kind"}), "removes `kind`"),
+            (
+                json!({"op": "remove", "path": "/metadata"}),
+                "removes `metadata`",
+            ),
+            (
+                json!({"op": "remove", "path": "/metadata/name"}),
+                "removes `metadata/name`",
+            ),
+            (
+                json!({"op": "move", "from": "/kind", "path": "/x"}),
+                "moves `kind` away",
+            ),
+            (
+                json!({"op": "replace", "path": "/kind", "value": 3}),
+                "sets `kind`",
+            ),
+            (
+                json!({"op": "replace", "path": "/metadata", "value": []}),
+                "sets `metadata`",
+            ),
+        ];
+        for (op, want) in cases {
+            let mut j = job();
+            let before = j.clone();
+            let err = apply(&mut j, &json!([op])).unwrap_err().to_string();
+            assert!(err.contains(want), "{err}");
+            assert_eq!(j, before);
+        }
+        // Renaming is fine.
+        let mut j = job();
+        apply(
+            &mut j,
+            &json!([{"op": "replace", "path": "/metadata/name", "value": "k"}]),
+        )
+        .unwrap();
+        assert_eq!(j["metadata"]["name"], json!("k"));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod gotmpl;
 pub mod jinja;
+pub mod limits;
 
 pub use jinja::{context, filters, hints, strict};
 pub use jinja::{RenderOptions, RenderedFile};

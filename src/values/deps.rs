@@ -30,14 +30,18 @@ impl<'c> Node<'c> {
             Value::Object(map) => map.clone(),
             Value::Null => Map::new(),
             other => {
-                return Err(Error::new(
+                let err = Error::new(
                     ErrorKind::Values,
                     format!(
                         "{}: values.yaml must be a map, not {}",
                         chart.display_root,
                         kind_of(other)
                     ),
-                ))
+                );
+                return Err(match &chart.values_file {
+                    Some(f) => err.with_location(super::first_content_line(&f.display, &f.text, 0)),
+                    None => err,
+                });
             }
         };
         let subs = chart

@@ -94,6 +94,7 @@ pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
         files.push((source, parsed));
     }
     let mut read_file = |path: &str| read_input(path).map_err(|e| e.message().to_string());
+    let mut used = set_flag::SetBudget::default();
     for flag in &flags.set_json {
         let trimmed = flag.trim();
         if trimmed.starts_with('{') {
@@ -106,7 +107,13 @@ pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
             })?;
             merge_maps(&mut base, object);
         } else {
-            set_flag::parse_into(FlagKind::SetJson, flag, &mut base, &mut read_file)?;
+            set_flag::parse_into_budgeted(
+                FlagKind::SetJson,
+                flag,
+                &mut base,
+                &mut read_file,
+                &mut used,
+            )?;
         }
     }
     let groups = [
@@ -117,7 +124,7 @@ pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
     ];
     for (kind, list) in groups {
         for flag in list {
-            set_flag::parse_into(kind, flag, &mut base, &mut read_file)?;
+            set_flag::parse_into_budgeted(kind, flag, &mut base, &mut read_file, &mut used)?;
         }
     }
     Ok(UserValues {
@@ -179,11 +186,30 @@ pub fn parse_values_file(text: &str, display_path: &str) -> Result<Map<String, V
                         "{display_path}: a values file must be a map, not {}",
                         deps::kind_of(&other)
                     ),
-                ))
+                )
+                .with_location(first_content_line(
+                    display_path,
+                    text,
+                    doc.line_offset,
+                )))
             }
         }
     }
     Ok(out)
+}
+
+/// The first line with content (not blank, not a comment) at or after line `from` (0-based).
+pub(crate) fn first_content_line(file: &str, text: &str, from: usize) -> crate::error::Location {
+    let line = text
+        .lines()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#') && t != "---"
+        })
+        .map_or(from + 1, |(i, _)| i + 1);
+    crate::error::Location::in_source(file, text, line, 1, 1)
 }
 
 /// Coalesces user values over chart defaults, scopes subcharts, evaluates conditions and tags,
@@ -265,6 +291,7 @@ struct SchemaCheck<'a> {
 impl<'a> SchemaCheck<'a> {
     fn chart(&mut self, node: &Node<'a>, name: &str, values: &Map<String, Value>) -> Result<()> {
         self.charts.push(node.chart);
+        schema::register_secrets(node.chart.schema.as_ref(), values);
         if let Some(schema) = &node.chart.schema {
             let found = schema::validate(schema, &Value::Object(values.clone())).map_err(|e| {
                 Error::new(

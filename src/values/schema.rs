@@ -1,4 +1,8 @@
 //! `values.schema.json` validation: every violation, one line each, in Helm's wording.
+//!
+//! Secret values never appear in a violation: a value whose path has a key named like a secret
+//! ([`crate::error::is_secret_key`]) or whose schema (or a parent's) says `"writeOnly": true` or
+//! `"x-kiln-secret": true` is shown as `<redacted>`. The path is still shown.
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::ValidationError;
@@ -36,12 +40,92 @@ pub fn validate(schema: &Value, values: &Value) -> Result<Vec<Violation>, String
     let validator = jsonschema::validator_for(schema).map_err(|e| e.to_string())?;
     Ok(validator
         .iter_errors(values)
-        .map(|e| violation(&e))
+        .map(|e| violation(&e, schema))
         .collect())
 }
 
-fn violation(error: &ValidationError<'_>) -> Violation {
-    let instance: &Value = error.instance();
+/// Whether the value at JSON pointer `path` may be secret: a key on the way is named like a
+/// secret, or a schema on the way (following `properties`, `additionalProperties`, `items`)
+/// carries `"writeOnly": true` or `"x-kiln-secret": true`.
+pub fn is_secret_path(schema: &Value, path: &str) -> bool {
+    let marked = |s: &Value| {
+        s.get("writeOnly") == Some(&Value::Bool(true))
+            || s.get("x-kiln-secret") == Some(&Value::Bool(true))
+    };
+    let mut node = Some(schema);
+    if node.is_some_and(marked) {
+        return true;
+    }
+    for raw in path.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        if crate::error::is_secret_key(&seg) {
+            return true;
+        }
+        node = node.and_then(|n| {
+            n.get("properties")
+                .and_then(|p| p.get(&seg))
+                .or_else(|| match n.get("items") {
+                    Some(Value::Array(items)) => {
+                        seg.parse::<usize>().ok().and_then(|i| items.get(i))
+                    }
+                    Some(items) if seg.parse::<usize>().is_ok() => Some(items),
+                    _ => None,
+                })
+                .or_else(|| n.get("additionalProperties").filter(|a| a.is_object()))
+        });
+        if node.is_some_and(marked) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Registers every string of `values` that may be secret ([`crate::error::register_secret`]):
+/// values under secret-named keys, and values at paths `schema` marks `writeOnly` or
+/// `x-kiln-secret`. Errors printed later never show them, wherever a template put them.
+pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String, Value>) {
+    fn walk(schema: Option<&Value>, v: &Value, path: &mut String, secret: bool) {
+        let secret = secret || schema.is_some_and(|s| is_secret_path(s, path));
+        match v {
+            Value::String(s) if secret => crate::error::register_secret(s),
+            Value::Number(n) if secret => crate::error::register_secret(&n.to_string()),
+            Value::Object(map) => {
+                for (k, item) in map {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    walk(schema, item, path, secret || crate::error::is_secret_key(k));
+                    path.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("/{i}"));
+                    walk(schema, item, path, secret);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, item) in values {
+        let mut path = format!("/{}", k.replace('~', "~0").replace('/', "~1"));
+        walk(schema, item, &mut path, crate::error::is_secret_key(k));
+    }
+}
+
+fn violation(error: &ValidationError<'_>, schema: &Value) -> Violation {
+    let path = error.instance_path().as_str().to_string();
+    let secret = is_secret_path(schema, &path);
+    let redacted = Value::String(crate::error::REDACTED.to_string());
+    let instance: &Value = if secret { &redacted } else { error.instance() };
+    let typed: &Value = error.instance();
+    let number_shown = if secret {
+        crate::error::REDACTED.to_string()
+    } else {
+        typed.to_string()
+    };
     let mut causes = Vec::new();
     let message = match error.kind() {
         ValidationErrorKind::Type { kind } => {
@@ -50,7 +134,7 @@ fn violation(error: &ValidationError<'_>) -> Violation {
                 TypeKind::Multiple(set) => set.iter().map(|t| t.as_str()).collect(),
             };
             want.sort_unstable();
-            format!("got {}, want {}", json_type(instance), want.join(" or "))
+            format!("got {}, want {}", json_type(typed), want.join(" or "))
         }
         ValidationErrorKind::Required { property } => {
             format!("missing property {}", quoted(property))
@@ -73,50 +157,65 @@ fn violation(error: &ValidationError<'_>) -> Violation {
         ValidationErrorKind::Constant { expected_value } => {
             format!("value must be {}", quoted(expected_value))
         }
-        ValidationErrorKind::Minimum { limit } => format!("minimum: got {instance}, want {limit}"),
-        ValidationErrorKind::Maximum { limit } => format!("maximum: got {instance}, want {limit}"),
+        ValidationErrorKind::Minimum { limit } => {
+            format!("minimum: got {number_shown}, want {limit}")
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            format!("maximum: got {number_shown}, want {limit}")
+        }
         ValidationErrorKind::ExclusiveMinimum { limit } => {
-            format!("exclusiveMinimum: got {instance}, want {limit}")
+            format!("exclusiveMinimum: got {number_shown}, want {limit}")
         }
         ValidationErrorKind::ExclusiveMaximum { limit } => {
-            format!("exclusiveMaximum: got {instance}, want {limit}")
+            format!("exclusiveMaximum: got {number_shown}, want {limit}")
         }
         ValidationErrorKind::MultipleOf { multiple_of } => {
-            format!("multipleOf: got {instance}, want {}", number(*multiple_of))
+            format!(
+                "multipleOf: got {number_shown}, want {}",
+                number(*multiple_of)
+            )
         }
         ValidationErrorKind::MinLength { limit } => {
-            format!("minLength: got {}, want {limit}", str_len(instance))
+            format!("minLength: got {}, want {limit}", str_len(typed))
         }
         ValidationErrorKind::MaxLength { limit } => {
-            format!("maxLength: got {}, want {limit}", str_len(instance))
+            format!("maxLength: got {}, want {limit}", str_len(typed))
         }
         ValidationErrorKind::MinItems { limit } => {
-            format!("minItems: got {}, want {limit}", len(instance))
+            format!("minItems: got {}, want {limit}", len(typed))
         }
         ValidationErrorKind::MaxItems { limit } => {
-            format!("maxItems: got {}, want {limit}", len(instance))
+            format!("maxItems: got {}, want {limit}", len(typed))
         }
         ValidationErrorKind::MinProperties { limit } => {
-            format!("minProperties: got {}, want {limit}", len(instance))
+            format!("minProperties: got {}, want {limit}", len(typed))
         }
         ValidationErrorKind::MaxProperties { limit } => {
-            format!("maxProperties: got {}, want {limit}", len(instance))
+            format!("maxProperties: got {}, want {limit}", len(typed))
         }
         ValidationErrorKind::Pattern { pattern } => {
             format!("{} does not match pattern '{pattern}'", quoted(instance))
         }
-        ValidationErrorKind::UniqueItems => match equal_items(instance) {
+        ValidationErrorKind::UniqueItems => match equal_items(typed) {
             Some((a, b)) => format!("items at {a} and {b} are equal"),
             None => "items are not unique".to_string(),
         },
         ValidationErrorKind::Not { .. } => "'not' failed".to_string(),
         ValidationErrorKind::FalseSchema => "false schema".to_string(),
         ValidationErrorKind::AnyOf { context } => {
-            causes = context.iter().flatten().map(violation).collect();
+            causes = context
+                .iter()
+                .flatten()
+                .map(|e| violation(e, schema))
+                .collect();
             "'anyOf' failed".to_string()
         }
         ValidationErrorKind::OneOfNotValid { context } => {
-            causes = context.iter().flatten().map(violation).collect();
+            causes = context
+                .iter()
+                .flatten()
+                .map(|e| violation(e, schema))
+                .collect();
             "'oneOf' failed, none matched".to_string()
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => {
@@ -125,10 +224,11 @@ fn violation(error: &ValidationError<'_>) -> Violation {
         ValidationErrorKind::Format { format } => {
             format!("{} is not valid '{format}'", quoted(instance))
         }
+        _ if secret => format!("{} does not meet the schema", crate::error::REDACTED),
         _ => error.to_string(),
     };
     Violation {
-        path: error.instance_path().as_str().to_string(),
+        path,
         message,
         causes,
     }
@@ -251,5 +351,39 @@ mod tests {
     #[test]
     fn invalid_schema_is_an_error() {
         assert!(validate(&json!({"type": 5}), &json!({})).is_err());
+    }
+
+    #[test]
+    fn secret_values_never_appear_in_violations() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "dbPassword": {"type": "string", "pattern": "^[0-9]+$"},
+                "apiKey": {"type": "string", "x-kiln-secret": true, "minLength": 40, "pattern": "^k"},
+                "auth": {"type": "object", "writeOnly": true, "properties": {"pin": {"type": "integer", "maximum": 9}}},
+                "name": {"type": "string", "pattern": "^[a-z]+$"}
+            }
+        });
+        let out = lines(
+            schema,
+            json!({"dbPassword": "hunter2SECRET", "apiKey": "xhunter3", "auth": {"pin": 12345}, "name": "Visible"}),
+        );
+        let text = out.join("\n");
+        for secret in ["hunter2SECRET", "hunter3", "12345"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert!(
+            text.contains("- at '/dbPassword': '<redacted>' does not match pattern '^[0-9]+$'"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- at '/auth/pin': maximum: got <redacted>, want 9"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- at '/apiKey': minLength: got 8, want 40"),
+            "{text}"
+        );
+        assert!(text.contains("'Visible' does not match"), "{text}");
     }
 }

@@ -11,6 +11,9 @@
 //! `\` escapes the next character in names and values (`a\.b`, `x\,y`), except in
 //! `--set-literal`, which reads everything after the first `=` verbatim. A list index past the
 //! end pads the list with nulls; indexes above 65536 and paths deeper than 30 names are errors.
+//! kiln's own budgets (see [`crate::budget`]) also bound a path to 64 levels, names and indexes
+//! together (Helm lets `a[0][0][0]…` recurse without end), and all flags of one command to
+//! 1,048,576 list items created, padding included.
 //! A path through a key that already holds a scalar is an error, as in Helm (`--set a=1,a.b=2`).
 //!
 //! Values are typed as Helm types them: `true`/`false`/`null` in any case are a bool or null,
@@ -18,13 +21,21 @@
 //! text (`1.5`, `007`, `1e3`, `0x1F`, the empty string) is a string. `--set-string` keeps every
 //! value a string, `--set-file` reads the named file, `--set-json` parses a JSON value.
 
+use crate::budget;
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
 /// The largest list index a flag may set.
-pub const MAX_INDEX: i64 = 65536;
+pub const MAX_INDEX: i64 = budget::SET_MAX_INDEX;
 /// The deepest path (counted in `.` separators) a flag may set.
-pub const MAX_NESTING: usize = 30;
+pub const MAX_NESTING: usize = budget::SET_MAX_NESTING;
+
+/// What the flags of one command have used of the `--set` budgets that span flags.
+#[derive(Debug, Default, Clone)]
+pub struct SetBudget {
+    /// List items created so far (padding nulls included).
+    pub list_items: usize,
+}
 
 /// Which flag a set line came from; decides how values are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,14 +77,31 @@ pub fn parse_into(
     dest: &mut Map<String, Value>,
     read_file: &mut FileReader<'_>,
 ) -> Result<()> {
+    parse_into_budgeted(kind, flag, dest, read_file, &mut SetBudget::default())
+}
+
+/// [`parse_into`] for one flag of many: `used` carries the budgets that span all flags of a
+/// command ([`budget::SET_MAX_LIST_ITEMS`]).
+pub fn parse_into_budgeted(
+    kind: FlagKind,
+    flag: &str,
+    dest: &mut Map<String, Value>,
+    read_file: &mut FileReader<'_>,
+    used: &mut SetBudget,
+) -> Result<()> {
     let mut parser = Parser {
         chars: flag.chars().collect(),
         pos: 0,
         kind,
         read_file,
+        depth: 0,
+        list_items: used.list_items,
     };
     loop {
-        match parser.key(dest, 0) {
+        parser.depth = 0;
+        let step = parser.key(dest, 0);
+        used.list_items = parser.list_items;
+        match step {
             Ok(()) => continue,
             Err(Stop::Eof) => return Ok(()),
             Err(Stop::NotList) => unreachable!("NotList never leaves val_list's caller"),
@@ -142,6 +170,10 @@ struct Parser<'a, 'r> {
     pos: usize,
     kind: FlagKind,
     read_file: &'a mut FileReader<'r>,
+    /// Levels (names and indexes) of the current path.
+    depth: usize,
+    /// List items created by this command's flags so far.
+    list_items: usize,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -162,7 +194,12 @@ fn set(data: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-fn set_index(mut list: Vec<Value>, index: i64, value: Value) -> Step<Vec<Value>> {
+fn set_index(
+    mut list: Vec<Value>,
+    index: i64,
+    value: Value,
+    created: &mut usize,
+) -> Step<Vec<Value>> {
     if index < 0 {
         return Err(msg(format!("negative index {index} not allowed")));
     }
@@ -173,6 +210,13 @@ fn set_index(mut list: Vec<Value>, index: i64, value: Value) -> Step<Vec<Value>>
     }
     let index = index as usize;
     if list.len() <= index {
+        *created += index + 1 - list.len();
+        if *created > budget::SET_MAX_LIST_ITEMS {
+            return Err(msg(format!(
+                "the flags create more than {} list items in total (index {index} pads its list with nulls): exceeds kiln's --set list budget; put large lists in a values file (-f)",
+                budget::thousands(budget::SET_MAX_LIST_ITEMS as u64)
+            )));
+        }
         list.resize(index + 1, Value::Null);
     }
     list[index] = value;
@@ -271,6 +315,7 @@ impl Parser<'_, '_> {
             }
             Some(',') => Err(msg(format!("key {key:?} has no value (cannot end with ,)"))),
             Some('.') => {
+                self.descend()?;
                 let level = level + 1;
                 if level > MAX_NESTING {
                     return Err(msg(format!(
@@ -300,8 +345,21 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// Enters one more level of the path, within [`budget::SET_MAX_PATH_DEPTH`].
+    fn descend(&mut self) -> Step<()> {
+        self.depth += 1;
+        if self.depth > budget::SET_MAX_PATH_DEPTH {
+            return Err(msg(format!(
+                "the path is more than {} levels deep (names and [N] indexes together): exceeds kiln's --set depth budget; put deep structures in a values file (-f)",
+                budget::SET_MAX_PATH_DEPTH
+            )));
+        }
+        Ok(())
+    }
+
     /// Reads `N]` after a `[`.
     fn key_index(&mut self) -> Step<i64> {
+        self.descend()?;
         let (text, last) = self.until(&[']']);
         if last.is_none() {
             return Err(msg(format!("list index {text:?} has no closing ]")));
@@ -324,8 +382,13 @@ impl Parser<'_, '_> {
         match last {
             None => Err(Stop::Eof),
             Some('=') => match self.value()? {
-                Some(v) => set_index(list, index, v),
-                None => set_index(list, index, Value::String(String::new())),
+                Some(v) => set_index(list, index, v, &mut self.list_items),
+                None => set_index(
+                    list,
+                    index,
+                    Value::String(String::new()),
+                    &mut self.list_items,
+                ),
             },
             Some('[') => {
                 let next = self.key_index()?;
@@ -340,16 +403,17 @@ impl Parser<'_, '_> {
                     }
                 };
                 let inner = self.list_item(current, next, level)?;
-                set_index(list, index, Value::Array(inner))
+                set_index(list, index, Value::Array(inner), &mut self.list_items)
             }
             Some('.') => {
+                self.descend()?;
                 // Helm replaces an item that is not a map (out-of-order indexes fill with null).
                 let mut inner = match list.get(index as usize) {
                     Some(Value::Object(map)) => map.clone(),
                     _ => Map::new(),
                 };
                 self.key(&mut inner, level)?;
-                set_index(list, index, Value::Object(inner))
+                set_index(list, index, Value::Object(inner), &mut self.list_items)
             }
             Some(other) => unreachable!("stop character {other:?}"),
         }
@@ -680,5 +744,55 @@ mod tests {
         let deep = format!("{}=1", vec!["k"; 32].join("."));
         assert!(err(FlagKind::Set, &deep)
             .contains("nested level is greater than maximum supported nested level of 30"));
+    }
+
+    #[test]
+    fn index_chains_are_bounded() {
+        // Thousands of `[0]` used to recurse until the stack overflowed.
+        let deep = format!("a{}=1", "[0]".repeat(8000));
+        assert!(
+            err(FlagKind::Set, &deep).contains("more than 64 levels deep"),
+            "{}",
+            err(FlagKind::Set, &deep)
+        );
+        let ok = format!("a{}=1", "[0]".repeat(64));
+        assert!(parse(FlagKind::Set, &ok).is_ok());
+        let mixed = format!("a{}=1", ".b[0]".repeat(33));
+        assert!(err(FlagKind::Set, &mixed).contains("more than 64 levels deep"));
+    }
+
+    #[test]
+    fn list_items_are_budgeted_across_flags() {
+        let mut dest = Map::new();
+        let mut used = SetBudget::default();
+        let mut no_files = |_: &str| -> std::result::Result<String, String> { unreachable!() };
+        let mut last = Ok(());
+        for i in 0..200 {
+            last = parse_into_budgeted(
+                FlagKind::Set,
+                &format!("a{i}[65536]=1"),
+                &mut dest,
+                &mut no_files,
+                &mut used,
+            );
+            if last.is_err() {
+                assert_eq!(i, 15, "65,537 items per flag: the 16th passes 1,048,576");
+                break;
+            }
+        }
+        let e = last.unwrap_err().to_string();
+        assert!(e.contains("more than 1,048,576 list items"), "{e}");
+        // Setting the same list again creates nothing new.
+        let mut used = SetBudget::default();
+        for _ in 0..200 {
+            parse_into_budgeted(
+                FlagKind::Set,
+                "a[65536]=1",
+                &mut dest,
+                &mut no_files,
+                &mut used,
+            )
+            .unwrap();
+        }
     }
 }

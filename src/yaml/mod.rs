@@ -9,6 +9,6 @@ pub use emit::{to_yaml, Style};
 #[doc(hidden)]
 pub use fast::{parse as parse_fast, parse_saphyr};
 pub use parse::{
-    is_blank_document, parse_document, parse_document_as, parse_document_at, parse_file,
-    split_documents, Document, Flavor,
+    decode_text, is_blank_document, parse_document, parse_document_as, parse_document_at,
+    parse_file, split_documents, Document, Flavor,
 };

@@ -114,9 +114,129 @@ pub fn parse_file(path: &Path) -> Result<Value> {
     parse_document(&text, &shown)
 }
 
+/// The text of a file read as bytes: UTF-8 (a leading byte-order mark is dropped). Anything else
+/// is an error naming the file, the byte offset and the line of the first bad byte, and saying
+/// when the file looks like UTF-16 (a UTF-16 byte-order mark, or NUL bytes between ASCII).
+pub fn decode_text(bytes: Vec<u8>, file: &str) -> Result<String> {
+    let utf16 = bytes.starts_with(&[0xff, 0xfe])
+        || bytes.starts_with(&[0xfe, 0xff])
+        || (bytes.len() >= 4 && (bytes[1] == 0 && bytes[3] == 0 || bytes[0] == 0 && bytes[2] == 0));
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            if utf16 && text.contains('\0') {
+                return Err(Error::new(
+                    ErrorKind::Yaml,
+                    format!("{file}: the file is UTF-16 text; kiln reads UTF-8 only (convert it, e.g. with `iconv -f UTF-16 -t UTF-8`)"),
+                )
+                .with_location(Location::new(file, 1, 1)));
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = bytes[..offset]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&bytes[line_start..offset])
+                .chars()
+                .count()
+                + 1;
+            let message = if utf16 {
+                format!("{file}: the file is UTF-16 text (byte-order mark or NUL bytes); kiln reads UTF-8 only (convert it, e.g. with `iconv -f UTF-16 -t UTF-8`)")
+            } else {
+                format!(
+                    "{file}: not valid UTF-8: byte 0x{:02x} at byte offset {offset} (line {line})",
+                    bytes[offset]
+                )
+            };
+            Err(Error::new(ErrorKind::Yaml, message)
+                .with_location(Location::new(file, line, column)))
+        }
+    }
+}
+
+/// serde-saphyr's error as a sentence about the user's file, where its own text speaks of its
+/// API (`set DuplicateKeyPolicy in Options`, `use Option<String>`, `budget breached: Nodes {…}`).
+fn user_message(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    use serde_saphyr::Error as E;
+    Some(match e.without_snippet() {
+        E::DuplicateMappingKey { key: Some(k), .. } => {
+            format!("duplicate key `{k}`: a key may appear only once in a mapping")
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            "duplicate key: a key may appear only once in a mapping".to_string()
+        }
+        E::MultipleDocuments { .. } => {
+            "a `---` line starts a second YAML document, but this file must hold exactly one".into()
+        }
+        E::NullIntoString { .. } => {
+            "a mapping key is null (`~`, `null` or empty); keys must be text: quote it".into()
+        }
+        E::RecursiveReferencesRequireWeakTypes { .. } => {
+            "this alias refers to an anchor that contains it: the value would contain itself"
+                .into()
+        }
+        E::InvalidScalar { ty, .. } => {
+            let what = match *ty {
+                t if t.starts_with('u') || t.starts_with('i') => "a whole number",
+                t if t.starts_with('f') => "a number",
+                "bool" => "a boolean (true or false)",
+                "char" => "a single character",
+                other => other,
+            };
+            format!("this value is not {what}, as its tag says")
+        }
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => {
+            "aliases (`*name`) expand to too much data: the file repeats anchors inside anchors (a YAML bomb?)".into()
+        }
+        E::InvalidUtf8Input => "the file is not valid UTF-8".into(),
+        E::Budget { breach, .. } => {
+            let limits = serde_saphyr::budget::Budget::default();
+            let what = match breach {
+                B::Nodes { .. } => format!(
+                    "more than {} values, lists and maps in one document",
+                    crate::budget::thousands(limits.max_nodes as u64)
+                ),
+                B::Events { .. } => format!(
+                    "more than {} YAML parse events in one document",
+                    crate::budget::thousands(limits.max_events as u64)
+                ),
+                B::Depth { .. } => format!("lists and maps nested more than {} levels deep", limits.max_depth),
+                B::Aliases { .. } | B::AliasAnchorRatio { .. } => "too many aliases (`*name`)".to_string(),
+                B::Anchors { .. } => "too many anchors (`&name`)".to_string(),
+                B::Documents { .. } => "too many YAML documents".to_string(),
+                B::ScalarBytes { .. } => format!(
+                    "more than {} of text in values",
+                    crate::budget::bytes(limits.max_total_scalar_bytes)
+                ),
+                B::MergeKeys { .. } => "too many merge keys (`<<`)".to_string(),
+                B::InputBytes { .. } => "the file is too large".to_string(),
+                _ => "the document is too large".to_string(),
+            };
+            format!("{what}: exceeds the limits of kiln's YAML reader; split the file")
+        }
+        E::Unexpected { expected, .. } if *expected == "string scalar" => {
+            "a mapping key must be text, not a list or a map".into()
+        }
+        _ => return None,
+    })
+}
+
 fn yaml_error(e: &serde_saphyr::Error, text: &str, file: &str, line_offset: usize) -> Error {
-    let raw = e.without_snippet().to_string();
-    let message = clean_message(&raw);
+    let message = match user_message(e) {
+        Some(m) => m,
+        None => clean_message(&e.without_snippet().to_string()),
+    };
     let mut err = Error::new(ErrorKind::Yaml, format!("invalid YAML: {message}"));
     if let Some(loc) = e.location() {
         let line = loc.line() as usize;
@@ -201,5 +321,83 @@ mod tests {
     #[test]
     fn comment_only_document_is_null() {
         assert_eq!(parse_document("# nothing\n", "x").unwrap(), Value::Null);
+    }
+
+    #[test]
+    fn yaml_library_messages_become_sentences_about_the_file() {
+        let err = |text: &str| parse_document(text, "v.yaml").unwrap_err().to_string();
+        let cases = [
+            (
+                "a: 1\na: 2\n",
+                "duplicate key `a`: a key may appear only once in a mapping",
+                2,
+            ),
+            (
+                "a: 1\n---\nb: 2\n",
+                "a `---` line starts a second YAML document",
+                3,
+            ),
+            ("~: 1\n", "a mapping key is null", 1),
+            (
+                "a: &x\n  b: *x\n",
+                "this alias refers to an anchor that contains it",
+                2,
+            ),
+            (
+                "a: !!int x\n",
+                "this value is not a whole number, as its tag says",
+                1,
+            ),
+            (
+                "? [a]\n: 1\n",
+                "a mapping key must be text, not a list or a map",
+                1,
+            ),
+        ];
+        for (text, want, line) in cases {
+            let e = err(text);
+            assert!(e.contains(want), "{e}");
+            assert!(e.contains(&format!("v.yaml:{line}:")), "{e}");
+            for leak in [
+                "Options",
+                "from_str",
+                "Option<",
+                "weak recursion",
+                "u64",
+                "{",
+            ] {
+                assert!(!e.lines().next().unwrap().contains(leak), "{e}");
+            }
+        }
+        let big = format!("a:\n{}", "  - 1\n".repeat(300_000));
+        let e = err(&big);
+        assert!(
+            e.contains("more than 250,000 values, lists and maps in one document: exceeds the limits of kiln's YAML reader; split the file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_and_utf16_name_offset_and_line() {
+        let e = decode_text(b"a: 1\nb: x\xff\n".to_vec(), "v.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("v.yaml: not valid UTF-8: byte 0xff at byte offset 9 (line 2)"),
+            "{e}"
+        );
+        assert!(e.contains("--> v.yaml:2:5"), "{e}");
+        let e = decode_text(b"\xff\xfea\x00:\x00 \x001\x00".to_vec(), "v.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the file is UTF-16 text"), "{e}");
+        let e = decode_text(b"a\x00:\x00 \x001\x00".to_vec(), "v.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the file is UTF-16 text"), "{e}");
+        assert_eq!(
+            decode_text(b"\xef\xbb\xbfa: 1".to_vec(), "v").unwrap(),
+            "a: 1"
+        );
     }
 }

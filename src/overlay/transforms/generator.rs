@@ -12,6 +12,15 @@ use std::path::Path;
 pub fn pairs(k: &Loaded, g: &Generator) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let push = |key: String, val: Vec<u8>, out: &mut Vec<(String, Vec<u8>)>| -> Result<()> {
+        if !is_data_key(&key) {
+            return Err(k.error(
+                &g.name,
+                format!(
+                    "generator `{}`: key `{key}` is not a valid data key: a key is 1 to 253 letters, digits, `-`, `_` or `.` (not `.` or `..`), as Kubernetes requires",
+                    g.name
+                ),
+            ));
+        }
         if out.iter().any(|(k2, _)| *k2 == key) {
             return Err(k.error(
                 &g.name,
@@ -62,6 +71,19 @@ pub fn pairs(k: &Loaded, g: &Generator) -> Result<Vec<(String, Vec<u8>)>> {
         push(key, bytes, &mut out)?;
     }
     Ok(out)
+}
+
+/// A ConfigMap/Secret data key as Kubernetes accepts it (and kustomize checks): 1 to 253 of
+/// `[-._a-zA-Z0-9]`, not `.` or `..`. So an empty key or a path (`a/b`) is an error, never a
+/// silently odd object.
+fn is_data_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 253
+        && key != "."
+        && key != ".."
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// kustomize strips one pair of matching surrounding quotes from literal values.
@@ -247,4 +269,19 @@ pub fn encode_base64(bytes: &[u8]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_data_key;
+
+    #[test]
+    fn data_keys_follow_kubernetes() {
+        for ok in ["a", "A-1_b.c", ".env", "x".repeat(253).as_str()] {
+            assert!(is_data_key(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", "a/b", "a b", "x".repeat(254).as_str(), "ä"] {
+            assert!(!is_data_key(bad), "{bad:?}");
+        }
+    }
 }

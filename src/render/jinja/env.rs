@@ -3,6 +3,8 @@
 
 use super::context::{self, ApiVersions, Files};
 use super::filters;
+use crate::render::limits;
+use crate::budget;
 use crate::chart::{Chart, SourceFile};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::values::ValueTree;
@@ -56,6 +58,10 @@ fn collect_sources(chart: &Chart, out: &mut HashMap<String, Arc<str>>) {
 
 /// Renders every non-partial template of `chart` and its enabled subcharts, in chart order
 /// (parent first, then subcharts), templates in path order.
+///
+/// Every template is first checked against the parser budgets, then rendered on a thread with a
+/// known, large stack ([`budget::RENDER_STACK_BYTES`]), with [`budget::TEMPLATE_FUEL`] per
+/// template and the output budgets (see [`crate::budget`]).
 pub fn render_chart(
     chart: &Chart,
     tree: &ValueTree,
@@ -63,10 +69,32 @@ pub fn render_chart(
 ) -> Result<Vec<RenderedFile>> {
     let mut sources = HashMap::new();
     collect_sources(chart, &mut sources);
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    for name in names {
+        limits::check_source(name, &sources[name])?;
+    }
     let sources: Sources = Arc::new(sources);
-    let mut out = Vec::new();
-    render_one(chart, tree, opts, &sources, &mut out)?;
-    Ok(out)
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("kiln-render".into())
+            .stack_size(budget::RENDER_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let mut out = Vec::new();
+                let mut total = 0usize;
+                render_one(chart, tree, opts, &sources, &mut out, &mut total)?;
+                Ok(out)
+            })
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Template,
+                    format!("cannot start the render thread: {e}"),
+                )
+            })?;
+        worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 fn render_one(
@@ -75,11 +103,26 @@ fn render_one(
     opts: &RenderOptions,
     sources: &Sources,
     out: &mut Vec<RenderedFile>,
+    total: &mut usize,
 ) -> Result<()> {
     if !chart.meta.is_library() && chart.meta.engine == crate::chart::TemplateEngine::Jinja {
         let env = environment(chart, tree, opts, sources.clone())?;
         for t in chart.templates.iter().filter(|t| !is_partial(&t.rel)) {
             let text = render_template(&env, chart, t, sources)?;
+            *total += text.len();
+            if *total > budget::RENDER_OUTPUT_BYTES {
+                return Err(budget::exceeded(
+                    ErrorKind::Template,
+                    &format!(
+                        "{}: the chart's templates print more than {} in total",
+                        t.display,
+                        budget::bytes(budget::RENDER_OUTPUT_BYTES)
+                    ),
+                    "render output",
+                    &budget::bytes(budget::RENDER_OUTPUT_BYTES),
+                    "render fewer objects per release, or split the chart",
+                ));
+            }
             out.push(RenderedFile {
                 display: t.display.clone(),
                 rel: t.rel.clone(),
@@ -89,7 +132,7 @@ fn render_one(
         }
     }
     for (idx, child) in &tree.children {
-        render_one(&chart.subcharts[*idx], child, opts, sources, out)?;
+        render_one(&chart.subcharts[*idx], child, opts, sources, out, total)?;
     }
     Ok(())
 }
@@ -106,6 +149,8 @@ fn environment<'s>(
     sources: Sources,
 ) -> Result<Environment<'s>> {
     let mut env = Environment::new();
+    env.set_fuel(Some(budget::TEMPLATE_FUEL));
+    env.set_recursion_limit(budget::TEMPLATE_RECURSION);
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     // Debug mode records where each undefined value came from, so errors name the value path.
     env.set_debug(true);
@@ -214,15 +259,39 @@ fn render_template(
     let tmpl = env
         .get_template(&t.display)
         .map_err(|e| go_hint(template_error(&e, sources), chart, sources))?;
-    tmpl.render(Value::from(Serde(template_ctx))).map_err(|e| {
-        let err = go_hint(template_error(&e, sources), chart, sources);
-        match err.location() {
-            Some(loc) if loc.file != t.display => {
-                err.with_note(format!("while rendering {}", t.display))
-            }
-            _ => err,
+    let mut writer = limits::CappedWriter::new(budget::TEMPLATE_OUTPUT_BYTES);
+    let rendered = tmpl.render_captured_to(Value::from(Serde(template_ctx)), &mut writer);
+    if writer.exceeded {
+        return Err(output_exceeded(&t.display));
+    }
+    match rendered {
+        // The writer only ever receives whole `str`s.
+        Ok(_) => Ok(String::from_utf8(writer.buf)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        Err(e) => {
+            let err = go_hint(template_error(&e, sources), chart, sources);
+            Err(match err.location() {
+                Some(loc) if loc.file != t.display => {
+                    err.with_note(format!("while rendering {}", t.display))
+                }
+                _ => err,
+            })
         }
-    })
+    }
+}
+
+/// The error for a template whose output passed [`budget::TEMPLATE_OUTPUT_BYTES`].
+fn output_exceeded(display: &str) -> Error {
+    budget::exceeded(
+        ErrorKind::Template,
+        &format!(
+            "{display}: the template prints more than {}",
+            budget::bytes(budget::TEMPLATE_OUTPUT_BYTES)
+        ),
+        "template output",
+        &budget::bytes(budget::TEMPLATE_OUTPUT_BYTES),
+        "check loops and `indent`/`nindent` widths; split large output over several templates",
+    )
 }
 
 /// Adds a hint when the template that failed looks like a Go (Helm) template.
@@ -278,17 +347,44 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         .and_then(|n| sources.get(n).cloned())
         .or_else(|| located.template_source().map(Arc::from));
     let range = match (&source, located.range()) {
-        (Some(src), Some(r)) if r.end <= src.len() => Some(
-            super::strict::undefined_span(src, r.clone(), located.detail())
-                .unwrap_or_else(|| widen_to_expression(src, r)),
-        ),
+        // minijinja's spans can end inside a multi-byte character of invalid input.
+        (Some(src), Some(r))
+            if r.start <= r.end
+                && r.end <= src.len()
+                && src.is_char_boundary(r.start)
+                && src.is_char_boundary(r.end) =>
+        {
+            Some(
+                super::strict::undefined_span(src, r.clone(), located.detail())
+                    .unwrap_or_else(|| widen_to_expression(src, r)),
+            )
+        }
         _ => None,
     };
     let span_text = match (&source, &range) {
         (Some(src), Some(r)) => Some(src[r.clone()].to_string()),
         _ => None,
     };
+    let budget_note = match located.kind() {
+        minijinja::ErrorKind::OutOfFuel => Some(format!(
+            "kiln's template fuel budget is {} steps per template (one per instruction, one per 64 bytes of data created); make loops smaller or split the work across templates",
+            budget::thousands(budget::TEMPLATE_FUEL)
+        )),
+        minijinja::ErrorKind::InvalidOperation
+            if located.detail() == Some("recursion limit exceeded") =>
+        {
+            Some(format!(
+                "kiln's template recursion budget is {} levels of macro calls, includes and blocks",
+                budget::TEMPLATE_RECURSION
+            ))
+        }
+        _ => None,
+    };
     let message = match (located.kind(), &span_text) {
+        (minijinja::ErrorKind::OutOfFuel, _) => format!(
+            "template budget exceeded: the render did more work than kiln's template fuel of {} allows",
+            budget::thousands(budget::TEMPLATE_FUEL)
+        ),
         (minijinja::ErrorKind::UndefinedError, _) if located.detail().is_some() => {
             let detail = located.detail().unwrap_or_default();
             format!(
@@ -319,7 +415,45 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         };
         err = err.with_location(loc);
     }
+    if let Some(note) = tpl_origin(&chain, located, sources) {
+        err = err.with_note(note);
+    }
+    if let Some(note) = budget_note {
+        err = err.with_note(note);
+    }
     super::hints::explain(err, source.as_deref())
+}
+
+/// For an error inside `tpl` text: where that text came from, as a note. The outermost error of
+/// the chain points at the `tpl(…)` call in the template; its first argument is the value path
+/// that held the text (`Values.cfg.tmpl`).
+fn tpl_origin(
+    chain: &[&minijinja::Error],
+    located: &minijinja::Error,
+    sources: &HashMap<String, Arc<str>>,
+) -> Option<String> {
+    if !located.name().is_some_and(|n| n.ends_with(":tpl")) {
+        return None;
+    }
+    let outer = chain
+        .iter()
+        .find(|e| e.name().is_some_and(|n| !n.ends_with(":tpl")) && e.range().is_some())?;
+    let name = outer.name()?;
+    let src = sources.get(name)?;
+    let range = outer.range()?;
+    let call = src.get(range.clone())?;
+    let line = src[..range.start].matches('\n').count() + 1;
+    let arg = call.find("tpl(").map(|i| {
+        let rest = &call[i + 4..];
+        let end = rest.find([',', ')']).unwrap_or(rest.len());
+        rest[..end].trim().to_string()
+    });
+    Some(match arg.filter(|a| !a.is_empty()) {
+        Some(arg) => {
+            format!("the tpl text is the value of `{arg}`, passed to tpl at {name}:{line}")
+        }
+        None => format!("the tpl text was passed to tpl at {name}:{line}"),
+    })
 }
 
 /// minijinja points attribute errors at `.attr`; widen to the whole dotted name before it.

@@ -36,6 +36,7 @@
 //! One file per family, as `crate::functions` (whose cores these filters call, so a Jinja filter and
 //! the Go function of the same name print the same): [`yaml_json`], [`strings`], [`encoding`],
 //! [`regex`], [`semver`], and [`helm`] for the functions bound to a render (`tpl`, `required`, …).
+use crate::budget;
 use std::borrow::Cow;
 
 use minijinja::value::ValueKind;
@@ -86,6 +87,8 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("kebabcase", kebabcase);
     env.add_filter("snakecase", snakecase);
     env.add_filter("camelcase", camelcase);
+    env.add_filter("string", string);
+    env.add_filter("pprint", pprint);
     env.add_function("tpl", tpl);
     env.add_function("fail", fail);
     env.add_function("lookup", lookup);
@@ -130,10 +133,65 @@ pub(super) fn bad_serialization(e: serde_json::Error) -> Error {
     Error::new(ErrorKind::BadSerialization, e.to_string())
 }
 
+/// The error for a value nested deeper than [`budget::TEMPLATE_VALUE_DEPTH`].
+fn too_deep() -> Error {
+    Error::new(
+        ErrorKind::InvalidOperation,
+        format!(
+            "value nested more than {} levels deep: exceeds kiln's value depth budget",
+            budget::TEMPLATE_VALUE_DEPTH
+        ),
+    )
+}
+
+/// Fails when `value` nests lists or maps deeper than [`budget::TEMPLATE_VALUE_DEPTH`]; walks
+/// the value with its own stack, so the check itself cannot overflow.
+fn check_depth(value: &Value) -> Result<(), Error> {
+    let mut todo: Vec<(Value, usize)> = vec![(value.clone(), 0)];
+    while let Some((v, depth)) = todo.pop() {
+        if !matches!(v.kind(), ValueKind::Seq | ValueKind::Map) {
+            continue;
+        }
+        if depth >= budget::TEMPLATE_VALUE_DEPTH {
+            return Err(too_deep());
+        }
+        let is_map = v.kind() == ValueKind::Map;
+        for item in v.try_iter()? {
+            let child = if is_map { v.get_item(&item)? } else { item };
+            todo.push((child, depth + 1));
+        }
+    }
+    Ok(())
+}
+
+/// Jinja's `string`, depth-checked first (minijinja prints nested values recursively).
+fn string(value: Value) -> Result<Value, Error> {
+    if value.kind() == ValueKind::String {
+        return Ok(value);
+    }
+    check_depth(&value)?;
+    Ok(Value::from(value.to_string()))
+}
+
+/// Jinja's `pprint`, depth-checked first.
+fn pprint(value: Value) -> Result<String, Error> {
+    check_depth(&value)?;
+    Ok(format!("{value:#?}"))
+}
+
 /// Converts a template value into the document model (`serde_json::Value`).
-/// Map keys that are not strings are printed; undefined becomes null.
+/// Map keys that are not strings are printed; undefined becomes null. Values nested deeper than
+/// [`budget::TEMPLATE_VALUE_DEPTH`] (a template can build them with `namespace` in a loop) are an
+/// error, not a stack overflow.
 pub fn to_json(value: &Value) -> Result<serde_json::Value, Error> {
+    to_json_at(value, 0)
+}
+
+fn to_json_at(value: &Value, depth: usize) -> Result<serde_json::Value, Error> {
     use serde_json::Value as J;
+    if depth > budget::TEMPLATE_VALUE_DEPTH {
+        return Err(too_deep());
+    }
     Ok(match value.kind() {
         ValueKind::Undefined | ValueKind::None => J::Null,
         ValueKind::Bool => J::Bool(value.is_true()),
@@ -160,7 +218,7 @@ pub fn to_json(value: &Value) -> Result<serde_json::Value, Error> {
         ValueKind::Seq | ValueKind::Iterable => {
             let mut items = Vec::with_capacity(value.len().unwrap_or(0));
             for item in value.try_iter()? {
-                items.push(to_json(&item)?);
+                items.push(to_json_at(&item, depth + 1)?);
             }
             J::Array(items)
         }
@@ -172,7 +230,7 @@ pub fn to_json(value: &Value) -> Result<serde_json::Value, Error> {
                     Some(s) => s.to_owned(),
                     None => key.to_string(),
                 };
-                map.insert(key, to_json(&item)?);
+                map.insert(key, to_json_at(&item, depth + 1)?);
             }
             J::Object(map)
         }

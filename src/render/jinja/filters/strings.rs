@@ -2,14 +2,35 @@
 //! `snakecase`, `camelcase`, on the shared cores of [`crate::functions::strings`] and
 //! [`crate::functions::casing`].
 
-use minijinja::{Error, Value};
+use minijinja::{Error, ErrorKind, Value};
+
+use crate::budget;
 
 use super::display;
 use crate::functions::{casing, strings};
 
 /// sprig's `nindent`: a newline, then every line (empty ones too) indented.
+/// The result may not pass [`crate::budget::TEMPLATE_OUTPUT_BYTES`]: it is refused before anything
+/// is allocated.
 pub(super) fn nindent(value: &Value, n: i64) -> Result<String, Error> {
-    Ok(strings::nindent(n, &display(value)?))
+    let text = display(value)?;
+    let width = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let size = width
+        .saturating_mul(lines)
+        .saturating_add(text.len())
+        .saturating_add(1);
+    if size > budget::TEMPLATE_OUTPUT_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "nindent({n}) of {lines} line(s) would make {} bytes of text: exceeds kiln's template output budget of {}",
+                budget::thousands(size as u64),
+                budget::bytes(budget::TEMPLATE_OUTPUT_BYTES)
+            ),
+        ));
+    }
+    Ok(strings::nindent(n, &text))
 }
 
 /// sprig's `quote`: Go's `%q` of the value's text; a missing or none value gives "".

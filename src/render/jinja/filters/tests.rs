@@ -490,11 +490,17 @@ fn tpl_renders_with_the_current_context() {
     );
     assert_eq!(render("{{ tpl('{{ x }}', {'x': 5}) }}", ctx.clone()), "5");
     // An error inside the tpl text points into that text.
-    let err = render_err("a\n{{ tpl('ok\\n{{ Values.nope.deeper }}') }}", ctx);
+    // The outer error points at the `tpl(…)` call; its source is the error in the text.
+    let outer = render_err("a\n{{ tpl('ok\\n{{ Values.nope.deeper }}') }}", ctx);
+    assert_eq!(outer.name(), Some("<string>"));
+    assert_eq!(outer.line(), Some(2));
+    let err = std::error::Error::source(&outer)
+        .and_then(|s| s.downcast_ref::<Error>())
+        .unwrap();
     assert_eq!(err.kind(), ErrorKind::UndefinedError);
     assert_eq!(err.name(), Some("<string>:tpl"));
     assert_eq!(err.line(), Some(2));
-    let source = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<TplSource>());
+    let source = std::error::Error::source(err).and_then(|s| s.downcast_ref::<TplSource>());
     assert_eq!(
         source.map(|s| s.text.as_str()),
         Some("ok\n{{ Values.nope.deeper }}")

@@ -1,0 +1,136 @@
+//! Budgets: every limit kiln puts on work, depth and memory that input can drive, in one place.
+//!
+//! kiln runs on untrusted input (pull requests, GitOps repositories), so every loop, recursion and
+//! allocation whose size comes from a chart, a values file, a flag or an overlay has a budget
+//! here. Exceeding one is an ordinary error that names the budget (see [`exceeded`]); it never
+//! aborts the process. The numbers are chosen so that real charts stay far below them and the
+//! worst input stays well inside 1 GiB of memory.
+//!
+//! Templates cannot raise a budget (no function, flag or environment variable reachable from a
+//! template touches them). Both template engines (Jinja today, the Go-template engine) use the
+//! `TEMPLATE_*` budgets with the same meaning:
+//!
+//! | budget | value | what it bounds |
+//! |---|---|---|
+//! | [`TEMPLATE_FUEL`] | 10,000,000 | work per rendered template: one unit per step, one per 64 bytes created |
+//! | [`TEMPLATE_RECURSION`] | 500 | macro/include/loop nesting inside one render (minijinja's limit) |
+//! | [`TEMPLATE_TPL_DEPTH`] | 20 | `tpl` called from text rendered by `tpl` |
+//! | [`TEMPLATE_INCLUDE_DEPTH`] | 1000 | `include` nesting (Helm's own limit) |
+//! | [`TEMPLATE_VALUE_DEPTH`] | 500 | nesting of a list or map a template prints or converts |
+//! | [`TEMPLATE_OUTPUT_BYTES`] | 64 MiB | text one template may print |
+//! | [`RENDER_OUTPUT_BYTES`] | 256 MiB | text all templates of a chart (subcharts included) print |
+//! | [`TEMPLATE_EXPRESSION_OPERATORS`] | 1,000 | operators in one `{{ }}` / `{% %}` tag |
+//! | [`TEMPLATE_ELIF_BRANCHES`] | 1,000 | `elif` branches in one template |
+//! | [`RENDER_STACK_BYTES`] | 64 MiB | the stack of the thread that renders |
+//! | [`SET_MAX_INDEX`] | 65,536 | a `--set` list index (Helm's limit) |
+//! | [`SET_MAX_NESTING`] | 30 | `.`-separated names in a `--set` path (Helm's limit) |
+//! | [`SET_MAX_PATH_DEPTH`] | 64 | names and `[N]` indexes together in a `--set` path |
+//! | [`SET_MAX_LIST_ITEMS`] | 1,048,576 | list items all `--set` flags of one command create |
+//! | [`SNIPPET_WIDTH`] | 160 | characters of a source line shown in an error snippet |
+//!
+//! Input file sizes and directory walks are budgeted where files are read (the file-system layer).
+
+use crate::error::{Error, ErrorKind};
+
+/// Work one template render may do, in minijinja fuel: one unit per executed instruction and
+/// about one per 64 bytes of data the template creates (output, strings, lists), so it bounds
+/// both time (ten million steps, well under a second) and memory (640 MB created over the whole
+/// render, of which far less is alive at once; [`TEMPLATE_OUTPUT_BYTES`] caps the output).
+/// `tpl` text spends the fuel of the template that calls it.
+pub const TEMPLATE_FUEL: u64 = 10_000_000;
+
+/// Nesting of macro calls, includes and blocks inside one render (minijinja's own safe maximum).
+pub const TEMPLATE_RECURSION: usize = 500;
+
+/// How deeply `tpl` may call itself: text rendered by `tpl` calling `tpl` again, and so on.
+pub const TEMPLATE_TPL_DEPTH: usize = 20;
+
+/// How deeply named templates may `include` each other (Helm's limit; the Go-template engine).
+pub const TEMPLATE_INCLUDE_DEPTH: usize = 1000;
+
+/// How deeply nested a list or map may be when a template prints it or converts it (`toyaml`,
+/// `tojson`, `quote`): values read from files nest at most 64 (YAML) or 128 (JSON) levels, but a
+/// template can nest lists without end through `namespace` in a loop.
+pub const TEMPLATE_VALUE_DEPTH: usize = 500;
+
+/// Text one template (or one `tpl` call) may print.
+pub const TEMPLATE_OUTPUT_BYTES: usize = 64 << 20;
+
+/// Text all templates of one chart, subcharts included, may print together.
+pub const RENDER_OUTPUT_BYTES: usize = 256 << 20;
+
+/// Operators (`+`, `~`, `|`, `.`, `[`, `and`, …) in one tag. Parsers build one tree level per
+/// operator, so a tag of 40,000 `+` would need a stack no thread has; real tags use a handful.
+pub const TEMPLATE_EXPRESSION_OPERATORS: usize = 1000;
+
+/// `elif` branches in one template: each one nests the rest of the `if` one level deeper.
+pub const TEMPLATE_ELIF_BRANCHES: usize = 1000;
+
+/// The stack of the thread templates render on: room for [`TEMPLATE_RECURSION`] at every one of
+/// the [`TEMPLATE_TPL_DEPTH`] levels, in debug builds too.
+pub const RENDER_STACK_BYTES: usize = 64 << 20;
+
+/// The largest list index a `--set` flag may set (Helm's limit).
+pub const SET_MAX_INDEX: i64 = 65536;
+
+/// The most `.`-separated names below the top one in a `--set` path (Helm's limit).
+pub const SET_MAX_NESTING: usize = 30;
+
+/// The most levels, names and `[N]` indexes together, in a `--set` path. Helm counts only the
+/// names; kiln also bounds `a[0][0][0]…`, which would otherwise recurse without end.
+pub const SET_MAX_PATH_DEPTH: usize = 64;
+
+/// List items all `--set` flags of one command may create, padding nulls included
+/// (`--set a[65536]=1` creates 65,537). Larger lists belong in a values file (`-f`).
+pub const SET_MAX_LIST_ITEMS: usize = 1 << 20;
+
+/// Characters of a source line an error snippet shows around its caret.
+pub const SNIPPET_WIDTH: usize = 160;
+
+/// The error for an exceeded budget: `what` exceeded, the budget's name and value, and what to
+/// do instead (`remedy`).
+pub fn exceeded(kind: ErrorKind, what: &str, budget: &str, limit: &str, remedy: &str) -> Error {
+    Error::new(
+        kind,
+        format!("{what}: exceeds kiln's {budget} budget of {limit}"),
+    )
+    .with_note(remedy.to_string())
+}
+
+/// `1234567` as `1,234,567`, for budget messages.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A byte count as `64 MiB` (or plain bytes below 1 KiB).
+pub fn bytes(n: usize) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(thousands(10_000_000), "10,000,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(bytes(TEMPLATE_OUTPUT_BYTES), "64 MiB");
+        assert_eq!(bytes(2048), "2 KiB");
+        assert_eq!(bytes(100), "100 bytes");
+    }
+}
