@@ -708,8 +708,9 @@ fn build_takes_kustomize_builds_command_line() {
         &root(),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // One namespace: no namespace prefix (kubectl kustomize -o DIR names them so too).
     assert!(tree
-        .join("shop-dev_v1_serviceaccount_dev-node-agent.yaml")
+        .join("v1_serviceaccount_dev-node-agent.yaml")
         .is_file());
 }
 

@@ -477,7 +477,7 @@ fn an_error_in_tpl_text_names_the_value_that_held_it() {
         &dir,
         "tplorigin",
         &[],
-        "`Values.nope.deeper` is not defined",
+        "`Values.nope` is not defined",
     );
     assert!(stderr.contains("x: {{ Values.nope.deeper }}"), "{stderr}");
     assert!(

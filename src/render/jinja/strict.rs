@@ -60,13 +60,13 @@ fn reject_undefined(state: &State, value: &Value) -> Result<(), Error> {
 }
 
 /// minijinja's built-in filters that take any value (and so would pass an undefined one
-/// through): wrapped so an undefined input is an error.
+/// through): wrapped so an undefined input is an error. (`string` and `pprint` are kiln's own,
+/// depth-checked, registered strict by `filters::register`.)
 pub fn register_builtins(env: &mut Environment<'_>) {
     use minijinja::filters as f;
     let mut env = StrictFilters(env);
     env.add_filter("length", f::length);
     env.add_filter("count", f::length);
-    env.add_filter("string", f::string);
     env.add_filter("list", f::list);
     env.add_filter("first", f::first);
     env.add_filter("last", f::last);
@@ -77,7 +77,6 @@ pub fn register_builtins(env: &mut Environment<'_>) {
     env.add_filter("items", f::items);
     env.add_filter("join", f::join);
     env.add_filter("reverse", f::reverse);
-    env.add_filter("pprint", f::pprint);
 }
 
 /// Where the undefined value named by minijinja's detail (`` `Values.a.b` is undefined ``)
