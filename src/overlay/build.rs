@@ -393,15 +393,13 @@ pub fn root(k: &Loaded) -> Result<crate::fs::Root> {
 /// Files a kustomization reads must be inside its directory (kustomize's root-only rule).
 /// Returns the resolved path.
 pub fn check_inside(k: &Loaded, entry: &str, _path: &Path) -> Result<PathBuf> {
-    root(k)?
-        .resolve(Path::new(entry), entry)
-        .map_err(|e| {
-            k.error(
-                entry,
-                format!("file `{entry}` is outside the kustomization directory (kustomize's load restriction); reference a kustomization directory instead, or pass --load-restrictor LoadRestrictionsNone"),
-            )
-            .with_note(e.message().to_string())
-        })
+    // The message names the entry as written (the resolved path would differ per machine).
+    root(k)?.resolve(Path::new(entry), entry).map_err(|_| {
+        k.error(
+            entry,
+            format!("file `{entry}` is outside the kustomization directory (kustomize's load restriction); reference a kustomization directory instead, or pass --load-restrictor LoadRestrictionsNone"),
+        )
+    })
 }
 
 /// Reads a file relative to the kustomization, inside its directory.
