@@ -25,9 +25,12 @@ pub fn apply(target: &mut Value, ops: &Value) -> Result<()> {
             "a JSON patch must be a list of operations",
         ));
     };
-    let mut doc = target.clone();
+    // `replace` of a missing key is decided on the target as it is before the patch (the common
+    // case); the operations then apply all-or-nothing in one go.
+    let mut ops = Vec::with_capacity(list.len());
+    let mut parsed = Vec::with_capacity(list.len());
     for (i, op) in list.iter().enumerate() {
-        let op = replace_missing_key_as_add(&doc, op);
+        let op = replace_missing_key_as_add(target, op);
         let operation: json_patch::PatchOperation =
             serde_json::from_value(op.clone()).map_err(|e| {
                 Error::new(
@@ -41,11 +44,10 @@ pub fn apply(target: &mut Value, ops: &Value) -> Result<()> {
                 format!("JSON patch operation {i} ({}): {why}", describe(&op)),
             ));
         }
-        json_patch::patch(&mut doc, std::slice::from_ref(&operation))
-            .map_err(|e| op_error(i, &op, e))?;
+        parsed.push(operation);
+        ops.push(op);
     }
-    *target = doc;
-    Ok(())
+    json_patch::patch(target, &parsed).map_err(|e| op_error(e.operation, &ops[e.operation], e))
 }
 
 /// kustomize's JSON patch library lets `replace` add a missing last key to an existing map (it
