@@ -709,9 +709,7 @@ fn build_takes_kustomize_builds_command_line() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // One namespace: no namespace prefix (kubectl kustomize -o DIR names them so too).
-    assert!(tree
-        .join("v1_serviceaccount_dev-node-agent.yaml")
-        .is_file());
+    assert!(tree.join("v1_serviceaccount_dev-node-agent.yaml").is_file());
 }
 
 #[test]

@@ -473,12 +473,7 @@ fn an_error_in_tpl_text_names_the_value_that_held_it() {
         "cfg:\n  tmpl: \"x: {{ Values.nope.deeper }}\"\n",
         "a: {{ tpl(Values.cfg.tmpl) }}\n",
     );
-    let stderr = expect_error(
-        &dir,
-        "tplorigin",
-        &[],
-        "`Values.nope` is not defined",
-    );
+    let stderr = expect_error(&dir, "tplorigin", &[], "`Values.nope` is not defined");
     assert!(stderr.contains("x: {{ Values.nope.deeper }}"), "{stderr}");
     assert!(
         stderr.contains("the tpl text is the value of `Values.cfg.tmpl`, passed to tpl at tplorigin/templates/a.yaml:1"),

@@ -44,7 +44,10 @@ fn generated_values_are_fresh_unless_a_seed_is_given() {
     let a = render(&dir, &[]);
     let b = render(&dir, &[]);
     assert!(a.contains("password: \""), "{a}");
-    assert_ne!(a, b, "two renders without --random-seed drew the same password");
+    assert_ne!(
+        a, b,
+        "two renders without --random-seed drew the same password"
+    );
 
     let s1 = render(&dir, &["--random-seed", "7"]);
     let s2 = render(&dir, &["--random-seed", "7"]);

@@ -131,12 +131,7 @@ impl Loader<'_> {
 
     /// A directory: a chart, an overlay, or a tree of manifests (whose charts and overlays are
     /// units of their own).
-    fn walk(
-        &mut self,
-        dir: &Path,
-        w: &mut crate::fs::DirWalk,
-        manifests: &mut Unit,
-    ) -> Result<()> {
+    fn walk(&mut self, dir: &Path, w: &mut crate::fs::DirWalk, manifests: &mut Unit) -> Result<()> {
         if dir.join("Chart.yaml").is_file() {
             let unit = load_chart(self.args, dir);
             self.units.push(unit);

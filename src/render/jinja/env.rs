@@ -3,10 +3,10 @@
 
 use super::context::{self, ApiVersions, Files};
 use super::filters;
-use crate::render::limits;
 use crate::budget;
 use crate::chart::{Chart, SourceFile};
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::render::limits;
 use crate::values::ValueTree;
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value};
