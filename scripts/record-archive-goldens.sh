@@ -31,7 +31,7 @@ prepare() {
   if [ -d "$src/packages" ]; then
     mkdir -p "$dest/charts"
     for pkg in "$src"/packages/*/; do
-      local work="$tmp/work/$(basename "$pkg")-$RANDOM"
+      local work="$tmp/pkgs/$(basename "$pkg")-$RANDOM"
       prepare "${pkg%/}" "$work/$(basename "$pkg")"
       "$helm" package "$work/$(basename "$pkg")" -d "$dest/charts" >/dev/null
     done

@@ -6,8 +6,8 @@
 //! run: an input that makes a counter non-zero for the first time found new code and joins the
 //! queue. Inputs are mutated (bit flips, byte edits, deletions, duplications, dictionary tokens,
 //! splices) from the committed corpus (`fuzz/corpus/<target>/`) and the queue
-//! (`fuzz/work/<target>/queue/`). A panic is saved under `fuzz/work/<target>/crashes/`; the input
-//! being run is always in `fuzz/work/<target>/current`, so an abort leaves its reproducer.
+//! (`fuzz/runs/<target>/queue/`). A panic is saved under `fuzz/runs/<target>/crashes/`; the input
+//! being run is always in `fuzz/runs/<target>/current`, so an abort leaves its reproducer.
 //!
 //! ```text
 //! cd fuzz && RUSTFLAGS="-C instrument-coverage" LLVM_PROFILE_FILE=/dev/null \
@@ -263,7 +263,7 @@ fn main() {
         .unwrap_or(0x9e37_79b9_7f4a_7c15);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let corpus_dir = root.join("corpus").join(target.name);
-    let work = root.join("work").join(target.name);
+    let work = root.join("runs").join(target.name);
     let queue_dir = work.join("queue");
     let crash_dir = work.join("crashes");
     let slow_dir = work.join("slow");

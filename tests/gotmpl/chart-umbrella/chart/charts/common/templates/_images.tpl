@@ -1,4 +1,4 @@
-{{- define "common.images.image" -}}
+{{- define "kit.images.image" -}}
 {{- $registry := .imageRoot.registry -}}
 {{- if and .global .global.imageRegistry -}}
 {{- $registry = .global.imageRegistry -}}
@@ -11,7 +11,7 @@
 {{- end -}}
 {{- end -}}
 
-{{- define "common.tplvalues.render" -}}
+{{- define "kit.tplvalues.render" -}}
 {{- if typeIs "string" .value }}
 {{- tpl .value .context }}
 {{- else }}

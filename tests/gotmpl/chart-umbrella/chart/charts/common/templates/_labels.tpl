@@ -1,5 +1,5 @@
-{{- define "common.labels.standard" -}}
-app.kubernetes.io/name: {{ include "common.names.name" . }}
+{{- define "kit.labels.standard" -}}
+app.kubernetes.io/name: {{ include "kit.names.name" . }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
@@ -8,7 +8,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}{{ end }}
 {{- end -}}
 
-{{- define "common.labels.matchLabels" -}}
-app.kubernetes.io/name: {{ include "common.names.name" . }}
+{{- define "kit.labels.matchLabels" -}}
+app.kubernetes.io/name: {{ include "kit.names.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}

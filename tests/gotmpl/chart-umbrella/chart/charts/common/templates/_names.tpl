@@ -1,9 +1,8 @@
-{{/* vim: set filetype=mustache: */}}
-{{- define "common.names.name" -}}
+{{- define "kit.names.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{- define "common.names.fullname" -}}
+{{- define "kit.names.fullname" -}}
 {{- if .Values.fullnameOverride -}}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
@@ -16,6 +15,6 @@
 {{- end -}}
 {{- end -}}
 
-{{- define "common.names.component" -}}
-{{- printf "%s-%s" (include "common.names.fullname" .context) .component | trunc 63 | trimSuffix "-" -}}
+{{- define "kit.names.component" -}}
+{{- printf "%s-%s" (include "kit.names.fullname" .context) .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
