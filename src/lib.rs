@@ -1,19 +1,24 @@
-//! kiln turns charts (Jinja templates rendered by minijinja, plus values) and
-//! kustomize-style overlays into the final Kubernetes YAML stream.
+//! kiln turns charts (Helm's Go templates, or Jinja templates rendered by minijinja, plus Helm's
+//! values rules) and kustomize overlays into the final Kubernetes YAML stream, lints it, and turns
+//! plain manifests into charts.
 //!
 //! The pipeline, one module per stage, in order:
 //!
 //! ```text
-//! chart::load_chart      load Chart.yaml, values.yaml, templates/, crds/, charts/
+//! chart::load_chart      load Chart.yaml, values.yaml, templates/, crds/, charts/ (dirs or .tgz)
 //!   -> values            merge chart defaults, -f files and the --set family (Helm's rules)
-//!   -> render            minijinja environment with Helm-named context objects and filters
+//!   -> render            one folder per engine: gotmpl/ (Go text/template as Helm runs it, with
+//!                        functions/: Helm's function map) and jinja/ (minijinja)
 //!   -> resource          split rendered text into documents, parse, keep origins
 //!   -> overlay           kustomization transforms, one file each, one registry table
 //!   -> order             install order (Helm's) or kustomize's legacy order
 //!   -> emit / lint       write the YAML stream, or check it
 //! ```
 //!
-//! Every stage returns [`Error`], which carries a kind and a source location.
+//! Around the pipeline: `commands/` (one options struct per command; `cli/` only parses flags into
+//! them), `fs` (every file read and write, confined to its root, with budgets and staged output),
+//! `budget` (the limits on what input can make kiln do). Every stage returns [`Error`], which
+//! carries a kind and a source location.
 
 pub mod budget;
 pub mod chart;
