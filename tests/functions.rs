@@ -174,3 +174,14 @@ fn dates_through_the_engine() {
     assert_eq!(parts[2], "2h0m0s");
     assert!(parts[3].ends_with('y'), "{out}");
 }
+
+#[test]
+fn huge_indents_are_a_budget_error_not_an_overflow() {
+    // 10^18 spaces before each of 100 lines: the size check saturates instead of overflowing,
+    // and the budget refuses the text before it is built.
+    for f in ["indent", "nindent"] {
+        let text = format!("{{{{ {f} 1000000000000000000 (repeat 99 \"x\\n\") }}}}");
+        let err = render_seeded(&text, 1).expect_err(f);
+        assert!(err.contains("more than kiln allows"), "{f}: {err}");
+    }
+}

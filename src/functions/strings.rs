@@ -238,6 +238,14 @@ pub fn wrap(width: i64, sep: &str, s: &str, long_words: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// How many bytes `indent n s` makes (saturating), for the budgets to check before the text is
+/// built: `n` spaces before every line plus the text itself.
+pub fn indented_size(n: i64, s: &str) -> usize {
+    let width = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
+    let lines = s.bytes().filter(|&b| b == b'\n').count() + 1;
+    width.saturating_mul(lines).saturating_add(s.len())
+}
+
 /// sprig's `indent n s`: every line (empty ones too) indented by `n` spaces.
 pub fn indent(n: i64, s: &str) -> String {
     let pad = " ".repeat(n.max(0) as usize);
@@ -481,20 +489,12 @@ pub(crate) fn register(map: &mut FuncMap) {
     });
     map.add("indent", Exact(2), |ctx, a| {
         let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
-        charge(
-            ctx,
-            text.len()
-                .saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)),
-        )?;
+        charge(ctx, indented_size(n, text))?;
         Ok(Value::from(indent(n, text)))
     });
     map.add("nindent", Exact(2), |ctx, a| {
         let (n, text) = (int_arg(&a[0])?, str_arg(&a[1])?);
-        charge(
-            ctx,
-            text.len()
-                .saturating_add(n.max(0) as usize * (text.matches('\n').count() + 1)),
-        )?;
+        charge(ctx, indented_size(n, text).saturating_add(1))?;
         Ok(Value::from(nindent(n, text)))
     });
     map.add("replace", Exact(3), |_, a| {

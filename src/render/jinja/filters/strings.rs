@@ -14,12 +14,8 @@ use crate::functions::{casing, strings};
 /// is allocated.
 pub(super) fn nindent(value: &Value, n: i64) -> Result<String, Error> {
     let text = display(value)?;
-    let width = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
     let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-    let size = width
-        .saturating_mul(lines)
-        .saturating_add(text.len())
-        .saturating_add(1);
+    let size = strings::indented_size(n, &text).saturating_add(1);
     if size > budget::TEMPLATE_OUTPUT_BYTES {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
