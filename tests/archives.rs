@@ -413,3 +413,24 @@ fn nesting_is_bounded() {
     let out = render_bytes("nesting", "deep-1.0.0.tgz", &inner);
     assert!(out.contains("nested more than 32 levels deep"), "{out}");
 }
+
+#[test]
+fn a_packaged_chart_name_that_is_no_file_name_is_refused() {
+    // The chart name becomes an output directory (`-o`), in an archive as in a directory.
+    let entries = vec![
+        (
+            "evil/Chart.yaml".to_string(),
+            CHART_YAML
+                .replace("name: evil", "name: ../evil")
+                .into_bytes(),
+        ),
+        ("evil/templates/cm.yaml".to_string(), TEMPLATE.into()),
+    ];
+    for out in [
+        render_bytes("bad-name", "evil-1.0.0.tgz", &tgz(&entries)),
+        render_as_dependency("bad-name-dep", &tgz(&entries)),
+    ] {
+        assert!(out.starts_with("!!!ERROR!!!"), "{out}");
+        assert!(out.contains("chart.metadata.name"), "{out}");
+    }
+}

@@ -114,22 +114,13 @@ fn load(
     budget: &mut Budget,
 ) -> Result<Chart> {
     let meta_display = dir.join("Chart.yaml").display().to_string();
-    let mut meta = parse_meta(raw, &meta_text, &meta_display)?;
-    check_name(
-        &meta.name,
-        "chart.metadata.name",
+    let (meta, values_key, display_root) = chart_meta(
+        raw,
         &meta_text,
         &meta_display,
-        "name",
+        parent_root,
+        dependency.as_ref(),
     )?;
-    if let Some(alias) = dependency.as_ref().and_then(|d| d.alias.clone()) {
-        meta.name = alias;
-    }
-    let values_key = meta.name.clone();
-    let display_root = match parent_root {
-        Some(p) => format!("{p}/charts/{}", meta.name),
-        None => meta.name.clone(),
-    };
 
     let (values, values_file) = load_values(dir, &display_root)?;
     let schema = load_schema(dir)?;
@@ -181,6 +172,29 @@ fn read(dir: &Path, rel: &str) -> Result<String> {
     crate::yaml::decode_text(bytes, &shown)
 }
 
+/// `Chart.yaml` of a chart (directory or archive) as kiln keeps it: its metadata with the name
+/// checked and an alias applied, the key its values live under, and the path its files are
+/// shown under (`parent/charts/name`).
+pub(super) fn chart_meta(
+    raw: Value,
+    text: &str,
+    file: &str,
+    parent_root: Option<&str>,
+    dependency: Option<&Dependency>,
+) -> Result<(ChartMeta, String, String)> {
+    let mut meta = parse_meta(raw, text, file)?;
+    check_name(&meta.name, "chart.metadata.name", text, file, "name")?;
+    if let Some(alias) = dependency.and_then(|d| d.alias.clone()) {
+        meta.name = alias;
+    }
+    let display_root = match parent_root {
+        Some(p) => format!("{p}/charts/{}", meta.name),
+        None => meta.name.clone(),
+    };
+    let values_key = meta.name.clone();
+    Ok((meta, values_key, display_root))
+}
+
 /// A chart name or alias becomes a directory of `render -o`: it must be one file name (Helm:
 /// `chart.metadata.name "../x" is invalid`).
 fn check_name(name: &str, what: &str, text: &str, file: &str, key: &str) -> Result<()> {
@@ -202,7 +216,7 @@ fn key_location(file: &str, text: &str, key: &str) -> Location {
     Location::in_source(file, text, 1, 1, 1)
 }
 
-pub(super) fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta> {
+fn parse_meta(raw: Value, text: &str, file: &str) -> Result<ChartMeta> {
     let Value::Object(map) = &raw else {
         return Err(Error::new(ErrorKind::Chart, "Chart.yaml must be a mapping")
             .with_location(Location::in_source(file, text, 1, 1, 1)));

@@ -4,7 +4,7 @@
 
 use super::archive::{self, Budget};
 use super::load::{
-    is_ignored_in_charts, is_other_file, parse_lock, parse_meta, parse_schema, parse_values,
+    chart_meta, is_ignored_in_charts, is_other_file, parse_lock, parse_schema, parse_values,
     resolve_subcharts, with_requirements, Candidate, CandidateSource,
 };
 use super::{Chart, Dependency, SourceFile};
@@ -137,15 +137,13 @@ pub(super) fn load(
     dependency: Option<Dependency>,
     budget: &mut Budget,
 ) -> Result<Chart> {
-    let mut meta = parse_meta(raw, &meta_text, &p.shown("Chart.yaml"))?;
-    if let Some(alias) = dependency.as_ref().and_then(|d| d.alias.clone()) {
-        meta.name = alias;
-    }
-    let values_key = meta.name.clone();
-    let display_root = match parent_root {
-        Some(root) => format!("{root}/charts/{}", meta.name),
-        None => meta.name.clone(),
-    };
+    let (meta, values_key, display_root) = chart_meta(
+        raw,
+        &meta_text,
+        &p.shown("Chart.yaml"),
+        parent_root,
+        dependency.as_ref(),
+    )?;
     let (values, values_file) = match p.text("values.yaml")? {
         Some(text) => {
             let (v, f) = parse_values(text, format!("{display_root}/values.yaml"))?;

@@ -588,15 +588,19 @@ pub fn gen_self_signed_cert(
     days: i64,
     key_pem: Option<&str>,
 ) -> Result<Certificate, String> {
-    let template = Template {
+    let key = key_or_new(rng, key_pem)?;
+    create(rng, &leaf_template(cn, ips, dns, days)?, &key, None)
+}
+
+/// The template of a leaf (non-CA) certificate for `cn`, its IP and DNS names and lifetime.
+fn leaf_template(cn: &str, ips: &[String], dns: &[String], days: i64) -> Result<Template, String> {
+    Ok(Template {
         cn: cn.to_owned(),
         ips: parse_ips(ips)?,
         dns: dns.to_vec(),
         days,
         ca: false,
-    };
-    let key = key_or_new(rng, key_pem)?;
-    create(rng, &template, &key, None)
+    })
 }
 
 /// sprig's `genSignedCert cn ips dns days ca` and `genSignedCertWithKey … ca key`.
@@ -609,13 +613,7 @@ pub fn gen_signed_cert(
     ca: &Certificate,
     key_pem: Option<&str>,
 ) -> Result<Certificate, String> {
-    let template = Template {
-        cn: cn.to_owned(),
-        ips: parse_ips(ips)?,
-        dns: dns.to_vec(),
-        days,
-        ca: false,
-    };
+    let template = leaf_template(cn, ips, dns, days)?;
     let key = key_or_new(rng, key_pem)?;
     let ca_key =
         PrivateKey::from_pem(&ca.key).map_err(|e| format!("error parsing private key: {e}"))?;

@@ -357,23 +357,30 @@ impl<'s> Lexer<'s> {
         )
     }
 
-    fn quoted(&mut self, space: bool) -> Result<(), LexError> {
+    /// The text between the quote at `self.pos` and its closing `quote` (escapes resolved), and
+    /// the index of the closing quote; `what` names the literal in errors.
+    fn scan_quoted(&self, quote: u8, what: &str) -> Result<(String, usize), LexError> {
         let p = self.pos;
         let mut i = p + 1;
         loop {
             match self.b.get(i) {
-                None | Some(b'\n') => return self.err("unterminated quoted string", p, 1),
+                None | Some(b'\n') => return self.err(format!("unterminated {what}"), p, 1),
                 Some(b'\\') => i += 2,
-                Some(b'"') => break,
+                Some(&c) if c == quote => break,
                 Some(_) => i += 1,
             }
         }
-        let raw = &self.src[p + 1..i];
-        let s = unquote(raw).map_err(|m| LexError {
+        let s = unquote(&self.src[p + 1..i]).map_err(|m| LexError {
             message: m,
             pos: p,
             len: i + 1 - p,
         })?;
+        Ok((s, i))
+    }
+
+    fn quoted(&mut self, space: bool) -> Result<(), LexError> {
+        let p = self.pos;
+        let (s, i) = self.scan_quoted(b'"', "quoted string")?;
         self.push(Tok::Str(Rc::from(s.as_str())), p, i + 1, space);
         self.pos = i + 1;
         Ok(())
@@ -381,21 +388,7 @@ impl<'s> Lexer<'s> {
 
     fn char_const(&mut self, space: bool) -> Result<(), LexError> {
         let p = self.pos;
-        let mut i = p + 1;
-        loop {
-            match self.b.get(i) {
-                None | Some(b'\n') => return self.err("unterminated character constant", p, 1),
-                Some(b'\\') => i += 2,
-                Some(b'\'') => break,
-                Some(_) => i += 1,
-            }
-        }
-        let raw = &self.src[p + 1..i];
-        let s = unquote(raw).map_err(|m| LexError {
-            message: m,
-            pos: p,
-            len: i + 1 - p,
-        })?;
+        let (s, i) = self.scan_quoted(b'\'', "character constant")?;
         let mut chars = s.chars();
         let (Some(c), None) = (chars.next(), chars.next()) else {
             return self.err(
