@@ -42,6 +42,10 @@ pub const TARGETS: &[Target] = &[
         run: render,
     },
     Target {
+        name: "gotmpl",
+        run: gotmpl,
+    },
+    Target {
         name: "lint",
         run: lint,
     },
@@ -223,6 +227,29 @@ fn render(data: &[u8], scratch: &Path) {
             "--show-only",
             "templates/a.yaml",
         ]);
+    }
+}
+
+const GO_CHART_YAML: &str = "apiVersion: v2\nname: fz\nversion: 0.1.0\n";
+
+/// A Helm chart in Go templates (the default engine): `==> values.yaml`, `==> templates/a.yaml`,
+/// `==> templates/_helpers.tpl`, `==> charts/sub/Chart.yaml`, …
+fn gotmpl(data: &[u8], scratch: &Path) {
+    let dir = scratch.join("go");
+    if write_files(data, &dir, &[("Chart.yaml", GO_CHART_YAML)]) {
+        let d = dir.to_string_lossy().into_owned();
+        cli(&["render", &d]);
+        cli(&[
+            "render",
+            &d,
+            "--set",
+            "a=1,b[0].c=x",
+            "--set-string",
+            "s=07",
+            "--show-only",
+            "templates/a.yaml",
+        ]);
+        cli(&["lint", &d, "--color=never"]);
     }
 }
 
