@@ -215,19 +215,13 @@ fn kustomize(data: &[u8], scratch: &Path) {
 
 /// A chart: `==> values.yaml`, `==> templates/a.yaml`, … (a Jinja Chart.yaml unless given).
 fn render(data: &[u8], scratch: &Path) {
-    let dir = scratch.join("fz");
-    if write_files(data, &dir, &[("Chart.yaml", CHART_YAML)]) {
-        let d = dir.to_string_lossy().into_owned();
-        cli(&["render", &d]);
-        cli(&[
-            "render",
-            &d,
-            "--set",
-            "a=1",
-            "--show-only",
-            "templates/a.yaml",
-        ]);
-    }
+    render_chart(
+        data,
+        &scratch.join("fz"),
+        CHART_YAML,
+        &["--set", "a=1"],
+        false,
+    );
 }
 
 const GO_CHART_YAML: &str = "apiVersion: v2\nname: fz\nversion: 0.1.0\n";
@@ -235,20 +229,23 @@ const GO_CHART_YAML: &str = "apiVersion: v2\nname: fz\nversion: 0.1.0\n";
 /// A Helm chart in Go templates (the default engine): `==> values.yaml`, `==> templates/a.yaml`,
 /// `==> templates/_helpers.tpl`, `==> charts/sub/Chart.yaml`, …
 fn gotmpl(data: &[u8], scratch: &Path) {
-    let dir = scratch.join("go");
-    if write_files(data, &dir, &[("Chart.yaml", GO_CHART_YAML)]) {
-        let d = dir.to_string_lossy().into_owned();
-        cli(&["render", &d]);
-        cli(&[
-            "render",
-            &d,
-            "--set",
-            "a=1,b[0].c=x",
-            "--set-string",
-            "s=07",
-            "--show-only",
-            "templates/a.yaml",
-        ]);
+    let flags = ["--set", "a=1,b[0].c=x", "--set-string", "s=07"];
+    render_chart(data, &scratch.join("go"), GO_CHART_YAML, &flags, true);
+}
+
+/// Writes the chart of `data` (with `chart_yaml` unless it has its own) and renders it twice:
+/// plain, and with `flags` and `--show-only templates/a.yaml`; then lints it when `lint`.
+fn render_chart(data: &[u8], dir: &Path, chart_yaml: &str, flags: &[&str], lint: bool) {
+    if !write_files(data, dir, &[("Chart.yaml", chart_yaml)]) {
+        return;
+    }
+    let d = dir.to_string_lossy().into_owned();
+    cli(&["render", &d]);
+    let mut args = vec!["render", &d];
+    args.extend_from_slice(flags);
+    args.extend_from_slice(&["--show-only", "templates/a.yaml"]);
+    cli(&args);
+    if lint {
         cli(&["lint", &d, "--color=never"]);
     }
 }
