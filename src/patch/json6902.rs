@@ -47,7 +47,14 @@ pub fn apply(target: &mut Value, ops: &Value) -> Result<()> {
         parsed.push(operation);
         ops.push(op);
     }
-    json_patch::patch(target, &parsed).map_err(|e| op_error(e.operation, &ops[e.operation], e))
+    // Applied to a copy that replaces the target only when every operation succeeded: the crate's
+    // own rollback (`json_patch::patch`) panics on some failed `move`s (a copy then a move to a
+    // missing parent), so it is not used.
+    let mut patched = target.clone();
+    json_patch::patch_unsafe(&mut patched, &parsed)
+        .map_err(|e| op_error(e.operation, &ops[e.operation], e))?;
+    *target = patched;
+    Ok(())
 }
 
 /// kustomize's JSON patch library lets `replace` add a missing last key to an existing map (it
@@ -218,6 +225,24 @@ mod tests {
         assert_eq!(
             err.message(),
             "JSON patch operation 1 (replace /spec/nothere/replicas): no value at the path"
+        );
+        assert_eq!(j, job(), "a failed patch changes nothing");
+    }
+
+    #[test]
+    fn failed_move_after_copy_is_an_error_not_a_panic() {
+        let mut j = job();
+        let err = apply(
+            &mut j,
+            &json!([
+                {"op": "copy", "from": "/spec/backoffLimit", "path": "/spec/b2"},
+                {"op": "move", "from": "/spec/b2", "path": "/nothere/b3"},
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "JSON patch operation 1 (move /nothere/b3 from /spec/b2): no value at the path"
         );
         assert_eq!(j, job(), "a failed patch changes nothing");
     }
