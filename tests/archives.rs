@@ -9,28 +9,12 @@
 //! - `jinja_*` and `err_*` cases: output or error text snapshotted.
 //! - Hostile archives (links, escapes, bombs) are built here, byte by byte.
 
+mod common;
+use common::{kiln, root, temp_dir};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kiln-archives-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn kiln(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
+use std::process::Output;
 
 /// stdout on success, `!!!ERROR!!!` and stderr otherwise.
 fn outcome(out: &Output) -> String {

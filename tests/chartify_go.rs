@@ -7,14 +7,13 @@
 //!    Jinja chart is itself checked against its input objects by tests/chartify.rs;
 //! 3. kiln's Go engine renders the Go chart to helm's objects too.
 
+mod common;
+use common::root;
+
 use kiln::chartify::{self, gotmpl::Language, Chart, Options};
 use kiln::pipeline::{render_chart, ChartRenderConfig};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn chartify_input(rel: &str, name: &str, language: Language) -> Chart {
     let text = std::fs::read_to_string(root().join(rel)).unwrap();

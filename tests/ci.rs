@@ -2,12 +2,11 @@
 //! entries, the GitHub Action's lint script, the Containerfile's build command (the README's), and
 //! the Argo CD plugin's discover and generate commands (working directory, environment).
 
+mod common;
+use common::{root, temp_dir};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn kiln_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_kiln"))
@@ -17,13 +16,6 @@ fn kiln_bin() -> PathBuf {
 fn path_with_kiln() -> String {
     let dir = kiln_bin().parent().unwrap().to_path_buf();
     format!("{}:/usr/bin:/bin", dir.display())
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kiln-ci-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn yaml(path: &Path) -> serde_json::Value {

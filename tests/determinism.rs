@@ -3,12 +3,11 @@
 //! `available_parallelism` — the only parallelism knob kiln reads — report 1), and every run must
 //! print (and write) the same bytes as the first.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::root;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
+use std::process::Command;
 
 fn has_taskset() -> bool {
     Command::new("taskset")

@@ -1,11 +1,10 @@
 //! Issue 11 ("Everyday use"), end to end: each test runs the `kiln` binary.
 
+mod common;
+use common::{root, temp_dir};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Runs kiln in `cwd` with a clean colour environment.
 fn kiln(args: &[&str], cwd: &Path) -> Output {
@@ -32,14 +31,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A fresh temporary directory for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kiln-everyday-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Writes a Jinja chart with one template into `dir`.

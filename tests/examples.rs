@@ -2,13 +2,12 @@
 //! `ci/*.yaml` override files, and each overlay under `overlays/`. Rendered through the library
 //! exactly as `kiln render` does.
 
+mod common;
+use common::root;
+
 use kiln::pipeline::{render_chart, ChartRenderConfig};
 use kiln::values::ValueFlags;
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn render(chart: &Path, values: Option<&Path>) -> String {
     let cfg = ChartRenderConfig {

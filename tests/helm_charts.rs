@@ -10,11 +10,10 @@
 //!   exactly the `go_*` case's golden (so the values plumbing is proven with either engine).
 //! - `err_*`: kiln's error text is snapshotted (kustomize's own is kept in `kustomize-error.txt`).
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::root;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
 
 fn build(case: &str) -> Result<(String, String), String> {
     std::env::set_current_dir(root()).unwrap();

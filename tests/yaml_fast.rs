@@ -1,15 +1,14 @@
 //! The YAML fast path must give exactly serde-saphyr's value whenever it answers, and must
 //! answer for the bulk of real manifests.
 
+mod common;
+use common::root;
+
 use kiln::yaml::{is_blank_document, parse_fast, parse_saphyr, split_documents, Flavor};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const FLAVORS: [Flavor; 2] = [Flavor::Kubectl, Flavor::Kustomize];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// What `parse_document_as` returns without the fast path (`None` for an error).
 fn reference(text: &str, flavor: Flavor) -> Option<Value> {
