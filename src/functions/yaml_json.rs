@@ -30,49 +30,7 @@ pub fn to_json(doc: &Json) -> String {
 /// Go's `json.MarshalIndent(v, "", "  ")` (sprig's `toPrettyJson`), or with `html == false` the
 /// escaping turned off (`toRawJson` is compact).
 pub fn to_pretty_json(doc: &Json) -> String {
-    let mut out = String::new();
-    pretty(&mut out, doc, 0);
-    out
-}
-
-fn pretty(out: &mut String, v: &Json, depth: usize) {
-    let pad = |out: &mut String, d: usize| {
-        out.push('\n');
-        for _ in 0..d {
-            out.push_str("  ");
-        }
-    };
-    match v {
-        Json::Array(items) if !items.is_empty() => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                pad(out, depth + 1);
-                pretty(out, item, depth + 1);
-            }
-            pad(out, depth);
-            out.push(']');
-        }
-        Json::Object(map) if !map.is_empty() => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (i, (k, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                pad(out, depth + 1);
-                crate::yaml::go_json::write(out, &Json::String(k.clone()));
-                out.push_str(": ");
-                pretty(out, item, depth + 1);
-            }
-            pad(out, depth);
-            out.push('}');
-        }
-        other => crate::yaml::go_json::write(out, other),
-    }
+    crate::yaml::go_json::marshal_indent(doc)
 }
 
 /// Go's `json.Encoder` with `SetEscapeHTML(false)` (sprig's `toRawJson`): `<`, `>`, `&` kept.

@@ -14,7 +14,28 @@ pub fn marshal(v: &serde_json::Value) -> String {
 
 /// Appends Go's `json.Marshal` text of `v`.
 pub fn write(out: &mut String, v: &serde_json::Value) {
+    write_layout(out, v, false, 0);
+}
+
+/// Go's `json.MarshalIndent(v, "", "  ")`: one element per line, two spaces per level, `": "`
+/// after keys; empty lists and maps stay `[]` and `{}` (sprig's `toPrettyJson`).
+pub fn marshal_indent(v: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_layout(&mut out, v, true, 0);
+    out
+}
+
+/// The one writer behind `write` and `marshal_indent`: compact, or indented at `depth`.
+fn write_layout(out: &mut String, v: &serde_json::Value, indent: bool, depth: usize) {
     use serde_json::Value as J;
+    let newline = |out: &mut String, d: usize| {
+        if indent {
+            out.push('\n');
+            for _ in 0..d {
+                out.push_str("  ");
+            }
+        }
+    };
     match v {
         J::Null => out.push_str("null"),
         J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -32,7 +53,11 @@ pub fn write(out: &mut String, v: &serde_json::Value) {
                 if i > 0 {
                     out.push(',');
                 }
-                write(out, item);
+                newline(out, depth + 1);
+                write_layout(out, item, indent, depth + 1);
+            }
+            if !items.is_empty() {
+                newline(out, depth);
             }
             out.push(']');
         }
@@ -40,13 +65,17 @@ pub fn write(out: &mut String, v: &serde_json::Value) {
             let mut entries: Vec<_> = map.iter().collect();
             entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             out.push('{');
-            for (i, (k, item)) in entries.into_iter().enumerate() {
+            for (i, (k, item)) in entries.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
+                newline(out, depth + 1);
                 write_string(out, k);
-                out.push(':');
-                write(out, item);
+                out.push_str(if indent { ": " } else { ":" });
+                write_layout(out, item, indent, depth + 1);
+            }
+            if !entries.is_empty() {
+                newline(out, depth);
             }
             out.push('}');
         }
