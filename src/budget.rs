@@ -17,11 +17,12 @@
 //! | [`TEMPLATE_TPL_DEPTH`] | 20 | `tpl` called from text rendered by `tpl` |
 //! | [`TEMPLATE_INCLUDE_DEPTH`] | 1000 | `include` nesting (Helm's own limit) |
 //! | [`TEMPLATE_VALUE_DEPTH`] | 500 | nesting of a list or map a template prints or converts |
+//! | [`TEMPLATE_VALUE_NODES`] | 2,000,000 | lists, maps and items one conversion of a value visits (Go-template engine) |
 //! | [`TEMPLATE_OUTPUT_BYTES`] | 64 MiB | text one template may print |
 //! | [`RENDER_OUTPUT_BYTES`] | 256 MiB | text all templates of a chart (subcharts included) print |
 //! | [`TEMPLATE_EXPRESSION_OPERATORS`] | 1,000 | operators in one `{{ }}` / `{% %}` tag |
 //! | [`TEMPLATE_ELIF_BRANCHES`] | 1,000 | `elif` branches in one template |
-//! | [`RENDER_STACK_BYTES`] | 64 MiB | the stack of the thread that renders |
+//! | [`RENDER_STACK_BYTES`] | 64 MiB | the stack of the thread that renders (both engines); a template call that would leave less than [`RENDER_STACK_RESERVE`] is refused |
 //! | [`SET_MAX_INDEX`] | 65,536 | a `--set` list index (Helm's limit) |
 //! | [`SET_MAX_NESTING`] | 30 | `.`-separated names in a `--set` path (Helm's limit) |
 //! | [`SET_MAX_PATH_DEPTH`] | 64 | names and `[N]` indexes together in a `--set` path |
@@ -52,6 +53,10 @@ pub const TEMPLATE_INCLUDE_DEPTH: usize = 1000;
 /// `tojson`, `quote`): values read from files nest at most 64 (YAML) or 128 (JSON) levels, but a
 /// template can nest lists without end through `namespace` in a loop.
 pub const TEMPLATE_VALUE_DEPTH: usize = 500;
+
+/// Lists, maps and items one conversion or printing of a value may visit (`toYaml`, `toJson`,
+/// `%v`): a map `set` into itself twice is small but unfolds without end.
+pub const TEMPLATE_VALUE_NODES: usize = 2_000_000;
 
 /// Text one template (or one `tpl` call) may print.
 pub const TEMPLATE_OUTPUT_BYTES: usize = 64 << 20;
@@ -84,6 +89,10 @@ pub const SET_MAX_PATH_DEPTH: usize = 64;
 /// (`--set a[65536]=1` creates 65,537). Larger lists belong in a values file (`-f`).
 pub const SET_MAX_LIST_ITEMS: usize = 1 << 20;
 
+/// Stack a render thread keeps free below its deepest template call: room for the error path and
+/// for dropping values (see [`stack_left`]).
+pub const RENDER_STACK_RESERVE: usize = 8 << 20;
+
 /// Characters of a source line an error snippet shows around its caret.
 pub const SNIPPET_WIDTH: usize = 160;
 
@@ -95,6 +104,33 @@ pub fn exceeded(kind: ErrorKind, what: &str, budget: &str, limit: &str, remedy: 
         format!("{what}: exceeds kiln's {budget} budget of {limit}"),
     )
     .with_note(remedy.to_string())
+}
+
+thread_local! {
+    /// The lowest stack address the current render thread may reach before a template call is
+    /// refused (0 on threads that are not render threads).
+    static STACK_FLOOR: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// An address on the current stack (stacks grow down on every platform kiln builds for).
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Marks the current thread as a render thread whose stack holds `size` bytes: from now on
+/// [`stack_left`] says whether a template call still fits, whatever each level of nesting costs
+/// (debug and release builds differ several times over).
+pub fn mark_render_stack(size: usize) {
+    let floor = stack_address().saturating_sub(size.saturating_sub(RENDER_STACK_RESERVE));
+    STACK_FLOOR.with(|f| f.set(floor));
+}
+
+/// Whether the current thread has more than [`RENDER_STACK_RESERVE`] of stack left (always true
+/// on a thread not marked by [`mark_render_stack`]).
+pub fn stack_left() -> bool {
+    let floor = STACK_FLOOR.with(|f| f.get());
+    floor == 0 || stack_address() > floor
 }
 
 /// `1234567` as `1,234,567`, for budget messages.

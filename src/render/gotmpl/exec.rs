@@ -224,6 +224,19 @@ impl<'e> Exec<'e> {
                 ),
             ));
         }
+        if !crate::budget::stack_left() {
+            return Err(crate::budget::exceeded(
+                ErrorKind::Template,
+                &format!(
+                    "template calls nest too deeply (template \"{}\", {} calls deep)",
+                    t.name,
+                    self.stack.len()
+                ),
+                "render stack",
+                &crate::budget::bytes(crate::budget::RENDER_STACK_BYTES),
+                "nest fewer `include`/`tpl` calls inside each other",
+            ));
+        }
         self.stack.push(t.clone());
         let mut frame = Frame {
             vars: vec![(Rc::from("$"), data.clone())],
@@ -328,6 +341,7 @@ impl<'e> Exec<'e> {
                         Value::Nil => "<no value>".to_string(),
                         v => v.to_go_string(),
                     };
+                    self.check_depth(pipe.pos)?;
                     self.write(out, &s, pipe.pos)?;
                 }
             }
@@ -385,6 +399,13 @@ impl<'e> Exec<'e> {
 
     /// Adds "called from" to an error raised inside a nested template.
     fn called_from(&self, e: Error, what: &str, pos: usize, end: usize) -> Error {
+        // The innermost calls are the telling ones; a chain a thousand calls deep prints a few.
+        const SHOWN: usize = 20;
+        match e.notes().len() {
+            n if n > SHOWN => return e,
+            SHOWN => return e.with_note("… further calls not shown"),
+            _ => {}
+        }
         let t = self.here();
         let loc = Location::at_offset(&t.source.name, &t.source.text, pos, end - pos);
         let note = format!(
@@ -531,7 +552,28 @@ impl<'e> Exec<'e> {
         )
     }
 
+    /// Fails when the last command printed or converted a value nested deeper than the value
+    /// depth budget (printing stopped there; see [`super::value::take_too_deep`]).
+    fn check_depth(&self, pos: usize) -> ExecResult<()> {
+        if let Some(why) = super::value::take_overrun() {
+            return Err(self.error_at(super::value::overrun_message(why), pos, pos + 1));
+        }
+        Ok(())
+    }
+
     fn eval_cmd(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        cmd: &Cmd,
+        fin: Option<Value>,
+    ) -> ExecResult<Value> {
+        let v = self.eval_cmd_inner(fr, dot, cmd, fin);
+        self.check_depth(cmd.pos)?;
+        v
+    }
+
+    fn eval_cmd_inner(
         &mut self,
         fr: &mut Frame,
         dot: &Value,
@@ -894,18 +936,17 @@ pub fn register_control(map: &mut FuncMap) {
     map.add("or", Arity::AtLeast(1), unreachable_fn);
 }
 
-/// Stack reserved for a render thread: deep enough for [`Limits::max_depth`] nested template calls
-/// (reserved address space; only what is used is committed).
-pub const RENDER_STACK_BYTES: usize = 1 << 30;
-
-/// Runs `f` on a thread with [`RENDER_STACK_BYTES`] of stack, so nested `include`s up to the depth
-/// limit cannot overflow it.
+/// Runs `f` on a thread with [`crate::budget::RENDER_STACK_BYTES`] of stack, marked so that a
+/// template call that would not fit in what is left is an error ([`crate::budget::stack_left`]).
 pub fn on_render_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .name("kiln-render".into())
-            .stack_size(RENDER_STACK_BYTES)
-            .spawn_scoped(s, f)
+            .stack_size(crate::budget::RENDER_STACK_BYTES)
+            .spawn_scoped(s, || {
+                crate::budget::mark_render_stack(crate::budget::RENDER_STACK_BYTES);
+                f()
+            })
             .expect("spawning the render thread");
         match handle.join() {
             Ok(v) => v,

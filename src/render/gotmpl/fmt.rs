@@ -6,6 +6,19 @@ use super::value::Value;
 
 /// Appends Go's `%v` of `v`.
 pub fn write_v(out: &mut String, v: &Value) {
+    write_v_at(out, v, 0)
+}
+
+/// `%v` of `v` found `depth` levels down. Past the value depth or output budget it stops and
+/// records the overrun ([`super::value::note_overrun`]), which the engine reports as an error.
+fn write_v_at(out: &mut String, v: &Value, depth: usize) {
+    if depth > crate::budget::TEMPLATE_VALUE_DEPTH {
+        super::value::note_overrun(super::value::Overrun::Deep);
+        return;
+    }
+    if super::value::too_long(out) {
+        return;
+    }
     match v {
         Value::Nil => out.push_str("<nil>"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -30,7 +43,7 @@ pub fn write_v(out: &mut String, v: &Value) {
                 if i > 0 {
                     out.push(' ');
                 }
-                write_v(out, item);
+                write_v_at(out, item, depth + 1);
             }
             out.push(']');
         }
@@ -42,7 +55,7 @@ pub fn write_v(out: &mut String, v: &Value) {
                 }
                 out.push_str(k);
                 out.push(':');
-                write_v(out, item);
+                write_v_at(out, item, depth + 1);
             }
             out.push(']');
         }
@@ -434,6 +447,12 @@ fn pad(out: &mut String, body: &str, spec: Spec, zero_ok: bool) {
 }
 
 fn format_arg(out: &mut String, arg: &Value, verb: char, spec: Spec) {
+    let Some(_level) = super::value::Nest::enter() else {
+        return;
+    };
+    if super::value::too_long(out) {
+        return;
+    }
     match verb {
         'T' => {
             pad(out, &arg.type_name(), spec, false);
@@ -476,6 +495,9 @@ fn format_arg(out: &mut String, arg: &Value, verb: char, spec: Spec) {
         Value::Map(m) => {
             let mut body = String::from("map[");
             for (i, (k, v)) in m.borrow().iter().enumerate() {
+                if super::value::too_long(&body) {
+                    break;
+                }
                 if i > 0 {
                     body.push(' ');
                 }
@@ -670,6 +692,9 @@ fn format_str(out: &mut String, b: &[u8], verb: char, spec: Spec, arg: &Value) {
 
 /// `%#v`: Go syntax.
 fn go_syntax(v: &Value) -> String {
+    let Some(_level) = super::value::Nest::enter() else {
+        return String::new();
+    };
     match v {
         Value::Nil => "<nil>".into(),
         Value::String(s) => quote(s),
@@ -684,14 +709,28 @@ fn go_syntax(v: &Value) -> String {
             format!("[]byte{{{}}}", parts.join(", "))
         }
         Value::List(l) => {
-            let parts: Vec<String> = l.items().iter().map(go_syntax).collect();
+            let mut len = 0;
+            let parts: Vec<String> = l
+                .items()
+                .iter()
+                .map_while(|x| {
+                    let s = go_syntax(x);
+                    len += s.len();
+                    (len <= crate::budget::TEMPLATE_OUTPUT_BYTES).then_some(s)
+                })
+                .collect();
             format!("{}{{{}}}", v.type_name(), parts.join(", "))
         }
         Value::Map(m) => {
+            let mut len = 0;
             let parts: Vec<String> = m
                 .borrow()
                 .iter()
-                .map(|(k, x)| format!("{}:{}", quote(k), go_syntax(x)))
+                .map_while(|(k, x)| {
+                    let s = format!("{}:{}", quote(k), go_syntax(x));
+                    len += s.len();
+                    (len <= crate::budget::TEMPLATE_OUTPUT_BYTES).then_some(s)
+                })
                 .collect();
             format!("{}{{{}}}", v.type_name(), parts.join(", "))
         }
