@@ -251,3 +251,44 @@ fn go_include_and_tpl_recursion_are_depth_errors_with_a_short_call_chain() {
         "exceeds kiln's render stack budget of 64 MiB",
     );
 }
+
+// ------------------------------------------------------------------ secrets
+
+#[test]
+fn flow_style_secrets_never_print() {
+    let head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n";
+    let cases = [
+        format!("{head}data: {{password: aHVudGVy: x}}\n"),
+        format!("{head}stringData: {{a: hunter2 b: c: d}}\n"),
+        "{kind: Secret, apiVersion: v1, metadata: {name: s}, stringData: {a: hunter2: x}}\n".to_string(),
+        "{\"kind\": \"Secret\", \"apiVersion\": \"v1\", \"metadata\": {\"name\": \"s\"}, \"data\": {\"a\": \"hunter2\" \"b\"}}\n".to_string(),
+        format!("{head}stringData: {{\na: hunter2 b: c: d,\n}}\n"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {user: bob, password: hunter2: x}\n".to_string(),
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        // As an overlay resource, and as the output of a Go-template chart.
+        let dir = temp(&format!("flowsecret{i}"));
+        std::fs::create_dir_all(dir.join("ov")).unwrap();
+        std::fs::write(dir.join("ov/kustomization.yaml"), "resources:\n- s.yaml\n").unwrap();
+        std::fs::write(dir.join("ov/s.yaml"), text).unwrap();
+        let name = format!("flowchart{i}");
+        let chart_dir = chart(&name, false, "", text);
+        for (cwd, args) in [
+            (&dir, vec!["render", "ov"]),
+            (&dir, vec!["lint", "ov"]),
+            (&chart_dir, vec!["render", &name]),
+            (&chart_dir, vec!["lint", &name]),
+        ] {
+            let owned: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            let (code, stdout, stderr) = kiln_limited(&owned, cwd);
+            assert_eq!(code, Some(1), "{args:?} {text}: {stdout}{stderr}");
+            let all = format!("{stdout}{stderr}");
+            assert!(
+                !all.contains("hunter2") && !all.contains("aHVudGVy"),
+                "{args:?} printed the secret: {all}"
+            );
+        }
+        let (_, _, stderr) = kiln_limited(&["render".into(), "ov".into()], &dir);
+        assert!(stderr.contains("<redacted>"), "{stderr}");
+    }
+}
