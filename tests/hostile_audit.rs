@@ -292,3 +292,50 @@ fn flow_style_secrets_never_print() {
         assert!(stderr.contains("<redacted>"), "{stderr}");
     }
 }
+
+// ------------------------------------------------------------------ Go-template blowups
+
+#[test]
+fn go_template_blowups_are_budget_errors() {
+    // Each used to abort on a failed allocation, panic, or run for minutes.
+    let big = "{{- $s := repeat 60000000 \"y\" }}";
+    let cases: &[(&str, String, &str)] = &[
+        ("nestedranges", "{{ range $i := until 100000 }}{{ range $j := until 100000 }}x{{ end }}{{ end }}".into(), "budget of 10000000 steps"),
+        ("appendloop", "{{- $l := list }}{{- range $i := until 100000 }}{{- $l = append $l (repeat 1000 \"x\") }}{{- end }}{{ join \",\" $l | len }}".into(), "budget of 10000000 steps"),
+        ("concatdoubling", "{{- $s := list 1 2 }}{{- range $i := until 40 }}{{- $s = concat $s $s }}{{- end }}{{ len $s }}".into(), "more than kiln allows"),
+        ("replaceblowup", "{{ replace \"x\" (repeat 10000 \"y\") (repeat 10000000 \"x\") | len }}".into(), "error calling replace: the result would be"),
+        ("wrapblowup", "{{ wrapWith 1 (repeat 100000 \"-\") (repeat 10000000 \"x\") | len }}".into(), "error calling wrapWith: the result would be"),
+        ("joinblowup", format!("{big}{{{{ join $s (list 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20) | len }}}}"), "error calling join: the result would be"),
+        ("catblowup", format!("{big}{{{{ cat $s $s $s $s $s $s $s $s $s $s $s $s $s $s $s $s | len }}}}"), "error calling cat: the result would be"),
+        ("splitblowup", format!("{big}{{{{ splitList \"\" $s | len }}}}"), "error calling splitList: the result would be"),
+        ("regexsplitblowup", format!("{big}{{{{ regexSplit \"\" $s -1 | len }}}}"), "error calling regexSplit: more than"),
+        ("regexreplaceblowup", "{{ regexReplaceAll \"x\" (repeat 1000000 \"x\") (repeat 100 \"y\") | len }}".into(), "error calling regexReplaceAll: the result would be more than"),
+        ("includedoubling", {
+            let mut t = String::from("{{- define \"d0\" }}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{{ end }}");
+            for i in 1..=32 {
+                t.push_str(&format!("{{{{- define \"d{i}\" }}}}{{{{ include \"d{}\" . }}}}{{{{ include \"d{}\" . }}}}{{{{ end }}}}", i - 1, i - 1));
+            }
+            t.push_str("{{ include \"d32\" . | len }}");
+            t
+        }, "more than the limit of 268435456 bytes in total"),
+    ];
+    for (name, body, needle) in cases {
+        let dir = chart(name, false, "", &format!("{CM}data:\n  a: \"{body}\"\n"));
+        let stderr = expect_error(&dir, &["render", name], needle);
+        assert!(
+            stderr.contains(&format!("{name}/templates/a.yaml")),
+            "{stderr}"
+        );
+    }
+    // A huge float precision panicked in Rust's formatter; Go pads with zeros (kiln caps the
+    // precision at 1,000,000 digits).
+    let dir = chart(
+        "printfprecision",
+        false,
+        "",
+        &format!("{CM}data:\n  a: \"{{{{ printf \"%.1000000000f\" 1.0 | len }}}}\"\n"),
+    );
+    let (code, stdout, stderr) = kiln_limited(&["render".into(), "printfprecision".into()], &dir);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("a: \"1000002\""), "{stdout}");
+}

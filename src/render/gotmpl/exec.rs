@@ -102,14 +102,14 @@ fn parse_defs(source: &Rc<SourceText>, funcs: &FuncMap) -> Result<Vec<TemplateDe
     Ok(out)
 }
 
-/// Budgets of one render (all charts, all templates).
+/// Budgets of one render (all charts, all templates; steps per template).
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Nested `template`/`include`/`tpl` calls.
     pub max_depth: usize,
     /// Helm's limit on one name being included inside itself.
     pub max_include_per_name: usize,
-    /// Execution steps (nodes, commands, loop iterations, function charges).
+    /// Execution steps per rendered template (nodes, commands, loop iterations, function charges).
     pub max_steps: u64,
     /// Bytes one template's output may reach.
     pub max_template_output: usize,
@@ -119,12 +119,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
+        // kiln's budgets, with the same meaning as in the Jinja engine (see `crate::budget`).
         Limits {
-            max_depth: 1000,
+            max_depth: crate::budget::TEMPLATE_INCLUDE_DEPTH,
             max_include_per_name: 1000,
-            max_steps: 200_000_000,
-            max_template_output: 256 << 20,
-            max_total_output: 2 << 30,
+            max_steps: crate::budget::TEMPLATE_FUEL,
+            max_template_output: crate::budget::TEMPLATE_OUTPUT_BYTES,
+            max_total_output: crate::budget::RENDER_OUTPUT_BYTES as u64,
         }
     }
 }
@@ -205,6 +206,8 @@ impl<'e> Exec<'e> {
     /// Executes the template `name` with `data` as dot and `$`.
     pub fn execute(&mut self, name: &str, data: &Value) -> ExecResult<String> {
         self.root_name = name.to_string();
+        // The step budget is per rendered template, like the Jinja engine's fuel.
+        self.steps = 0;
         let Some(t) = self.lookup(name) else {
             return Err(Error::new(
                 ErrorKind::Template,
@@ -840,6 +843,16 @@ impl<'e> Exec<'e> {
             let mut ctx = CallCtx::new(name, self);
             (spec.func)(&mut ctx, &argv)
         };
+        // A function's result costs its size, as data a Jinja template creates costs fuel: lists
+        // are rebuilt by every `append`/`concat`, so building one item by item is quadratic.
+        let r = r.and_then(|v| {
+            let bytes = match &v {
+                Value::List(l) => l.len().saturating_mul(16),
+                Value::String(s) => s.len(),
+                _ => 0,
+            };
+            Host::charge(self, bytes as u64).map(|_| v)
+        });
         r.map_err(|e| self.func_error(name, e, node.pos, cmd.end.max(node.end)))
     }
 }

@@ -138,7 +138,16 @@ pub fn format_float(f: f64, verb: char, prec: Option<usize>) -> String {
     let a = f.abs();
     let lower = verb.to_ascii_lowercase();
     let upper = verb.is_ascii_uppercase();
+    // A float64 has at most 767 significant decimal digits; past them every digit is 0, and
+    // Rust's formatter refuses precisions above 65,535, so digits are asked for up to EXACT and
+    // the rest is padded.
+    const EXACT: usize = 1100;
     let body = match (lower, prec) {
+        ('f', Some(p)) if p > EXACT => {
+            let mut s = format!("{a:.EXACT$}");
+            s.extend(std::iter::repeat_n('0', p - EXACT));
+            s
+        }
         ('f', Some(p)) => format!("{a:.p$}"),
         ('f', None) => {
             let d = digits_from_exp(&format!("{a:e}"));
@@ -147,7 +156,10 @@ pub fn format_float(f: f64, verb: char, prec: Option<usize>) -> String {
         }
         ('e', p) => {
             let d = match p {
-                Some(p) => digits_from_exp(&format!("{a:.p$e}")),
+                Some(p) => {
+                    let p = p.min(EXACT);
+                    digits_from_exp(&format!("{a:.p$e}"))
+                }
                 None => digits_from_exp(&format!("{a:e}")),
             };
             let p = p.unwrap_or(d.digits.len() - 1);
@@ -164,7 +176,7 @@ pub fn format_float(f: f64, verb: char, prec: Option<usize>) -> String {
                 }
                 Some(p) => {
                     let p = p.max(1);
-                    let d = digits_from_exp(&format!("{a:.*e}", p - 1));
+                    let d = digits_from_exp(&format!("{a:.*e}", (p - 1).min(EXACT)));
                     (d, p)
                 }
             };
@@ -758,6 +770,21 @@ mod tests {
         assert_eq!(format_float_v(-2.5), "-2.5");
         assert_eq!(format_float_v(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(format_float_v(f64::INFINITY), "+Inf");
+    }
+
+    #[test]
+    fn huge_float_precisions_pad_with_zeros() {
+        let f = |verb: &str| sprintf(&format!("%.100000{verb}"), &[Value::Float(0.5)]);
+        let fixed = f("f");
+        assert_eq!(fixed.len(), 100_002);
+        assert!(fixed.starts_with("0.5000") && fixed.ends_with("000"));
+        let exp = f("e");
+        assert!(
+            exp.starts_with("5.000") && exp.ends_with("0e-01"),
+            "{}",
+            &exp[exp.len() - 10..]
+        );
+        assert!(f("g").starts_with("0.5"));
     }
 
     #[test]
