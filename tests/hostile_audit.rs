@@ -339,3 +339,34 @@ fn go_template_blowups_are_budget_errors() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stdout.contains("a: \"1000002\""), "{stdout}");
 }
+
+#[test]
+fn diffs_redact_secret_named_fields_and_escape_object_names() {
+    let dir = temp("diffsecrets");
+    let cm = |v: &str, pw: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"c\\e]0;x\\a\"\ndata:\n  a: \"{v}\"\n  password: {pw}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    env:\n    - name: DB_PASSWORD\n      value: {pw}-env\n    - name: MODE\n      value: {v}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata: {{password: {pw}}}\n")
+    };
+    std::fs::write(dir.join("a.yaml"), cm("1", "hunter5SECRET")).unwrap();
+    std::fs::write(dir.join("b.yaml"), cm("2", "hunter6SECRET")).unwrap();
+    let args: Vec<String> = ["diff", "a.yaml", "b.yaml"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (code, stdout, stderr) = kiln_limited(&args, &dir);
+    assert!(code.is_some(), "{stderr}");
+    assert!(!stdout.contains("hunter"), "{stdout}");
+    assert!(
+        stdout.contains("-  password: '<redacted: old>'"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("-      value: '<redacted: old>'"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+      value: 2\n"), "{stdout}");
+    assert!(stdout.contains("ConfigMap c\\u{1b}]0;x\\u{7}"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+}
