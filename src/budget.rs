@@ -133,6 +133,105 @@ pub fn stack_left() -> bool {
     floor == 0 || stack_address() > floor
 }
 
+/// What kiln was working on when memory ran out (see [`OutOfMemoryExit`]): a template's display
+/// name, kept in a fixed buffer so that reading it needs no allocation.
+static WORKING_ON: std::sync::Mutex<([u8; 240], usize)> = std::sync::Mutex::new(([0; 240], 0));
+
+/// Records the input kiln is working on (a template being rendered), for the out-of-memory
+/// message.
+pub fn working_on(name: &str) {
+    if let Ok(mut w) = WORKING_ON.lock() {
+        let mut n = name.len().min(w.0.len());
+        while !name.is_char_boundary(n) {
+            n -= 1;
+        }
+        w.0[..n].copy_from_slice(&name.as_bytes()[..n]);
+        w.1 = n;
+    }
+}
+
+/// The global allocator of the `kiln` binary, wrapping `A`: an allocation that fails ends the
+/// process with a clear error naming the input being worked on and exit code 1, instead of
+/// Rust's abort. It is the last line of defence behind the budgets above (which stop known
+/// blowups with precise errors); nothing has been written to stdout at that point (output is
+/// staged until everything succeeded), so nothing partial is left either.
+pub struct OutOfMemoryExit<A>(pub A);
+
+impl<A> OutOfMemoryExit<A> {
+    #[cold]
+    fn fail(&self, size: usize) -> ! {
+        use std::io::Write as _;
+        static FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !FAILED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            // No allocation from here on: fixed buffers and the unbuffered stderr.
+            let mut digits = [0u8; 20];
+            let mut i = digits.len();
+            let mut mb = size >> 20;
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (mb % 10) as u8;
+                mb /= 10;
+                if mb == 0 {
+                    break;
+                }
+            }
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(b"error[memory]: kiln ran out of memory (");
+            let _ = err.write_all(&digits[i..]);
+            let _ = err.write_all(b" MiB more were needed)");
+            if let Ok(w) = WORKING_ON.try_lock() {
+                if w.1 > 0 {
+                    let _ = err.write_all(b" while rendering ");
+                    for &b in &w.0[..w.1] {
+                        // Names are input: control characters print as `?`.
+                        let _ = err.write_all(&[if b < 0x20 || b == 0x7f { b'?' } else { b }]);
+                    }
+                }
+            }
+            let _ = err.write_all(
+                b"\n  = note: a template or input builds more data than fits in memory; check loops that double strings or lists, and raise the memory limit if the input is genuinely this large\n",
+            );
+        }
+        std::process::exit(1)
+    }
+}
+
+// SAFETY: every method forwards to `A` unchanged; a failed allocation ends the process instead
+// of returning null.
+unsafe impl<A: std::alloc::GlobalAlloc> std::alloc::GlobalAlloc for OutOfMemoryExit<A> {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { self.0.alloc(layout) };
+        if p.is_null() {
+            self.fail(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { self.0.alloc_zeroed(layout) };
+        if p.is_null() {
+            self.fail(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { self.0.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { self.0.realloc(ptr, layout, new_size) };
+        if p.is_null() {
+            self.fail(new_size);
+        }
+        p
+    }
+}
+
 /// `1234567` as `1,234,567`, for budget messages.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -370,3 +370,28 @@ fn diffs_redact_secret_named_fields_and_escape_object_names() {
         "{stdout:?}"
     );
 }
+
+#[test]
+fn running_out_of_memory_is_a_clean_error_naming_the_template() {
+    // Doubling a string or list in a loop, joining with a huge separator, or one expression of
+    // many concatenations allocates inside minijinja before any budget can see it: the process
+    // used to abort ("memory allocation of … bytes failed").
+    let cases = [
+        ("oomjoin", "{% set s = 'y' * 60000000 %}{{ range(20) | join(s) | length }}"),
+        ("oomlist", "{% set ns = namespace(l=[1,2]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l | length }}"),
+        ("oomstring", "{% set ns = namespace(s='xxxxxxxxxxxxxxxx') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}"),
+        ("oomconcat", "{% set s = 'y' * 60000000 %}{{ (s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s) | length }}"),
+    ];
+    for (name, body) in cases {
+        let dir = chart(name, true, "", &format!("{CM}data:\n  a: \"{body}\"\n"));
+        let stderr = expect_error(
+            &dir,
+            &["render", name],
+            "error[memory]: kiln ran out of memory",
+        );
+        assert!(
+            stderr.contains(&format!("while rendering {name}/templates/a.yaml")),
+            "{stderr}"
+        );
+    }
+}

@@ -285,7 +285,9 @@ fn render_template(
         .get_template(&t.display)
         .map_err(|e| go_hint(template_error(&e, sources), chart, sources))?;
     let mut writer = limits::CappedWriter::new(budget::TEMPLATE_OUTPUT_BYTES);
+    budget::working_on(&t.display);
     let rendered = tmpl.render_captured_to(Value::from(Serde(template_ctx)), &mut writer);
+    budget::working_on("");
     if writer.exceeded {
         return Err(output_exceeded(&t.display));
     }
