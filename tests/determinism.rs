@@ -34,6 +34,9 @@ fn run(args: &[&str], single: bool) -> (Option<i32>, Vec<u8>, Vec<u8>) {
 /// Files by relative path, with their bytes.
 type Files = Vec<(String, Vec<u8>)>;
 
+/// A chartify run: the chart's files and what rendering it printed.
+type ChartRun = (Files, Vec<u8>);
+
 /// Every file under `dir`, by relative path, with its bytes.
 fn snapshot_dir(dir: &Path) -> Files {
     let mut out = Vec::new();
@@ -111,7 +114,7 @@ fn chartify_writes_byte_identical_charts_across_runs_and_thread_counts() {
         "tests/chartify/exports/two-namespaces.yaml",
     ];
     for language in ["jinja", "go"] {
-        let mut first: Option<(Vec<u8>, (Files, Vec<u8>))> = None;
+        let mut first: Option<(Vec<u8>, ChartRun)> = None;
         for (i, single) in modes().into_iter().enumerate() {
             let out = base.join(format!("{language}{i}"));
             let out_s = out.display().to_string();
