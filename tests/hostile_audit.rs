@@ -395,3 +395,27 @@ fn running_out_of_memory_is_a_clean_error_naming_the_template() {
         );
     }
 }
+
+#[test]
+fn a_set_flag_error_never_prints_a_secret_value_or_a_huge_flag() {
+    let dir = chart("setflagsecret", false, "", CM);
+    let stderr = expect_error(
+        &dir,
+        &[
+            "render",
+            "setflagsecret",
+            "--set",
+            "db.password=hunter2SECRET,b[-1]=1",
+        ],
+        "negative index -1 not allowed",
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(stderr.contains("db.password=<redacted>"), "{stderr}");
+    let long = format!("a{}=1", "[0]".repeat(5000));
+    let stderr = expect_error(
+        &dir,
+        &["render", "setflagsecret", "--set", &long],
+        "more than 64 levels deep",
+    );
+    assert!(stderr.len() < 1000, "{stderr}");
+}
