@@ -17,11 +17,12 @@
 //! | [`TEMPLATE_TPL_DEPTH`] | 20 | `tpl` called from text rendered by `tpl` |
 //! | [`TEMPLATE_INCLUDE_DEPTH`] | 1000 | `include` nesting (Helm's own limit) |
 //! | [`TEMPLATE_VALUE_DEPTH`] | 500 | nesting of a list or map a template prints or converts |
+//! | [`TEMPLATE_VALUE_NODES`] | 2,000,000 | lists, maps and items one conversion of a value visits (Go-template engine) |
 //! | [`TEMPLATE_OUTPUT_BYTES`] | 64 MiB | text one template may print |
 //! | [`RENDER_OUTPUT_BYTES`] | 256 MiB | text all templates of a chart (subcharts included) print |
 //! | [`TEMPLATE_EXPRESSION_OPERATORS`] | 1,000 | operators in one `{{ }}` / `{% %}` tag |
 //! | [`TEMPLATE_ELIF_BRANCHES`] | 1,000 | `elif` branches in one template |
-//! | [`RENDER_STACK_BYTES`] | 64 MiB | the stack of the thread that renders |
+//! | [`RENDER_STACK_BYTES`] | 64 MiB | the stack of the thread that renders (both engines); a template call that would leave less than [`RENDER_STACK_RESERVE`] is refused |
 //! | [`SET_MAX_INDEX`] | 65,536 | a `--set` list index (Helm's limit) |
 //! | [`SET_MAX_NESTING`] | 30 | `.`-separated names in a `--set` path (Helm's limit) |
 //! | [`SET_MAX_PATH_DEPTH`] | 64 | names and `[N]` indexes together in a `--set` path |
@@ -52,6 +53,10 @@ pub const TEMPLATE_INCLUDE_DEPTH: usize = 1000;
 /// `tojson`, `quote`): values read from files nest at most 64 (YAML) or 128 (JSON) levels, but a
 /// template can nest lists without end through `namespace` in a loop.
 pub const TEMPLATE_VALUE_DEPTH: usize = 500;
+
+/// Lists, maps and items one conversion or printing of a value may visit (`toYaml`, `toJson`,
+/// `%v`): a map `set` into itself twice is small but unfolds without end.
+pub const TEMPLATE_VALUE_NODES: usize = 2_000_000;
 
 /// Text one template (or one `tpl` call) may print.
 pub const TEMPLATE_OUTPUT_BYTES: usize = 64 << 20;
@@ -84,6 +89,10 @@ pub const SET_MAX_PATH_DEPTH: usize = 64;
 /// (`--set a[65536]=1` creates 65,537). Larger lists belong in a values file (`-f`).
 pub const SET_MAX_LIST_ITEMS: usize = 1 << 20;
 
+/// Stack a render thread keeps free below its deepest template call: room for the error path and
+/// for dropping values (see [`stack_left`]).
+pub const RENDER_STACK_RESERVE: usize = 8 << 20;
+
 /// Characters of a source line an error snippet shows around its caret.
 pub const SNIPPET_WIDTH: usize = 160;
 
@@ -95,6 +104,132 @@ pub fn exceeded(kind: ErrorKind, what: &str, budget: &str, limit: &str, remedy: 
         format!("{what}: exceeds kiln's {budget} budget of {limit}"),
     )
     .with_note(remedy.to_string())
+}
+
+thread_local! {
+    /// The lowest stack address the current render thread may reach before a template call is
+    /// refused (0 on threads that are not render threads).
+    static STACK_FLOOR: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// An address on the current stack (stacks grow down on every platform kiln builds for).
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Marks the current thread as a render thread whose stack holds `size` bytes: from now on
+/// [`stack_left`] says whether a template call still fits, whatever each level of nesting costs
+/// (debug and release builds differ several times over).
+pub fn mark_render_stack(size: usize) {
+    let floor = stack_address().saturating_sub(size.saturating_sub(RENDER_STACK_RESERVE));
+    STACK_FLOOR.with(|f| f.set(floor));
+}
+
+/// Whether the current thread has more than [`RENDER_STACK_RESERVE`] of stack left (always true
+/// on a thread not marked by [`mark_render_stack`]).
+pub fn stack_left() -> bool {
+    let floor = STACK_FLOOR.with(|f| f.get());
+    floor == 0 || stack_address() > floor
+}
+
+/// What kiln was working on when memory ran out (see [`OutOfMemoryExit`]): a template's display
+/// name, kept in a fixed buffer so that reading it needs no allocation.
+static WORKING_ON: std::sync::Mutex<([u8; 240], usize)> = std::sync::Mutex::new(([0; 240], 0));
+
+/// Records the input kiln is working on (a template being rendered), for the out-of-memory
+/// message.
+pub fn working_on(name: &str) {
+    if let Ok(mut w) = WORKING_ON.lock() {
+        let mut n = name.len().min(w.0.len());
+        while !name.is_char_boundary(n) {
+            n -= 1;
+        }
+        w.0[..n].copy_from_slice(&name.as_bytes()[..n]);
+        w.1 = n;
+    }
+}
+
+/// The global allocator of the `kiln` binary, wrapping `A`: an allocation that fails ends the
+/// process with a clear error naming the input being worked on and exit code 1, instead of
+/// Rust's abort. It is the last line of defence behind the budgets above (which stop known
+/// blowups with precise errors); nothing has been written to stdout at that point (output is
+/// staged until everything succeeded), so nothing partial is left either.
+pub struct OutOfMemoryExit<A>(pub A);
+
+impl<A> OutOfMemoryExit<A> {
+    #[cold]
+    fn fail(&self, size: usize) -> ! {
+        use std::io::Write as _;
+        static FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !FAILED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            // No allocation from here on: fixed buffers and the unbuffered stderr.
+            let mut digits = [0u8; 20];
+            let mut i = digits.len();
+            let mut mb = size >> 20;
+            loop {
+                i -= 1;
+                digits[i] = b'0' + (mb % 10) as u8;
+                mb /= 10;
+                if mb == 0 {
+                    break;
+                }
+            }
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(b"error[memory]: kiln ran out of memory (");
+            let _ = err.write_all(&digits[i..]);
+            let _ = err.write_all(b" MiB more were needed)");
+            if let Ok(w) = WORKING_ON.try_lock() {
+                if w.1 > 0 {
+                    let _ = err.write_all(b" while rendering ");
+                    for &b in &w.0[..w.1] {
+                        // Names are input: control characters print as `?`.
+                        let _ = err.write_all(&[if b < 0x20 || b == 0x7f { b'?' } else { b }]);
+                    }
+                }
+            }
+            let _ = err.write_all(
+                b"\n  = note: a template or input builds more data than fits in memory; check loops that double strings or lists, and raise the memory limit if the input is genuinely this large\n",
+            );
+        }
+        std::process::exit(1)
+    }
+}
+
+// SAFETY: every method forwards to `A` unchanged; a failed allocation ends the process instead
+// of returning null.
+unsafe impl<A: std::alloc::GlobalAlloc> std::alloc::GlobalAlloc for OutOfMemoryExit<A> {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { self.0.alloc(layout) };
+        if p.is_null() {
+            self.fail(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { self.0.alloc_zeroed(layout) };
+        if p.is_null() {
+            self.fail(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { self.0.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let p = unsafe { self.0.realloc(ptr, layout, new_size) };
+        if p.is_null() {
+            self.fail(new_size);
+        }
+        p
+    }
 }
 
 /// `1234567` as `1,234,567`, for budget messages.

@@ -114,11 +114,124 @@ pub fn shown_line(source: &str, line: usize) -> Option<String> {
     let text = source.lines().nth(idx)?;
     // Template code (`{{ Values.password }}`) is shown: it is not the value.
     let is_code = text.contains("{{") || text.contains("{%");
-    if !is_code && secret_context(source, idx, text) {
+    if is_code {
+        Some(text.to_string())
+    } else if secret_context(source, idx, text) {
         Some(redact_value(text))
     } else {
-        Some(text.to_string())
+        Some(flow_redacted(source, idx, text).unwrap_or_else(|| text.to_string()))
     }
+}
+
+/// Whether `line` says `kind: Secret`, in block or flow style, quoted or not
+/// (`kind: Secret`, `{kind: Secret, …`, `"kind": "Secret"`).
+fn mentions_kind_secret(line: &str) -> bool {
+    line.match_indices("kind").any(|(i, _)| {
+        let before = line[..i].trim_end_matches(['"', '\'']).trim_end();
+        if !(before.is_empty() || before.ends_with(['{', ','])) {
+            return false;
+        }
+        let rest = line[i + 4..].trim_start_matches(['"', '\'']).trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            return false;
+        };
+        let rest = rest.trim_start().trim_start_matches(['"', '\'']);
+        rest.strip_prefix("Secret").is_some_and(|r| {
+            let r = r.trim_start_matches(['"', '\'']);
+            r.is_empty() || r.starts_with([',', '}', ' ', '\t', '#'])
+        })
+    })
+}
+
+/// Line `idx` of `source` with the values that may be secret cut off, for flow-style YAML
+/// (`data: {password: x}`, a whole `{kind: Secret, …, data: {…}}` document on one line, a flow
+/// map spread over lines): from the first key named like a secret, or the first `data` /
+/// `stringData` key of a Secret document, the rest of the line prints as [`REDACTED`]; a line
+/// inside a flow collection opened after such a key prints as [`REDACTED`] alone. `None` when
+/// nothing needs hiding.
+fn flow_redacted(source: &str, idx: usize, text: &str) -> Option<String> {
+    if !text.contains(':') && !source.contains(['{', '[']) {
+        return None;
+    }
+    // The document around the line: from after the last `---` before it to the next one.
+    let lines: Vec<&str> = source.lines().collect();
+    let start = lines[..idx]
+        .iter()
+        .rposition(|l| l.starts_with("---"))
+        .map_or(0, |i| i + 1);
+    let end = lines[idx + 1..]
+        .iter()
+        .position(|l| l.starts_with("---"))
+        .map_or(lines.len(), |i| idx + 1 + i);
+    let secret_doc = lines[start..end].iter().any(|l| mentions_kind_secret(l));
+    let sensitive =
+        |key: &str| is_secret_key(key) || (secret_doc && matches!(key, "data" | "stringData"));
+
+    // Flow collections open at the start of each line (true: opened after a sensitive key).
+    let mut open: Vec<bool> = Vec::new();
+    // A sensitive key waits for its value (`stringData:` may open its flow map on a later line).
+    let mut pending = false;
+    for (n, line) in lines.iter().enumerate().take(idx + 1).skip(start) {
+        if n == idx && open.iter().any(|s| *s) {
+            let indent = &text[..text.len() - text.trim_start().len()];
+            return Some(format!("{indent}{REDACTED}"));
+        }
+        let bytes = line.as_bytes();
+        let mut token = 0; // where the current key or scalar starts
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            match c {
+                b'"' | b'\'' if line[token..i].trim().is_empty() => {
+                    // A quoted scalar: skip to its end on this line.
+                    let mut j = i + 1;
+                    while j < bytes.len() && bytes[j] != c {
+                        j += if c == b'"' && bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    i = j + 1;
+                    continue;
+                }
+                b'#' if i == 0 || bytes[i - 1] == b' ' => break,
+                b'{' | b'[' => {
+                    open.push(pending || open.last().copied().unwrap_or(false));
+                    pending = false;
+                    token = i + 1;
+                }
+                b'}' | b']' => {
+                    open.pop();
+                    token = i + 1;
+                }
+                b',' if !open.is_empty() => token = i + 1,
+                b':' if bytes
+                    .get(i + 1)
+                    .is_none_or(|n| matches!(n, b' ' | b'\t' | b'{' | b'[' | b'"' | b'\''))
+                    || line[token..i].trim_end().ends_with(['"', '\'']) =>
+                {
+                    let key = line[token..i]
+                        .trim()
+                        .trim_start_matches("- ")
+                        .trim_matches(|c| c == '"' || c == '\'');
+                    if sensitive(key) {
+                        if n == idx {
+                            return Some(format!("{} {REDACTED}", &line[..=i]));
+                        }
+                        pending = true;
+                    } else {
+                        pending = false;
+                    }
+                    token = i + 1;
+                }
+                b' ' | b'\t' | b'-' => {}
+                _ => {
+                    if bytes[token..i].iter().all(u8::is_ascii_whitespace) {
+                        pending = false;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+    None
 }
 
 /// The indentation and the mapping key of a YAML line (`  - name: x` gives (4, "name")).
@@ -182,10 +295,7 @@ fn secret_context(source: &str, idx: usize, text: &str) -> bool {
         .lines()
         .skip(doc_start)
         .take_while(|l| !l.starts_with("---") || doc_start > idx)
-        .any(|l| {
-            let t = l.trim_end();
-            t == "kind: Secret" || t == "kind: \"Secret\"" || t == "kind: 'Secret'"
-        })
+        .any(mentions_kind_secret)
 }
 
 /// `  key: value` as `  key: <redacted>`; a line without a key (a list item, a block scalar
@@ -508,6 +618,52 @@ mod tests {
         Error::new(ErrorKind::Yaml, "invalid YAML")
             .with_location(Location::in_source("f.yaml", source, line, column, 1))
             .to_string()
+    }
+
+    #[test]
+    fn flow_style_secrets_are_redacted() {
+        let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n";
+        let cases = [
+            (format!("{secret}data: {{password: aHVudGVy: x}}\n"), 5, "data: <redacted>"),
+            (format!("{secret}stringData: {{a: hunter2 b: c: d}}\n"), 5, "stringData: <redacted>"),
+            (
+                "{kind: Secret, apiVersion: v1, metadata: {name: s}, stringData: {a: hunter2: x}}\n".to_string(),
+                1,
+                "{kind: Secret, apiVersion: v1, metadata: {name: s}, stringData: <redacted>",
+            ),
+            (
+                "{\"kind\": \"Secret\", \"data\": {\"a\": \"hunter2\" \"b\"}}\n".to_string(),
+                1,
+                "{\"kind\": \"Secret\", \"data\": <redacted>",
+            ),
+            (format!("{secret}stringData: {{\na: hunter2 b: c: d,\n}}\n"), 6, "<redacted>"),
+            (format!("{secret}stringData:\n[\nhunter2 x]\n"), 7, "<redacted>"),
+            (
+                "kind: ConfigMap\ndata: {user: bob, password: hunter2: x}\n".to_string(),
+                2,
+                "data: {user: bob, password: <redacted>",
+            ),
+            (
+                "kind: Secret # the db\ndata: {a: aHVudGVy: x}\n".to_string(),
+                2,
+                "data: <redacted>",
+            ),
+        ];
+        for (source, line, want) in &cases {
+            assert_eq!(
+                shown_line(source, *line).as_deref(),
+                Some(*want),
+                "{source}"
+            );
+        }
+        // Not a Secret, no secret-named key: shown as it is.
+        let cm = "kind: ConfigMap\ndata: {user: bob, host: db: x}\n";
+        assert_eq!(
+            shown_line(cm, 2).as_deref(),
+            Some("data: {user: bob, host: db: x}")
+        );
+        let other = "kind: Secret\n---\nkind: ConfigMap\ndata: {a: b: c}\n";
+        assert_eq!(shown_line(other, 4).as_deref(), Some("data: {a: b: c}"));
     }
 
     #[test]

@@ -33,6 +33,9 @@ fn run(args: &[&str], single: bool) -> (Option<i32>, Vec<u8>, Vec<u8>) {
 /// Files by relative path, with their bytes.
 type Files = Vec<(String, Vec<u8>)>;
 
+/// A chartify run: the chart's files and what rendering it printed.
+type ChartRun = (Files, Vec<u8>);
+
 /// Every file under `dir`, by relative path, with its bytes.
 fn snapshot_dir(dir: &Path) -> Files {
     let mut out = Vec::new();
@@ -65,6 +68,12 @@ fn render_and_lint_are_byte_identical_across_runs_and_thread_counts() {
     let commands: &[&[&str]] = &[
         &["render", "charts/web", "-f", "charts/web/ci/hpa.yaml"],
         &["render", "overlays/prod"],
+        // Go-template charts: an umbrella with subcharts, shared maps, include/tpl.
+        &["render", "tests/gotmpl/chart-umbrella/chart"],
+        &["render", "tests/gotmpl/chart-agent/chart"],
+        &["render", "tests/gotmpl/include-tpl/chart"],
+        &["render", "tests/gotmpl/objects/chart"],
+        &["lint", "tests/gotmpl/chart-umbrella/chart", "--format=json"],
         &["render", "overlays/dev"],
         &[
             "lint",
@@ -103,27 +112,45 @@ fn chartify_writes_byte_identical_charts_across_runs_and_thread_counts() {
         "tests/chartify/exports/get-all.yaml",
         "tests/chartify/exports/two-namespaces.yaml",
     ];
-    let mut first: Option<(Vec<u8>, Files)> = None;
-    for (i, single) in modes().into_iter().enumerate() {
-        let out = base.join(format!("run{i}"));
-        let out_s = out.display().to_string();
-        let mut args = vec!["chartify"];
-        args.extend(inputs);
-        args.extend(["--name", "app", "-o", &out_s]);
-        let (code, stdout, stderr) = run(&args, single);
-        assert_eq!(code, Some(0), "{}", String::from_utf8_lossy(&stderr));
-        // The summary names the output directory, which differs per run.
-        let stdout = String::from_utf8_lossy(&stdout)
-            .replace(&out_s, "OUT")
-            .into_bytes();
-        let files = snapshot_dir(&out);
-        assert!(!files.is_empty());
-        match &first {
-            None => first = Some((stdout, files)),
-            Some(f) => assert!(
-                *f == (stdout, files),
-                "chartify run {i} (single CPU: {single}) differs from the first run"
-            ),
+    for language in ["jinja", "go"] {
+        let mut first: Option<(Vec<u8>, ChartRun)> = None;
+        for (i, single) in modes().into_iter().enumerate() {
+            let out = base.join(format!("{language}{i}"));
+            let out_s = out.display().to_string();
+            let mut args = vec!["chartify"];
+            args.extend(inputs);
+            args.extend([
+                "--name",
+                "app",
+                "--template-language",
+                language,
+                "-o",
+                &out_s,
+            ]);
+            let (code, stdout, stderr) = run(&args, single);
+            assert_eq!(code, Some(0), "{}", String::from_utf8_lossy(&stderr));
+            // The summary names the output directory, which differs per run.
+            let stdout = String::from_utf8_lossy(&stdout)
+                .replace(&out_s, "OUT")
+                .into_bytes();
+            let files = snapshot_dir(&out);
+            assert!(!files.is_empty());
+            // A Go chart must also render back identically on every run.
+            let rendered = run(&["render", &out_s], single);
+            assert_eq!(
+                rendered.0,
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&rendered.2)
+            );
+            let files = (files, rendered.1);
+            match &first {
+                None => first = Some((stdout, files)),
+                Some(f) => assert!(
+                    *f == (stdout, files),
+                    "chartify --template-language {language} run {i} (single CPU: {single}) differs from the first run"
+                ),
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&base);

@@ -151,9 +151,16 @@ fn load(opts: &DiffOptions, typed: &str) -> Result<Vec<Resource>> {
 
 /// The unified diff of one object's YAML (empty side for added/removed objects).
 fn diff_text(opts: &DiffOptions, key: &Key, a: Option<&Resource>, b: Option<&Resource>) -> String {
-    let (va, vb) = match opts.show_secrets || key.kind != "Secret" {
-        true => (a.map(|r| r.value.clone()), b.map(|r| r.value.clone())),
-        false => redact(a.map(|r| &r.value), b.map(|r| &r.value)),
+    let (va, vb) = match (opts.show_secrets, key.kind == "Secret") {
+        (true, _) => (a.map(|r| r.value.clone()), b.map(|r| r.value.clone())),
+        (false, true) => redact(a.map(|r| &r.value), b.map(|r| &r.value)),
+        (false, false) => (a.map(|r| r.value.clone()), b.map(|r| r.value.clone())),
+    };
+    // Fields named like a password, token or key hold secrets in any kind of object.
+    let (va, vb) = if opts.show_secrets {
+        (va, vb)
+    } else {
+        redact_secret_fields(va, vb)
     };
     let text = |v: &Option<Value>| {
         v.as_ref()
@@ -161,7 +168,8 @@ fn diff_text(opts: &DiffOptions, key: &Key, a: Option<&Resource>, b: Option<&Res
             .unwrap_or_default()
     };
     let (ta, tb) = (text(&va), text(&vb));
-    let label = key.label();
+    // Object names are input: control characters print escaped (a terminal reads the diff).
+    let label = crate::error::escape_control(&key.label()).into_owned();
     let diff = similar::TextDiff::from_lines(&ta, &tb);
     let mut out = diff
         .unified_diff()
@@ -175,6 +183,65 @@ fn diff_text(opts: &DiffOptions, key: &Key, a: Option<&Resource>, b: Option<&Res
         out.push('\n');
     }
     out
+}
+
+/// Whether a field holds a secret in any object: named like a password, token or key
+/// ([`crate::error::is_secret_key`]), except names of and references to secrets (`secretName`,
+/// `secretKeyRef`), which are not secret themselves.
+fn holds_secret(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    crate::error::is_secret_key(key) && !lower.ends_with("name") && !lower.ends_with("ref")
+}
+
+/// Strings under fields that hold secrets ([`holds_secret`]), and the `value` of an
+/// `{name: DB_PASSWORD, value: …}` pair (environment variables), replaced like Secret data:
+/// `<redacted>` when both sides agree, `<redacted: old>` / `<redacted: new>` when they differ.
+fn redact_secret_fields(a: Option<Value>, b: Option<Value>) -> (Option<Value>, Option<Value>) {
+    fn walk(v: &mut Value, other: Option<&Value>, secret: bool, changed: &str) {
+        match v {
+            Value::String(s) if secret => {
+                let same = other.and_then(Value::as_str) == Some(s.as_str());
+                *s = if same {
+                    "<redacted>".into()
+                } else {
+                    changed.into()
+                };
+            }
+            Value::Number(_) if secret => {
+                let same = other == Some(&*v);
+                *v = Value::String(if same {
+                    "<redacted>".into()
+                } else {
+                    changed.into()
+                });
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    walk(item, other.and_then(|o| o.get(i)), secret, changed);
+                }
+            }
+            Value::Object(map) => {
+                let env_secret = map
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(crate::error::is_secret_key);
+                for (k, item) in map.iter_mut() {
+                    let inner = secret || holds_secret(k) || (env_secret && k == "value");
+                    walk(item, other.and_then(|o| o.get(k)), inner, changed);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (mut a, mut b) = (a, b);
+    let (a0, b0) = (a.clone(), b.clone());
+    if let Some(v) = a.as_mut() {
+        walk(v, b0.as_ref(), false, "<redacted: old>");
+    }
+    if let Some(v) = b.as_mut() {
+        walk(v, a0.as_ref(), false, "<redacted: new>");
+    }
+    (a, b)
 }
 
 /// Secret values replaced: equal values by `<redacted>`, differing ones by `<redacted: old>` and

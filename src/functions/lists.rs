@@ -263,7 +263,11 @@ pub(crate) fn register(map: &mut FuncMap) {
         ("prepend", "mustPrepend", Exact(2), |_, a| prepend(a)),
         ("chunk", "mustChunk", Exact(2), |_, a| chunk(a)),
         ("slice", "mustSlice", AtLeast(1), |_, a| slice(a)),
-        ("concat", "concat", AtLeast(0), |_, a| concat(a)),
+        ("concat", "concat", AtLeast(0), |ctx, a| {
+            let total = a.iter().map(|l| l.go_len().unwrap_or(0)).sum::<usize>();
+            charge(ctx, total.saturating_mul(16))?;
+            concat(a)
+        }),
     ];
     for (name, must, arity, func) in pairs {
         map.add(name, arity, func);

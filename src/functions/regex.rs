@@ -145,7 +145,9 @@ fn translate(pattern: &str) -> String {
 
 /// Byte ranges of Go's `FindAllStringIndex(s, n)`: at most `n` matches (all when `n < 0`), an empty
 /// match right after a previous match skipped.
-pub fn find_all_ranges(re: &regex::Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
+pub fn find_all_ranges(re: &regex::Regex, s: &str, n: i64) -> Result<Vec<(usize, usize)>, String> {
+    // Each match becomes a string of its own (about 48 bytes with its header).
+    const MAX_MATCHES: usize = crate::functions::MAX_RESULT / 48;
     let mut out = Vec::new();
     let mut pos = 0;
     let mut prev_end: Option<usize> = None;
@@ -164,10 +166,15 @@ pub fn find_all_ranges(re: &regex::Regex, s: &str, n: i64) -> Vec<(usize, usize)
         }
         prev_end = Some(m.end());
         if accept {
+            if out.len() == MAX_MATCHES {
+                return Err(format!(
+                    "more than {MAX_MATCHES} matches, more than kiln allows"
+                ));
+            }
             out.push((m.start(), m.end()));
         }
     }
-    out
+    Ok(out)
 }
 
 /// sprig's `regexMatch`.
@@ -186,7 +193,7 @@ pub fn regex_find(pattern: &str, s: &str) -> Result<String, String> {
 /// sprig's `regexFindAll pattern s n`.
 pub fn regex_find_all(pattern: &str, s: &str, n: i64) -> Result<Vec<String>, String> {
     let re = compile(pattern)?;
-    Ok(find_all_ranges(&re, s, n)
+    Ok(find_all_ranges(&re, s, n)?
         .into_iter()
         .map(|(a, b)| s[a..b].to_owned())
         .collect())
@@ -195,31 +202,37 @@ pub fn regex_find_all(pattern: &str, s: &str, n: i64) -> Result<Vec<String>, Str
 /// sprig's `regexReplaceAll`: Go's `ReplaceAllString` with `$` expansion.
 pub fn regex_replace_all(pattern: &str, s: &str, repl: &str) -> Result<String, String> {
     let re = compile(pattern)?;
-    Ok(replace_ranges(&re, s, |caps, out| caps.expand(repl, out)))
+    replace_ranges(&re, s, |caps, out| caps.expand(repl, out))
 }
 
 /// sprig's `regexReplaceAllLiteral`: the replacement taken as it is.
 pub fn regex_replace_all_literal(pattern: &str, s: &str, repl: &str) -> Result<String, String> {
     let re = compile(pattern)?;
-    Ok(replace_ranges(&re, s, |_, out| out.push_str(repl)))
+    replace_ranges(&re, s, |_, out| out.push_str(repl))
 }
 
 fn replace_ranges(
     re: &regex::Regex,
     s: &str,
     mut write: impl FnMut(&regex::Captures<'_>, &mut String),
-) -> String {
+) -> Result<String, String> {
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for (a, b) in find_all_ranges(re, s, -1) {
+    for (a, b) in find_all_ranges(re, s, -1)? {
         out.push_str(&s[last..a]);
         if let Some(caps) = re.captures_at(s, a) {
             write(&caps, &mut out);
         }
         last = b;
+        if out.len() > crate::functions::MAX_RESULT {
+            return Err(format!(
+                "the result would be more than {} bytes, more than kiln allows",
+                crate::functions::MAX_RESULT
+            ));
+        }
     }
     out.push_str(&s[last..]);
-    out
+    Ok(out)
 }
 
 /// sprig's `regexSplit pattern s n`: Go's `Regexp.Split`.
@@ -233,7 +246,7 @@ pub fn regex_split(pattern: &str, s: &str, n: i64) -> Result<Vec<String>, String
     }
     let mut out = Vec::new();
     let (mut beg, mut end) = (0, 0);
-    for (a, b) in find_all_ranges(&re, s, n) {
+    for (a, b) in find_all_ranges(&re, s, n)? {
         if n > 0 && out.len() as i64 == n - 1 {
             break;
         }

@@ -447,7 +447,8 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.add("hasSuffix", Exact(2), |_, a| {
         Ok(Value::Bool(str_arg(&a[1])?.ends_with(str_arg(&a[0])?)))
     });
-    map.add("wrap", Exact(2), |_, a| {
+    map.add("wrap", Exact(2), |ctx, a| {
+        charge(ctx, wrapped_size(int_arg(&a[0])?, "", str_arg(&a[1])?))?;
         Ok(Value::from(wrap(
             int_arg(&a[0])?,
             "",
@@ -455,7 +456,11 @@ pub(crate) fn register(map: &mut FuncMap) {
             false,
         )))
     });
-    map.add("wrapWith", Exact(3), |_, a| {
+    map.add("wrapWith", Exact(3), |ctx, a| {
+        charge(
+            ctx,
+            wrapped_size(int_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?),
+        )?;
         Ok(Value::from(wrap(
             int_arg(&a[0])?,
             str_arg(&a[1])?,
@@ -463,7 +468,8 @@ pub(crate) fn register(map: &mut FuncMap) {
             true,
         )))
     });
-    map.add("quote", AtLeast(0), |_, a| {
+    map.add("quote", AtLeast(0), |ctx, a| {
+        charge(ctx, joined_size(a))?;
         let parts: Vec<String> = a
             .iter()
             .filter(|v| !v.is_nil())
@@ -471,7 +477,8 @@ pub(crate) fn register(map: &mut FuncMap) {
             .collect();
         Ok(Value::from(parts.join(" ")))
     });
-    map.add("squote", AtLeast(0), |_, a| {
+    map.add("squote", AtLeast(0), |ctx, a| {
+        charge(ctx, joined_size(a))?;
         let parts: Vec<String> = a
             .iter()
             .filter(|v| !v.is_nil())
@@ -479,7 +486,8 @@ pub(crate) fn register(map: &mut FuncMap) {
             .collect();
         Ok(Value::from(parts.join(" ")))
     });
-    map.add("cat", AtLeast(0), |_, a| {
+    map.add("cat", AtLeast(0), |ctx, a| {
+        charge(ctx, joined_size(a))?;
         let parts: Vec<String> = a
             .iter()
             .filter(|v| !v.is_nil())
@@ -497,8 +505,18 @@ pub(crate) fn register(map: &mut FuncMap) {
         charge(ctx, indented_size(n, text).saturating_add(1))?;
         Ok(Value::from(nindent(n, text)))
     });
-    map.add("replace", Exact(3), |_, a| {
+    map.add("replace", Exact(3), |ctx, a| {
         let (old, new, text) = (str_arg(&a[0])?, str_arg(&a[1])?, str_arg(&a[2])?);
+        let count = if old.is_empty() {
+            text.chars().count() + 1
+        } else {
+            text.matches(old).count()
+        };
+        charge(
+            ctx,
+            (text.len() - count.min(text.len() / old.len().max(1)) * old.len())
+                .saturating_add(count.saturating_mul(new.len())),
+        )?;
         Ok(Value::from(go_replace(text, old, new)))
     });
     map.add("plural", Exact(3), |_, a| {
@@ -508,14 +526,17 @@ pub(crate) fn register(map: &mut FuncMap) {
             int_arg(&a[2])?,
         )))
     });
-    map.add("split", Exact(2), |_, a| {
+    map.add("split", Exact(2), |ctx, a| {
+        charge(ctx, split_size(str_arg(&a[1])?, str_arg(&a[0])?))?;
         Ok(indexed_parts(split_n(str_arg(&a[1])?, str_arg(&a[0])?, -1)))
     });
-    map.add("splitn", Exact(3), |_, a| {
+    map.add("splitn", Exact(3), |ctx, a| {
         let (sep, n, text) = (str_arg(&a[0])?, int_arg(&a[1])?, str_arg(&a[2])?);
+        charge(ctx, split_size(text, sep))?;
         Ok(indexed_parts(split_n(text, sep, n)))
     });
-    map.add("splitList", Exact(2), |_, a| {
+    map.add("splitList", Exact(2), |ctx, a| {
+        charge(ctx, split_size(str_arg(&a[1])?, str_arg(&a[0])?))?;
         Ok(Value::string_list(split_n(
             str_arg(&a[1])?,
             str_arg(&a[0])?,
@@ -525,10 +546,47 @@ pub(crate) fn register(map: &mut FuncMap) {
     map.add("toStrings", Exact(1), |_, a| {
         Ok(Value::string_list(strslice(&a[0])))
     });
-    map.add("join", Exact(2), |_, a| {
+    map.add("join", Exact(2), |ctx, a| {
         let sep = str_arg(&a[0])?;
-        Ok(Value::from(strslice(&a[1]).join(sep)))
+        let items = strslice(&a[1]);
+        let size = items.iter().map(String::len).sum::<usize>();
+        charge(
+            ctx,
+            size.saturating_add(items.len().saturating_mul(sep.len())),
+        )?;
+        Ok(Value::from(items.join(sep)))
     });
+}
+
+/// The most bytes `wrap`/`wrapWith` can produce: a separator at every space and every `width`
+/// characters.
+fn wrapped_size(width: i64, sep: &str, text: &str) -> usize {
+    let width = usize::try_from(width).unwrap_or(1).max(1);
+    let breaks = text.len() / width + text.matches(' ').count() + 1;
+    text.len()
+        .saturating_add(breaks.saturating_mul(sep.len().max(1)))
+}
+
+/// About what the strings of `cat`/`quote`/`squote` take joined (quotes and escapes
+/// estimated at 2 bytes per character at most).
+fn joined_size(args: &[Value]) -> usize {
+    args.iter()
+        .map(|v| match v {
+            Value::String(s) => s.len().saturating_mul(2).saturating_add(3),
+            _ => 32,
+        })
+        .fold(0usize, usize::saturating_add)
+}
+
+/// About what splitting `text` at `sep` takes: each part is a string of its own (about 48
+/// bytes with its header) plus the text.
+fn split_size(text: &str, sep: &str) -> usize {
+    let parts = if sep.is_empty() {
+        text.chars().count()
+    } else {
+        text.matches(sep).count() + 1
+    };
+    parts.saturating_mul(48).saturating_add(text.len())
 }
 
 /// Go's `strings.Replace(s, old, new, -1)`: an empty `old` matches before every character and at the end.

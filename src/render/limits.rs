@@ -136,6 +136,151 @@ fn skip_raw(src: &str, from: usize) -> usize {
     src.len()
 }
 
+/// The function the namespace checks call (see [`guard_namespace_sets`]).
+pub const NEST_CHECK: &str = "__kiln_nest_check";
+
+/// A namespace check inserted into a template: `len` bytes at offset `at` of the original text,
+/// after the `set` tag that starts at `tag`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Insert {
+    pub tag: usize,
+    pub at: usize,
+    pub len: usize,
+}
+
+/// Adds a depth check after every `{% set ns.attr = … %}`.
+///
+/// A namespace is the one place a Jinja template keeps a value from one loop iteration to the
+/// next, so `{% set ns.x = [ns.x] %}` in a loop nests a list a million levels deep, and minijinja
+/// frees (and compares, and hashes) such a value by recursion, which no stack survives.
+/// minijinja offers no hook on the assignment, so each one is followed by
+/// `{% if __kiln_nest_check(ns.x) %}{% endif %}`, which fails past
+/// [`crate::budget::TEMPLATE_VALUE_DEPTH`]. The inserted tags print nothing and the `endif`
+/// carries the `set` tag's closing whitespace marker, so the output is unchanged. Returns the new
+/// text and where the checks went (for [`original_offset`]), or `None` when there is no such `set`.
+pub fn guard_namespace_sets(src: &str) -> Option<(String, Vec<Insert>)> {
+    let bytes = src.as_bytes();
+    let mut inserts = Vec::new();
+    let mut i = 0;
+    while let Some(start) = find(bytes, i, b"{") {
+        let Some(&next) = bytes.get(start + 1) else {
+            break;
+        };
+        match next {
+            b'#' => i = find(bytes, start + 2, b"#}").map_or(bytes.len(), |e| e + 2),
+            b'{' => i = (scan_tag(bytes, start + 2, b"}}").0 + 2).min(bytes.len()),
+            b'%' => {
+                let (end, _) = scan_tag(bytes, start + 2, b"%}");
+                let body = &src[start + 2..end.min(src.len())];
+                let inner = body.trim_start_matches(['-', '+']).trim_start();
+                i = (end + 2).min(bytes.len());
+                if inner.starts_with("raw") && !inner[3..].starts_with(is_ident) {
+                    i = skip_raw(src, i);
+                } else if let Some(target) = namespace_target(inner) {
+                    if end + 2 <= bytes.len() {
+                        let marker = match bytes[end - 1] {
+                            c @ (b'-' | b'+') if end - 1 > start + 2 => (c as char).to_string(),
+                            _ => String::new(),
+                        };
+                        let text =
+                            format!("{{% if {NEST_CHECK}({target}) %}}{{% endif {marker}%}}");
+                        inserts.push((start, end + 2, text));
+                    }
+                }
+            }
+            _ => i = start + 1,
+        }
+    }
+    if inserts.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(src.len() + inserts.len() * 64);
+    let mut done = 0;
+    let mut list = Vec::with_capacity(inserts.len());
+    for (tag, at, text) in inserts {
+        out.push_str(&src[done..at]);
+        out.push_str(&text);
+        done = at;
+        list.push(Insert {
+            tag,
+            at,
+            len: text.len(),
+        });
+    }
+    out.push_str(&src[done..]);
+    Some((out, list))
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// The namespace attributes `inner` (a block tag's body) assigns, comma-separated, when it is
+/// `set ns.attr = …` (also `set a, ns.b = …`, `set (ns.a) = …`, spaces around the dots).
+fn namespace_target(inner: &str) -> Option<String> {
+    let rest = inner.strip_prefix("set")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let eq = rest.find('=')?;
+    if rest[eq + 1..].starts_with('=') {
+        return None;
+    }
+    let mut targets = Vec::new();
+    for piece in rest[..eq].split([',', '(', ')']) {
+        let name: String = piece.chars().filter(|c| !c.is_whitespace()).collect();
+        let parts: Vec<&str> = name.split('.').collect();
+        let dotted = parts.len() >= 2
+            && parts.iter().all(|p| {
+                p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && p.chars().all(is_ident)
+            });
+        if dotted {
+            targets.push(name);
+        }
+    }
+    (!targets.is_empty()).then(|| targets.join(", "))
+}
+
+thread_local! {
+    /// The checks inserted into each template rendering on this thread, by template name.
+    static INSERTS: std::cell::RefCell<std::collections::HashMap<String, Vec<Insert>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Records the checks inserted into template `name`, so errors map back to the original text.
+pub fn register_inserts(name: &str, inserts: Vec<Insert>) {
+    INSERTS.with(|m| m.borrow_mut().insert(name.to_string(), inserts));
+}
+
+/// Forgets every recorded insert of this thread.
+pub fn clear_inserts() {
+    INSERTS.with(|m| m.borrow_mut().clear());
+}
+
+/// Maps an offset in the text minijinja compiled for `name` back to the original text; an
+/// offset inside an inserted check maps to its `set` tag.
+pub fn original_offset(name: &str, offset: usize) -> usize {
+    INSERTS.with(|m| {
+        let m = m.borrow();
+        let Some(list) = m.get(name) else {
+            return offset;
+        };
+        let mut shift = 0;
+        for ins in list {
+            let at = ins.at + shift;
+            if offset < at {
+                break;
+            }
+            if offset < at + ins.len {
+                return ins.tag;
+            }
+            shift += ins.len;
+        }
+        offset - shift
+    })
+}
+
 /// A writer that keeps the output in memory and fails once it would pass `limit` bytes.
 #[derive(Debug, Default)]
 pub struct CappedWriter {
@@ -212,6 +357,27 @@ mod tests {
             err.message().contains("more than 1000 `elif` branches"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn namespace_sets_get_a_check_that_keeps_their_whitespace_marker() {
+        let src = "{% set ns = namespace(x=1) %}\n{%- set ns.x = [ns.x] -%}\n{% set y = 1 %}{{ '{% set ns.x = 1 %}' }}{% raw %}{% set ns.x = 2 %}{% endraw %}{% set a.b.c = 3 %}{% set q, ( ns . y ) = 1, 2 %}";
+        let (out, inserts) = guard_namespace_sets(src).unwrap();
+        assert_eq!(
+            out,
+            "{% set ns = namespace(x=1) %}\n{%- set ns.x = [ns.x] -%}{% if __kiln_nest_check(ns.x) %}{% endif -%}\n{% set y = 1 %}{{ '{% set ns.x = 1 %}' }}{% raw %}{% set ns.x = 2 %}{% endraw %}{% set a.b.c = 3 %}{% if __kiln_nest_check(a.b.c) %}{% endif %}{% set q, ( ns . y ) = 1, 2 %}{% if __kiln_nest_check(ns.y) %}{% endif %}"
+        );
+        assert_eq!(inserts.len(), 3);
+        register_inserts("t", inserts.clone());
+        let after = out.find("\n{% set y").unwrap();
+        assert_eq!(original_offset("t", after), src.find("\n{% set y").unwrap());
+        assert_eq!(original_offset("t", inserts[0].at + 5), inserts[0].tag);
+        assert_eq!(original_offset("t", 3), 3);
+        clear_inserts();
+        assert!(guard_namespace_sets(
+            "{% set x = 1 %}{% set y %}{{ a.b }}{% endset %}{% if a.b == 1 %}{% endif %}"
+        )
+        .is_none());
     }
 
     #[test]

@@ -108,10 +108,38 @@ pub fn parse_into_budgeted(
             Err(Stop::Msg(msg)) => {
                 return Err(Error::new(
                     ErrorKind::SetFlag,
-                    format!("{} {:?}: {msg}", kind.flag_name(), flag),
+                    format!("{} {:?}: {msg}", kind.flag_name(), shown_flag(flag)),
                 ))
             }
         }
+    }
+}
+
+/// A flag as an error message quotes it: values of keys named like a password, token or key
+/// redacted, and cut to [`crate::budget::SNIPPET_WIDTH`] characters.
+fn shown_flag(flag: &str) -> String {
+    let parts: Vec<String> = flag
+        .split(',')
+        .map(|part| match part.split_once('=') {
+            Some((key, _)) => {
+                let last = key.rsplit('.').next().unwrap_or(key);
+                let name = last.split('[').next().unwrap_or(last);
+                if crate::error::is_secret_key(name) {
+                    format!("{key}={}", crate::error::REDACTED)
+                } else {
+                    part.to_string()
+                }
+            }
+            None => part.to_string(),
+        })
+        .collect();
+    let shown = parts.join(",");
+    let width = crate::budget::SNIPPET_WIDTH;
+    if shown.chars().count() > width {
+        let cut: String = shown.chars().take(width).collect();
+        format!("{cut}…")
+    } else {
+        shown
     }
 }
 
@@ -735,6 +763,18 @@ mod tests {
             err(s, "a=null,a.b=2"),
             r#"--set "a=null,a.b=2": key "a" is null, not a map"#
         );
+    }
+
+    #[test]
+    fn flags_in_errors_hide_secret_values_and_stay_short() {
+        let e = parse(FlagKind::Set, "db.password=hunter2,b[-1]=1").unwrap_err();
+        assert_eq!(
+            e.message(),
+            r#"--set "db.password=<redacted>,b[-1]=1": negative index -1 not allowed"#
+        );
+        let long = format!("a{}=1", "[0]".repeat(5000));
+        let e = parse(FlagKind::Set, &long).unwrap_err();
+        assert!(e.message().len() < 400, "{}", e.message());
     }
 
     #[test]

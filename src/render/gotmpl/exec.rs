@@ -102,14 +102,14 @@ fn parse_defs(source: &Rc<SourceText>, funcs: &FuncMap) -> Result<Vec<TemplateDe
     Ok(out)
 }
 
-/// Budgets of one render (all charts, all templates).
+/// Budgets of one render (all charts, all templates; steps per template).
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Nested `template`/`include`/`tpl` calls.
     pub max_depth: usize,
     /// Helm's limit on one name being included inside itself.
     pub max_include_per_name: usize,
-    /// Execution steps (nodes, commands, loop iterations, function charges).
+    /// Execution steps per rendered template (nodes, commands, loop iterations, function charges).
     pub max_steps: u64,
     /// Bytes one template's output may reach.
     pub max_template_output: usize,
@@ -119,12 +119,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
+        // kiln's budgets, with the same meaning as in the Jinja engine (see `crate::budget`).
         Limits {
-            max_depth: 1000,
+            max_depth: crate::budget::TEMPLATE_INCLUDE_DEPTH,
             max_include_per_name: 1000,
-            max_steps: 200_000_000,
-            max_template_output: 256 << 20,
-            max_total_output: 2 << 30,
+            max_steps: crate::budget::TEMPLATE_FUEL,
+            max_template_output: crate::budget::TEMPLATE_OUTPUT_BYTES,
+            max_total_output: crate::budget::RENDER_OUTPUT_BYTES as u64,
         }
     }
 }
@@ -205,6 +206,8 @@ impl<'e> Exec<'e> {
     /// Executes the template `name` with `data` as dot and `$`.
     pub fn execute(&mut self, name: &str, data: &Value) -> ExecResult<String> {
         self.root_name = name.to_string();
+        // The step budget is per rendered template, like the Jinja engine's fuel.
+        self.steps = 0;
         let Some(t) = self.lookup(name) else {
             return Err(Error::new(
                 ErrorKind::Template,
@@ -222,6 +225,19 @@ impl<'e> Exec<'e> {
                     "template calls nest deeper than the limit of {} (template \"{}\"): is a template including itself?",
                     self.limits.max_depth, t.name
                 ),
+            ));
+        }
+        if !crate::budget::stack_left() {
+            return Err(crate::budget::exceeded(
+                ErrorKind::Template,
+                &format!(
+                    "template calls nest too deeply (template \"{}\", {} calls deep)",
+                    t.name,
+                    self.stack.len()
+                ),
+                "render stack",
+                &crate::budget::bytes(crate::budget::RENDER_STACK_BYTES),
+                "nest fewer `include`/`tpl` calls inside each other",
             ));
         }
         self.stack.push(t.clone());
@@ -328,6 +344,7 @@ impl<'e> Exec<'e> {
                         Value::Nil => "<no value>".to_string(),
                         v => v.to_go_string(),
                     };
+                    self.check_depth(pipe.pos)?;
                     self.write(out, &s, pipe.pos)?;
                 }
             }
@@ -385,6 +402,13 @@ impl<'e> Exec<'e> {
 
     /// Adds "called from" to an error raised inside a nested template.
     fn called_from(&self, e: Error, what: &str, pos: usize, end: usize) -> Error {
+        // The innermost calls are the telling ones; a chain a thousand calls deep prints a few.
+        const SHOWN: usize = 20;
+        match e.notes().len() {
+            n if n > SHOWN => return e,
+            SHOWN => return e.with_note("… further calls not shown"),
+            _ => {}
+        }
         let t = self.here();
         let loc = Location::at_offset(&t.source.name, &t.source.text, pos, end - pos);
         let note = format!(
@@ -531,7 +555,28 @@ impl<'e> Exec<'e> {
         )
     }
 
+    /// Fails when the last command printed or converted a value nested deeper than the value
+    /// depth budget (printing stopped there; see [`super::value::take_too_deep`]).
+    fn check_depth(&self, pos: usize) -> ExecResult<()> {
+        if let Some(why) = super::value::take_overrun() {
+            return Err(self.error_at(super::value::overrun_message(why), pos, pos + 1));
+        }
+        Ok(())
+    }
+
     fn eval_cmd(
+        &mut self,
+        fr: &mut Frame,
+        dot: &Value,
+        cmd: &Cmd,
+        fin: Option<Value>,
+    ) -> ExecResult<Value> {
+        let v = self.eval_cmd_inner(fr, dot, cmd, fin);
+        self.check_depth(cmd.pos)?;
+        v
+    }
+
+    fn eval_cmd_inner(
         &mut self,
         fr: &mut Frame,
         dot: &Value,
@@ -798,6 +843,16 @@ impl<'e> Exec<'e> {
             let mut ctx = CallCtx::new(name, self);
             (spec.func)(&mut ctx, &argv)
         };
+        // A function's result costs its size, as data a Jinja template creates costs fuel: lists
+        // are rebuilt by every `append`/`concat`, so building one item by item is quadratic.
+        let r = r.and_then(|v| {
+            let bytes = match &v {
+                Value::List(l) => l.len().saturating_mul(16),
+                Value::String(s) => s.len(),
+                _ => 0,
+            };
+            Host::charge(self, bytes as u64).map(|_| v)
+        });
         r.map_err(|e| self.func_error(name, e, node.pos, cmd.end.max(node.end)))
     }
 }
@@ -894,18 +949,17 @@ pub fn register_control(map: &mut FuncMap) {
     map.add("or", Arity::AtLeast(1), unreachable_fn);
 }
 
-/// Stack reserved for a render thread: deep enough for [`Limits::max_depth`] nested template calls
-/// (reserved address space; only what is used is committed).
-pub const RENDER_STACK_BYTES: usize = 1 << 30;
-
-/// Runs `f` on a thread with [`RENDER_STACK_BYTES`] of stack, so nested `include`s up to the depth
-/// limit cannot overflow it.
+/// Runs `f` on a thread with [`crate::budget::RENDER_STACK_BYTES`] of stack, marked so that a
+/// template call that would not fit in what is left is an error ([`crate::budget::stack_left`]).
 pub fn on_render_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .name("kiln-render".into())
-            .stack_size(RENDER_STACK_BYTES)
-            .spawn_scoped(s, f)
+            .stack_size(crate::budget::RENDER_STACK_BYTES)
+            .spawn_scoped(s, || {
+                crate::budget::mark_render_stack(crate::budget::RENDER_STACK_BYTES);
+                f()
+            })
             .expect("spawning the render thread");
         match handle.join() {
             Ok(v) => v,

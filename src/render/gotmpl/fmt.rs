@@ -6,6 +6,19 @@ use super::value::Value;
 
 /// Appends Go's `%v` of `v`.
 pub fn write_v(out: &mut String, v: &Value) {
+    write_v_at(out, v, 0)
+}
+
+/// `%v` of `v` found `depth` levels down. Past the value depth or output budget it stops and
+/// records the overrun ([`super::value::note_overrun`]), which the engine reports as an error.
+fn write_v_at(out: &mut String, v: &Value, depth: usize) {
+    if depth > crate::budget::TEMPLATE_VALUE_DEPTH {
+        super::value::note_overrun(super::value::Overrun::Deep);
+        return;
+    }
+    if super::value::too_long(out) {
+        return;
+    }
     match v {
         Value::Nil => out.push_str("<nil>"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -30,7 +43,7 @@ pub fn write_v(out: &mut String, v: &Value) {
                 if i > 0 {
                     out.push(' ');
                 }
-                write_v(out, item);
+                write_v_at(out, item, depth + 1);
             }
             out.push(']');
         }
@@ -42,7 +55,7 @@ pub fn write_v(out: &mut String, v: &Value) {
                 }
                 out.push_str(k);
                 out.push(':');
-                write_v(out, item);
+                write_v_at(out, item, depth + 1);
             }
             out.push(']');
         }
@@ -125,7 +138,16 @@ pub fn format_float(f: f64, verb: char, prec: Option<usize>) -> String {
     let a = f.abs();
     let lower = verb.to_ascii_lowercase();
     let upper = verb.is_ascii_uppercase();
+    // A float64 has at most 767 significant decimal digits; past them every digit is 0, and
+    // Rust's formatter refuses precisions above 65,535, so digits are asked for up to EXACT and
+    // the rest is padded.
+    const EXACT: usize = 1100;
     let body = match (lower, prec) {
+        ('f', Some(p)) if p > EXACT => {
+            let mut s = format!("{a:.EXACT$}");
+            s.extend(std::iter::repeat_n('0', p - EXACT));
+            s
+        }
         ('f', Some(p)) => format!("{a:.p$}"),
         ('f', None) => {
             let d = digits_from_exp(&format!("{a:e}"));
@@ -134,7 +156,10 @@ pub fn format_float(f: f64, verb: char, prec: Option<usize>) -> String {
         }
         ('e', p) => {
             let d = match p {
-                Some(p) => digits_from_exp(&format!("{a:.p$e}")),
+                Some(p) => {
+                    let p = p.min(EXACT);
+                    digits_from_exp(&format!("{a:.p$e}"))
+                }
                 None => digits_from_exp(&format!("{a:e}")),
             };
             let p = p.unwrap_or(d.digits.len() - 1);
@@ -151,7 +176,7 @@ pub fn format_float(f: f64, verb: char, prec: Option<usize>) -> String {
                 }
                 Some(p) => {
                     let p = p.max(1);
-                    let d = digits_from_exp(&format!("{a:.*e}", p - 1));
+                    let d = digits_from_exp(&format!("{a:.*e}", (p - 1).min(EXACT)));
                     (d, p)
                 }
             };
@@ -434,6 +459,12 @@ fn pad(out: &mut String, body: &str, spec: Spec, zero_ok: bool) {
 }
 
 fn format_arg(out: &mut String, arg: &Value, verb: char, spec: Spec) {
+    let Some(_level) = super::value::Nest::enter() else {
+        return;
+    };
+    if super::value::too_long(out) {
+        return;
+    }
     match verb {
         'T' => {
             pad(out, &arg.type_name(), spec, false);
@@ -476,6 +507,9 @@ fn format_arg(out: &mut String, arg: &Value, verb: char, spec: Spec) {
         Value::Map(m) => {
             let mut body = String::from("map[");
             for (i, (k, v)) in m.borrow().iter().enumerate() {
+                if super::value::too_long(&body) {
+                    break;
+                }
                 if i > 0 {
                     body.push(' ');
                 }
@@ -670,6 +704,9 @@ fn format_str(out: &mut String, b: &[u8], verb: char, spec: Spec, arg: &Value) {
 
 /// `%#v`: Go syntax.
 fn go_syntax(v: &Value) -> String {
+    let Some(_level) = super::value::Nest::enter() else {
+        return String::new();
+    };
     match v {
         Value::Nil => "<nil>".into(),
         Value::String(s) => quote(s),
@@ -684,14 +721,28 @@ fn go_syntax(v: &Value) -> String {
             format!("[]byte{{{}}}", parts.join(", "))
         }
         Value::List(l) => {
-            let parts: Vec<String> = l.items().iter().map(go_syntax).collect();
+            let mut len = 0;
+            let parts: Vec<String> = l
+                .items()
+                .iter()
+                .map_while(|x| {
+                    let s = go_syntax(x);
+                    len += s.len();
+                    (len <= crate::budget::TEMPLATE_OUTPUT_BYTES).then_some(s)
+                })
+                .collect();
             format!("{}{{{}}}", v.type_name(), parts.join(", "))
         }
         Value::Map(m) => {
+            let mut len = 0;
             let parts: Vec<String> = m
                 .borrow()
                 .iter()
-                .map(|(k, x)| format!("{}:{}", quote(k), go_syntax(x)))
+                .map_while(|(k, x)| {
+                    let s = format!("{}:{}", quote(k), go_syntax(x));
+                    len += s.len();
+                    (len <= crate::budget::TEMPLATE_OUTPUT_BYTES).then_some(s)
+                })
                 .collect();
             format!("{}{{{}}}", v.type_name(), parts.join(", "))
         }
@@ -719,6 +770,21 @@ mod tests {
         assert_eq!(format_float_v(-2.5), "-2.5");
         assert_eq!(format_float_v(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(format_float_v(f64::INFINITY), "+Inf");
+    }
+
+    #[test]
+    fn huge_float_precisions_pad_with_zeros() {
+        let f = |verb: &str| sprintf(&format!("%.100000{verb}"), &[Value::Float(0.5)]);
+        let fixed = f("f");
+        assert_eq!(fixed.len(), 100_002);
+        assert!(fixed.starts_with("0.5000") && fixed.ends_with("000"));
+        let exp = f("e");
+        assert!(
+            exp.starts_with("5.000") && exp.ends_with("0e-01"),
+            "{}",
+            &exp[exp.len() - 10..]
+        );
+        assert!(f("g").starts_with("0.5"));
     }
 
     #[test]

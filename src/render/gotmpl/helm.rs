@@ -117,7 +117,10 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
             Value::str(format!("{}/templates", s.chart.display_root)),
         );
         s.data.insert("Template", Value::Map(tmpl));
-        let out = exec.execute(name, &Value::Map(s.data.clone()))?;
+        crate::budget::working_on(name);
+        let out = exec.execute(name, &Value::Map(s.data.clone()));
+        crate::budget::working_on("");
+        let out = out?;
         rendered.insert(t.display.clone(), out.replace("<no value>", ""));
     }
 

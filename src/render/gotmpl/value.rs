@@ -157,6 +157,140 @@ impl List {
     }
 }
 
+/// Why printing or converting a value stopped early (see [`take_overrun`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overrun {
+    /// Nested deeper than [`crate::budget::TEMPLATE_VALUE_DEPTH`].
+    Deep,
+    /// More text than [`crate::budget::TEMPLATE_OUTPUT_BYTES`], or more than
+    /// [`crate::budget::TEMPLATE_VALUE_NODES`] lists, maps and items.
+    Large,
+}
+
+thread_local! {
+    /// Set when a value too deep or too large was printed or converted (see [`take_overrun`]).
+    static OVERRUN: std::cell::Cell<Option<Overrun>> = const { std::cell::Cell::new(None) };
+    /// How deep the current `%v`/`%#v` printing is (see [`Nest`]).
+    static NEST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Records that a value too deep or too large to print or convert was met: printing stops there
+/// and the engine turns the record into an error at the action that printed it.
+pub fn note_overrun(why: Overrun) {
+    OVERRUN.with(|f| {
+        if f.get().is_none() {
+            f.set(Some(why));
+        }
+    });
+}
+
+/// What overran since the last call, if anything (and clears it).
+pub fn take_overrun() -> Option<Overrun> {
+    OVERRUN.with(|f| f.take())
+}
+
+/// The error text for an overrun (a template can nest lists and maps without end: `$x = list $x`
+/// in a `range`, or a map `set` into itself).
+pub fn overrun_message(why: Overrun) -> String {
+    match why {
+        Overrun::Deep => format!(
+            "value nested more than {} levels deep: exceeds kiln's value depth budget (does a map contain itself?)",
+            crate::budget::TEMPLATE_VALUE_DEPTH
+        ),
+        Overrun::Large => format!(
+            "value too large to print or convert: exceeds kiln's value size budget of {} or {} items (does a map contain itself?)",
+            crate::budget::bytes(crate::budget::TEMPLATE_OUTPUT_BYTES),
+            crate::budget::thousands(crate::budget::TEMPLATE_VALUE_NODES as u64)
+        ),
+    }
+}
+
+/// One level of recursive printing: [`Nest::enter`] fails (and records [`Overrun::Deep`]) past
+/// the value depth budget; the level ends when the guard drops.
+pub struct Nest(());
+
+impl Nest {
+    pub fn enter() -> Option<Nest> {
+        if OVERRUN.with(|f| f.get()).is_some() {
+            return None;
+        }
+        let depth = NEST.with(|n| n.get()) + 1;
+        if depth > crate::budget::TEMPLATE_VALUE_DEPTH {
+            note_overrun(Overrun::Deep);
+            return None;
+        }
+        NEST.with(|n| n.set(depth));
+        Some(Nest(()))
+    }
+}
+
+impl Drop for Nest {
+    fn drop(&mut self) {
+        NEST.with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
+/// Whether printed text has passed the output budget (records [`Overrun::Large`]), or printing
+/// already overran.
+pub fn too_long(text: &str) -> bool {
+    if OVERRUN.with(|f| f.get()).is_some() {
+        return true;
+    }
+    if text.len() > crate::budget::TEMPLATE_OUTPUT_BYTES {
+        note_overrun(Overrun::Large);
+        return true;
+    }
+    false
+}
+
+/// Whether dropping `v` may free nested lists or maps.
+fn is_container(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_))
+}
+
+/// Frees values with a work list instead of recursion: a template can nest lists or maps a
+/// million levels deep (`$x = list $x` in a `range`), and dropping such a value recursively would
+/// overflow any stack. Each list or map whose last owner is here hands its items to the work list
+/// before it is dropped (empty).
+fn drop_flat(mut todo: Vec<Value>) {
+    while let Some(v) = todo.pop() {
+        match v {
+            Value::List(mut l) => {
+                if let Some(items) = Rc::get_mut(&mut l.items) {
+                    todo.append(items);
+                }
+            }
+            Value::Map(mut m) => {
+                if let Some(cell) = Rc::get_mut(&mut m.inner) {
+                    todo.extend(std::mem::take(cell.get_mut()).into_values());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Drop for List {
+    fn drop(&mut self) {
+        if let Some(items) = Rc::get_mut(&mut self.items) {
+            if items.iter().any(is_container) {
+                drop_flat(std::mem::take(items));
+            }
+        }
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        if let Some(cell) = Rc::get_mut(&mut self.inner) {
+            let entries = cell.get_mut();
+            if entries.values().any(is_container) {
+                drop_flat(std::mem::take(entries).into_values().collect());
+            }
+        }
+    }
+}
+
 /// Error of a method or function, see [`super::funcs::FuncError`].
 pub use super::funcs::FuncError;
 
@@ -416,6 +550,22 @@ impl Value {
     /// base64, integral floats as integers (Go prints `1e6` as `1000000`). NaN and infinities, which
     /// Go refuses to marshal, are an error.
     pub fn to_json(&self) -> Result<Json, String> {
+        self.to_json_at(0, &mut 0)
+    }
+
+    fn to_json_at(&self, depth: usize, nodes: &mut usize) -> Result<Json, String> {
+        *nodes += 1;
+        let why = if depth > crate::budget::TEMPLATE_VALUE_DEPTH {
+            Some(Overrun::Deep)
+        } else if *nodes > crate::budget::TEMPLATE_VALUE_NODES {
+            Some(Overrun::Large)
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            note_overrun(why);
+            return Err(overrun_message(why));
+        }
         Ok(match self {
             Value::Nil => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
@@ -431,13 +581,13 @@ impl Value {
             Value::List(l) => Json::Array(
                 l.items()
                     .iter()
-                    .map(Value::to_json)
+                    .map(|v| v.to_json_at(depth + 1, nodes))
                     .collect::<Result<_, _>>()?,
             ),
             Value::Map(m) => {
                 let mut out = serde_json::Map::new();
                 for (k, v) in m.borrow().iter() {
-                    out.insert(k.clone(), v.to_json()?);
+                    out.insert(k.clone(), v.to_json_at(depth + 1, nodes)?);
                 }
                 Json::Object(out)
             }

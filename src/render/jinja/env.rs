@@ -71,19 +71,35 @@ pub fn render_chart(
     collect_sources(chart, &mut sources);
     let mut names: Vec<&String> = sources.keys().collect();
     names.sort();
+    // What minijinja compiles: the text with a depth check after each namespace assignment
+    // (errors still point into the original text, `sources`).
+    let mut compiled = HashMap::new();
+    let mut inserts = Vec::new();
     for name in names {
         limits::check_source(name, &sources[name])?;
+        if let Some((text, list)) = limits::guard_namespace_sets(&sources[name]) {
+            compiled.insert(name.clone(), Arc::from(text));
+            inserts.push((name.clone(), list));
+        }
+    }
+    for (name, text) in &sources {
+        compiled.entry(name.clone()).or_insert_with(|| text.clone());
     }
     let sources: Sources = Arc::new(sources);
+    let compiled: Sources = Arc::new(compiled);
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("kiln-render".into())
             .stack_size(budget::RENDER_STACK_BYTES)
             .spawn_scoped(scope, || {
+                for (name, list) in inserts {
+                    limits::register_inserts(&name, list);
+                }
                 let mut out = Vec::new();
                 let mut total = 0usize;
-                render_one(chart, tree, opts, &sources, &mut out, &mut total)?;
-                Ok(out)
+                let r = render_one(chart, tree, opts, &sources, &compiled, &mut out, &mut total);
+                limits::clear_inserts();
+                r.map(|_| out)
             })
             .map_err(|e| {
                 Error::new(
@@ -102,11 +118,12 @@ fn render_one(
     tree: &ValueTree,
     opts: &RenderOptions,
     sources: &Sources,
+    compiled: &Sources,
     out: &mut Vec<RenderedFile>,
     total: &mut usize,
 ) -> Result<()> {
     if !chart.meta.is_library() && chart.meta.engine == crate::chart::TemplateEngine::Jinja {
-        let env = environment(chart, tree, opts, sources.clone())?;
+        let env = environment(chart, tree, opts, compiled.clone())?;
         for t in chart.templates.iter().filter(|t| !is_partial(&t.rel)) {
             let text = render_template(&env, chart, t, sources)?;
             *total += text.len();
@@ -132,7 +149,15 @@ fn render_one(
         }
     }
     for (idx, child) in &tree.children {
-        render_one(&chart.subcharts[*idx], child, opts, sources, out, total)?;
+        render_one(
+            &chart.subcharts[*idx],
+            child,
+            opts,
+            sources,
+            compiled,
+            out,
+            total,
+        )?;
     }
     Ok(())
 }
@@ -260,7 +285,9 @@ fn render_template(
         .get_template(&t.display)
         .map_err(|e| go_hint(template_error(&e, sources), chart, sources))?;
     let mut writer = limits::CappedWriter::new(budget::TEMPLATE_OUTPUT_BYTES);
+    budget::working_on(&t.display);
     let rendered = tmpl.render_captured_to(Value::from(Serde(template_ctx)), &mut writer);
+    budget::working_on("");
     if writer.exceeded {
         return Err(output_exceeded(&t.display));
     }
@@ -346,7 +373,15 @@ pub fn template_error(e: &minijinja::Error, sources: &HashMap<String, Arc<str>>)
         .name()
         .and_then(|n| sources.get(n).cloned())
         .or_else(|| located.template_source().map(Arc::from));
-    let range = match (&source, located.range()) {
+    // minijinja's spans are in the compiled text; map them back to the original.
+    let original = |r: std::ops::Range<usize>| match located.name() {
+        Some(name) => {
+            let start = limits::original_offset(name, r.start);
+            start..limits::original_offset(name, r.end).max(start)
+        }
+        None => r,
+    };
+    let range = match (&source, located.range().map(original)) {
         // minijinja's spans can end inside a multi-byte character of invalid input.
         (Some(src), Some(r))
             if r.start <= r.end

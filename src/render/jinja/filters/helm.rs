@@ -119,8 +119,12 @@ pub(super) fn tpl(state: &State, text: &str, ctx: Option<Value>) -> Result<Value
     if let Some((_, remaining)) = state.fuel_levels() {
         env.set_fuel(Some(remaining));
     }
+    let guarded = limits::guard_namespace_sets(text).map(|(guarded, inserts)| {
+        limits::register_inserts(&name, inserts);
+        guarded
+    });
     let tmpl = env
-        .template_from_named_str(&name, text)
+        .template_from_named_str(&name, guarded.as_deref().unwrap_or(text))
         .map_err(with_text)?;
     let mut writer = CappedWriter::new(budget::TEMPLATE_OUTPUT_BYTES);
     let rendered = tmpl.render_captured_to(ctx, &mut writer);

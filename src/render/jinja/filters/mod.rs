@@ -92,6 +92,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_function("tpl", tpl);
     env.add_function("fail", fail);
     env.add_function("lookup", lookup);
+    env.add_function(crate::render::limits::NEST_CHECK, nest_check);
 }
 
 /// The formatter for `env.set_formatter`: prints values so the result is
@@ -162,6 +163,38 @@ fn check_depth(value: &Value) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The check kiln inserts after each `{% set ns.attr = … %}` (see
+/// [`crate::render::limits::guard_namespace_sets`]): fails when the value just stored nests deeper
+/// than [`budget::TEMPLATE_VALUE_DEPTH`]. Each list or map it visits costs one unit of the
+/// template's fuel, so checking large or shared values again and again runs out of fuel rather
+/// than time. Prints nothing (`false`).
+fn nest_check(state: &State, values: minijinja::value::Rest<Value>) -> Result<bool, Error> {
+    const BATCH: u64 = 1024;
+    let mut todo: Vec<(Value, usize)> = values.0.into_iter().map(|v| (v, 0)).collect();
+    let mut visited = 0u64;
+    while let Some((v, depth)) = todo.pop() {
+        if !matches!(v.kind(), ValueKind::Seq | ValueKind::Map) {
+            continue;
+        }
+        if depth >= budget::TEMPLATE_VALUE_DEPTH {
+            return Err(too_deep());
+        }
+        visited += 1;
+        if visited.is_multiple_of(BATCH) {
+            state.consume_fuel(BATCH)?;
+        }
+        let is_map = v.kind() == ValueKind::Map;
+        for item in v.try_iter()? {
+            let child = if is_map { v.get_item(&item)? } else { item };
+            if matches!(child.kind(), ValueKind::Seq | ValueKind::Map) {
+                todo.push((child, depth + 1));
+            }
+        }
+    }
+    state.consume_fuel(visited % BATCH)?;
+    Ok(false)
 }
 
 /// Jinja's `string`, depth-checked first (minijinja prints nested values recursively).
