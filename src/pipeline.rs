@@ -95,7 +95,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     let kube_version = normalize_kube_version(&cfg.kube_version)?;
     check_kube_version(&chart, &kube_version)?;
 
-    let mut user = values::user_values_with_files(&cfg.values)?;
+    let mut user = values::user_values_for(&cfg.values, chart.meta.engine.yaml_flavor())?;
     if let Some(inline) = &cfg.inline_values {
         values::merge_user(&mut user.values, inline.clone());
     }

@@ -122,7 +122,7 @@ fn load(
         dependency.as_ref(),
     )?;
 
-    let (values, values_file) = load_values(dir, &display_root)?;
+    let (values, values_file) = load_values(dir, &display_root, meta.engine)?;
     let schema = load_schema(dir)?;
     let templates = load_dir_files(dir, "templates", &display_root)?;
     let crds = load_dir_files(dir, "crds", &display_root)?;
@@ -375,18 +375,27 @@ fn template_engine(raw: &Value, text: &str, file: &str) -> Result<TemplateEngine
     }
 }
 
-fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFile>)> {
+fn load_values(
+    dir: &Path,
+    display_root: &str,
+    engine: TemplateEngine,
+) -> Result<(Value, Option<SourceFile>)> {
     if !Root::new(dir, "the chart")?.exists(Path::new("values.yaml")) {
         return Ok((Value::Object(Default::default()), None));
     }
     let text = read(dir, "values.yaml")?;
     let display = format!("{display_root}/values.yaml");
-    parse_values(text, display).map(|(v, f)| (v, Some(f)))
+    parse_values(text, display, engine).map(|(v, f)| (v, Some(f)))
 }
 
-/// `values.yaml` of a chart: a mapping (an empty file is an empty mapping).
-pub(super) fn parse_values(text: String, display: String) -> Result<(Value, SourceFile)> {
-    let values = match yaml::parse_document(&text, &display)? {
+/// `values.yaml` of a chart: a mapping (an empty file is an empty mapping), read as Helm reads
+/// it for a Go-template chart (see [`TemplateEngine::yaml_flavor`]).
+pub(super) fn parse_values(
+    text: String,
+    display: String,
+    engine: TemplateEngine,
+) -> Result<(Value, SourceFile)> {
+    let values = match yaml::parse_document_as(&text, &display, 0, engine.yaml_flavor())? {
         Value::Null => Value::Object(Default::default()),
         v @ Value::Object(_) => v,
         _ => {

@@ -63,6 +63,17 @@ pub enum TemplateEngine {
     Jinja,
 }
 
+impl TemplateEngine {
+    /// How the chart's values files are read: as Helm reads them for a Go-template chart (YAML
+    /// 1.1 keys, the last repeated key wins), with kiln's own rules for a Jinja chart.
+    pub fn yaml_flavor(self) -> crate::yaml::Flavor {
+        match self {
+            TemplateEngine::Go => crate::yaml::Flavor::Helm,
+            TemplateEngine::Jinja => crate::yaml::Flavor::Kubectl,
+        }
+    }
+}
+
 impl ChartMeta {
     pub fn is_library(&self) -> bool {
         self.chart_type == "library"

@@ -3,6 +3,7 @@
 pub mod emit;
 mod fast;
 pub mod go_json;
+mod helm;
 mod parse;
 
 pub use emit::{to_yaml, Style};

@@ -65,13 +65,22 @@ pub enum Flavor {
     Kubectl,
     /// kustomize (kyaml): only `true`/`false` are booleans; numbers still read as YAML 1.1.
     Kustomize,
+    /// Helm's values files and `fromYaml` (sigs.k8s.io/yaml over go-yaml v2, then JSON): the
+    /// scalar rules of `Kubectl`, and plain keys are read as YAML 1.1 too before they become
+    /// JSON object keys (`on:`/`y:` → `"true"`, `no:` → `"false"`, `0x10:` → `"16"`) while
+    /// quoted keys stay as written; a repeated key is no error, the last one wins.
+    Helm,
 }
 
 pub(crate) fn options(flavor: Flavor) -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
     o.strict_booleans = flavor == Flavor::Kustomize;
     o.legacy_octal_numbers = true;
-    o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    o.duplicate_keys = if flavor == Flavor::Helm {
+        serde_saphyr::DuplicateKeyPolicy::LastWins
+    } else {
+        serde_saphyr::DuplicateKeyPolicy::Error
+    };
     o.with_snippet = false;
     o
 }
@@ -96,7 +105,7 @@ pub fn parse_document_as(
     if let Some(v) = super::fast::parse(text, flavor) {
         return Ok(v);
     }
-    serde_saphyr::from_str_with_options::<Value>(text, options(flavor))
+    saphyr_value(text, flavor)
         .map(|v| {
             if is_blank_document(text) {
                 Value::Null
@@ -105,6 +114,19 @@ pub fn parse_document_as(
             }
         })
         .map_err(|e| yaml_error(&e, text, file, line_offset))
+}
+
+/// serde-saphyr's reading of a whole document with a flavor's rules (keys included).
+pub(crate) fn saphyr_value(
+    text: &str,
+    flavor: Flavor,
+) -> std::result::Result<Value, serde_saphyr::Error> {
+    if flavor == Flavor::Helm {
+        serde_saphyr::from_str_with_options::<super::helm::HelmValue>(text, options(flavor))
+            .map(|v| v.0)
+    } else {
+        serde_saphyr::from_str_with_options::<Value>(text, options(flavor))
+    }
 }
 
 /// Reads and parses a YAML file.
