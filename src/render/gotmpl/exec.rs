@@ -670,6 +670,21 @@ impl<'e> Exec<'e> {
                 node.pos,
                 node.end,
             )),
+            Value::Map(m)
+                if m.ty == super::value::MapType::Values
+                    && matches!(name, "Table" | "AsMap" | "YAML" | "PathValue") =>
+            {
+                let mut argv = Vec::with_capacity(args.len() + 1);
+                for a in args {
+                    argv.push(self.eval_arg(fr, dot, a)?);
+                }
+                argv.extend(fin);
+                match super::objects::values_method(m, name, &argv) {
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(e)) => Err(self.func_error(name, e, node.pos, node.end)),
+                    None => Ok(m.get(name).unwrap_or(Value::Nil)),
+                }
+            }
             Value::Map(m) => {
                 if has_args {
                     return Err(self.error_at(
