@@ -1,6 +1,7 @@
 //! Stage 1: load a chart (a directory in Helm's layout, or a packaged `.tgz`) into memory.
 
 pub mod archive;
+mod helmignore;
 mod load;
 mod packed;
 

@@ -473,6 +473,13 @@ impl<'e> Exec<'e> {
                     }
                 }
             }
+            Value::Object(o) if o.range_pairs().is_some() => {
+                for (k, e) in o.range_pairs().unwrap_or_default() {
+                    if iterate(self, fr, k, e, out)? {
+                        break;
+                    }
+                }
+            }
             Value::Object(o) if o.range_items().is_some() => {
                 for (i, e) in o.range_items().unwrap_or_default().into_iter().enumerate() {
                     if iterate(self, fr, Value::Int(i as i64), e, out)? {

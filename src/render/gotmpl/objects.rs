@@ -348,6 +348,17 @@ impl Object for Files {
     fn go_len(&self) -> Option<usize> {
         Some(self.paths.len())
     }
+    fn range_pairs(&self) -> Option<Vec<(Value, Value)>> {
+        Some(
+            self.paths
+                .iter()
+                .map(|p| {
+                    let bytes = self.read(p).unwrap_or_default();
+                    (Value::str(p), Value::Bytes(bytes.into()))
+                })
+                .collect(),
+        )
+    }
     fn truthy(&self) -> bool {
         !self.paths.is_empty()
     }
