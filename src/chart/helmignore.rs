@@ -9,6 +9,7 @@
 //! - a `!` rule is Helm's own reading of negation: a path it does NOT match is ignored right
 //!   there (so `!keep.txt` hides every other file, `Chart.yaml` included), a match goes on to
 //!   the next rule.
+//!
 //! Packaged charts (`.tgz`) were filtered when `helm package` made them: rules do not apply.
 
 use crate::error::{Error, ErrorKind, Location, Result};

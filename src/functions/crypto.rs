@@ -196,7 +196,7 @@ fn dsa_parameters(rng: &mut Rng) -> Result<dsa::Components, String> {
             let rem = m.rem_vartime(&two_q);
             let p = m
                 .wrapping_sub(&rem)
-                .wrapping_add(&BoxedUint::one_with_precision(L));
+                .wrapping_add(BoxedUint::one_with_precision(L));
             if p.bit_width() < L {
                 continue;
             }
@@ -210,7 +210,7 @@ fn dsa_parameters(rng: &mut Rng) -> Result<dsa::Components, String> {
             let q_wide = NonZero::new(q.clone().resize(L))
                 .into_option()
                 .ok_or_else(|| fail("q is zero"))?;
-            let e = p.wrapping_sub(&BoxedUint::one_with_precision(L)) / &q_wide;
+            let e = p.wrapping_sub(BoxedUint::one_with_precision(L)) / &q_wide;
             let odd_p = Odd::new(p.clone())
                 .into_option()
                 .ok_or_else(|| fail("p is even"))?;
@@ -221,7 +221,7 @@ fn dsa_parameters(rng: &mut Rng) -> Result<dsa::Components, String> {
                 if !bool::from(g.is_one()) {
                     break g;
                 }
-                h = h.wrapping_add(&BoxedUint::one_with_precision(L));
+                h = h.wrapping_add(BoxedUint::one_with_precision(L));
             };
             return dsa::Components::from_components(p, q, g).map_err(|e| fail(&format!("{e:?}")));
         }
@@ -1046,7 +1046,7 @@ mod tests {
         assert!(crypto_primes::is_prime(crypto_primes::Flavor::Any, &**p));
         assert!(crypto_primes::is_prime(crypto_primes::Flavor::Any, &**q));
         let q_wide = NonZero::new((**q).clone().resize(2048)).unwrap();
-        let p_minus_1 = (**p).wrapping_sub(&BoxedUint::one_with_precision(2048));
+        let p_minus_1 = (**p).wrapping_sub(BoxedUint::one_with_precision(2048));
         assert!(bool::from(p_minus_1.rem_vartime(&q_wide).is_zero()));
         assert!(!bool::from(g.is_one()));
         let groups = small_prime_groups();
