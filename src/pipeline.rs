@@ -95,7 +95,7 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     let kube_version = normalize_kube_version(&cfg.kube_version)?;
     check_kube_version(&chart, &kube_version)?;
 
-    let mut user = values::user_values_with_files(&cfg.values)?;
+    let mut user = values::user_values_for(&cfg.values, chart.meta.engine.yaml_flavor())?;
     if let Some(inline) = &cfg.inline_values {
         values::merge_user(&mut user.values, inline.clone());
     }
@@ -150,15 +150,28 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
         if !cfg.show_only.is_empty() && matched.is_empty() {
             continue;
         }
-        let template = sources
-            .iter()
-            .find(|(d, _)| *d == f.display)
-            .map(|(_, t)| *t);
+        let source = sources.iter().find(|(d, _, _)| *d == f.display);
+        let template = source.map(|(_, t, _)| *t);
+        let debug = |e: Error| match cfg.debug {
+            true => e.with_note(format!("rendered text of {}:\n{}", f.display, f.text)),
+            false => e,
+        };
+        // Go templates' output is read as `helm template` reads it.
+        if source.is_none_or(|(_, _, engine)| *engine == chart::TemplateEngine::Go) {
+            let (parsed, other) =
+                resource::parse_stream_helm(&f.text, &f.display, template, cfg.heads_only)
+                    .map_err(debug)?;
+            if !parsed.is_empty() {
+                for &i in &matched {
+                    shown[i] = true;
+                }
+            }
+            resources.extend(parsed);
+            comments.extend(other);
+            continue;
+        }
         let parsed = resource::parse_stream_as(&f.text, &f.display, template, cfg.heads_only)
-            .map_err(|e| match cfg.debug {
-                true => e.with_note(format!("rendered text of {}:\n{}", f.display, f.text)),
-                false => e,
-            })?;
+            .map_err(debug)?;
         if !parsed.is_empty() {
             for i in matched {
                 shown[i] = true;
@@ -204,11 +217,12 @@ pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     })
 }
 
-fn template_sources(chart: &Chart) -> Vec<(&str, &str)> {
-    let mut out: Vec<(&str, &str)> = chart
+/// Every template of the chart tree: display path, source text, and the engine of its chart.
+fn template_sources(chart: &Chart) -> Vec<(&str, &str, chart::TemplateEngine)> {
+    let mut out: Vec<_> = chart
         .templates
         .iter()
-        .map(|t| (t.display.as_str(), t.text.as_str()))
+        .map(|t| (t.display.as_str(), t.text.as_str(), chart.meta.engine))
         .collect();
     for sub in &chart.subcharts {
         out.extend(template_sources(sub));

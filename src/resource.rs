@@ -67,19 +67,46 @@ pub fn parse_stream_as(
         .into_iter()
         .filter(|d| !yaml::is_blank_document(d.text))
         .collect();
+    parse_all(&docs, text, source, template, heads_only, false).map(|(objects, _)| objects)
+}
+
+/// The output of a Go template as `helm template` reads it: split as Helm splits (see
+/// [`yaml::split_documents_helm`]), YAML read as Helm reads it (a repeated key is no error), and
+/// a document that holds no Kubernetes object (only comments, `null`, or a mapping without
+/// `kind`) is no error either: it comes back in the second list, to be printed as it is
+/// where Helm puts an object of kind "".
+pub fn parse_stream_helm(
+    text: &str,
+    source: &str,
+    template: Option<&str>,
+    heads_only: bool,
+) -> Result<(Vec<Resource>, Vec<Resource>)> {
+    let docs = yaml::split_documents_helm(text);
+    parse_all(&docs, text, source, template, heads_only, true)
+}
+
+/// Objects and (with `helm`) pass-through documents of `docs`, in order.
+fn parse_all(
+    docs: &[yaml::Document<'_>],
+    text: &str,
+    source: &str,
+    template: Option<&str>,
+    heads_only: bool,
+    helm: bool,
+) -> Result<(Vec<Resource>, Vec<Resource>)> {
     // Large streams (a template looping over many entries) are parsed on every core, in chunks
     // whose results are joined in order: the output is the same as a sequential parse.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if docs.len() < 512 || threads < 2 {
-        return parse_docs(&docs, text, source, template, heads_only);
+        return parse_docs(docs, text, source, template, heads_only, helm);
     }
     let chunk = docs.len().div_ceil(threads);
-    let parts: Vec<Result<Vec<Resource>>> = std::thread::scope(|scope| {
+    let parts: Vec<Result<(Vec<Resource>, Vec<Resource>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = docs
             .chunks(chunk)
-            .map(|c| scope.spawn(move || parse_docs(c, text, source, template, heads_only)))
+            .map(|c| scope.spawn(move || parse_docs(c, text, source, template, heads_only, helm)))
             .collect();
         handles
             .into_iter()
@@ -87,10 +114,13 @@ pub fn parse_stream_as(
             .collect()
     });
     let mut out = Vec::with_capacity(docs.len());
+    let mut other = Vec::new();
     for part in parts {
-        out.extend(part?);
+        let (objects, rest) = part?;
+        out.extend(objects);
+        other.extend(rest);
     }
-    Ok(out)
+    Ok((out, other))
 }
 
 /// The comment-only documents of `text` (blank ones excluded): `helm template` prints them as they
@@ -117,17 +147,44 @@ fn parse_docs(
     source: &str,
     template: Option<&str>,
     heads_only: bool,
-) -> Result<Vec<Resource>> {
+    helm: bool,
+) -> Result<(Vec<Resource>, Vec<Resource>)> {
     let mut out = Vec::with_capacity(docs.len());
+    let mut other = Vec::new();
+    let flavor = if helm {
+        yaml::Flavor::Helm
+    } else {
+        yaml::Flavor::Kubectl
+    };
     for doc in docs {
-        let value = yaml::parse_document_at(doc.text, source, doc.line_offset)
+        let value = yaml::parse_document_as(doc.text, source, doc.line_offset, flavor)
             .map_err(|e| rendered_yaml_error(e, text, source, template))?;
         // `text` is trimmed: its first line is the document's first non-blank line.
         let leading_blank = doc.text.len() - doc.text.trim_start().len();
         let first_line = doc.line_offset + 1 + doc.text[..leading_blank].matches('\n').count();
+        let no_kind = match &value {
+            Value::Null => true,
+            Value::Object(map) => !map.contains_key("kind"),
+            _ => false,
+        };
+        if helm && no_kind {
+            other.push(Resource {
+                value: Value::Null,
+                text: doc.text.trim().to_string(),
+                source: source.to_string(),
+                line: first_line,
+            });
+            continue;
+        }
         match &value {
             Value::Object(map) => {
-                for key in ["apiVersion", "kind"] {
+                // Helm prints an object without `apiVersion` (the API server refuses it later).
+                let required: &[&str] = if helm {
+                    &["kind"]
+                } else {
+                    &["apiVersion", "kind"]
+                };
+                for &key in required {
                     if !map.get(key).is_some_and(Value::is_string) {
                         return Err(Error::new(
                             ErrorKind::Yaml,
@@ -154,7 +211,7 @@ fn parse_docs(
             line: first_line,
         });
     }
-    Ok(out)
+    Ok((out, other))
 }
 
 /// `apiVersion`, `kind`, `metadata.name`, `metadata.namespace` and the Helm hook annotations of

@@ -147,6 +147,7 @@ fn certificates_and_keys_through_the_engine() {
 {{- $self := genSelfSignedCert "self" nil (list "self.local") 10 -}}
 {{ $ca.Cert }}{{ $cert.Cert }}{{ $cert.Key }}{{ $self.Cert }}{{ typeOf $ca }}
 {{ genPrivateKey "ecdsa" }}{{ genPrivateKey "ed25519" }}{{ genPrivateKey "nope" }}
+{{ genPrivateKey "dsa" }}
 {{ $k := genPrivateKey "ecdsa" }}{{ (genCAWithKey "with-key" 1 $k).Key | eq $k }}
 {{ $enc := encryptAES "pw" "secret text" }}{{ decryptAES "pw" $enc }}
 {{ $h := htpasswd "admin" "pw" }}{{ hasPrefix "admin:$2a$10$" $h }}"#;
@@ -156,6 +157,15 @@ fn certificates_and_keys_through_the_engine() {
     assert_eq!(count("-----BEGIN RSA PRIVATE KEY-----\n"), 1);
     assert_eq!(count("-----BEGIN EC PRIVATE KEY-----\n"), 1);
     assert_eq!(count("-----BEGIN PRIVATE KEY-----\n"), 1);
+    // Helm's DSA key: the `DSA PRIVATE KEY` sequence (version 0, then p q g y x) of a 2048-bit
+    // key: a body of 0x3xx bytes, starting with version 0 and p's 257-byte integer.
+    let dsa = out
+        .split("-----BEGIN DSA PRIVATE KEY-----\n")
+        .nth(1)
+        .unwrap();
+    assert!(dsa.starts_with("MIID"), "{dsa}");
+    assert_eq!(&dsa[8..16], "AAKCAQEA", "version 0, then p: {dsa}");
+    assert_eq!(count("-----END DSA PRIVATE KEY-----\n"), 1);
     assert!(out.contains("sprig.certificate"));
     assert!(out.contains("Unknown type nope"));
     assert!(out.contains("\ntrue\nsecret text\ntrue"), "{out}");

@@ -3,6 +3,7 @@
 //! for `Files`. A packaged chart (`.tgz`) given as the chart is read by [`super::packed`].
 
 use super::archive::Budget;
+use super::helmignore::Ignore;
 use super::packed::{self, Packed};
 use super::{Chart, ChartMeta, Dependency, SourceFile, TemplateEngine, ENGINE_ANNOTATION};
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -32,8 +33,29 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
             ),
         ));
     }
+    let ignore = read_helmignore(dir)?;
+    if ignore.ignores_file("Chart.yaml") {
+        return Err(Error::new(
+            ErrorKind::Chart,
+            format!(
+                "{}: .helmignore ignores Chart.yaml, so the chart has none (Helm: Chart.yaml file is missing)",
+                dir.display()
+            ),
+        ));
+    }
     let chart_yaml = read_chart_yaml(dir)?;
-    load(dir, chart_yaml, None, None, &mut budget)
+    load(dir, chart_yaml, None, None, &ignore, &mut budget)
+}
+
+/// The `.helmignore` rules of a chart directory (Helm's default rule alone when it has none).
+fn read_helmignore(dir: &Path) -> Result<Ignore> {
+    let name = ".helmignore";
+    let file = dir.join(name).display().to_string();
+    if Root::new(dir, "the chart")?.is_file(Path::new(name)) {
+        Ignore::parse(Some(&read(dir, name)?), &file)
+    } else {
+        Ignore::parse(None, &file)
+    }
 }
 
 /// `Chart.yaml` of `dir`: its text and its parsed document (read once per chart).
@@ -111,6 +133,7 @@ fn load(
     (meta_text, raw): (String, Value),
     parent_root: Option<&str>,
     dependency: Option<Dependency>,
+    ignore: &Ignore,
     budget: &mut Budget,
 ) -> Result<Chart> {
     let meta_display = dir.join("Chart.yaml").display().to_string();
@@ -122,11 +145,21 @@ fn load(
         dependency.as_ref(),
     )?;
 
-    let (values, values_file) = load_values(dir, &display_root)?;
-    let schema = load_schema(dir)?;
-    let templates = load_dir_files(dir, "templates", &display_root)?;
-    let crds = load_dir_files(dir, "crds", &display_root)?;
-    let files = list_other_files(dir, &meta.api_version)?;
+    let (values, values_file) = if ignore.ignores_file("values.yaml") {
+        (Value::Object(Default::default()), None)
+    } else {
+        load_values(dir, &display_root, meta.engine)?
+    };
+    let schema = match ignore.ignores_file("values.schema.json") {
+        true => None,
+        false => load_schema(dir)?,
+    };
+    let mut templates = load_dir_files(dir, "templates", &display_root)?;
+    templates.retain(|f| !ignore.ignores_file(&f.rel));
+    let mut crds = load_dir_files(dir, "crds", &display_root)?;
+    crds.retain(|f| !ignore.ignores_file(&f.rel));
+    let mut files = list_other_files(dir, &meta.api_version)?;
+    files.retain(|rel| !ignore.ignores_file(rel));
     let lock = read_lock(dir)?;
     let subcharts = load_subcharts(
         dir,
@@ -134,6 +167,7 @@ fn load(
         &display_root,
         &lock,
         parent_root.is_none(),
+        ignore,
         budget,
     )?;
 
@@ -375,18 +409,27 @@ fn template_engine(raw: &Value, text: &str, file: &str) -> Result<TemplateEngine
     }
 }
 
-fn load_values(dir: &Path, display_root: &str) -> Result<(Value, Option<SourceFile>)> {
+fn load_values(
+    dir: &Path,
+    display_root: &str,
+    engine: TemplateEngine,
+) -> Result<(Value, Option<SourceFile>)> {
     if !Root::new(dir, "the chart")?.exists(Path::new("values.yaml")) {
         return Ok((Value::Object(Default::default()), None));
     }
     let text = read(dir, "values.yaml")?;
     let display = format!("{display_root}/values.yaml");
-    parse_values(text, display).map(|(v, f)| (v, Some(f)))
+    parse_values(text, display, engine).map(|(v, f)| (v, Some(f)))
 }
 
-/// `values.yaml` of a chart: a mapping (an empty file is an empty mapping).
-pub(super) fn parse_values(text: String, display: String) -> Result<(Value, SourceFile)> {
-    let values = match yaml::parse_document(&text, &display)? {
+/// `values.yaml` of a chart: a mapping (an empty file is an empty mapping), read as Helm reads
+/// it for a Go-template chart (see [`TemplateEngine::yaml_flavor`]).
+pub(super) fn parse_values(
+    text: String,
+    display: String,
+    engine: TemplateEngine,
+) -> Result<(Value, SourceFile)> {
+    let values = match yaml::parse_document_as(&text, &display, 0, engine.yaml_flavor())? {
         Value::Null => Value::Object(Default::default()),
         v @ Value::Object(_) => v,
         _ => {
@@ -499,14 +542,15 @@ pub(super) struct Candidate {
 }
 
 pub(super) enum CandidateSource {
-    Dir(PathBuf, (String, Value)),
+    /// A subchart directory, with the `.helmignore` rules that cover it.
+    Dir(PathBuf, (String, Value), Ignore),
     Packed(Packed, (String, Value)),
 }
 
 impl Candidate {
     pub(super) fn new(source: CandidateSource) -> Candidate {
         let raw = match &source {
-            CandidateSource::Dir(_, (_, raw)) | CandidateSource::Packed(_, (_, raw)) => raw,
+            CandidateSource::Dir(_, (_, raw), _) | CandidateSource::Packed(_, (_, raw)) => raw,
         };
         let get = |k: &str| match raw.get(k) {
             Some(Value::String(s)) => s.clone(),
@@ -527,11 +571,12 @@ impl Candidate {
         budget: &mut Budget,
     ) -> Result<Chart> {
         match &self.source {
-            CandidateSource::Dir(path, chart_yaml) => load(
+            CandidateSource::Dir(path, chart_yaml, ignore) => load(
                 path,
                 chart_yaml.clone(),
                 Some(parent_root),
                 dependency,
+                ignore,
                 budget,
             ),
             CandidateSource::Packed(p, chart_yaml) => {
@@ -624,6 +669,7 @@ fn load_subcharts(
     display_root: &str,
     lock: &[(String, String, String)],
     top: bool,
+    ignore: &Ignore,
     budget: &mut Budget,
 ) -> Result<Vec<Chart>> {
     let charts_dir = dir.join("charts");
@@ -640,10 +686,21 @@ fn load_subcharts(
             if is_ignored_in_charts(&name) || name.ends_with(".prov") {
                 continue;
             }
+            let rel = format!("charts/{name}");
+            let ignored = match path.is_dir() {
+                true => ignore.ignores_dir(&rel),
+                false => ignore.ignores_file(&rel),
+            };
+            if ignored {
+                continue;
+            }
             if path.is_dir() {
                 if path.join("Chart.yaml").is_file() {
                     let chart_yaml = read_chart_yaml(&path)?;
-                    found.push(Candidate::new(CandidateSource::Dir(path, chart_yaml)));
+                    let covered = ignore.subchart(&name);
+                    found.push(Candidate::new(CandidateSource::Dir(
+                        path, chart_yaml, covered,
+                    )));
                 } else if !walk_files(&path, dir)?.is_empty() {
                     return Err(Error::new(
                         ErrorKind::Chart,

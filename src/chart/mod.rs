@@ -1,6 +1,7 @@
 //! Stage 1: load a chart (a directory in Helm's layout, or a packaged `.tgz`) into memory.
 
 pub mod archive;
+mod helmignore;
 mod load;
 mod packed;
 
@@ -61,6 +62,17 @@ pub enum TemplateEngine {
     #[default]
     Go,
     Jinja,
+}
+
+impl TemplateEngine {
+    /// How the chart's values files are read: as Helm reads them for a Go-template chart (YAML
+    /// 1.1 keys, the last repeated key wins), with kiln's own rules for a Jinja chart.
+    pub fn yaml_flavor(self) -> crate::yaml::Flavor {
+        match self {
+            TemplateEngine::Go => crate::yaml::Flavor::Helm,
+            TemplateEngine::Jinja => crate::yaml::Flavor::Kubectl,
+        }
+    }
 }
 
 impl ChartMeta {

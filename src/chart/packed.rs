@@ -146,7 +146,7 @@ pub(super) fn load(
     )?;
     let (values, values_file) = match p.text("values.yaml")? {
         Some(text) => {
-            let (v, f) = parse_values(text, format!("{display_root}/values.yaml"))?;
+            let (v, f) = parse_values(text, format!("{display_root}/values.yaml"), meta.engine)?;
             (v, Some(f))
         }
         None => (Value::Object(Default::default()), None),

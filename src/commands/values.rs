@@ -24,7 +24,7 @@ pub fn run(opts: &ValuesOptions) -> Result<Output> {
     require_chart(&opts.chart)?;
     let chart = crate::chart::load_chart(Path::new(&opts.chart))
         .map_err(|e| super::name_chart_dir(e, &opts.chart))?;
-    let user = values::user_values_with_files(&opts.values)?;
+    let user = values::user_values_for(&opts.values, chart.meta.engine.yaml_flavor())?;
     let shown = if opts.user_only {
         user.values.clone()
     } else {

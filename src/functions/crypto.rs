@@ -167,6 +167,99 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
         .collect()
 }
 
+/// Fresh DSA domain parameters of Go's `dsa.L2048N256` (FIPS 186-3 A.1.1 style, as Go's
+/// `dsa.GenerateParameters`): a random 256-bit prime `q`, then random 2048-bit candidates
+/// `p ≡ 1 (mod 2q)` until one is prime, and `g = h^((p-1)/q) mod p` for the first `h ≥ 2` that
+/// gives `g ≠ 1`. Candidates with a small prime factor are dropped by remainders against products
+/// of small primes before any Miller-Rabin test, as Go's `ProbablyPrime` does; that skips about
+/// nine candidates in ten and makes the search several times faster than testing each one.
+fn dsa_parameters(rng: &mut Rng) -> Result<dsa::Components, String> {
+    use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
+    use crypto_bigint::{BoxedUint, Limb, NonZero, Odd, RandomBits, Resize};
+    const L: u32 = 2048;
+    const N: u32 = 256;
+    let groups = small_prime_groups();
+    let fail = |what: &str| format!("failed to generate dsa params: {what}");
+    for _ in 0..64 {
+        let q: BoxedUint = crypto_primes::random_prime(rng, crypto_primes::Flavor::Any, N);
+        let two_q = NonZero::new(
+            q.clone()
+                .resize(L)
+                .shl_vartime(1)
+                .ok_or_else(|| fail("2q"))?,
+        )
+        .into_option()
+        .ok_or_else(|| fail("q is zero"))?;
+        // Go tries 4·L candidates per q.
+        for _ in 0..4 * L {
+            let m = BoxedUint::try_random_bits(rng, L).map_err(|e| fail(&format!("{e:?}")))?;
+            let rem = m.rem_vartime(&two_q);
+            let p = m
+                .wrapping_sub(&rem)
+                .wrapping_add(BoxedUint::one_with_precision(L));
+            if p.bit_width() < L {
+                continue;
+            }
+            let small_factor = groups.iter().any(|(product, primes)| {
+                let r = p.rem_limb(NonZero::new(Limb(*product)).expect("a product of primes"));
+                primes.iter().any(|&sp| r.0 % sp == 0)
+            });
+            if small_factor || !crypto_primes::is_prime(crypto_primes::Flavor::Any, &p) {
+                continue;
+            }
+            let q_wide = NonZero::new(q.clone().resize(L))
+                .into_option()
+                .ok_or_else(|| fail("q is zero"))?;
+            let e = p.wrapping_sub(BoxedUint::one_with_precision(L)) / &q_wide;
+            let odd_p = Odd::new(p.clone())
+                .into_option()
+                .ok_or_else(|| fail("p is even"))?;
+            let params = BoxedMontyParams::new_vartime(odd_p);
+            let mut h = BoxedUint::from(2u64).resize(L);
+            let g = loop {
+                let g = BoxedMontyForm::new(h.clone(), &params).pow(&e).retrieve();
+                if !bool::from(g.is_one()) {
+                    break g;
+                }
+                h = h.wrapping_add(BoxedUint::one_with_precision(L));
+            };
+            return dsa::Components::from_components(p, q, g).map_err(|e| fail(&format!("{e:?}")));
+        }
+    }
+    Err(fail("no prime found"))
+}
+
+/// The odd primes below 2¹², packed into groups whose product fits one 64-bit limb.
+fn small_prime_groups() -> Vec<(u64, Vec<u64>)> {
+    const LIMIT: usize = 1 << 12;
+    let mut composite = vec![false; LIMIT];
+    let mut groups: Vec<(u64, Vec<u64>)> = Vec::new();
+    let mut current = (1u64, Vec::new());
+    for n in 3..LIMIT {
+        if composite[n] {
+            continue;
+        }
+        for multiple in (n * n..LIMIT).step_by(n) {
+            composite[multiple] = true;
+        }
+        if n % 2 == 0 {
+            continue;
+        }
+        let n = n as u64;
+        match current.0.checked_mul(n) {
+            Some(product) => {
+                current.0 = product;
+                current.1.push(n);
+            }
+            None => {
+                groups.push(std::mem::replace(&mut current, (n, vec![n])));
+            }
+        }
+    }
+    groups.push(current);
+    groups
+}
+
 /// A private key of one of the kinds sprig generates and reads.
 pub enum PrivateKey {
     Rsa(Box<rsa::PrivateKey>),
@@ -194,11 +287,7 @@ impl PrivateKey {
             }
             "ed25519" => PrivateKey::Ed25519(Box::new(ed25519_dalek::SigningKey::generate(rng))),
             "dsa" => {
-                let components = dsa::Components::try_generate_from_rng_with_key_size(
-                    rng,
-                    dsa::KeySize::DSA_2048_256,
-                )
-                .map_err(|e| format!("failed to generate dsa params: {e:?}"))?;
+                let components = dsa_parameters(rng)?;
                 let key = dsa::SigningKey::try_generate_from_rng_with_components(rng, components)
                     .map_err(|e| format!("failed to generate private key: {e:?}"))?;
                 PrivateKey::Dsa(Box::new(key))
@@ -946,6 +1035,26 @@ mod tests {
             PrivateKey::generate(&mut rng(), "nope").err().unwrap(),
             "Unknown type nope"
         );
+    }
+
+    #[test]
+    fn dsa_parameters_are_l2048_n256_with_q_dividing_p_minus_1() {
+        use crypto_bigint::{BoxedUint, NonZero, Resize};
+        let c = dsa_parameters(&mut rand::rng()).unwrap();
+        let (p, q, g) = (c.p(), c.q(), c.g());
+        assert_eq!((p.bit_width(), q.bit_width()), (2048, 256));
+        assert!(crypto_primes::is_prime(crypto_primes::Flavor::Any, &**p));
+        assert!(crypto_primes::is_prime(crypto_primes::Flavor::Any, &**q));
+        let q_wide = NonZero::new((**q).clone().resize(2048)).unwrap();
+        let p_minus_1 = (**p).wrapping_sub(BoxedUint::one_with_precision(2048));
+        assert!(bool::from(p_minus_1.rem_vartime(&q_wide).is_zero()));
+        assert!(!bool::from(g.is_one()));
+        let groups = small_prime_groups();
+        assert_eq!(groups[0].1[..4], [3, 5, 7, 11]);
+        assert!(groups
+            .iter()
+            .all(|(product, primes)| primes.iter().product::<u64>() == *product));
+        assert_eq!(groups.iter().map(|(_, ps)| ps.len()).sum::<usize>(), 563);
     }
 
     fn parse(pem: &str) -> x509_cert::Certificate {

@@ -63,7 +63,13 @@ pub fn read_yaml(text: &str) -> Result<Json, String> {
         [first, ..] => first,
         [] => return Ok(Json::Null),
     };
-    crate::yaml::parse_document_at(first.text, "fromYaml", first.line_offset).map_err(|e| {
+    crate::yaml::parse_document_as(
+        first.text,
+        "fromYaml",
+        first.line_offset,
+        crate::yaml::Flavor::Helm,
+    )
+    .map_err(|e| {
         let first = e.message().lines().next().unwrap_or_default().to_owned();
         format!("error converting YAML to JSON: yaml: {first}")
     })

@@ -75,6 +75,12 @@ pub fn user_values(flags: &ValueFlags) -> Result<Value> {
 
 /// [`user_values`], keeping the `-f` files for error locations (see [`resolve_with_files`]).
 pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
+    user_values_for(flags, crate::yaml::Flavor::Kubectl)
+}
+
+/// [`user_values_with_files`] with the `-f` files read by a given reader's rules: Helm's
+/// ([`crate::yaml::Flavor::Helm`], YAML 1.1 keys, last repeated key wins) for a Go-template chart.
+pub fn user_values_for(flags: &ValueFlags, flavor: crate::yaml::Flavor) -> Result<UserValues> {
     let mut base = Map::new();
     let mut files = Vec::new();
     for file in &flags.files {
@@ -84,7 +90,7 @@ pub fn user_values_with_files(flags: &ValueFlags) -> Result<UserValues> {
         } else {
             file.as_str()
         };
-        let parsed = parse_values_file(&text, display)?;
+        let parsed = parse_values_file_as(&text, display, flavor)?;
         merge_maps(&mut base, parsed.clone());
         let source = SourceFile {
             rel: file.clone(),
@@ -174,9 +180,18 @@ pub fn set_int_paths(flags: &ValueFlags) -> Result<Vec<Vec<String>>> {
 
 /// Parses a values file: every YAML document in it must be a map (or empty); they merge in order.
 pub fn parse_values_file(text: &str, display_path: &str) -> Result<Map<String, Value>> {
+    parse_values_file_as(text, display_path, crate::yaml::Flavor::Kubectl)
+}
+
+/// [`parse_values_file`] with a given reader's rules.
+pub fn parse_values_file_as(
+    text: &str,
+    display_path: &str,
+    flavor: crate::yaml::Flavor,
+) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for doc in crate::yaml::split_documents(text) {
-        match crate::yaml::parse_document_at(doc.text, display_path, doc.line_offset)? {
+        match crate::yaml::parse_document_as(doc.text, display_path, doc.line_offset, flavor)? {
             Value::Null => {}
             Value::Object(map) => merge_maps(&mut out, map),
             other => {

@@ -272,8 +272,9 @@ impl<'a> Parser<'a> {
     /// Builds a map from the entries collected since `base`; `None` on a duplicate key.
     fn finish_map(&mut self, base: usize) -> Option<Value> {
         let mut map = Map::with_capacity(self.entries.len() - base);
+        let last_wins = self.flavor == Flavor::Helm;
         for (k, v) in self.entries.drain(base..) {
-            if map.insert(k, v).is_some() {
+            if map.insert(k, v).is_some() && !last_wins {
                 return None;
             }
         }
@@ -647,7 +648,20 @@ impl<'a> Parser<'a> {
         if !self.plain_key_ok(key) {
             return None;
         }
-        Some((key.to_owned(), j + 1))
+        Some((self.plain_key_text(key)?, j + 1))
+    }
+
+    /// The text a plain key becomes: itself, or for Helm the text of what it resolves to
+    /// (`true`/`false` for a boolean word; numbers are left to serde-saphyr).
+    fn plain_key_text(&self, key: &str) -> Option<String> {
+        match self.flavor {
+            Flavor::Helm => match self.plain_value(key)? {
+                Value::String(s) => Some(s),
+                Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            },
+            Flavor::Kubectl | Flavor::Kustomize => Some(key.to_owned()),
+        }
     }
 
     /// A plain key is handled when serde-saphyr reads it as this very string: not a null,
@@ -731,7 +745,7 @@ impl<'a> Parser<'a> {
                 "false" | "False" | "FALSE" => Some(false),
                 _ => None,
             },
-            Flavor::Kubectl => {
+            Flavor::Kubectl | Flavor::Helm => {
                 if s.len() > 5 {
                     return None;
                 }
@@ -1116,7 +1130,7 @@ impl<'a> Parser<'a> {
                             if !self.plain_key_ok(s) {
                                 return None;
                             }
-                            s.to_owned()
+                            self.plain_key_text(s)?
                         }
                     };
                     if key == "<<" {
@@ -1220,7 +1234,7 @@ fn is_number_byte(c: u8) -> bool {
 /// serde-saphyr alone with kiln's options (`None` on error), for differential tests.
 #[doc(hidden)]
 pub fn parse_saphyr(text: &str, flavor: Flavor) -> Option<Value> {
-    serde_saphyr::from_str_with_options::<Value>(text, options(flavor)).ok()
+    super::parse::saphyr_value(text, flavor).ok()
 }
 
 #[cfg(test)]
@@ -1228,25 +1242,39 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const FLAVORS: [Flavor; 2] = [Flavor::Kubectl, Flavor::Kustomize];
+    const FLAVORS: [Flavor; 3] = [Flavor::Kubectl, Flavor::Kustomize, Flavor::Helm];
 
-    /// Handled in both flavors, and equal to serde-saphyr's value.
+    /// Handled in kubectl's and kustomize's flavors, and equal to serde-saphyr's value in every
+    /// flavor (Helm's may leave more to serde-saphyr: keys such as `.inf`); kustomize's value.
     #[track_caller]
     fn same(text: &str) -> Value {
         let mut out = Value::Null;
         for flavor in FLAVORS {
-            let fast = parse(text, flavor).unwrap_or_else(|| panic!("not handled: {text:?}"));
             let slow = parse_saphyr(text, flavor).expect("serde-saphyr rejects it");
+            let fast = match parse(text, flavor) {
+                Some(v) => v,
+                None if flavor == Flavor::Helm => slow.clone(),
+                None => panic!("not handled: {text:?}"),
+            };
             assert_eq!(fast, slow, "{flavor:?}: {text:?}");
-            out = fast;
+            if flavor == Flavor::Kustomize {
+                out = fast;
+            }
         }
         out
     }
 
-    /// Left to serde-saphyr in both flavors.
+    /// Left to serde-saphyr by kubectl's and kustomize's flavors (Helm's, which accepts
+    /// repeated keys, may read it, but then as serde-saphyr does).
     #[track_caller]
     fn falls_back(text: &str) {
         for flavor in FLAVORS {
+            if flavor == Flavor::Helm {
+                if let Some(fast) = parse(text, flavor) {
+                    assert_eq!(Some(fast), parse_saphyr(text, flavor), "{text:?}");
+                }
+                continue;
+            }
             assert_eq!(parse(text, flavor), None, "{flavor:?}: {text:?}");
         }
     }
@@ -1422,10 +1450,42 @@ mod tests {
         assert_eq!(v["app.kubernetes.io/name"], "x");
         assert_eq!(v["日本"], "語");
         same("yes: 1\non: 2\ny: 3\n");
-        same(".inf: 1\n-a: 2\n+x1: 3\n-.5: 4\n");
+        same("-a: 2\n+x1: 3\n-.5: 4\n");
+        for flavor in [Flavor::Kubectl, Flavor::Kustomize] {
+            assert_eq!(parse(".inf: 1\n", flavor), Some(json!({".inf": 1})));
+        }
         falls_back("+1: a\n");
         falls_back("\u{feff}a: 1\n");
         falls_back("a: b\r\nc: d\r\n");
+    }
+
+    #[test]
+    fn helm_reads_plain_keys_as_yaml_1_1_and_keeps_the_last_repeat() {
+        let helm = |text: &str| {
+            let fast = parse(text, Flavor::Helm);
+            let slow = parse_saphyr(text, Flavor::Helm).expect("serde-saphyr rejects it");
+            if let Some(fast) = &fast {
+                assert_eq!(fast, &slow, "{text:?}");
+            }
+            slow
+        };
+        assert_eq!(
+            helm("y: 1\nN: 2\n'y': 3\n\"on\": 4\nOff: 5\nyes: 6\nplain: 7\n"),
+            json!({"true": 6, "false": 5, "y": 3, "on": 4, "plain": 7})
+        );
+        assert!(parse("y: 1\nN: 2\n", Flavor::Helm).is_some());
+        assert_eq!(
+            helm("m: {on: 1, 'off': 2}\n0x10: a\n1.5: b\n-.5: c\n010: d\n1e6: e\n"),
+            json!({"m": {"true": 1, "off": 2}, "16": "a", "1.5": "b", "-0.5": "c", "8": "d", "1e+06": "e"})
+        );
+        assert_eq!(
+            helm("a: 1\nb: 2\na: 3\nm:\n  x: 1\nm:\n  y: 2\n"),
+            json!({"a": 3, "b": 2, "m": {"true": 2}})
+        );
+        assert!(parse_saphyr("~: 1\n", Flavor::Helm).is_none());
+        // Values keep the same YAML 1.1 rules as kubectl's; the other flavors keep keys as written.
+        assert_eq!(helm("a: on\nb: 'on'\n"), json!({"a": true, "b": "on"}));
+        assert_eq!(parse("y: 1\n", Flavor::Kubectl).unwrap(), json!({"y": 1}));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod emit;
 mod fast;
 pub mod go_json;
+mod helm;
 mod parse;
 
 pub use emit::{to_yaml, Style};
@@ -10,5 +11,5 @@ pub use emit::{to_yaml, Style};
 pub use fast::{parse as parse_fast, parse_saphyr};
 pub use parse::{
     decode_text, is_blank_document, parse_document, parse_document_as, parse_document_at,
-    parse_file, split_documents, Document, Flavor,
+    parse_file, split_documents, split_documents_helm, Document, Flavor,
 };

@@ -39,6 +39,59 @@ pub fn split_documents(text: &str) -> Vec<Document<'_>> {
     docs
 }
 
+/// Splits rendered template output as `helm template` does (its SplitManifests): the trimmed
+/// text is cut at every `---` that starts the text or a line, together with the whitespace
+/// around it, so `--- # note` leaves `# note` in the next document, `--- text` leaves `text`,
+/// `----` leaves `-`, and of `---` lines in a row only every other one separates (the
+/// separator swallows the newline the next one would need). Documents come back trimmed,
+/// empty ones dropped.
+pub fn split_documents_helm(text: &str) -> Vec<Document<'_>> {
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let b = text.as_bytes();
+    let mut docs = Vec::new();
+    let mut push = |from: usize, to: usize| {
+        let piece = &text[from..to];
+        let trimmed = piece.trim_matches(|c: char| c.is_ascii() && ws(c as u8));
+        if !trimmed.is_empty() {
+            let start = from
+                + (piece.len()
+                    - piece
+                        .trim_start_matches(|c: char| c.is_ascii() && ws(c as u8))
+                        .len());
+            docs.push(Document {
+                text: trimmed,
+                line_offset: b[..start].iter().filter(|&&c| c == b'\n').count(),
+            });
+        }
+    };
+    // The text is trimmed first: a leading `---` separates only at its very start.
+    let mut start = b.iter().position(|&c| !ws(c)).unwrap_or(b.len());
+    if b[start..].starts_with(b"---") {
+        start += 3;
+        while start < b.len() && ws(b[start]) {
+            start += 1;
+        }
+    }
+    let mut search = start;
+    while let Some(found) = text[search..].find("\n---") {
+        let nl = search + found;
+        // The separator takes the whitespace before the newline and after the dashes.
+        let mut from = nl;
+        while from > start && ws(b[from - 1]) {
+            from -= 1;
+        }
+        let mut end = nl + 4;
+        while end < b.len() && ws(b[end]) {
+            end += 1;
+        }
+        push(start, from);
+        start = end;
+        search = end;
+    }
+    push(start, b.len());
+    docs
+}
+
 fn is_separator(line: &str) -> bool {
     match line.strip_prefix("---") {
         Some(rest) => {
@@ -65,13 +118,22 @@ pub enum Flavor {
     Kubectl,
     /// kustomize (kyaml): only `true`/`false` are booleans; numbers still read as YAML 1.1.
     Kustomize,
+    /// Helm's values files and `fromYaml` (sigs.k8s.io/yaml over go-yaml v2, then JSON): the
+    /// scalar rules of `Kubectl`, and plain keys are read as YAML 1.1 too before they become
+    /// JSON object keys (`on:`/`y:` → `"true"`, `no:` → `"false"`, `0x10:` → `"16"`) while
+    /// quoted keys stay as written; a repeated key is no error, the last one wins.
+    Helm,
 }
 
 pub(crate) fn options(flavor: Flavor) -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
     o.strict_booleans = flavor == Flavor::Kustomize;
     o.legacy_octal_numbers = true;
-    o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    o.duplicate_keys = if flavor == Flavor::Helm {
+        serde_saphyr::DuplicateKeyPolicy::LastWins
+    } else {
+        serde_saphyr::DuplicateKeyPolicy::Error
+    };
     o.with_snippet = false;
     o
 }
@@ -96,7 +158,7 @@ pub fn parse_document_as(
     if let Some(v) = super::fast::parse(text, flavor) {
         return Ok(v);
     }
-    serde_saphyr::from_str_with_options::<Value>(text, options(flavor))
+    saphyr_value(text, flavor)
         .map(|v| {
             if is_blank_document(text) {
                 Value::Null
@@ -105,6 +167,19 @@ pub fn parse_document_as(
             }
         })
         .map_err(|e| yaml_error(&e, text, file, line_offset))
+}
+
+/// serde-saphyr's reading of a whole document with a flavor's rules (keys included).
+pub(crate) fn saphyr_value(
+    text: &str,
+    flavor: Flavor,
+) -> std::result::Result<Value, serde_saphyr::Error> {
+    if flavor == Flavor::Helm {
+        serde_saphyr::from_str_with_options::<super::helm::HelmValue>(text, options(flavor))
+            .map(|v| v.0)
+    } else {
+        serde_saphyr::from_str_with_options::<Value>(text, options(flavor))
+    }
 }
 
 /// Reads and parses a YAML file.
@@ -288,6 +363,28 @@ mod tests {
         let docs = split_documents("a: 1\n---\nb: '---'\n--- # c\nc: 3\n");
         let texts: Vec<_> = docs.iter().map(|d| (d.text, d.line_offset)).collect();
         assert_eq!(texts, vec![("a: 1\n", 0), ("b: '---'\n", 2), ("c: 3\n", 4)]);
+    }
+
+    #[test]
+    fn splits_rendered_output_as_helm() {
+        let split = |t: &'static str| -> Vec<(&'static str, usize)> {
+            split_documents_helm(t)
+                .iter()
+                .map(|d| (d.text, d.line_offset))
+                .collect()
+        };
+        assert_eq!(
+            split("--- # c\na: 1\n---\n---\n\n---\nb: 2\n----\nc\n --- x\n---\t\n"),
+            vec![
+                ("# c\na: 1", 0),
+                ("---", 3),
+                ("b: 2", 6),
+                ("-\nc\n --- x", 7)
+            ]
+        );
+        assert_eq!(split("  \n\n---\n"), vec![]);
+        assert_eq!(split("a: 1\n---b: 2\n"), vec![("a: 1", 0), ("b: 2", 1)]);
+        assert_eq!(split("x: |\n  ---\n  y\n"), vec![("x: |\n  ---\n  y", 0)]);
     }
 
     #[test]

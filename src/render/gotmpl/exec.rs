@@ -497,6 +497,13 @@ impl<'e> Exec<'e> {
                     }
                 }
             }
+            Value::Object(o) if o.range_pairs().is_some() => {
+                for (k, e) in o.range_pairs().unwrap_or_default() {
+                    if iterate(self, fr, k, e, out)? {
+                        break;
+                    }
+                }
+            }
             Value::Object(o) if o.range_items().is_some() => {
                 for (i, e) in o.range_items().unwrap_or_default().into_iter().enumerate() {
                     if iterate(self, fr, Value::Int(i as i64), e, out)? {
@@ -715,6 +722,21 @@ impl<'e> Exec<'e> {
                 node.pos,
                 node.end,
             )),
+            Value::Map(m)
+                if m.ty == super::value::MapType::Values
+                    && matches!(name, "Table" | "AsMap" | "YAML" | "PathValue") =>
+            {
+                let mut argv = Vec::with_capacity(args.len() + 1);
+                for a in args {
+                    argv.push(self.eval_arg(fr, dot, a)?);
+                }
+                argv.extend(fin);
+                match super::objects::values_method(m, name, &argv) {
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(e)) => Err(self.func_error(name, e, node.pos, node.end)),
+                    None => Ok(m.get(name).unwrap_or(Value::Nil)),
+                }
+            }
             Value::Map(m) => {
                 if has_args {
                     return Err(self.error_at(

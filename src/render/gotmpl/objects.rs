@@ -348,10 +348,94 @@ impl Object for Files {
     fn go_len(&self) -> Option<usize> {
         Some(self.paths.len())
     }
+    fn range_pairs(&self) -> Option<Vec<(Value, Value)>> {
+        Some(
+            self.paths
+                .iter()
+                .map(|p| {
+                    let bytes = self.read(p).unwrap_or_default();
+                    (Value::str(p), Value::Bytes(bytes.into()))
+                })
+                .collect(),
+        )
+    }
     fn truthy(&self) -> bool {
         !self.paths.is_empty()
     }
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// The methods of Helm's `common.Values` (`.Values`, and what `Table` returns): `Table`,
+/// `AsMap`, `YAML` and `PathValue`. A method takes precedence over a key of the same name, as
+/// in Go. `None` when `name` is no method (a key lookup then).
+pub fn values_method(
+    m: &super::value::Map,
+    name: &str,
+    args: &[Value],
+) -> Option<Result<Value, FuncError>> {
+    use super::value::MapType;
+    let want = |n: usize| {
+        if args.len() == n {
+            Ok(())
+        } else {
+            Err(FuncError::Plain(format!(
+                "wrong number of args for {name}: want {n} got {}",
+                args.len()
+            )))
+        }
+    };
+    let retyped = |m: &super::value::Map, ty: MapType| {
+        let mut out = m.clone();
+        out.ty = ty;
+        Value::Map(out)
+    };
+    Some(match name {
+        "AsMap" => want(0).map(|()| retyped(m, MapType::Interface)),
+        "YAML" => want(0).and_then(|()| {
+            let json = Value::Map(m.clone())
+                .to_json()
+                .map_err(|e| FuncError::Call(e.to_string()))?;
+            Ok(Value::from(crate::yaml::to_yaml(
+                &json,
+                crate::yaml::Style::Helm,
+            )))
+        }),
+        "Table" => want(1).and_then(|()| {
+            let path = arg_str(&args[0])?;
+            let mut table = m.clone();
+            for key in path.split('.') {
+                let next = table.get(key);
+                table = match next {
+                    Some(Value::Map(inner)) if inner.ty != MapType::String => inner,
+                    _ => return Err(FuncError::Call(format!("{key:?} is not a table"))),
+                };
+            }
+            Ok(retyped(&table, MapType::Values))
+        }),
+        "PathValue" => want(1).and_then(|()| {
+            let path = arg_str(&args[0])?;
+            if path.is_empty() {
+                return Err(FuncError::Call("YAML path cannot be empty".into()));
+            }
+            let keys: Vec<&str> = path.split('.').collect();
+            let (last, tables) = keys.split_last().expect("split yields one item");
+            let mut table = m.clone();
+            for &key in tables {
+                table = match table.get(key) {
+                    Some(Value::Map(inner)) if inner.ty != MapType::String => inner,
+                    _ => return Err(FuncError::Call(format!("{last:?} is not a value"))),
+                };
+            }
+            match table.get(last) {
+                Some(Value::Map(inner)) if inner.ty != MapType::String => {
+                    Err(FuncError::Call(format!("{last:?} is not a value")))
+                }
+                Some(v) => Ok(v),
+                None => Err(FuncError::Call(format!("{last:?} is not a value"))),
+            }
+        }),
+        _ => return None,
+    })
 }

@@ -340,6 +340,12 @@ pub trait Object: fmt::Debug {
         None
     }
 
+    /// Key and element pairs `range` visits, in Go's sorted key order, for objects that are
+    /// Go maps (`.Files` and what `.Files.Glob` returns); `None` otherwise.
+    fn range_pairs(&self) -> Option<Vec<(Value, Value)>> {
+        None
+    }
+
     /// Truth in `if`/`with`: Go's non-nil pointers and structs are true.
     fn truthy(&self) -> bool {
         true
