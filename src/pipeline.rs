@@ -79,7 +79,11 @@ impl RenderedChart {
 
 /// Renders a chart into sorted resources.
 pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
-    let mut chart = chart::load_chart(&cfg.chart_dir)?;
+    render_loaded(chart::load_chart(&cfg.chart_dir)?, cfg)
+}
+
+/// Renders a chart already loaded (from `cfg.chart_dir`) into sorted resources.
+pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     if cfg.skip_schema_validation {
         values::typos::drop_schemas(&mut chart);
     }
