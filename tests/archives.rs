@@ -434,3 +434,91 @@ fn a_packaged_chart_name_that_is_no_file_name_is_refused() {
         assert!(out.contains("chart.metadata.name"), "{out}");
     }
 }
+
+// ---- lint ---------------------------------------------------------------------------------------
+
+/// `kiln lint` on a prepared fixture, as a directory and packaged itself: the text reports, with
+/// the packaged chart's prefix (`shop-0.2.0.tgz:`) shown as the directory (`chart/`) in the
+/// second one so both can be compared.
+fn lint_case(case: &Path, args: &[&str]) -> (String, String) {
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    // Tests run in parallel: one directory per call.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let work = temp_dir(&format!("lint-{name}-{n}"));
+    prepare(&case.join("chart"), &work.join("chart"));
+    let (chart, version) =
+        name_version(&std::fs::read_to_string(work.join("chart/Chart.yaml")).unwrap());
+    let file = format!("{chart}-{version}.tgz");
+    std::fs::write(work.join(&file), package(&work.join("chart"), &chart)).unwrap();
+    let text = |out: Output| {
+        format!(
+            "exit {:?}\n{}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let as_dir = text(kiln(&[&["lint", "chart"], args].concat(), &work));
+    let as_tgz = text(kiln(&[&["lint", file.as_str()], args].concat(), &work));
+    std::fs::remove_dir_all(&work).unwrap();
+    (as_dir, as_tgz)
+}
+
+#[test]
+fn lint_findings_in_packaged_charts_name_the_archive_and_the_file_in_it() {
+    let case = root().join("tests/archives/go_lint_findings");
+    let (as_dir, as_tgz) = lint_case(&case, &[]);
+    // The subchart `queue` (alias `jobs`) is `charts/queue-2.1.0.tgz`, its own subchart `probe`
+    // an archive inside it: each finding names the file inside the innermost archive.
+    for want in [
+        "chart/templates/deployment.yaml:21: warning[privileged]",
+        "chart/charts/queue-2.1.0.tgz:templates/statefulset.yaml:16: warning[host-namespaces]",
+        "chart/charts/queue-2.1.0.tgz:charts/probe-0.1.0.tgz:templates/cronjob.yaml:6: error[cronjob-schedule]",
+    ] {
+        assert!(as_dir.contains(want), "missing `{want}` in:\n{as_dir}");
+    }
+    // The packaged chart gives the same findings, inside its archive.
+    assert!(
+        as_tgz.contains("shop-0.2.0.tgz:templates/deployment.yaml:21:"),
+        "{as_tgz}"
+    );
+    assert_eq!(as_tgz.replace("shop-0.2.0.tgz:", "chart/"), as_dir);
+    insta::assert_snapshot!(as_dir);
+}
+
+#[test]
+fn lint_of_a_packaged_chart_in_json_and_sarif() {
+    let case = root().join("tests/archives/go_lint_findings");
+    let (_, json) = lint_case(&case, &["--format", "json"]);
+    assert!(
+        json.contains(
+            "\"file\": \"shop-0.2.0.tgz:charts/queue-2.1.0.tgz:templates/statefulset.yaml\""
+        ),
+        "{json}"
+    );
+    let (_, sarif) = lint_case(&case, &["--format", "sarif"]);
+    // A colon would make the relative URI read as a scheme.
+    assert!(
+        sarif.contains("\"uri\": \"shop-0.2.0.tgz%3Atemplates/deployment.yaml\""),
+        "{sarif}"
+    );
+}
+
+#[test]
+fn lint_points_at_the_chart_yaml_entry_of_a_dependency_never_built() {
+    let work = temp_dir("lint-missing");
+    prepare(
+        &root().join("tests/archives/err_missing_dependency/chart"),
+        &work.join("chart"),
+    );
+    let out = kiln(&["lint", "chart"], &work);
+    std::fs::remove_dir_all(&work).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("chart/Chart.yaml:7: error[chart-render]")
+            && text.contains("run `helm dependency build` first"),
+        "{text}"
+    );
+}
