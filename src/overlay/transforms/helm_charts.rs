@@ -126,69 +126,41 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
             ))
         }
     };
-    if !c.name_template.is_empty() {
-        return Err(k.error(
-            "nameTemplate",
-            format!(
-                "helmCharts `{}`: nameTemplate is not supported by kiln; set releaseName instead",
-                c.name
-            ),
-        ));
-    }
+    let release_name = release_name(k, c)?;
     let (home, rel) = chart_dir(globals, c);
     let dir = k.dir.join(&rel);
-    if !dir.join("Chart.yaml").is_file() {
-        let how = if c.repo.is_empty() {
-            format!("put the chart directory at {rel}")
-        } else if let Some(oci) = c.repo.strip_prefix("oci://") {
-            let version = if c.version.is_empty() {
-                String::new()
-            } else {
-                format!(" --version {}", c.version)
-            };
-            format!(
-                "vendor it once with `helm pull --untar --untardir {} oci://{}/{}{version}` and commit it",
-                rel.rsplit_once('/').map_or(home.as_str(), |(d, _)| d),
-                oci.trim_end_matches('/'),
-                c.name
-            )
-        } else {
-            let version = if c.version.is_empty() {
-                String::new()
-            } else {
-                format!(" --version {}", c.version)
-            };
-            format!(
-                "vendor it once with `helm pull --untar --untardir {} --repo {} {}{version}` and commit it",
-                rel.rsplit_once('/').map_or(home.as_str(), |(d, _)| d),
-                c.repo,
-                c.name
-            )
-        };
-        return Err(k.error(
-            &c.name,
-            format!(
-                "helmCharts: chart `{}` not found at {rel} (kiln does not download charts: {how})",
-                c.name
-            ),
-        ));
-    }
-    check_inside(k, &rel, &dir)?;
-
-    // The values file kustomize hands to `helm template -f`.
-    let values_file = if c.values_file.is_empty() {
-        format!("{rel}/values.yaml")
+    // kustomize's rule: a directory at <chartHome>/<name> (or <chartHome>/<name>-<version>/<name>
+    // with a repo). kiln also takes the archive `helm pull` leaves: <chartHome>/<name>-<version>.tgz.
+    let (chart_rel, chart_path) = if dir.join("Chart.yaml").is_file() {
+        check_inside(k, &rel, &dir)?;
+        (rel.clone(), dir)
+    } else if let Some(archive) = find_archive(k, &home, c)? {
+        let path = k.dir.join(&archive);
+        check_inside(k, &archive, &path)?;
+        (archive, path)
     } else {
-        c.values_file.clone()
+        return Err(not_found(k, c, &home, &rel));
     };
+    let chart = crate::chart::load_chart(&chart_path).map_err(|e| {
+        e.with_note(format!(
+            "in helmCharts `{}` ({chart_rel}) of {}",
+            c.name, k.file
+        ))
+    })?;
+
+    // The values file kustomize hands to `helm template -f`: `valuesFile`, else the chart's own
+    // values.yaml (read from the archive for a packaged chart).
     let base = if merge == ValuesMerge::Replace && has_inline(c) {
         Map::new()
-    } else if c.values_file.is_empty() && !k.dir.join(&values_file).is_file() {
-        // kustomize fails on a chart without values.yaml; an empty file means the same.
-        Map::new()
-    } else {
-        let (text, display) = read_file(k, &values_file)?;
+    } else if !c.values_file.is_empty() {
+        let (text, display) = read_file(k, &c.values_file)?;
         values::parse_values_file(&text, &display)?
+    } else {
+        match &chart.values_file {
+            // kustomize fails on a chart without values.yaml; an empty file means the same.
+            None => Map::new(),
+            Some(f) => values::parse_values_file(&f.text, &chart.file_shown("values.yaml"))?,
+        }
     };
     let mut user = match (&c.values_inline, merge) {
         (Some(inline), ValuesMerge::Override) if !inline.is_empty() => {
@@ -210,14 +182,10 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
     }
 
     let cfg = ChartRenderConfig {
-        chart_dir: dir,
+        chart_dir: chart_path,
         values: ValueFlags::default(),
         inline_values: Some(Value::Object(user)),
-        release_name: Some(if c.release_name.is_empty() {
-            DEFAULT_RELEASE_NAME.to_string()
-        } else {
-            c.release_name.clone()
-        }),
+        release_name: Some(release_name),
         namespace: c.namespace.clone(),
         kube_version: c.kube_version.clone(),
         api_versions: c.api_versions.clone(),
@@ -229,8 +197,12 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
         random_seed: None,
         heads_only: false,
     };
-    let rendered = pipeline::render_chart(&cfg)
-        .map_err(|e| e.with_note(format!("in helmCharts `{}` ({rel}) of {}", c.name, k.file)))?;
+    let rendered = pipeline::render_loaded(chart, &cfg).map_err(|e| {
+        e.with_note(format!(
+            "in helmCharts `{}` ({chart_rel}) of {}",
+            c.name, k.file
+        ))
+    })?;
     let mut out = Vec::new();
     for r in rendered.resources {
         let hook = hook_events(&r.value);
@@ -243,6 +215,116 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
         })?);
     }
     Ok(out)
+}
+
+/// The release name `helm template` gets from kustomize: `releaseName`, else `nameTemplate`
+/// (helm refuses both at once), else helm's `release-name`. A name template with Go-template
+/// actions is refused, as by `kiln template --name-template`: they are usually random.
+fn release_name(k: &Loaded, c: &HelmChart) -> Result<String> {
+    let name = match (c.release_name.is_empty(), c.name_template.is_empty()) {
+        (false, false) => {
+            return Err(k.error(
+                "nameTemplate",
+                format!(
+                    "helmCharts `{}`: cannot set nameTemplate and also releaseName (helm: cannot set --name-template and also specify a name)",
+                    c.name
+                ),
+            ))
+        }
+        (false, true) => c.release_name.clone(),
+        (true, false) if c.name_template.contains("{{") => {
+            return Err(k.error(
+                "nameTemplate",
+                format!(
+                    "helmCharts `{}`: nameTemplate `{}`: kiln does not run Go-template actions in release names (they are usually random, e.g. randAlphaNum); set releaseName",
+                    c.name, c.name_template
+                ),
+            ))
+        }
+        (true, false) => c.name_template.clone(),
+        (true, true) => return Ok(DEFAULT_RELEASE_NAME.to_string()),
+    };
+    let field = if c.release_name.is_empty() {
+        "nameTemplate"
+    } else {
+        "releaseName"
+    };
+    crate::commands::template::check_release_name(&name)
+        .map_err(|e| k.error(field, format!("helmCharts `{}`: {}", c.name, e.message())))?;
+    Ok(name)
+}
+
+/// A packaged chart under chartHome, where `helm pull` (without `--untar`) leaves it:
+/// `<chartHome>/<name>-<version>.tgz`; without `version`, the one `<name>-<SemVer>.tgz` there (an
+/// error when there are several).
+fn find_archive(k: &Loaded, home: &str, c: &HelmChart) -> Result<Option<String>> {
+    if !c.version.is_empty() {
+        let rel = format!("{home}/{}-{}.tgz", c.name, c.version);
+        return Ok(k.dir.join(&rel).is_file().then_some(rel));
+    }
+    let Ok(entries) = std::fs::read_dir(k.dir.join(home)) else {
+        return Ok(None);
+    };
+    let prefix = format!("{}-", c.name);
+    let mut found: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(".tgz"))
+                .is_some_and(|v| semver::Version::parse(v.trim_start_matches('v')).is_ok())
+        })
+        .collect();
+    found.sort();
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(Some(format!("{home}/{}", found[0]))),
+        _ => Err(k.error(
+            &c.name,
+            format!(
+                "helmCharts `{}`: several packaged charts in {home}/ ({}): set `version` to pick one",
+                c.name,
+                found.join(", ")
+            ),
+        )),
+    }
+}
+
+/// The error for a chart found neither as a directory nor as an archive, saying how to vendor it.
+fn not_found(k: &Loaded, c: &HelmChart, home: &str, rel: &str) -> Error {
+    let archive = if c.version.is_empty() {
+        format!("{home}/{}-<version>.tgz", c.name)
+    } else {
+        format!("{home}/{}-{}.tgz", c.name, c.version)
+    };
+    let version = if c.version.is_empty() {
+        String::new()
+    } else {
+        format!(" --version {}", c.version)
+    };
+    let untar_dir = rel.rsplit_once('/').map_or(home, |(d, _)| d);
+    let how = if c.repo.is_empty() {
+        format!("put the chart directory at {rel} or the packaged chart at {archive}")
+    } else if let Some(oci) = c.repo.strip_prefix("oci://") {
+        format!(
+            "vendor it once with `helm pull --untar --untardir {untar_dir} oci://{}/{}{version}` and commit it",
+            oci.trim_end_matches('/'),
+            c.name
+        )
+    } else {
+        format!(
+            "vendor it once with `helm pull --untar --untardir {untar_dir} --repo {} {}{version}` and commit it",
+            c.repo, c.name
+        )
+    };
+    k.error(
+        &c.name,
+        format!(
+            "helmCharts: chart `{}` not found at {rel} nor as {archive} (kiln does not download charts: {how})",
+            c.name
+        ),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
