@@ -150,16 +150,25 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
 
     // The values file kustomize hands to `helm template -f`: `valuesFile`, else the chart's own
     // values.yaml (read from the archive for a packaged chart).
+    // With inline values to merge, kustomize reads that file itself (kyaml, YAML 1.2) and hands
+    // helm what it read; without, helm reads the file (YAML 1.1).
+    let parse = |text: &str, display: &str| {
+        if has_inline(c) {
+            parse_as_kyaml(text, display)
+        } else {
+            values::parse_values_file(text, display)
+        }
+    };
     let base = if merge == ValuesMerge::Replace && has_inline(c) {
         Map::new()
     } else if !c.values_file.is_empty() {
         let (text, display) = read_file(k, &c.values_file)?;
-        values::parse_values_file(&text, &display)?
+        parse(&text, &display)?
     } else {
         match &chart.values_file {
             // kustomize fails on a chart without values.yaml; an empty file means the same.
             None => Map::new(),
-            Some(f) => values::parse_values_file(&f.text, &chart.file_shown("values.yaml"))?,
+            Some(f) => parse(&f.text, &chart.file_shown("values.yaml"))?,
         }
     };
     let mut user = match (&c.values_inline, merge) {
@@ -327,6 +336,141 @@ fn not_found(k: &Loaded, c: &HelmChart, home: &str, rel: &str) -> Error {
     )
 }
 
+/// A values file as kustomize reads it before merging `valuesInline` into it (kyaml, then back
+/// to YAML through JSON for helm): only `true`/`false` (any case) are booleans, so `yes`, `on`,
+/// `y` stay strings; a plain timestamp (`2024-01-02`, `2024-01-02 10:20:30`) becomes its RFC 3339
+/// text (`2024-01-02T00:00:00Z`).
+fn parse_as_kyaml(text: &str, display: &str) -> Result<Map<String, Value>> {
+    let mut map =
+        match crate::yaml::parse_document_as(text, display, 0, crate::yaml::Flavor::Kustomize)? {
+            Value::Null => Map::new(),
+            Value::Object(m) => m,
+            _ => {
+                return Err(Error::new(
+                    crate::error::ErrorKind::Values,
+                    format!("{display}: a values file must be a map"),
+                ))
+            }
+        };
+    for v in map.values_mut() {
+        timestamps_as_rfc3339(v, text, 0);
+    }
+    Ok(map)
+}
+
+/// Rewrites the plain timestamps of a value read by kyaml (a timestamp written quoted in `text`
+/// stays as written). Nesting is bounded by the YAML parser's own depth limit.
+fn timestamps_as_rfc3339(v: &mut Value, text: &str, depth: usize) {
+    if depth > 256 {
+        return;
+    }
+    match v {
+        Value::String(s) => {
+            if let Some(t) = rfc3339(s) {
+                if written_plain(text, s) {
+                    *s = t;
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|i| timestamps_as_rfc3339(i, text, depth + 1)),
+        Value::Object(m) => m
+            .values_mut()
+            .for_each(|i| timestamps_as_rfc3339(i, text, depth + 1)),
+        _ => {}
+    }
+}
+
+/// Whether `s` is written somewhere in `text` without quotes (the values are not tied back to
+/// their lines: a timestamp written both plain and quoted is taken as plain everywhere).
+fn written_plain(text: &str, s: &str) -> bool {
+    text.match_indices(s).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + s.len()..].chars().next();
+        let quote = |c: Option<char>| matches!(c, Some('"' | '\''));
+        !quote(before) && !quote(after)
+    })
+}
+
+/// A YAML timestamp as Go's yaml.v3 reads one (`2006-1-2`, `2006-1-2T15:4:5.999999999Z07:00`
+/// with `T` or `t`, `2006-1-2 15:4:5.999999999` in UTC), written as Go's JSON writes a
+/// `time.Time` (RFC 3339 with nanoseconds, trailing zeros cut, `Z` for UTC); `None` when `s` is
+/// not one.
+fn rfc3339(s: &str) -> Option<String> {
+    fn digits(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        if n < min || n > max {
+            return None;
+        }
+        Some((s[..n].parse().ok()?, &s[n..]))
+    }
+    let (year, rest) = digits(s, 4, 4)?;
+    let (month, rest) = digits(rest.strip_prefix('-')?, 1, 2)?;
+    let (day, rest) = digits(rest.strip_prefix('-')?, 1, 2)?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > days {
+        return None;
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if rest.is_empty() {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let (zoned, rest) = match rest.as_bytes()[0] {
+        b'T' | b't' => (true, &rest[1..]),
+        b' ' => (false, &rest[1..]),
+        _ => return None,
+    };
+    let (hour, rest) = digits(rest, 1, 2)?;
+    let (min, rest) = digits(rest.strip_prefix(':')?, 1, 2)?;
+    let (sec, mut rest) = digits(rest.strip_prefix(':')?, 1, 2)?;
+    if hour > 23 || min > 59 || sec > 59 {
+        return None;
+    }
+    let mut frac = String::new();
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        frac = r[..n].trim_end_matches('0').to_string();
+        rest = &r[n..];
+    }
+    let zone = if !zoned {
+        if !rest.is_empty() {
+            return None;
+        }
+        "Z".to_string()
+    } else if rest == "Z" {
+        "Z".to_string()
+    } else {
+        let sign = rest.chars().next().filter(|c| *c == '+' || *c == '-')?;
+        let (zh, r) = digits(&rest[1..], 2, 2)?;
+        let (zm, r) = digits(r.strip_prefix(':')?, 2, 2)?;
+        if !r.is_empty() || zh > 23 || zm > 59 {
+            return None;
+        }
+        if zh == 0 && zm == 0 {
+            "Z".to_string()
+        } else {
+            format!("{sign}{zh:02}:{zm:02}")
+        }
+    };
+    let frac = if frac.is_empty() {
+        frac
+    } else {
+        format!(".{frac}")
+    };
+    Some(format!("{date}T{hour:02}:{min:02}:{sec:02}{frac}{zone}"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ValuesMerge {
     Override,
@@ -399,6 +543,28 @@ mod tests {
             Value::Object(kyaml_merge(dest, src)),
             json!({"a": {"b": 1, "c": [3]}, "e": "x", "f": {"h": 2}})
         );
+    }
+
+    #[test]
+    fn timestamps_read_as_yaml_v3_and_written_as_go_json() {
+        for (input, want) in [
+            ("2024-01-02", Some("2024-01-02T00:00:00Z")),
+            ("2024-1-2", Some("2024-01-02T00:00:00Z")),
+            ("2024-01-02 10:20:30", Some("2024-01-02T10:20:30Z")),
+            ("2024-01-02t10:20:30.50Z", Some("2024-01-02T10:20:30.5Z")),
+            (
+                "2024-01-02T10:20:30+02:00",
+                Some("2024-01-02T10:20:30+02:00"),
+            ),
+            ("2024-01-02T10:20:30-00:00", Some("2024-01-02T10:20:30Z")),
+            ("2024-02-30", None),
+            ("2024-01-02T10:20:30", None),
+            ("2024-01-02 10:20:30Z", None),
+            ("24-01-02", None),
+            ("1:30", None),
+        ] {
+            assert_eq!(rfc3339(input).as_deref(), want, "{input}");
+        }
     }
 
     #[test]
