@@ -5,7 +5,7 @@ mod load;
 mod packed;
 
 pub use load::load_chart;
-pub use packed::read_archive_text;
+pub use packed::{read_archive_text, read_shown, ArchiveCache};
 
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -86,6 +86,41 @@ pub fn read_archive_text(path: &Path, rel: &str) -> Result<Option<String>> {
     read_archive_file(path, &mut Budget::default())?.text(rel)
 }
 
+/// Archives already read by [`read_shown`], by how they are shown.
+pub type ArchiveCache = std::collections::HashMap<String, Arc<BTreeMap<String, Vec<u8>>>>;
+
+/// A file of a chart archive by the name messages and lint findings give it
+/// (`web-0.1.0.tgz:templates/x.yaml`, `web/charts/redis-1.2.3.tgz:charts/common-2.0.0.tgz:templates/_x.tpl`);
+/// `None` when `shown` names no file inside an archive. Archives read are kept in `cache`.
+pub fn read_shown(shown: &str, cache: &mut ArchiveCache) -> Option<String> {
+    let mut at = 0;
+    let mut files: Option<Arc<BTreeMap<String, Vec<u8>>>> = None;
+    while let Some(i) = shown[at..].find(".tgz:") {
+        let end = at + i + ".tgz".len();
+        let key = &shown[..end];
+        let archive = match cache.get(key) {
+            Some(f) => f.clone(),
+            None => {
+                let mut budget = Budget::default();
+                let read = match &files {
+                    None => read_archive_file(Path::new(key), &mut budget).ok()?,
+                    Some(outer) => {
+                        let bytes = outer.get(&shown[at..end])?;
+                        read_archive(bytes, key, &mut budget).ok()?
+                    }
+                };
+                let f = Arc::new(read.files);
+                cache.insert(key.to_string(), f.clone());
+                f
+            }
+        };
+        files = Some(archive);
+        at = end + 1;
+    }
+    let bytes = files?.get(&shown[at..])?.clone();
+    String::from_utf8(bytes).ok()
+}
+
 impl Packed {
     fn shown(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)
