@@ -216,3 +216,24 @@ fn errors() {
         insta::assert_snapshot!(case.as_str(), err);
     }
 }
+
+#[test]
+fn lint_names_the_files_of_packaged_charts_inside_their_archives() {
+    std::env::set_current_dir(root()).unwrap();
+    let dir = prepare_packages(Path::new("tests/helm_charts/tgz_layouts"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["lint", "."])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in [
+        // A packaged chart of helmCharts, and one found without a version.
+        "vendor/web-1.2.0.tgz:templates/deployment.yaml:18: warning[resources-missing]",
+        "vendor/jobs-0.5.1.tgz:templates/cronjob.yaml:13: warning[resources-missing]",
+        "vendor/cache-0.3.0.tgz:templates/statefulset.yaml:18: warning[run-as-root]",
+    ] {
+        assert!(text.contains(want), "missing `{want}` in:\n{text}");
+    }
+}

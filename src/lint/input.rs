@@ -282,6 +282,13 @@ fn overlay_charts(dir: &Path, out: &mut Vec<ChartInput>, depth: usize) {
             }
         }
     }
+    for chart_dir in crate::overlay::transforms::helm_charts::chart_paths(dir, &k) {
+        let chart_dir = normalize(&chart_dir);
+        if !out.iter().any(|c| c.dir == chart_dir) {
+            let loaded = crate::chart::load_chart(&chart_dir).ok();
+            out.push(ChartInput::new(chart_dir, loaded.as_ref(), None));
+        }
+    }
     for entry in strings("resources")
         .into_iter()
         .chain(strings("bases"))

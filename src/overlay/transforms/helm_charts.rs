@@ -134,7 +134,7 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
     let (chart_rel, chart_path) = if dir.join("Chart.yaml").is_file() {
         check_inside(k, &rel, &dir)?;
         (rel.clone(), dir)
-    } else if let Some(archive) = find_archive(k, &home, c)? {
+    } else if let Some(archive) = find_archive(&k.dir, &home, c).map_err(|m| k.error(&c.name, m))? {
         let path = k.dir.join(&archive);
         check_inside(k, &archive, &path)?;
         (archive, path)
@@ -266,12 +266,16 @@ fn release_name(k: &Loaded, c: &HelmChart) -> Result<String> {
 /// A packaged chart under chartHome, where `helm pull` (without `--untar`) leaves it:
 /// `<chartHome>/<name>-<version>.tgz`; without `version`, the one `<name>-<SemVer>.tgz` there (an
 /// error when there are several).
-fn find_archive(k: &Loaded, home: &str, c: &HelmChart) -> Result<Option<String>> {
+fn find_archive(
+    dir: &std::path::Path,
+    home: &str,
+    c: &HelmChart,
+) -> std::result::Result<Option<String>, String> {
     if !c.version.is_empty() {
         let rel = format!("{home}/{}-{}.tgz", c.name, c.version);
-        return Ok(k.dir.join(&rel).is_file().then_some(rel));
+        return Ok(dir.join(&rel).is_file().then_some(rel));
     }
-    let Ok(entries) = std::fs::read_dir(k.dir.join(home)) else {
+    let Ok(entries) = std::fs::read_dir(dir.join(home)) else {
         return Ok(None);
     };
     let prefix = format!("{}-", c.name);
@@ -289,15 +293,44 @@ fn find_archive(k: &Loaded, home: &str, c: &HelmChart) -> Result<Option<String>>
     match found.len() {
         0 => Ok(None),
         1 => Ok(Some(format!("{home}/{}", found[0]))),
-        _ => Err(k.error(
-            &c.name,
-            format!(
-                "helmCharts `{}`: several packaged charts in {home}/ ({}): set `version` to pick one",
-                c.name,
-                found.join(", ")
-            ),
+        _ => Err(format!(
+            "helmCharts `{}`: several packaged charts in {home}/ ({}): set `version` to pick one",
+            c.name,
+            found.join(", ")
         )),
     }
+}
+
+/// Where the charts of a kustomization's `helmCharts:` are found (a directory or a packaged
+/// chart), for `kiln lint` to show the files of their objects; entries that do not resolve are
+/// left out (the build reports them).
+pub fn chart_paths(dir: &std::path::Path, kustomization: &Value) -> Vec<std::path::PathBuf> {
+    let globals: HelmGlobals = kustomization
+        .get("helmGlobals")
+        .and_then(|g| serde_json::from_value(g.clone()).ok())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for raw in kustomization
+        .get("helmCharts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Ok(c) = serde_json::from_value::<HelmChart>(raw.clone()) else {
+            continue;
+        };
+        let (home, rel) = chart_dir(&globals, &c);
+        let path = if dir.join(&rel).join("Chart.yaml").is_file() {
+            Some(dir.join(&rel))
+        } else {
+            find_archive(dir, &home, &c)
+                .ok()
+                .flatten()
+                .map(|a| dir.join(a))
+        };
+        out.extend(path);
+    }
+    out
 }
 
 /// The error for a chart found neither as a directory nor as an archive, saying how to vendor it.
