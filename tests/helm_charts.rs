@@ -122,7 +122,13 @@ fn package(src: &Path) -> Vec<u8> {
 /// written as `<home>/<name>-<version>.tgz`.
 fn prepare_packages(fixture: &Path) -> PathBuf {
     let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
-    let dest = std::env::temp_dir().join(format!("kiln-helm-charts-{name}-{}", std::process::id()));
+    // Tests run in parallel: one directory per call.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dest = std::env::temp_dir().join(format!(
+        "kiln-helm-charts-{name}-{}-{n}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dest);
     let packages = fixture.join("packages");
     let mut charts = Vec::new();
