@@ -4,14 +4,19 @@
 //!
 //! - `<chartHome>/<name>` (chartHome defaults to `charts`, relative to the kustomization), or
 //!   `<chartHome>/<name>-<version>/<name>` when both `version` and `repo` are set (where
-//!   kustomize's own `helm pull --untar` puts a downloaded chart). kiln downloads nothing: a chart
-//!   that is not there is an error that says how to vendor it.
+//!   kustomize's own `helm pull --untar` puts a downloaded chart). Failing that, the packaged
+//!   chart `helm pull` leaves without `--untar`: `<chartHome>/<name>-<version>.tgz`, or without
+//!   `version` the one `<chartHome>/<name>-<SemVer>.tgz` (kustomize itself would download the
+//!   chart again). kiln downloads nothing: a chart that is not there is an error that says how to
+//!   vendor it.
 //! - Values as kustomize builds them: `valuesFile` (default: the chart's own `values.yaml`), then
 //!   `valuesInline` merged over it (`valuesMerge: override`, the default), under it (`merge`) or
 //!   instead of it (`replace`), with kustomize's merge rules (maps merge, a `null` removes the
 //!   key, lists are replaced); then each `additionalValuesFiles` entry.
-//! - `helm template` flags: `releaseName` (default `release-name`), `namespace`, `kubeVersion`,
-//!   `apiVersions`, `includeCRDs`, `skipTests`, `skipHooks`.
+//!   With `valuesInline`, kustomize reads the values file itself (kyaml) and hands helm the merge,
+//!   so YAML 1.2 rules apply to it (see [`parse_as_kyaml`]).
+//! - `helm template` flags: `releaseName` (default `release-name`) or a plain `nameTemplate`,
+//!   `namespace`, `kubeVersion`, `apiVersions`, `includeCRDs`, `skipTests`, `skipHooks`.
 //!
 //! The objects join the build as generated resources, after `configMapGenerator` and
 //! `secretGenerator` (kustomize's generator order), and every transform applies to them.
