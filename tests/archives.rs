@@ -524,3 +524,37 @@ fn lint_points_at_the_chart_yaml_entry_of_a_dependency_never_built() {
         "{text}"
     );
 }
+
+#[test]
+fn an_overlay_takes_a_packaged_chart_in_charts() {
+    let work = temp_dir("overlay-charts");
+    let case = root().join("tests/archives/go_lint_findings");
+    prepare(&case.join("chart"), &work.join("chart"));
+    std::fs::write(
+        work.join("shop-0.2.0.tgz"),
+        package(&work.join("chart"), "shop"),
+    )
+    .unwrap();
+    let overlay = |dir: &str, path: &str| {
+        std::fs::create_dir_all(work.join(dir)).unwrap();
+        std::fs::write(
+            work.join(dir).join("kustomization.yaml"),
+            format!("namespace: shop\ncharts:\n  - path: {path}\n    releaseName: web\n"),
+        )
+        .unwrap();
+    };
+    overlay("from-dir", "../chart");
+    overlay("from-tgz", "../shop-0.2.0.tgz");
+    let from_dir = outcome(&kiln(&["build", "from-dir"], &work));
+    let from_tgz = outcome(&kiln(&["build", "from-tgz"], &work));
+    assert!(from_dir.contains("name: web-agent"), "{from_dir}");
+    assert_eq!(from_dir, from_tgz);
+    // Lint through the overlay names the files inside the archive.
+    let lint = kiln(&["lint", "from-tgz"], &work);
+    let text = String::from_utf8_lossy(&lint.stdout);
+    assert!(
+        text.contains("shop-0.2.0.tgz:charts/queue-2.1.0.tgz:charts/probe-0.1.0.tgz:templates/daemonset.yaml:20: warning[host-namespaces]"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&work).unwrap();
+}
