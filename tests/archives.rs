@@ -558,3 +558,51 @@ fn an_overlay_takes_a_packaged_chart_in_charts() {
     );
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+#[test]
+fn every_command_that_takes_a_chart_takes_a_packaged_chart() {
+    let work = temp_dir("commands");
+    let case = root().join("tests/archives/go_dependencies");
+    prepare(&case.join("chart"), &work.join("chart"));
+    std::fs::write(
+        work.join("store-0.4.0.tgz"),
+        package(&work.join("chart"), "store"),
+    )
+    .unwrap();
+    for args in [
+        &["show", "chart"][..],
+        &["show", "values"],
+        &["show", "all"],
+        &["values"],
+        &["values", "--set", "sessions.enabled=false"],
+        &["template"],
+        &["lint"],
+    ] {
+        // stdout and the exit code (lint exits 1 on its findings).
+        let run = |chart: &str| {
+            let out = kiln(&[args, &[chart]].concat(), &work);
+            format!(
+                "exit {:?}\n{}{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        };
+        let (from_dir, from_tgz) = (run("chart"), run("store-0.4.0.tgz"));
+        assert!(from_dir.lines().count() > 3, "{args:?}: {from_dir}");
+        assert!(
+            from_dir.starts_with("exit Some(0)") || args == ["lint"],
+            "{args:?}: {from_dir}"
+        );
+        assert_eq!(
+            from_dir,
+            from_tgz.replace("store-0.4.0.tgz:", "chart/"),
+            "kiln {args:?}"
+        );
+    }
+    // A semantic diff of the two renders finds nothing.
+    let diff = kiln(&["diff", "chart", "store-0.4.0.tgz"], &work);
+    assert_eq!(diff.status.code(), Some(0), "{diff:?}");
+    assert!(diff.stdout.is_empty(), "{diff:?}");
+    std::fs::remove_dir_all(&work).unwrap();
+}
