@@ -606,3 +606,20 @@ fn every_command_that_takes_a_chart_takes_a_packaged_chart() {
     assert!(diff.stdout.is_empty(), "{diff:?}");
     std::fs::remove_dir_all(&work).unwrap();
 }
+
+#[test]
+fn an_incompatible_kube_version_points_into_the_archive() {
+    let entries = vec![
+        (
+            "evil/Chart.yaml".to_string(),
+            format!("{CHART_YAML}kubeVersion: \">=1.99.0\"\n").into_bytes(),
+        ),
+        ("evil/templates/cm.yaml".to_string(), TEMPLATE.into()),
+    ];
+    let out = render_bytes("kube-version", "evil-1.0.0.tgz", &tgz(&entries));
+    assert!(
+        out.contains("--> evil-1.0.0.tgz:Chart.yaml:6:1")
+            && out.contains("kubeVersion: \">=1.99.0\""),
+        "{out}"
+    );
+}
