@@ -623,3 +623,23 @@ fn an_incompatible_kube_version_points_into_the_archive() {
         "{out}"
     );
 }
+
+#[test]
+fn a_template_error_in_a_packaged_dependency_names_the_archive() {
+    let mut entries = good_entries();
+    entries.push((
+        "evil/templates/bad.yaml".to_string(),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ missing.field }}\n".to_vec(),
+    ));
+    let bytes = tgz(&entries);
+    let dep = render_as_dependency("template-error-dep", &bytes);
+    assert!(
+        dep.contains("--> app/charts/evil-1.0.0.tgz:templates/bad.yaml:4"),
+        "{dep}"
+    );
+    let top = render_bytes("template-error", "evil-1.0.0.tgz", &bytes);
+    assert!(
+        top.contains("--> evil-1.0.0.tgz:templates/bad.yaml:4"),
+        "{top}"
+    );
+}
