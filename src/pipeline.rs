@@ -79,7 +79,11 @@ impl RenderedChart {
 
 /// Renders a chart into sorted resources.
 pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
-    let mut chart = chart::load_chart(&cfg.chart_dir)?;
+    render_loaded(chart::load_chart(&cfg.chart_dir)?, cfg)
+}
+
+/// Renders a chart already loaded (from `cfg.chart_dir`) into sorted resources.
+pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<RenderedChart> {
     if cfg.skip_schema_validation {
         values::typos::drop_schemas(&mut chart);
     }
@@ -302,8 +306,16 @@ fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
 
 /// Where `kubeVersion:` is written in the chart's Chart.yaml (line 1 when it cannot be found).
 fn kube_version_location(chart: &Chart) -> crate::error::Location {
-    let file = format!("{}/Chart.yaml", chart.display_root);
-    let text = std::fs::read_to_string(chart.dir.join("Chart.yaml")).unwrap_or_default();
+    let file = match &chart.archive_prefix {
+        Some(_) => chart.file_shown("Chart.yaml"),
+        None => format!("{}/Chart.yaml", chart.display_root),
+    };
+    let text = match &chart.archive_prefix {
+        // A packaged chart: its Chart.yaml is read from the archive again.
+        Some(_) => chart::read_shown(&chart.file_shown("Chart.yaml"), &mut Default::default()),
+        None => std::fs::read_to_string(chart.dir.join("Chart.yaml")).ok(),
+    }
+    .unwrap_or_default();
     let line = text
         .lines()
         .position(|l| l.starts_with("kubeVersion:"))

@@ -418,3 +418,212 @@ fn a_packaged_chart_name_that_is_no_file_name_is_refused() {
         assert!(out.contains("chart.metadata.name"), "{out}");
     }
 }
+
+// ---- lint ---------------------------------------------------------------------------------------
+
+/// `kiln lint` on a prepared fixture, as a directory and packaged itself: the text reports, with
+/// the packaged chart's prefix (`shop-0.2.0.tgz:`) shown as the directory (`chart/`) in the
+/// second one so both can be compared.
+fn lint_case(case: &Path, args: &[&str]) -> (String, String) {
+    let name = case.file_name().unwrap().to_string_lossy().into_owned();
+    // Tests run in parallel: one directory per call.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let work = temp_dir(&format!("lint-{name}-{n}"));
+    prepare(&case.join("chart"), &work.join("chart"));
+    let (chart, version) =
+        name_version(&std::fs::read_to_string(work.join("chart/Chart.yaml")).unwrap());
+    let file = format!("{chart}-{version}.tgz");
+    std::fs::write(work.join(&file), package(&work.join("chart"), &chart)).unwrap();
+    let text = |out: Output| {
+        format!(
+            "exit {:?}\n{}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let as_dir = text(kiln(&[&["lint", "chart"], args].concat(), &work));
+    let as_tgz = text(kiln(&[&["lint", file.as_str()], args].concat(), &work));
+    std::fs::remove_dir_all(&work).unwrap();
+    (as_dir, as_tgz)
+}
+
+#[test]
+fn lint_findings_in_packaged_charts_name_the_archive_and_the_file_in_it() {
+    let case = root().join("tests/archives/go_lint_findings");
+    let (as_dir, as_tgz) = lint_case(&case, &[]);
+    // The subchart `queue` (alias `jobs`) is `charts/queue-2.1.0.tgz`, its own subchart `probe`
+    // an archive inside it: each finding names the file inside the innermost archive.
+    for want in [
+        "chart/templates/deployment.yaml:21: warning[privileged]",
+        "chart/charts/queue-2.1.0.tgz:templates/statefulset.yaml:16: warning[host-namespaces]",
+        "chart/charts/queue-2.1.0.tgz:charts/probe-0.1.0.tgz:templates/cronjob.yaml:6: error[cronjob-schedule]",
+        // The template's own line (20), not the rendered one: read back from the inner archive.
+        "chart/charts/queue-2.1.0.tgz:charts/probe-0.1.0.tgz:templates/daemonset.yaml:20: warning[host-namespaces]",
+    ] {
+        assert!(as_dir.contains(want), "missing `{want}` in:\n{as_dir}");
+    }
+    // The packaged chart gives the same findings, inside its archive.
+    assert!(
+        as_tgz.contains("shop-0.2.0.tgz:templates/deployment.yaml:21:"),
+        "{as_tgz}"
+    );
+    assert_eq!(as_tgz.replace("shop-0.2.0.tgz:", "chart/"), as_dir);
+    insta::assert_snapshot!(as_dir);
+}
+
+#[test]
+fn lint_of_a_packaged_chart_in_json_and_sarif() {
+    let case = root().join("tests/archives/go_lint_findings");
+    let (_, json) = lint_case(&case, &["--format", "json"]);
+    assert!(
+        json.contains(
+            "\"file\": \"shop-0.2.0.tgz:charts/queue-2.1.0.tgz:templates/statefulset.yaml\""
+        ),
+        "{json}"
+    );
+    let (_, sarif) = lint_case(&case, &["--format", "sarif"]);
+    // A colon would make the relative URI read as a scheme.
+    assert!(
+        sarif.contains("\"uri\": \"shop-0.2.0.tgz%3Atemplates/deployment.yaml\""),
+        "{sarif}"
+    );
+}
+
+#[test]
+fn lint_points_at_the_chart_yaml_entry_of_a_dependency_never_built() {
+    let work = temp_dir("lint-missing");
+    prepare(
+        &root().join("tests/archives/err_missing_dependency/chart"),
+        &work.join("chart"),
+    );
+    let out = kiln(&["lint", "chart"], &work);
+    std::fs::remove_dir_all(&work).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("chart/Chart.yaml:7: error[chart-render]")
+            && text.contains("run `helm dependency build` first"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_overlay_takes_a_packaged_chart_in_charts() {
+    let work = temp_dir("overlay-charts");
+    let case = root().join("tests/archives/go_lint_findings");
+    prepare(&case.join("chart"), &work.join("chart"));
+    std::fs::write(
+        work.join("shop-0.2.0.tgz"),
+        package(&work.join("chart"), "shop"),
+    )
+    .unwrap();
+    let overlay = |dir: &str, path: &str| {
+        std::fs::create_dir_all(work.join(dir)).unwrap();
+        std::fs::write(
+            work.join(dir).join("kustomization.yaml"),
+            format!("namespace: shop\ncharts:\n  - path: {path}\n    releaseName: web\n"),
+        )
+        .unwrap();
+    };
+    overlay("from-dir", "../chart");
+    overlay("from-tgz", "../shop-0.2.0.tgz");
+    let from_dir = outcome(&kiln(&["build", "from-dir"], &work));
+    let from_tgz = outcome(&kiln(&["build", "from-tgz"], &work));
+    assert!(from_dir.contains("name: web-agent"), "{from_dir}");
+    assert_eq!(from_dir, from_tgz);
+    // Lint through the overlay names the files inside the archive.
+    let lint = kiln(&["lint", "from-tgz"], &work);
+    let text = String::from_utf8_lossy(&lint.stdout);
+    assert!(
+        text.contains("shop-0.2.0.tgz:charts/queue-2.1.0.tgz:charts/probe-0.1.0.tgz:templates/daemonset.yaml:20: warning[host-namespaces]"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn every_command_that_takes_a_chart_takes_a_packaged_chart() {
+    let work = temp_dir("commands");
+    let case = root().join("tests/archives/go_dependencies");
+    prepare(&case.join("chart"), &work.join("chart"));
+    std::fs::write(
+        work.join("store-0.4.0.tgz"),
+        package(&work.join("chart"), "store"),
+    )
+    .unwrap();
+    for args in [
+        &["show", "chart"][..],
+        &["show", "values"],
+        &["show", "all"],
+        &["values"],
+        &["values", "--set", "sessions.enabled=false"],
+        &["template"],
+        &["lint"],
+    ] {
+        // stdout and the exit code (lint exits 1 on its findings).
+        let run = |chart: &str| {
+            let out = kiln(&[args, &[chart]].concat(), &work);
+            format!(
+                "exit {:?}\n{}{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        };
+        let (from_dir, from_tgz) = (run("chart"), run("store-0.4.0.tgz"));
+        assert!(from_dir.lines().count() > 3, "{args:?}: {from_dir}");
+        assert!(
+            from_dir.starts_with("exit Some(0)") || args == ["lint"],
+            "{args:?}: {from_dir}"
+        );
+        assert_eq!(
+            from_dir,
+            from_tgz.replace("store-0.4.0.tgz:", "chart/"),
+            "kiln {args:?}"
+        );
+    }
+    // A semantic diff of the two renders finds nothing.
+    let diff = kiln(&["diff", "chart", "store-0.4.0.tgz"], &work);
+    assert_eq!(diff.status.code(), Some(0), "{diff:?}");
+    assert!(diff.stdout.is_empty(), "{diff:?}");
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+#[test]
+fn an_incompatible_kube_version_points_into_the_archive() {
+    let entries = vec![
+        (
+            "evil/Chart.yaml".to_string(),
+            format!("{CHART_YAML}kubeVersion: \">=1.99.0\"\n").into_bytes(),
+        ),
+        ("evil/templates/cm.yaml".to_string(), TEMPLATE.into()),
+    ];
+    let out = render_bytes("kube-version", "evil-1.0.0.tgz", &tgz(&entries));
+    assert!(
+        out.contains("--> evil-1.0.0.tgz:Chart.yaml:6:1")
+            && out.contains("kubeVersion: \">=1.99.0\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_template_error_in_a_packaged_dependency_names_the_archive() {
+    let mut entries = good_entries();
+    entries.push((
+        "evil/templates/bad.yaml".to_string(),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ missing.field }}\n".to_vec(),
+    ));
+    let bytes = tgz(&entries);
+    let dep = render_as_dependency("template-error-dep", &bytes);
+    assert!(
+        dep.contains("--> app/charts/evil-1.0.0.tgz:templates/bad.yaml:4"),
+        "{dep}"
+    );
+    let top = render_bytes("template-error", "evil-1.0.0.tgz", &bytes);
+    assert!(
+        top.contains("--> evil-1.0.0.tgz:templates/bad.yaml:4"),
+        "{top}"
+    );
+}

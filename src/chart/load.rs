@@ -166,7 +166,9 @@ fn load(
         &meta,
         &display_root,
         &lock,
-        parent_root.is_none(),
+        parent_root
+            .is_none()
+            .then_some((meta_display.as_str(), meta_text.as_str())),
         ignore,
         budget,
     )?;
@@ -185,6 +187,7 @@ fn load(
         dependency,
         files,
         packed: None,
+        archive_prefix: None,
     })
 }
 
@@ -601,14 +604,15 @@ fn is_compatible_range(constraint: Option<&str>, version: &str) -> bool {
 /// Subcharts as Helm 4 resolves them: every dependency of `Chart.yaml` takes the first chart in
 /// `charts/` with its name whose version its constraint admits (a copy per alias); charts that no
 /// dependency admits are kept as they are. A dependency with no chart of its name at all is an
-/// error for the top chart (Helm checks only there).
+/// error for the top chart (Helm checks only there): `top` is its `Chart.yaml`, as the file
+/// shown in messages and its text, for pointing at the dependency's entry.
 pub(super) fn resolve_subcharts(
     candidates: Vec<Candidate>,
     meta: &ChartMeta,
     display_root: &str,
     charts_dir: &str,
     lock: &[(String, String, String)],
-    top: bool,
+    top: Option<(&str, &str)>,
     budget: &mut Budget,
 ) -> Result<Vec<Chart>> {
     if budget.depth == 0 {
@@ -628,7 +632,9 @@ pub(super) fn resolve_subcharts(
     for dep in &meta.dependencies {
         if let Some(c) = candidates.iter().find(|c| admits(dep, c)) {
             subcharts.push(c.load(display_root, Some(dep.clone()), budget)?);
-        } else if top && !candidates.iter().any(|c| c.name == dep.name) {
+        } else if let Some((file, text)) =
+            top.filter(|_| !candidates.iter().any(|c| c.name == dep.name))
+        {
             let locked = lock
                 .iter()
                 .find(|(n, _, _)| *n == dep.name)
@@ -640,13 +646,17 @@ pub(super) fn resolve_subcharts(
                     }
                 })
                 .unwrap_or_default();
-            return Err(Error::new(
+            let err = Error::new(
                 ErrorKind::Chart,
                 format!(
                     "dependency `{}`{locked} is listed in Chart.yaml but is neither a directory nor a .tgz archive in {charts_dir}/: run `helm dependency build` first (kiln downloads nothing)",
                     dep.name
                 ),
-            ));
+            );
+            return Err(match dependency_location(file, text, &dep.name) {
+                Some(loc) => err.with_location(loc),
+                None => err,
+            });
         }
     }
     for c in &candidates {
@@ -656,6 +666,39 @@ pub(super) fn resolve_subcharts(
     }
     budget.depth += 1;
     Ok(subcharts)
+}
+
+/// Where the `dependencies:` entry named `name` is written in a Chart.yaml text: its `name:`
+/// line (`None` when the text does not list it, as when `requirements.yaml` does).
+fn dependency_location(file: &str, text: &str, name: &str) -> Option<Location> {
+    let mut in_deps = false;
+    for (i, line) in text.lines().enumerate() {
+        if !line.starts_with([' ', '-', '#']) && !line.is_empty() {
+            in_deps = line.starts_with("dependencies:");
+            continue;
+        }
+        if !in_deps {
+            continue;
+        }
+        let trimmed = line.trim_start();
+        let item = trimmed.strip_prefix("- ").unwrap_or(trimmed).trim_start();
+        let Some(value) = item.strip_prefix("name:") else {
+            continue;
+        };
+        let value = value.split(" #").next().unwrap_or("").trim();
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        if value == name {
+            let col = line.len() - item.len() + 1;
+            return Some(Location::in_source(
+                file,
+                text,
+                i + 1,
+                col,
+                item.trim_end().len(),
+            ));
+        }
+    }
+    None
 }
 
 /// Whether an entry of `charts/` is skipped as Helm skips it (`_*`, `.*`).
@@ -668,7 +711,7 @@ fn load_subcharts(
     meta: &ChartMeta,
     display_root: &str,
     lock: &[(String, String, String)],
-    top: bool,
+    top: Option<(&str, &str)>,
     ignore: &Ignore,
     budget: &mut Budget,
 ) -> Result<Vec<Chart>> {

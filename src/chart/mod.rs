@@ -6,6 +6,7 @@ mod load;
 mod packed;
 
 pub use load::load_chart;
+pub use packed::{read_archive_text, read_shown, ArchiveCache};
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -110,9 +111,38 @@ pub struct Chart {
     /// The contents of `files` when the chart was read from a `.tgz` archive (there is no
     /// directory to read them from); `None` for a chart directory.
     pub packed: Option<Arc<BTreeMap<String, Vec<u8>>>>,
+    /// For a chart read from an archive, what its files' paths inside the chart are appended to
+    /// in messages and lint findings: `web-0.1.0.tgz:` (then `templates/x.yaml`).
+    pub archive_prefix: Option<String>,
 }
 
 impl Chart {
+    /// Where a file of the chart (`rel`, inside the chart) is: a path under the chart directory,
+    /// or `web-0.1.0.tgz:templates/x.yaml` for a file in a chart archive.
+    pub fn file_shown(&self, rel: &str) -> String {
+        match &self.archive_prefix {
+            Some(prefix) => format!("{prefix}{rel}"),
+            None => self.dir.join(rel).display().to_string(),
+        }
+    }
+
+    /// Every chart of the tree (this one and its subcharts, depth first) as the prefix of its
+    /// display paths (`web/charts/redis`) and the chart itself, longest prefixes first: what maps
+    /// a display path (`web/charts/redis/templates/x.yaml`) back to a file with
+    /// [`Chart::file_shown`].
+    pub fn by_display_root(&self) -> Vec<(&str, &Chart)> {
+        fn walk<'a>(c: &'a Chart, out: &mut Vec<(&'a str, &'a Chart)>) {
+            out.push((c.display_root.as_str(), c));
+            for s in &c.subcharts {
+                walk(s, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+        out
+    }
+
     /// Reads one of the chart's other files (`rel` from [`Chart::files`]): from memory for a
     /// packaged chart, else from the chart directory.
     pub fn read_file(&self, rel: &str) -> crate::error::Result<Vec<u8>> {

@@ -18,9 +18,13 @@ use std::sync::Arc;
 /// A chart's files in memory, by path inside the chart.
 #[derive(Debug, Clone)]
 pub struct Packed {
-    /// Shown in messages for the chart's files: the archive, then the folder inside it
-    /// (`web/charts/redis-1.2.3.tgz/redis`).
+    /// The archive, then the folder inside it (`web/charts/redis-1.2.3.tgz/redis`): the chart's
+    /// `dir`, never read from disk.
     pub dir: PathBuf,
+    /// What a file's path inside the chart is appended to in messages: the archive and a colon
+    /// (`web/charts/redis-1.2.3.tgz:`, then `templates/x.yaml`), with the path inside the outer
+    /// archive for a chart nested in one (`web-0.1.0.tgz:charts/redis-1.2.3.tgz:`).
+    pub prefix: String,
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
@@ -57,6 +61,7 @@ pub fn read_archive(bytes: &[u8], shown: &str, budget: &mut Budget) -> Result<Pa
     let a = archive::read(bytes, shown, budget)?;
     Ok(Packed {
         dir: PathBuf::from(format!("{shown}/{}", a.folder)),
+        prefix: format!("{shown}:"),
         files: a.files,
     })
 }
@@ -76,9 +81,49 @@ pub fn load_archive_file(path: &Path, budget: &mut Budget) -> Result<Chart> {
     load(&p, chart_yaml, None, None, budget)
 }
 
+/// One file of a packaged chart as text (`None` when the archive does not hold it).
+pub fn read_archive_text(path: &Path, rel: &str) -> Result<Option<String>> {
+    read_archive_file(path, &mut Budget::default())?.text(rel)
+}
+
+/// Archives already read by [`read_shown`], by how they are shown.
+pub type ArchiveCache = std::collections::HashMap<String, Arc<BTreeMap<String, Vec<u8>>>>;
+
+/// A file of a chart archive by the name messages and lint findings give it
+/// (`web-0.1.0.tgz:templates/x.yaml`, `web/charts/redis-1.2.3.tgz:charts/common-2.0.0.tgz:templates/_x.tpl`);
+/// `None` when `shown` names no file inside an archive. Archives read are kept in `cache`.
+pub fn read_shown(shown: &str, cache: &mut ArchiveCache) -> Option<String> {
+    let mut at = 0;
+    let mut files: Option<Arc<BTreeMap<String, Vec<u8>>>> = None;
+    while let Some(i) = shown[at..].find(".tgz:") {
+        let end = at + i + ".tgz".len();
+        let key = &shown[..end];
+        let archive = match cache.get(key) {
+            Some(f) => f.clone(),
+            None => {
+                let mut budget = Budget::default();
+                let read = match &files {
+                    None => read_archive_file(Path::new(key), &mut budget).ok()?,
+                    Some(outer) => {
+                        let bytes = outer.get(&shown[at..end])?;
+                        read_archive(bytes, key, &mut budget).ok()?
+                    }
+                };
+                let f = Arc::new(read.files);
+                cache.insert(key.to_string(), f.clone());
+                f
+            }
+        };
+        files = Some(archive);
+        at = end + 1;
+    }
+    let bytes = files?.get(&shown[at..])?.clone();
+    String::from_utf8(bytes).ok()
+}
+
 impl Packed {
     fn shown(&self, rel: &str) -> String {
-        format!("{}/{rel}", self.dir.display())
+        format!("{}{rel}", self.prefix)
     }
 
     /// A file as UTF-8 text, if the archive has it.
@@ -101,7 +146,7 @@ impl Packed {
                 ErrorKind::Chart,
                 format!(
                     "{}: no Chart.yaml in the chart archive",
-                    self.dir.parent().unwrap_or(&self.dir).display()
+                    self.prefix.trim_end_matches([':', '/'])
                 ),
             ));
         };
@@ -137,10 +182,11 @@ pub(super) fn load(
     dependency: Option<Dependency>,
     budget: &mut Budget,
 ) -> Result<Chart> {
+    let meta_file = p.shown("Chart.yaml");
     let (meta, values_key, display_root) = chart_meta(
         raw,
         &meta_text,
-        &p.shown("Chart.yaml"),
+        &meta_file,
         parent_root,
         dependency.as_ref(),
     )?;
@@ -178,7 +224,9 @@ pub(super) fn load(
         &display_root,
         &p.shown("charts"),
         &lock,
-        parent_root.is_none(),
+        parent_root
+            .is_none()
+            .then_some((meta_file.as_str(), meta_text.as_str())),
         budget,
     )?;
     Ok(Chart {
@@ -195,6 +243,7 @@ pub(super) fn load(
         dependency,
         files,
         packed: Some(Arc::new(other)),
+        archive_prefix: Some(p.prefix.clone()),
     })
 }
 
@@ -242,6 +291,7 @@ fn subchart_candidates(p: &Packed, budget: &mut Budget) -> Result<Vec<Candidate>
             }
             Packed {
                 dir: PathBuf::from(&shown),
+                prefix: format!("{shown}/"),
                 files,
             }
         };

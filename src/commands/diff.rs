@@ -132,7 +132,8 @@ fn load(opts: &DiffOptions, typed: &str) -> Result<Vec<Resource>> {
     }
     super::require_path(typed)?;
     let path = Path::new(typed);
-    if path.is_file() {
+    // A file is a YAML stream, unless it is a packaged chart (`web-0.1.0.tgz`).
+    if path.is_file() && !typed.ends_with(".tgz") {
         let text = crate::fs::read_user_text(path, typed)?;
         return resource::parse_stream(&text, typed, None);
     }

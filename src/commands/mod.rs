@@ -122,27 +122,50 @@ pub fn chart_name(typed: &str) -> Option<String> {
 }
 
 /// Errors of a chart name its files under the directory as typed (`m1/templates/cm.yaml`), not
-/// under the chart's name (`agent/templates/cm.yaml`, which is what `# Source:` lines show).
+/// under the chart's name (`agent/templates/cm.yaml`, which is what `# Source:` lines show); a
+/// file of a chart read from an archive (the chart itself, or a `charts/*.tgz` dependency) as the
+/// archive and its path inside (`m1/charts/redis-1.2.3.tgz:templates/x.yaml`).
 pub fn name_chart_dir(e: Error, typed: &str) -> Error {
-    if typed.ends_with(".tgz") {
-        return e;
-    }
-    let Some(name) = chart_name(typed) else {
-        return e;
-    };
-    let typed = typed.trim_end_matches('/');
-    let from = format!("{name}/");
-    let to = if typed == "." || typed.is_empty() {
-        String::new()
+    // Display roots of the charts read from archives (the tree is loaded again: errors only).
+    let archives: Vec<(String, String)> = crate::chart::load_chart(Path::new(typed))
+        .map(|chart| {
+            chart
+                .by_display_root()
+                .into_iter()
+                .filter_map(|(root, c)| c.archive_prefix.clone().map(|p| (format!("{root}/"), p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let dir_prefix = if typed.ends_with(".tgz") {
+        None
     } else {
-        format!("{typed}/")
+        chart_name(typed).and_then(|name| {
+            let typed = typed.trim_end_matches('/');
+            let from = format!("{name}/");
+            let to = if typed == "." || typed.is_empty() {
+                String::new()
+            } else {
+                format!("{typed}/")
+            };
+            (from != to).then_some((from, to))
+        })
     };
-    if from == to {
+    if archives.is_empty() && dir_prefix.is_none() {
         return e;
     }
-    let retarget = |s: &str| match s.strip_prefix(&from) {
-        Some(rest) => format!("{to}{rest}"),
-        None => s.to_string(),
+    let retarget = |s: &str| -> String {
+        for (root, prefix) in &archives {
+            if let Some(rest) = s.strip_prefix(root.as_str()) {
+                return format!("{prefix}{rest}");
+            }
+        }
+        match &dir_prefix {
+            Some((from, to)) => match s.strip_prefix(from.as_str()) {
+                Some(rest) => format!("{to}{rest}"),
+                None => s.to_string(),
+            },
+            None => s.to_string(),
+        }
     };
     let mut out = Error::new(e.kind(), e.message());
     if let Some(loc) = e.location() {

@@ -87,7 +87,7 @@ pub fn run(opts: &TemplateOptions) -> Result<Output> {
 }
 
 /// Helm's rule for release names: DNS-1123 subdomain-like, at most 53 characters.
-fn check_release_name(name: &str) -> Result<()> {
+pub(crate) fn check_release_name(name: &str) -> Result<()> {
     let label_ok = |l: &str| {
         !l.is_empty()
             && l.bytes()

@@ -61,8 +61,17 @@ pub struct ShowOptions {
 pub fn show(opts: &ShowOptions) -> Result<Output> {
     require_chart(&opts.chart)?;
     let dir = Path::new(&opts.chart);
-    let root = crate::fs::Root::new(dir, "the chart")?;
+    // A packaged chart: its files are read from the archive.
+    let packaged = dir.is_file();
+    let root = if packaged {
+        None
+    } else {
+        Some(crate::fs::Root::new(dir, "the chart")?)
+    };
     let read = |name: &str| -> Result<Option<String>> {
+        let Some(root) = &root else {
+            return crate::chart::read_archive_text(dir, name);
+        };
         if !root.exists(Path::new(name)) {
             return Ok(None);
         }
@@ -108,11 +117,12 @@ pub fn show(opts: &ShowOptions) -> Result<Output> {
     Ok(text.into())
 }
 
-/// A path that exists and holds Chart.yaml; otherwise the shared missing-path error or a
-/// message saying a chart is needed here.
+/// A path that exists and holds Chart.yaml (or a packaged `.tgz` chart); otherwise the shared
+/// missing-path error or a message saying a chart is needed here.
 fn require_chart(typed: &str) -> Result<()> {
     super::require_path(typed)?;
-    if Path::new(typed).join("Chart.yaml").is_file() {
+    let path = Path::new(typed);
+    if path.join("Chart.yaml").is_file() || (path.is_file() && typed.ends_with(".tgz")) {
         return Ok(());
     }
     let what = match super::target(typed) {
@@ -121,6 +131,6 @@ fn require_chart(typed: &str) -> Result<()> {
     };
     Err(Error::new(
         ErrorKind::Usage,
-        format!("{typed} is {what}: this command takes a chart directory (with Chart.yaml)"),
+        format!("{typed} is {what}: this command takes a chart directory (with Chart.yaml) or a packaged .tgz chart"),
     ))
 }

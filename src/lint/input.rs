@@ -81,6 +81,9 @@ pub fn load(args: &LintArgs) -> Result<Vec<Unit>> {
                 let root = crate::fs::Root::new(path, "the linted directory")?;
                 let mut w = crate::fs::DirWalk::new(&root, path)?;
                 loader.walk(path, &mut w, &mut current)?;
+            } else if is_chart_archive(path) {
+                let unit = load_chart(args, path);
+                loader.units.push(unit);
             } else {
                 loader.manifest(path, read_manifest(path), &mut current);
             }
@@ -160,6 +163,16 @@ impl Loader<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether a PATH given to `kiln lint` is a packaged chart (`web-0.1.0.tgz`, as `helm package`
+/// writes it): linted as a chart, like its directory.
+fn is_chart_archive(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".tgz") || name.ends_with(".tar.gz")
 }
 
 /// Builds an overlay. A build failure (a patch that does not apply, a chart of `charts:` that
@@ -262,14 +275,18 @@ fn overlay_charts(dir: &Path, out: &mut Vec<ChartInput>, depth: usize) {
     {
         if let Some(p) = c.get("path").and_then(|p| p.as_str()) {
             let chart_dir = normalize(&dir.join(p));
-            let name = chart_name(&chart_dir);
             if !out.iter().any(|c| c.dir == chart_dir) {
-                out.push(ChartInput {
-                    dir: chart_dir,
-                    render_error: None,
-                    name,
-                });
+                // Loaded once more for where its files are (subcharts from archives included).
+                let loaded = crate::chart::load_chart(&chart_dir).ok();
+                out.push(ChartInput::new(chart_dir, loaded.as_ref(), None));
             }
+        }
+    }
+    for chart_dir in crate::overlay::transforms::helm_charts::chart_paths(dir, &k) {
+        let chart_dir = normalize(&chart_dir);
+        if !out.iter().any(|c| c.dir == chart_dir) {
+            let loaded = crate::chart::load_chart(&chart_dir).ok();
+            out.push(ChartInput::new(chart_dir, loaded.as_ref(), None));
         }
     }
     for entry in strings("resources")
@@ -360,8 +377,8 @@ fn parse_parallel(text: &str, source: &str) -> Result<Vec<Resource>> {
     Ok(out)
 }
 
-/// Renders a chart. A render failure becomes a `chart-render` finding, not an error: CI gets a
-/// report pointing at the template.
+/// Renders a chart (a directory or a packaged `.tgz`). A render failure becomes a
+/// `chart-render` finding, not an error: CI gets a report pointing at the template.
 fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
     let cfg = ChartRenderConfig {
         include_crds: true,
@@ -372,16 +389,21 @@ fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
                 .unwrap_or(super::config::DEFAULT_KUBE_VERSION),
         )
     };
-    let (mut objects, render_error) = match pipeline::render_chart(&cfg) {
+    let loaded = crate::chart::load_chart(dir);
+    // Where the files of every chart of the tree are, kept before rendering consumes the chart.
+    let located = match &loaded {
+        Ok(c) => ChartInput::new(dir.to_path_buf(), Some(c), None),
+        Err(_) => ChartInput::new(dir.to_path_buf(), None, None),
+    };
+    let (mut objects, render_error) = match loaded.and_then(|c| pipeline::render_loaded(c, &cfg)) {
         Ok(rendered) => (rendered.resources, None),
         Err(e) => (Vec::new(), Some(e)),
     };
-    // Sources are `<chart name>/templates/x.yaml`; show them under the directory as given, so
-    // they are paths a code-scanning tool can open.
+    // Sources are `<chart name>/templates/x.yaml`; show them under the chart as given, so they
+    // are paths a code-scanning tool can open (or name the file inside the archive).
     let chart = ChartInput {
-        dir: dir.to_path_buf(),
         render_error,
-        name: chart_name(dir),
+        ..located
     };
     for r in objects.iter_mut() {
         r.source = chart.file_path(&r.source);
@@ -391,15 +413,6 @@ fn load_chart(args: &LintArgs, dir: &Path) -> Unit {
         charts: vec![chart],
         failures: Vec::new(),
     }
-}
-
-fn chart_name(dir: &Path) -> Option<String> {
-    let shown = dir.join("Chart.yaml").display().to_string();
-    let text = crate::fs::Root::new(dir, "the chart")
-        .and_then(|r| r.read_to_string(Path::new("Chart.yaml"), &shown))
-        .ok()?;
-    let v = crate::yaml::parse_document(&text, "Chart.yaml").ok()?;
-    v.get("name")?.as_str().map(str::to_string)
 }
 
 /// Reads the `--crd` paths: the CustomResourceDefinitions of each file (an install bundle may mix

@@ -239,6 +239,7 @@ pub fn check(set: &LintSet, rules: &[&'static Rule]) -> Vec<Finding> {
     let disabled: Vec<Vec<String>> = set.objects.iter().map(disabled_by_annotation).collect();
     let mut lines = Locator {
         files: HashMap::new(),
+        archives: Default::default(),
     };
     raw.into_iter()
         .filter(|r| match r.target {
@@ -307,6 +308,8 @@ fn finding(set: &LintSet, raw: Raw, lines: &mut Locator) -> Finding {
 /// - otherwise (stdin, generated objects): the line in the object's own text.
 struct Locator {
     files: HashMap<String, Option<SourceFile>>,
+    /// Chart archives read for files inside them (`web-0.1.0.tgz:templates/x.yaml`).
+    archives: crate::chart::ArchiveCache,
 }
 
 /// A source file read once: its text, whether it is a template, and its documents by first line.
@@ -317,8 +320,12 @@ struct SourceFile {
 }
 
 impl SourceFile {
-    fn read(path: &str) -> Option<SourceFile> {
-        let text = crate::fs::read_user_text(std::path::Path::new(path), path).ok()?;
+    /// A file on disk, else a file inside a chart archive (`web-0.1.0.tgz:templates/x.yaml`).
+    fn read(path: &str, archives: &mut crate::chart::ArchiveCache) -> Option<SourceFile> {
+        let text = match crate::fs::read_user_text(std::path::Path::new(path), path) {
+            Ok(t) => t,
+            Err(_) => crate::chart::read_shown(path, archives)?,
+        };
         let base = text.as_ptr() as usize;
         let docs = crate::yaml::split_documents(&text)
             .iter()
@@ -343,7 +350,7 @@ impl Locator {
         let Some(file) = self
             .files
             .entry(r.source.clone())
-            .or_insert_with(|| SourceFile::read(&r.source))
+            .or_insert_with(|| SourceFile::read(&r.source, &mut self.archives))
             .as_ref()
         else {
             return fallback;

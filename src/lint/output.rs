@@ -206,9 +206,11 @@ fn result(f: &Finding, file: &str) -> Value {
     })
 }
 
-/// A relative file path as a URI reference: `/` separators, no `./`, spaces escaped.
+/// A relative file path as a URI reference: `/` separators, no `./`, spaces and colons escaped
+/// (a file inside a chart archive, `web-0.1.0.tgz:templates/x.yaml`, must not read as a URI
+/// scheme).
 fn uri(file: &str) -> String {
     let f = file.replace('\\', "/");
     let f = f.trim_start_matches("./");
-    f.replace(' ', "%20")
+    f.replace(' ', "%20").replace(':', "%3A")
 }

@@ -15,12 +15,13 @@ pub fn key_line(text: &str, key: &str) -> usize {
 
 pub fn check(set: &LintSet, sink: &mut Sink) {
     for chart in &set.charts {
-        let path = chart.dir.join("Chart.yaml");
-        let file = path.display().to_string();
-        let read = crate::fs::Root::new(&chart.dir, "the chart")
-            .and_then(|r| r.read_to_string(std::path::Path::new("Chart.yaml"), &file));
-        let text = match read {
-            Ok(t) => t,
+        let file = chart.shown("Chart.yaml");
+        let text = match chart.read("Chart.yaml") {
+            Ok(Some(t)) => t,
+            Ok(None) => {
+                sink.file(&file, 1, "cannot read Chart.yaml: the chart has none");
+                continue;
+            }
             Err(e) => {
                 sink.file(&file, 1, format!("cannot read Chart.yaml: {}", e.message()));
                 continue;

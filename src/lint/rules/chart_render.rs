@@ -15,7 +15,7 @@ pub fn check(set: &LintSet, sink: &mut Sink) {
         }
         let (file, line) = match e.location() {
             Some(l) => (chart.file_path(&l.file), l.line),
-            None => (chart.dir.join("Chart.yaml").display().to_string(), 1),
+            None => (chart.shown("Chart.yaml"), 1),
         };
         let mut message = format!("the chart does not render: {}", e.message());
         for n in e.notes() {

@@ -6,11 +6,8 @@ use crate::lint::set::LintSet;
 
 pub fn check(set: &LintSet, sink: &mut Sink) {
     for chart in &set.charts {
-        let path = chart.dir.join("values.schema.json");
-        let file = path.display().to_string();
-        let Ok(text) = crate::fs::Root::new(&chart.dir, "the chart")
-            .and_then(|r| r.read_to_string(std::path::Path::new("values.schema.json"), &file))
-        else {
+        let file = chart.shown("values.schema.json");
+        let Ok(Some(text)) = chart.read("values.schema.json") else {
             continue;
         };
         let schema: serde_json::Value = match serde_json::from_str(&text) {

@@ -9,11 +9,13 @@ use crate::values::ValueFlags;
 
 pub fn render(k: &Loaded, c: &ChartRef) -> Result<Vec<Obj>> {
     let dir = k.dir.join(&c.path);
-    if !dir.join("Chart.yaml").is_file() {
+    // A chart directory, or a packaged chart (`web-0.1.0.tgz`, as `helm package` writes it).
+    let packaged = dir.is_file() && c.path.ends_with(".tgz");
+    if !dir.join("Chart.yaml").is_file() && !packaged {
         return Err(k.error(
             &c.path,
             format!(
-                "charts: `{}` is not a chart directory (no Chart.yaml)",
+                "charts: `{}` is not a chart directory (no Chart.yaml) nor a packaged .tgz chart",
                 c.path
             ),
         ));

@@ -11,7 +11,7 @@ pub mod charts;
 mod common_annotations;
 mod config_map_generator;
 mod generator;
-mod helm_charts;
+pub mod helm_charts;
 mod images;
 mod labels;
 mod name_affix;
