@@ -109,10 +109,49 @@ impl Root {
     /// Resolves `rel` (relative to the root, or absolute) to its real path, checked to be inside
     /// the root. `shown` is the path as the user wrote it, for messages.
     pub fn resolve(&self, rel: &Path, shown: &str) -> Result<PathBuf> {
+        self.resolve_meta(rel, shown).map(|(canon, _)| canon)
+    }
+
+    /// [`Root::resolve`], with the metadata of the resolved path when it was read on the way.
+    ///
+    /// A plain relative path (names only: no `..`, `.` or root) is looked up below the root's
+    /// resolved path one name at a time, without following symlinks: when none of them is a
+    /// symlink, the path is its own real path and inside the root by construction (one `lstat`
+    /// per name instead of resolving every directory from `/`). Anything else (an absolute path,
+    /// `..`, a symlink on the way, a missing file) is resolved in full and checked.
+    fn resolve_meta(
+        &self,
+        rel: &Path,
+        shown: &str,
+    ) -> Result<(PathBuf, Option<std::fs::Metadata>)> {
+        if let Some(found) = self.lookup_plain(rel) {
+            return Ok(found);
+        }
         let joined = self.dir.join(rel);
         let canon = joined.canonicalize().map_err(|e| Error::io(shown, e))?;
         self.check_inside(&canon, shown)?;
-        Ok(canon)
+        Ok((canon, None))
+    }
+
+    /// The fast path of [`Root::resolve_meta`]: `rel` made of names only, none of them a symlink
+    /// (and every name but the last a directory). `None` sends the caller to the full resolution.
+    fn lookup_plain(&self, rel: &Path) -> Option<(PathBuf, Option<std::fs::Metadata>)> {
+        let mut path = self.canon.clone();
+        let mut meta = None;
+        let mut names = rel.components().peekable();
+        names.peek()?;
+        while let Some(c) = names.next() {
+            let Component::Normal(name) = c else {
+                return None;
+            };
+            path.push(name);
+            let m = std::fs::symlink_metadata(&path).ok()?;
+            if m.file_type().is_symlink() || (names.peek().is_some() && !m.is_dir()) {
+                return None;
+            }
+            meta = Some(m);
+        }
+        Some((path, meta))
     }
 
     /// Whether `rel` names a regular file inside the root (a file outside, a directory or a
@@ -143,8 +182,8 @@ impl Root {
 
     /// Reads the regular file `rel`, confined to the root.
     pub fn read(&self, rel: &Path, shown: &str) -> Result<Vec<u8>> {
-        let canon = self.resolve(rel, shown)?;
-        read_regular(&canon, shown)
+        let (canon, meta) = self.resolve_meta(rel, shown)?;
+        read_regular(&canon, meta, shown)
     }
 
     /// Reads the regular file `rel` as UTF-8 text, confined to the root.
@@ -157,7 +196,7 @@ impl Root {
 /// only a regular file, at most [`MAX_FILE_BYTES`].
 pub fn read_user_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
     let canon = path.canonicalize().map_err(|e| Error::io(shown, e))?;
-    read_regular(&canon, shown)
+    read_regular(&canon, None, shown)
 }
 
 /// [`read_user_file`] as UTF-8 text.
@@ -189,9 +228,13 @@ fn too_large(shown: &str) -> Error {
 }
 
 /// Reads `canon` (a path without symlinks) if it is a regular file within the size budget. The
-/// type is checked before opening: opening a FIFO would block.
-fn read_regular(canon: &Path, shown: &str) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(canon).map_err(|e| Error::io(shown, e))?;
+/// type is checked before opening (opening a FIFO would block): with `meta` when the caller has
+/// just read the path's metadata, else here.
+fn read_regular(canon: &Path, meta: Option<std::fs::Metadata>, shown: &str) -> Result<Vec<u8>> {
+    let meta = match meta {
+        Some(m) => m,
+        None => std::fs::metadata(canon).map_err(|e| Error::io(shown, e))?,
+    };
     if !meta.is_file() {
         let what = if meta.is_dir() {
             "a directory"
@@ -215,8 +258,12 @@ fn read_regular(canon: &Path, shown: &str) -> Result<Vec<u8>> {
             format!("{shown}: is not a regular file; kiln reads only regular files"),
         ));
     }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(shown));
+    }
     use std::os::unix::fs::MetadataExt;
-    let bytes = read_limited(file, shown)?;
+    // Sized from the metadata: one read fills the buffer, one more sees the end.
+    let bytes = read_limited_sized(file, meta.len() as usize + 1, shown)?;
     count(Some((meta.dev(), meta.ino())), bytes.len() as u64, shown)?;
     Ok(bytes)
 }
@@ -244,7 +291,12 @@ fn count(id: Option<(u64, u64)>, len: u64, shown: &str) -> Result<()> {
 }
 
 fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+    read_limited_sized(r, 0, shown)
+}
+
+/// [`read_limited`] into a buffer of `capacity` bytes to start with.
+fn read_limited_sized(r: impl Read, capacity: usize, shown: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(capacity);
     r.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(shown, e))?;
@@ -329,11 +381,16 @@ impl<'r> DirWalk<'r> {
         self.ancestors.pop();
     }
 
-    /// The directories and regular files in `dir`, sorted by path.
+    /// The directories and regular files in `dir`, sorted by path. `dir` is the directory the
+    /// walk is in: where it started, or the one last entered.
+    ///
+    /// Entry types come from the directory listing itself; only symlinks (and entries whose type
+    /// the file system does not report) cost a lookup. A real directory's resolved path is its
+    /// parent's joined with its name, so only symlinks are resolved.
     pub fn entries(&mut self, dir: &Path, skip_hidden: bool) -> Result<Vec<(PathBuf, EntryKind)>> {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir.display(), e))?
-            .map(|e| e.map(|e| e.path()))
+            .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?))))
             .collect::<std::io::Result<_>>()
             .map_err(|e| Error::io(dir.display(), e))?;
         self.seen += entries.len();
@@ -346,30 +403,40 @@ impl<'r> DirWalk<'r> {
                 ),
             ));
         }
-        entries.sort();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let parent = self.ancestors.last().cloned();
         let mut out = Vec::with_capacity(entries.len());
-        for path in entries {
+        for (path, ftype) in entries {
             let hidden = path
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'));
             if skip_hidden && hidden {
                 continue;
             }
-            let shown = path.display().to_string();
-            let lmeta = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&shown, e))?;
-            let (meta, canon) = if lmeta.file_type().is_symlink() {
-                let canon = path.canonicalize().map_err(|e| Error::io(&shown, e))?;
-                self.root.check_inside(&canon, &shown)?;
-                let meta = std::fs::metadata(&canon).map_err(|e| Error::io(&shown, e))?;
-                (meta, Some(canon))
-            } else {
-                (lmeta, None)
-            };
-            if meta.is_dir() {
-                let canon = match canon {
-                    Some(c) => c,
-                    None => path.canonicalize().map_err(|e| Error::io(&shown, e))?,
+            if ftype.is_file() {
+                out.push((path, EntryKind::File));
+                continue;
+            }
+            if ftype.is_dir() {
+                let canon = match (&parent, path.file_name()) {
+                    (Some(p), Some(name)) => p.join(name),
+                    _ => {
+                        let shown = path.display().to_string();
+                        path.canonicalize().map_err(|e| Error::io(&shown, e))?
+                    }
                 };
+                out.push((path, EntryKind::Dir(canon)));
+                continue;
+            }
+            if !ftype.is_symlink() {
+                // A device, FIFO or socket: skipped.
+                continue;
+            }
+            let shown = path.display().to_string();
+            let canon = path.canonicalize().map_err(|e| Error::io(&shown, e))?;
+            self.root.check_inside(&canon, &shown)?;
+            let meta = std::fs::metadata(&canon).map_err(|e| Error::io(&shown, e))?;
+            if meta.is_dir() {
                 out.push((path, EntryKind::Dir(canon)));
             } else if meta.is_file() {
                 out.push((path, EntryKind::File));

@@ -235,10 +235,8 @@ fn template_sources(chart: &Chart) -> Vec<(&str, &str, chart::TemplateEngine)> {
 }
 
 fn collect_crds(chart: &Chart, tree: &values::ValueTree, out: &mut Vec<Resource>) -> Result<()> {
-    for f in &chart.crds {
-        if f.rel.ends_with(".yaml") || f.rel.ends_with(".yml") || f.rel.ends_with(".json") {
-            out.extend(resource::parse_stream(&f.text, &f.display, None)?);
-        }
+    for f in &chart.crd_files()? {
+        out.extend(resource::parse_stream(&f.text, &f.display, None)?);
     }
     for (idx, child) in &tree.children {
         collect_crds(&chart.subcharts[*idx], child, out)?;

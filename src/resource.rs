@@ -96,10 +96,14 @@ fn parse_all(
 ) -> Result<(Vec<Resource>, Vec<Resource>)> {
     // Large streams (a template looping over many entries) are parsed on every core, in chunks
     // whose results are joined in order: the output is the same as a sequential parse.
+    if docs.len() < 512 {
+        return parse_docs(docs, text, source, template, heads_only, helm);
+    }
+    // (Asked only here: the answer costs reading the cgroup files.)
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if docs.len() < 512 || threads < 2 {
+    if threads < 2 {
         return parse_docs(docs, text, source, template, heads_only, helm);
     }
     let chunk = docs.len().div_ceil(threads);

@@ -24,7 +24,8 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
             format!("{}: not a directory", dir.display()),
         ));
     }
-    if !Root::new(dir, "the chart")?.exists(Path::new("Chart.yaml")) {
+    let root = Root::new(dir, "the chart")?;
+    if !root.exists(Path::new("Chart.yaml")) {
         return Err(Error::new(
             ErrorKind::Chart,
             format!(
@@ -33,7 +34,7 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
             ),
         ));
     }
-    let ignore = read_helmignore(dir)?;
+    let ignore = read_helmignore(&root)?;
     if ignore.ignores_file("Chart.yaml") {
         return Err(Error::new(
             ErrorKind::Chart,
@@ -43,29 +44,30 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
             ),
         ));
     }
-    let chart_yaml = read_chart_yaml(dir)?;
-    load(dir, chart_yaml, None, None, &ignore, &mut budget)
+    let chart_yaml = read_chart_yaml(&root)?;
+    load(&root, chart_yaml, None, None, &ignore, &mut budget)
 }
 
 /// The `.helmignore` rules of a chart directory (Helm's default rule alone when it has none).
-fn read_helmignore(dir: &Path) -> Result<Ignore> {
+fn read_helmignore(root: &Root) -> Result<Ignore> {
     let name = ".helmignore";
-    let file = dir.join(name).display().to_string();
-    if Root::new(dir, "the chart")?.is_file(Path::new(name)) {
-        Ignore::parse(Some(&read(dir, name)?), &file)
+    let file = root.dir().join(name).display().to_string();
+    if root.is_file(Path::new(name)) {
+        Ignore::parse(Some(&read(root, name)?), &file)
     } else {
         Ignore::parse(None, &file)
     }
 }
 
-/// `Chart.yaml` of `dir`: its text and its parsed document (read once per chart).
-fn read_chart_yaml(dir: &Path) -> Result<(String, Value)> {
+/// `Chart.yaml` of the chart at `root`: its text and its parsed document (read once per chart).
+fn read_chart_yaml(root: &Root) -> Result<(String, Value)> {
+    let dir = root.dir();
     let path = dir.join("Chart.yaml");
-    let text = read(dir, "Chart.yaml")?;
+    let text = read(root, "Chart.yaml")?;
     let raw = yaml::parse_document(&text, &path.display().to_string())?;
     let requirements = dir.join("requirements.yaml");
-    let raw = if Root::new(dir, "the chart")?.is_file(Path::new("requirements.yaml")) {
-        let req = read(dir, "requirements.yaml")?;
+    let raw = if root.is_file(Path::new("requirements.yaml")) {
+        let req = read(root, "requirements.yaml")?;
         with_requirements(raw, &req, &requirements.display().to_string())?
     } else {
         raw
@@ -129,13 +131,14 @@ pub(super) fn parse_lock(text: &str, file: &str) -> Result<Vec<(String, String, 
 }
 
 fn load(
-    dir: &Path,
+    root: &Root,
     (meta_text, raw): (String, Value),
     parent_root: Option<&str>,
     dependency: Option<Dependency>,
     ignore: &Ignore,
     budget: &mut Budget,
 ) -> Result<Chart> {
+    let dir = root.dir();
     let meta_display = dir.join("Chart.yaml").display().to_string();
     let (meta, values_key, display_root) = chart_meta(
         raw,
@@ -148,21 +151,20 @@ fn load(
     let (values, values_file) = if ignore.ignores_file("values.yaml") {
         (Value::Object(Default::default()), None)
     } else {
-        load_values(dir, &display_root, meta.engine)?
+        load_values(root, &display_root, meta.engine)?
     };
     let schema = match ignore.ignores_file("values.schema.json") {
         true => None,
-        false => load_schema(dir)?,
+        false => load_schema(root)?,
     };
-    let mut templates = load_dir_files(dir, "templates", &display_root)?;
+    let mut templates = load_dir_files(root, "templates", &display_root)?;
     templates.retain(|f| !ignore.ignores_file(&f.rel));
-    let mut crds = load_dir_files(dir, "crds", &display_root)?;
-    crds.retain(|f| !ignore.ignores_file(&f.rel));
-    let mut files = list_other_files(dir, &meta.api_version)?;
+    let mut files = list_other_files(root, &meta.api_version)?;
     files.retain(|rel| !ignore.ignores_file(rel));
-    let lock = read_lock(dir)?;
+    let crds = crds_of(&files);
+    let lock = read_lock(root)?;
     let subcharts = load_subcharts(
-        dir,
+        root,
         &meta,
         &display_root,
         &lock,
@@ -192,20 +194,20 @@ fn load(
 }
 
 /// `Chart.lock` (or `requirements.lock`) of a chart directory, checked as Helm checks it.
-fn read_lock(dir: &Path) -> Result<Vec<(String, String, String)>> {
+fn read_lock(root: &Root) -> Result<Vec<(String, String, String)>> {
     for name in ["Chart.lock", "requirements.lock"] {
-        let path = dir.join(name);
-        if Root::new(dir, "the chart")?.is_file(Path::new(name)) {
-            return parse_lock(&read(dir, name)?, &path.display().to_string());
+        let path = root.dir().join(name);
+        if root.is_file(Path::new(name)) {
+            return parse_lock(&read(root, name)?, &path.display().to_string());
         }
     }
     Ok(Vec::new())
 }
 
-/// Reads `rel` inside the chart `dir` (symlinks must stay inside the chart).
-fn read(dir: &Path, rel: &str) -> Result<String> {
-    let shown = dir.join(rel).display().to_string();
-    let bytes = Root::new(dir, "the chart")?.read(Path::new(rel), &shown)?;
+/// Reads `rel` inside the chart at `root` (symlinks must stay inside the chart).
+fn read(root: &Root, rel: &str) -> Result<String> {
+    let shown = root.dir().join(rel).display().to_string();
+    let bytes = root.read(Path::new(rel), &shown)?;
     crate::yaml::decode_text(bytes, &shown)
 }
 
@@ -413,14 +415,14 @@ fn template_engine(raw: &Value, text: &str, file: &str) -> Result<TemplateEngine
 }
 
 fn load_values(
-    dir: &Path,
+    root: &Root,
     display_root: &str,
     engine: TemplateEngine,
 ) -> Result<(Value, Option<SourceFile>)> {
-    if !Root::new(dir, "the chart")?.exists(Path::new("values.yaml")) {
+    if !root.exists(Path::new("values.yaml")) {
         return Ok((Value::Object(Default::default()), None));
     }
-    let text = read(dir, "values.yaml")?;
+    let text = read(root, "values.yaml")?;
     let display = format!("{display_root}/values.yaml");
     parse_values(text, display, engine).map(|(v, f)| (v, Some(f)))
 }
@@ -450,12 +452,12 @@ pub(super) fn parse_values(
     Ok((values, file))
 }
 
-fn load_schema(dir: &Path) -> Result<Option<Value>> {
-    let path = dir.join("values.schema.json");
-    if !Root::new(dir, "the chart")?.exists(Path::new("values.schema.json")) {
+fn load_schema(root: &Root) -> Result<Option<Value>> {
+    let path = root.dir().join("values.schema.json");
+    if !root.exists(Path::new("values.schema.json")) {
         return Ok(None);
     }
-    let text = read(dir, "values.schema.json")?;
+    let text = read(root, "values.schema.json")?;
     parse_schema(&text, &path.display().to_string())
 }
 
@@ -480,21 +482,20 @@ fn rel_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Every regular file below `root`, sorted; symlinks must stay inside `chart_dir`, loops are
-/// not followed (see [`crate::fs::walk`]).
-fn walk_files(root: &Path, chart_dir: &Path) -> Result<Vec<PathBuf>> {
-    let chart = Root::new(chart_dir, "the chart")?;
-    crate::fs::walk(&chart, root, false).map_err(|e| Error::new(ErrorKind::Chart, e.message()))
+/// Every regular file below `dir`, sorted; symlinks must stay inside the chart at `chart`,
+/// loops are not followed (see [`crate::fs::walk`]).
+fn walk_files(dir: &Path, chart: &Root) -> Result<Vec<PathBuf>> {
+    crate::fs::walk(chart, dir, false).map_err(|e| Error::new(ErrorKind::Chart, e.message()))
 }
 
-fn load_dir_files(dir: &Path, sub: &str, display_root: &str) -> Result<Vec<SourceFile>> {
+fn load_dir_files(chart: &Root, sub: &str, display_root: &str) -> Result<Vec<SourceFile>> {
+    let dir = chart.dir();
     let root = dir.join(sub);
     if !root.is_dir() {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    let chart = Root::new(dir, "the chart")?;
-    for path in walk_files(&root, dir)? {
+    for path in walk_files(&root, chart)? {
         let rel = rel_path(dir, &path);
         let bytes = chart.read(Path::new(&rel), &path.display().to_string())?;
         let text = String::from_utf8(bytes).map_err(|_| {
@@ -512,9 +513,19 @@ fn load_dir_files(dir: &Path, sub: &str, display_root: &str) -> Result<Vec<Sourc
     Ok(files)
 }
 
-fn list_other_files(dir: &Path, api_version: &str) -> Result<Vec<String>> {
+/// The files under `crds/` among a chart's other files (listed, not read).
+pub(super) fn crds_of(files: &[String]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| f.starts_with("crds/"))
+        .cloned()
+        .collect()
+}
+
+fn list_other_files(chart: &Root, api_version: &str) -> Result<Vec<String>> {
+    let dir = chart.dir();
     let mut out = Vec::new();
-    for path in walk_files(dir, dir)? {
+    for path in walk_files(dir, chart)? {
         let rel = rel_path(dir, &path);
         if is_other_file(&rel, api_version) {
             out.push(rel);
@@ -546,7 +557,7 @@ pub(super) struct Candidate {
 
 pub(super) enum CandidateSource {
     /// A subchart directory, with the `.helmignore` rules that cover it.
-    Dir(PathBuf, (String, Value), Ignore),
+    Dir(Root, (String, Value), Ignore),
     Packed(Packed, (String, Value)),
 }
 
@@ -574,8 +585,8 @@ impl Candidate {
         budget: &mut Budget,
     ) -> Result<Chart> {
         match &self.source {
-            CandidateSource::Dir(path, chart_yaml, ignore) => load(
-                path,
+            CandidateSource::Dir(root, chart_yaml, ignore) => load(
+                root,
                 chart_yaml.clone(),
                 Some(parent_root),
                 dependency,
@@ -707,7 +718,7 @@ pub(super) fn is_ignored_in_charts(name: &str) -> bool {
 }
 
 fn load_subcharts(
-    dir: &Path,
+    root: &Root,
     meta: &ChartMeta,
     display_root: &str,
     lock: &[(String, String, String)],
@@ -715,12 +726,11 @@ fn load_subcharts(
     ignore: &Ignore,
     budget: &mut Budget,
 ) -> Result<Vec<Chart>> {
-    let charts_dir = dir.join("charts");
+    let charts_dir = root.dir().join("charts");
     let mut found = Vec::new();
     if charts_dir.is_dir() {
         // Sorted; symlinks checked to stay inside the chart.
-        let root = Root::new(dir, "the chart")?;
-        let entries = crate::fs::DirWalk::new(&root, &charts_dir)?.entries(&charts_dir, false)?;
+        let entries = crate::fs::DirWalk::new(root, &charts_dir)?.entries(&charts_dir, false)?;
         for (path, _) in entries {
             let name = path
                 .file_name()
@@ -739,12 +749,11 @@ fn load_subcharts(
             }
             if path.is_dir() {
                 if path.join("Chart.yaml").is_file() {
-                    let chart_yaml = read_chart_yaml(&path)?;
+                    let sub = Root::new(&path, "the chart")?;
+                    let chart_yaml = read_chart_yaml(&sub)?;
                     let covered = ignore.subchart(&name);
-                    found.push(Candidate::new(CandidateSource::Dir(
-                        path, chart_yaml, covered,
-                    )));
-                } else if !walk_files(&path, dir)?.is_empty() {
+                    found.push(Candidate::new(CandidateSource::Dir(sub, chart_yaml, covered)));
+                } else if !walk_files(&path, root)?.is_empty() {
                     return Err(Error::new(
                         ErrorKind::Chart,
                         format!(

@@ -99,8 +99,9 @@ pub struct Chart {
     pub schema: Option<Value>,
     /// Everything under `templates/`, sorted by path.
     pub templates: Vec<SourceFile>,
-    /// Everything under `crds/`, sorted by path.
-    pub crds: Vec<SourceFile>,
+    /// Paths (relative, `/`-separated, sorted) of everything under `crds/`: also in `files`, read
+    /// only when CRDs are rendered ([`Chart::crd_files`]), as Helm reads them only then.
+    pub crds: Vec<String>,
     /// Subcharts from `charts/`, in directory order.
     pub subcharts: Vec<Chart>,
     /// The dependency entry of the parent that this subchart satisfies, if any.
@@ -147,6 +148,29 @@ impl Chart {
     /// packaged chart, else from the chart directory.
     pub fn read_file(&self, rel: &str) -> crate::error::Result<Vec<u8>> {
         read_chart_file(&self.dir, self.packed.as_deref(), rel)
+    }
+
+    /// The manifests under `crds/` (`.yaml`, `.yml`, `.json`, as Helm's `CRDObjects`) with their
+    /// text, read now (`--include-crds`).
+    pub fn crd_files(&self) -> crate::error::Result<Vec<SourceFile>> {
+        self.crds
+            .iter()
+            .filter(|rel| [".yaml", ".yml", ".json"].iter().any(|e| rel.ends_with(e)))
+            .map(|rel| {
+                let display = format!("{}/{rel}", self.display_root);
+                let text = String::from_utf8(self.read_file(rel)?).map_err(|_| {
+                    crate::error::Error::new(
+                        crate::error::ErrorKind::Chart,
+                        format!("{display}: not UTF-8 text"),
+                    )
+                })?;
+                Ok(SourceFile {
+                    rel: rel.clone(),
+                    display,
+                    text,
+                })
+            })
+            .collect()
     }
 }
 

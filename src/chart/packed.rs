@@ -202,14 +202,14 @@ pub(super) fn load(
         None => None,
     };
     let templates = p.sources("templates", &display_root)?;
-    let crds = p.sources("crds", &display_root)?;
     let other: BTreeMap<String, Vec<u8>> = p
         .files
         .iter()
         .filter(|(rel, _)| is_other_file(rel, &meta.api_version))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let files = other.keys().cloned().collect();
+    let files: Vec<String> = other.keys().cloned().collect();
+    let crds = super::load::crds_of(&files);
     let mut lock = Vec::new();
     for name in ["Chart.lock", "requirements.lock"] {
         if let Some(text) = p.text(name)? {

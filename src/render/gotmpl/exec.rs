@@ -881,7 +881,11 @@ impl<'e> Exec<'e> {
 
 impl Host for Exec<'_> {
     fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
-        let count = self.includes.entry(name.to_string()).or_insert(0);
+        // (The name is copied only the first time it is included.)
+        let count = match self.includes.get_mut(name) {
+            Some(c) => c,
+            None => self.includes.entry(name.to_string()).or_insert(0),
+        };
         *count += 1;
         if *count > self.limits.max_include_per_name {
             *count -= 1;

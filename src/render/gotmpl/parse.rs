@@ -489,7 +489,9 @@ impl Parser<'_> {
                 _ => {}
             }
         }
-        let mut cmds = Vec::new();
+        // Most pipelines have one command and most commands one argument: room for one to
+        // start with (a default first push reserves four, a quarter of the parse tree's memory).
+        let mut cmds = Vec::with_capacity(1);
         let end_tok;
         loop {
             let t = self.peek().clone();
@@ -544,7 +546,7 @@ impl Parser<'_> {
 
     fn command(&mut self, context: &str) -> Result<Cmd, ParseError> {
         let start = self.peek().pos;
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(1);
         loop {
             let t = self.peek().clone();
             match t.tok {
