@@ -752,7 +752,9 @@ fn load_subcharts(
                     let sub = Root::new(&path, "the chart")?;
                     let chart_yaml = read_chart_yaml(&sub)?;
                     let covered = ignore.subchart(&name);
-                    found.push(Candidate::new(CandidateSource::Dir(sub, chart_yaml, covered)));
+                    found.push(Candidate::new(CandidateSource::Dir(
+                        sub, chart_yaml, covered,
+                    )));
                 } else if !walk_files(&path, root)?.is_empty() {
                     return Err(Error::new(
                         ErrorKind::Chart,
