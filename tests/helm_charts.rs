@@ -18,7 +18,7 @@
 mod common;
 use common::root;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn build(case: &str) -> Result<(String, String), String> {
     std::env::set_current_dir(root()).unwrap();
