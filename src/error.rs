@@ -34,6 +34,12 @@ pub fn register_secret(value: &str) {
     }
 }
 
+/// Whether `text` holds a registered secret value (see [`register_secret`]).
+pub fn holds_secret(text: &str) -> bool {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    secrets.iter().any(|s| text.contains(s.as_str()))
+}
+
 /// `text` with every registered secret value replaced by [`REDACTED`].
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());

@@ -419,3 +419,36 @@ fn a_set_flag_error_never_prints_a_secret_value_or_a_huge_flag() {
     );
     assert!(stderr.len() < 1000, "{stderr}");
 }
+
+#[test]
+fn a_secret_used_as_tpl_text_never_prints_in_its_errors() {
+    // Parse error (an unknown function named by the secret) and execution error, Go engine.
+    for (i, (password, needle)) in [
+        (
+            "{{ hunter4SECRET }}",
+            "the tpl text (a secret value, <redacted>) fails at line 1",
+        ),
+        (
+            "{{ index hunter4SECRET 3 }}",
+            "the tpl text (a secret value, <redacted>) fails at line 1",
+        ),
+        (
+            "x{{ .hunter4SECRET.y }}",
+            "the tpl text (a secret value, <redacted>) fails at line 1",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let name = format!("tplsecret{i}");
+        let values = format!("db:\n  password: {password:?}\n");
+        let dir = chart(
+            &name,
+            false,
+            &values,
+            &format!("{CM}data:\n  p: {{{{ tpl .Values.db.password . | quote }}}}\n"),
+        );
+        let stderr = expect_error(&dir, &["render", &name], needle);
+        assert!(!stderr.contains("hunter4SECRET"), "{stderr}");
+    }
+}

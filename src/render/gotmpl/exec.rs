@@ -928,7 +928,19 @@ impl Host for Exec<'_> {
             name: format!("{name} (tpl)"),
             text: text.to_string(),
         });
-        let defs = parse_defs(&source, self.funcs).map_err(|e| FuncError::Located(Box::new(e)))?;
+        // A secret value used as tpl text: its errors never quote a piece of it (a token of the
+        // text, a snippet line), only say where it failed.
+        let secret = crate::error::holds_secret(text);
+        let hide = |e: Error| match secret {
+            true => FuncError::Plain(format!(
+                "the tpl text (a secret value, {}) fails at line {} column {}",
+                crate::error::REDACTED,
+                e.location().map_or(0, |l| l.line),
+                e.location().map_or(0, |l| l.column),
+            )),
+            false => FuncError::Located(Box::new(e)),
+        };
+        let defs = parse_defs(&source, self.funcs).map_err(hide)?;
         let mut defs = defs.into_iter();
         let body = Rc::new(defs.next().expect("body"));
         let mut overlay: HashMap<Rc<str>, Rc<TemplateDef>> = HashMap::new();
@@ -940,7 +952,7 @@ impl Host for Exec<'_> {
         self.overlay.pop();
         match r {
             Ok(s) => Ok(s.replace("<no value>", "")),
-            Err(e) => Err(FuncError::Located(Box::new(e))),
+            Err(e) => Err(hide(e)),
         }
     }
 
