@@ -203,8 +203,8 @@ fn go_charts_render_under_a_one_gib_memory_limit() {
     let dir = chart(
         "gofine",
         false,
-        "n: 3\n",
-        &format!("{CM}data:\n  n: \"{{{{ .Values.n }}}}\"\n"),
+        "count: 3\n",
+        &format!("{CM}data:\n  n: \"{{{{ .Values.count }}}}\"\n"),
     );
     let (code, stdout, stderr) = kiln_limited(&["render".into(), "gofine".into()], &dir);
     assert_eq!(code, Some(0), "{stderr}");
