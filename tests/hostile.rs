@@ -3,25 +3,9 @@
 //! the process runs under a 1 GiB address-space limit (`ulimit -v`) the whole time.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// Runs kiln with its address space limited to 1 GiB; returns (exit code, stdout, stderr).
-/// A process killed by a signal (abort, stack overflow) has no exit code: `None`.
-fn kiln_limited(args: &[String], cwd: &Path) -> (Option<i32>, String, String) {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::kiln_limited;
 
 /// A Jinja chart named `name` in a fresh temp dir with one template `a.yaml`.
 fn chart(name: &str, values: &str, template: &str) -> PathBuf {

@@ -4,33 +4,9 @@
 //! code 1 and nothing on stdout, under a 1 GiB address-space limit and a time limit.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// Runs kiln with its address space limited to 1 GiB and at most 120 s of wall time; returns
-/// (exit code, stdout, stderr). A process killed by a signal has no exit code: `None`; a run cut
-/// off by the time limit exits 124.
-fn kiln_limited(args: &[String], cwd: &Path) -> (Option<i32>, String, String) {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 1048576 && exec timeout 120 \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_kiln"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("kiln-audit-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+use common::{kiln_limited, temp_dir as temp};
 
 /// A chart `name` (Go templates unless `jinja`) in a fresh temp dir with one template `a.yaml`;
 /// returns the temp dir.

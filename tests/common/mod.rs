@@ -30,3 +30,22 @@ pub fn kiln(args: &[&str], cwd: &Path) -> Output {
         .output()
         .unwrap()
 }
+
+/// Runs kiln with its address space limited to 1 GiB and at most 600 s of wall time (a hang still ends; a loaded machine is not a failure); returns
+/// (exit code, stdout, stderr). A process killed by a signal (abort, stack overflow) has no exit
+/// code: `None`; a run cut off by the time limit exits 124.
+pub fn kiln_limited(args: &[String], cwd: &Path) -> (Option<i32>, String, String) {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec timeout 600 \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
