@@ -10,10 +10,10 @@
 //! - Hostile archives (links, escapes, bombs) are built here, byte by byte.
 
 mod common;
-use common::{kiln, root, temp_dir};
+use common::{files_below, kiln, root, temp_dir};
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 /// stdout on success, `!!!ERROR!!!` and stderr otherwise.
@@ -28,23 +28,6 @@ fn outcome(out: &Output) -> String {
             String::from_utf8_lossy(&out.stderr)
         )
     }
-}
-
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// A gzip-compressed tar of `(name, bytes)` entries, as `helm package` writes one.

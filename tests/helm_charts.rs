@@ -16,7 +16,7 @@
 //! - `err_*`: kiln's error text is snapshotted (kustomize's own is kept in `kustomize-error.txt`).
 
 mod common;
-use common::root;
+use common::{files_below, root};
 
 use std::path::{Path, PathBuf};
 
@@ -46,23 +46,6 @@ fn build(case: &str) -> Result<(String, String), String> {
         }
         None => out,
     }
-}
-
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// A field of a Chart.yaml text.

@@ -49,3 +49,21 @@ pub fn kiln_limited(args: &[String], cwd: &Path) -> (Option<i32>, String, String
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Every file below `dir` (not directories), sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
