@@ -22,21 +22,8 @@ helm=${HELM:-helm}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# prepare SRC DEST: copy the chart SRC to DEST, packaging SRC/packages/* into DEST/charts/.
-prepare() {
-  local src=$1 dest=$2 pkg
-  mkdir -p "$dest"
-  (cd "$src" && find . -path ./packages -prune -o -type f -print | while read -r f; do
-    mkdir -p "$dest/$(dirname "$f")"; cp "$f" "$dest/$f"; done)
-  if [ -d "$src/packages" ]; then
-    mkdir -p "$dest/charts"
-    for pkg in "$src"/packages/*/; do
-      local work="$tmp/pkgs/$(basename "$pkg")-$RANDOM"
-      prepare "${pkg%/}" "$work/$(basename "$pkg")"
-      "$helm" package "$work/$(basename "$pkg")" -d "$dest/charts" >/dev/null
-    done
-  fi
-}
+# shellcheck source=lib/prepare-chart.sh
+. "$(dirname "$0")/lib/prepare-chart.sh"
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -45,7 +32,7 @@ fi
 for name in "${names[@]}"; do
   fixture="$root/tests/archives/$name"
   work="$tmp/$name"
-  prepare "$fixture/chart" "$work/chart"
+  prepare_chart "$fixture/chart" "$work/chart"
   set +e
   (cd "$work" && "$helm" template chart >"$work/dir.yaml" 2>"$work/dir.stderr")
   code=$?

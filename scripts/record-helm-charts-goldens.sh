@@ -38,21 +38,8 @@ exec "$helm" "\$@"
 SHIM
 chmod +x "$tmp/helm"
 
-# prepare_chart SRC DEST: copy the chart SRC to DEST, packaging SRC/packages/* into DEST/charts/.
-prepare_chart() {
-  local src=$1 dest=$2 pkg
-  mkdir -p "$dest"
-  (cd "$src" && find . -path ./packages -prune -o -type f -print | while read -r f; do
-    mkdir -p "$dest/$(dirname "$f")"; cp "$f" "$dest/$f"; done)
-  if [ -d "$src/packages" ]; then
-    mkdir -p "$dest/charts"
-    for pkg in "$src"/packages/*/; do
-      local work="$tmp/pkgs/$(basename "$pkg")-$RANDOM"
-      prepare_chart "${pkg%/}" "$work/$(basename "$pkg")"
-      "$helm" package "$work/$(basename "$pkg")" -d "$dest/charts" >/dev/null
-    done
-  fi
-}
+# shellcheck source=lib/prepare-chart.sh
+. "$(dirname "$0")/lib/prepare-chart.sh"
 
 # prepare_fixture SRC DEST: the fixture with its packages/ as archives, untarred for kustomize.
 prepare_fixture() {
