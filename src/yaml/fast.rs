@@ -745,19 +745,15 @@ impl<'a> Parser<'a> {
                 "false" | "False" | "FALSE" => Some(false),
                 _ => None,
             },
-            Flavor::Kubectl | Flavor::Helm => {
-                if s.len() > 5 {
-                    return None;
-                }
-                let is = |w: &str| s.eq_ignore_ascii_case(w);
-                if is("true") || is("yes") || is("y") || is("on") {
-                    Some(true)
-                } else if is("false") || is("no") || is("n") || is("off") {
-                    Some(false)
-                } else {
-                    None
-                }
-            }
+            // YAML 1.1 as go-yaml v2 resolves it (helm, kubectl): each word in lower case, with
+            // a capital first letter, or all in capitals; `tRue` or `oN` stay strings.
+            Flavor::Kubectl | Flavor::Helm => match s {
+                "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On"
+                | "ON" => Some(true),
+                "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off"
+                | "OFF" => Some(false),
+                _ => None,
+            },
         }
     }
 
@@ -1490,16 +1486,21 @@ mod tests {
 
     #[test]
     fn scalar_resolution_follows_the_flavor() {
-        let text = "a: yes\nb: Y\nc: oN\nd: NO\ne: tRue\nf: True\ng: FALSE\nh: nULL\ni: off\n";
-        assert_eq!(
-            parse(text, Flavor::Kubectl).unwrap(),
-            json!({"a": true, "b": true, "c": true, "d": false, "e": true, "f": true, "g": false, "h": "nULL", "i": false})
-        );
+        // Measured with kubectl 1.35 and helm 4.1.4: mixed case such as `oN` or `tRue` is a string.
+        let text = "a: yes\nb: Y\nc: oN\nd: NO\ne: tRue\nf: True\ng: FALSE\nh: nULL\ni: off\nj: On\nk: yEs\nl: No\n";
+        for flavor in [Flavor::Kubectl, Flavor::Helm] {
+            assert_eq!(
+                parse(text, flavor).unwrap(),
+                json!({"a": true, "b": true, "c": "oN", "d": false, "e": "tRue", "f": true, "g": false, "h": "nULL", "i": false, "j": true, "k": "yEs", "l": false})
+            );
+        }
         assert_eq!(
             parse(text, Flavor::Kustomize).unwrap(),
-            json!({"a": "yes", "b": "Y", "c": "oN", "d": "NO", "e": "tRue", "f": true, "g": false, "h": "nULL", "i": "off"})
+            json!({"a": "yes", "b": "Y", "c": "oN", "d": "NO", "e": "tRue", "f": true, "g": false, "h": "nULL", "i": "off", "j": "On", "k": "yEs", "l": "No"})
         );
-        same(text);
+        // serde-saphyr (the reader of documents this parser leaves to it) agrees except on
+        // mixed case, which it reads as YAML 1.1 booleans in any case.
+        same("a: yes\nb: Y\nd: NO\nf: True\ng: FALSE\nh: nULL\ni: off\nj: On\nl: No\n");
     }
 
     #[test]
