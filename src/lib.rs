@@ -33,6 +33,7 @@ pub mod k8s;
 pub mod lint;
 pub mod order;
 pub mod overlay;
+pub mod parallel;
 pub mod patch;
 pub mod pipeline;
 pub mod render;

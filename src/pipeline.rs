@@ -141,7 +141,11 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
     let mut shown = vec![false; cfg.show_only.len()];
     let mut comments = Vec::new();
     let sources = template_sources(&chart);
-    for f in &files {
+    // Which files are read, with what: decided in order, then the files are parsed on every
+    // core (each file's objects come out the same, and the first error in file order wins, as
+    // when they are read one after the other).
+    let mut work: Vec<(usize, Vec<usize>, Option<&str>, bool)> = Vec::new();
+    for (k, f) in files.iter().enumerate() {
         if f.is_notes {
             if f.display == format!("{}/templates/NOTES.txt", chart.display_root) {
                 notes = Some(f.text.clone());
@@ -156,33 +160,34 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
         }
         let source = sources.iter().find(|(d, _, _)| *d == f.display);
         let template = source.map(|(_, t, _)| *t);
+        // Go templates' output is read as `helm template` reads it.
+        let helm = source.is_none_or(|(_, _, engine)| *engine == chart::TemplateEngine::Go);
+        work.push((k, matched, template, helm));
+    }
+    let read = |&(k, _, template, helm): &(usize, Vec<usize>, Option<&str>, bool)| {
+        let f: &render::RenderedFile = &files[k];
         let debug = |e: Error| match cfg.debug {
             true => e.with_note(format!("rendered text of {}:\n{}", f.display, f.text)),
             false => e,
         };
-        // Go templates' output is read as `helm template` reads it.
-        if source.is_none_or(|(_, _, engine)| *engine == chart::TemplateEngine::Go) {
-            let (parsed, other) =
-                resource::parse_stream_helm(&f.text, &f.display, template, cfg.heads_only)
-                    .map_err(debug)?;
-            if !parsed.is_empty() {
-                for &i in &matched {
-                    shown[i] = true;
-                }
-            }
-            resources.extend(parsed);
-            comments.extend(other);
-            continue;
+        if helm {
+            return resource::parse_stream_helm(&f.text, &f.display, template, cfg.heads_only)
+                .map_err(debug);
         }
         let parsed = resource::parse_stream_as(&f.text, &f.display, template, cfg.heads_only)
             .map_err(debug)?;
+        Ok((parsed, resource::comment_documents(&f.text, &f.display)))
+    };
+    let sizes: Vec<usize> = work.iter().map(|w| files[w.0].text.len()).collect();
+    for (w, parsed) in work.iter().zip(crate::parallel::map(&work, &sizes, read)) {
+        let (parsed, other) = parsed?;
         if !parsed.is_empty() {
-            for i in matched {
+            for &i in &w.1 {
                 shown[i] = true;
             }
         }
         resources.extend(parsed);
-        comments.extend(resource::comment_documents(&f.text, &f.display));
+        comments.extend(other);
     }
     for (s, shown) in cfg.show_only.iter().zip(shown) {
         if shown {

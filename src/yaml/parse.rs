@@ -49,6 +49,8 @@ pub fn split_documents_helm(text: &str) -> Vec<Document<'_>> {
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let b = text.as_bytes();
     let mut docs = Vec::new();
+    // Newlines before `counted`, counted once however many documents follow.
+    let (mut counted, mut lines) = (0, 0);
     let mut push = |from: usize, to: usize| {
         let piece = &text[from..to];
         let trimmed = piece.trim_matches(|c: char| c.is_ascii() && ws(c as u8));
@@ -58,9 +60,11 @@ pub fn split_documents_helm(text: &str) -> Vec<Document<'_>> {
                     - piece
                         .trim_start_matches(|c: char| c.is_ascii() && ws(c as u8))
                         .len());
+            lines += b[counted..start].iter().filter(|&&c| c == b'\n').count();
+            counted = start;
             docs.push(Document {
                 text: trimmed,
-                line_offset: b[..start].iter().filter(|&&c| c == b'\n').count(),
+                line_offset: lines,
             });
         }
     };
@@ -363,6 +367,23 @@ mod tests {
         let docs = split_documents("a: 1\n---\nb: '---'\n--- # c\nc: 3\n");
         let texts: Vec<_> = docs.iter().map(|d| (d.text, d.line_offset)).collect();
         assert_eq!(texts, vec![("a: 1\n", 0), ("b: '---'\n", 2), ("c: 3\n", 4)]);
+    }
+
+    #[test]
+    fn helm_split_counts_lines_across_many_documents() {
+        // Each document's first line, however many come before it (the count is carried from
+        // document to document, not redone from the start).
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(&format!("\n\n# {i}\nkind: K{i}\n---"));
+        }
+        let docs = split_documents_helm(&text);
+        assert_eq!(docs.len(), 3000);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, d) in docs.iter().enumerate() {
+            assert_eq!(d.text, format!("# {i}\nkind: K{i}"));
+            assert_eq!(lines[d.line_offset], format!("# {i}"), "document {i}");
+        }
     }
 
     #[test]

@@ -3,10 +3,17 @@
 //! and call depth, and errors located on the failing action with the chain of calls that led there.
 
 use std::collections::HashMap;
+
+/// The hasher of the engine's name maps: fast on short keys, seeded per process (so input cannot
+/// choose colliding names), never iterated (so output does not depend on the seed).
+type FastHash = foldhash::fast::RandomState;
+
+/// Named templates by name.
+type Defs = HashMap<Rc<str>, Rc<TemplateDef>, FastHash>;
 use std::rc::Rc;
 
 use super::funcs::{Arity, CallCtx, FuncError, FuncMap, Host};
-use super::parse::{parse, Arg, ArgKind, Cmd, Node, Pipe};
+use super::parse::{parse, Arg, ArgKind, Cmd, Node, ParseError, Parsed, Pipe};
 use super::value::Value;
 use crate::error::{Error, ErrorKind, Location};
 
@@ -29,14 +36,14 @@ pub struct TemplateDef {
 /// All templates that `template`/`include` can reach, by name.
 #[derive(Debug, Default)]
 pub struct TemplateSet {
-    map: HashMap<Rc<str>, Rc<TemplateDef>>,
+    map: Defs,
 }
 
 /// Whether a body is Go's "empty tree" (only whitespace text): such a `define` does not replace an
 /// existing one.
-fn is_empty_tree(body: &[Node]) -> bool {
+fn is_empty_tree(source: &str, body: &[Node]) -> bool {
     body.iter()
-        .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+        .all(|n| matches!(n, Node::Text { start, end } if source[*start..*end].trim().is_empty()))
 }
 
 impl TemplateSet {
@@ -47,12 +54,23 @@ impl TemplateSet {
     /// Parses `text` as the template `name` and adds it and its `define`s; a later definition of a
     /// name replaces an earlier one unless it is empty (Go's rule).
     pub fn add_file(&mut self, name: &str, text: &str, funcs: &FuncMap) -> Result<(), Error> {
+        let is_func = |n: &str| is_func(funcs, n);
+        self.add_parsed(name, text, parse(text, &is_func))
+    }
+
+    /// Adds a file parsed beforehand (see [`super::parse::parse_all`]), or its parse error located
+    /// in the file.
+    pub fn add_parsed(
+        &mut self,
+        name: &str,
+        text: &str,
+        parsed: Result<Parsed, ParseError>,
+    ) -> Result<(), Error> {
         let source = Rc::new(SourceText {
             name: name.to_string(),
             text: text.to_string(),
         });
-        let defs = parse_defs(&source, funcs)?;
-        for d in defs {
+        for d in defs_of(&source, parsed)? {
             self.insert(d);
         }
         Ok(())
@@ -60,7 +78,9 @@ impl TemplateSet {
 
     fn insert(&mut self, def: TemplateDef) {
         if let Some(old) = self.map.get(&def.name) {
-            if is_empty_tree(&def.body) && !is_empty_tree(&old.body) {
+            if is_empty_tree(&def.source.text, &def.body)
+                && !is_empty_tree(&old.source.text, &old.body)
+            {
                 return;
             }
         }
@@ -76,10 +96,23 @@ impl TemplateSet {
     }
 }
 
+/// Whether `name` can be called in a pipeline (`and`/`or` are the engine's own).
+pub fn is_func(funcs: &FuncMap, name: &str) -> bool {
+    funcs.contains(name) || name == "and" || name == "or"
+}
+
 /// Parses a source into its body template and its defines (body first).
 fn parse_defs(source: &Rc<SourceText>, funcs: &FuncMap) -> Result<Vec<TemplateDef>, Error> {
-    let is_func = |n: &str| funcs.contains(n) || n == "and" || n == "or";
-    let parsed = parse(&source.text, &is_func).map_err(|e| {
+    let is_func = |n: &str| is_func(funcs, n);
+    defs_of(source, parse(&source.text, &is_func))
+}
+
+/// A parse result as named templates: the body first, then its defines.
+fn defs_of(
+    source: &Rc<SourceText>,
+    parsed: Result<Parsed, ParseError>,
+) -> Result<Vec<TemplateDef>, Error> {
+    let parsed = parsed.map_err(|e| {
         Error::new(ErrorKind::Template, e.message).with_location(Location::at_offset(
             &source.name,
             &source.text,
@@ -167,9 +200,9 @@ pub struct Exec<'e> {
     written: u64,
     /// Templates being executed, innermost last.
     stack: Vec<Rc<TemplateDef>>,
-    includes: HashMap<String, usize>,
+    includes: HashMap<String, usize, FastHash>,
     /// `define`s of the `tpl` text being executed (seen after the chart's own).
-    overlay: Vec<Rc<HashMap<Rc<str>, Rc<TemplateDef>>>>,
+    overlay: Vec<Rc<Defs>>,
     seed: u64,
     /// The file whose rendering started this execution (`.Template.Name` of the caller).
     root_name: String,
@@ -188,7 +221,7 @@ impl<'e> Exec<'e> {
             steps: 0,
             written: 0,
             stack: Vec::new(),
-            includes: HashMap::new(),
+            includes: HashMap::default(),
             overlay: Vec::new(),
             seed,
             root_name: String::new(),
@@ -333,8 +366,9 @@ impl<'e> Exec<'e> {
         out: &mut String,
     ) -> ExecResult<Flow> {
         match node {
-            Node::Text(t) => {
-                self.write(out, t, 0)?;
+            Node::Text { start, end } => {
+                let t = self.stack.last().expect("executing a template").clone();
+                self.write(out, &t.source.text[*start..*end], 0)?;
             }
             Node::Action(pipe) => {
                 self.step(pipe.pos)?;
@@ -371,12 +405,8 @@ impl<'e> Exec<'e> {
                 fr.vars.truncate(mark);
                 r?;
             }
-            Node::Template {
-                pos,
-                end,
-                name,
-                pipe,
-            } => {
+            Node::Template(call) => {
+                let (pos, end, name, pipe) = (&call.pos, &call.end, &call.name, &call.pipe);
                 self.step(*pos)?;
                 let data = match pipe {
                     Some(p) => self.eval_pipe(fr, dot, p, false)?,
@@ -943,7 +973,7 @@ impl Host for Exec<'_> {
         let defs = parse_defs(&source, self.funcs).map_err(hide)?;
         let mut defs = defs.into_iter();
         let body = Rc::new(defs.next().expect("body"));
-        let mut overlay: HashMap<Rc<str>, Rc<TemplateDef>> = HashMap::new();
+        let mut overlay = Defs::default();
         for d in defs {
             overlay.insert(d.name.clone(), Rc::new(d));
         }

@@ -87,7 +87,7 @@ pub struct FuncSpec {
 /// Name → function. Built once per render; cheap to look up.
 #[derive(Clone, Default)]
 pub struct FuncMap {
-    funcs: HashMap<&'static str, FuncSpec>,
+    funcs: HashMap<&'static str, FuncSpec, foldhash::fast::RandomState>,
 }
 
 impl FuncMap {

@@ -80,9 +80,12 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
         }
     }
     names.sort_by(|a, b| helm_order(a.0, b.0));
+    let is_func = |n: &str| super::exec::is_func(&funcs, n);
+    let texts: Vec<&str> = names.iter().map(|(_, text)| *text).collect();
+    let parsed = super::parse::parse_all(&texts, &is_func).into_vec();
     let mut set = TemplateSet::new();
-    for (name, text) in &names {
-        set.add_file(name, text, &funcs)
+    for ((name, text), parsed) in names.iter().zip(parsed) {
+        set.add_parsed(name, text, parsed)
             .map_err(|e| jinja_hint(e, text, name))?;
     }
 
@@ -138,6 +141,11 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
             }
         }
     }
+    // What is left of this render (the parsed templates, the values shared with them) needs no
+    // freeing node by node when the process ends right after.
+    let source_bytes = names.iter().map(|(_, text)| text.len()).sum();
+    crate::budget::dispose(exec, 0);
+    crate::budget::dispose((set, scopes, root), source_bytes);
     Ok(out)
 }
 

@@ -6,8 +6,8 @@ use std::rc::Rc;
 /// A token kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
-    /// Text between actions, already trimmed by neighbouring trim markers.
-    Text(Rc<str>),
+    /// Text between actions, already trimmed by neighbouring trim markers: the token's span.
+    Text,
     LeftDelim,
     RightDelim,
     /// A function name or keyword-less identifier.
@@ -94,26 +94,58 @@ fn is_alnum(c: char) -> bool {
 }
 
 /// Splits a template into tokens.
+#[cfg(test)]
 pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
+    lex_into(src, Vec::new(), &mut Names::default())
+}
+
+/// The names and strings of the templates lexed so far, each kept once: a chart writes
+/// `.Values`, `include` or `"common.names.fullname"` thousands of times, and every use shares one
+/// `Rc` instead of allocating its own.
+#[derive(Default)]
+pub struct Names(std::collections::HashSet<Rc<str>, foldhash::fast::RandomState>);
+
+/// Names longer than this are not kept (a long string constant is rarely written twice).
+const NAME_KEPT_UP_TO: usize = 64;
+
+impl Names {
+    pub fn get(&mut self, s: &str) -> Rc<str> {
+        if s.len() > NAME_KEPT_UP_TO {
+            return Rc::from(s);
+        }
+        if let Some(rc) = self.0.get(s) {
+            return rc.clone();
+        }
+        let rc: Rc<str> = Rc::from(s);
+        self.0.insert(rc.clone());
+        rc
+    }
+}
+
+/// Splits a template into tokens appended to `out` (a buffer reused from file to file), with
+/// names shared through `names`.
+pub fn lex_into(src: &str, out: Vec<Token>, names: &mut Names) -> Result<Vec<Token>, LexError> {
     Lexer {
         src,
         b: src.as_bytes(),
         pos: 0,
-        out: Vec::new(),
+        out,
         trim_next_text: false,
+        names,
     }
     .run()
 }
 
-struct Lexer<'s> {
+struct Lexer<'s, 'n> {
     src: &'s str,
     b: &'s [u8],
     pos: usize,
     out: Vec<Token>,
     trim_next_text: bool,
+    names: &'n mut Names,
 }
 
-impl<'s> Lexer<'s> {
+impl Lexer<'_, '_> {
     fn err<T>(&self, message: impl Into<String>, pos: usize, len: usize) -> Result<T, LexError> {
         Err(LexError {
             message: message.into(),
@@ -147,7 +179,7 @@ impl<'s> Lexer<'s> {
             }
             let Some(open) = next else {
                 if !text.is_empty() {
-                    self.push(Tok::Text(Rc::from(text)), text_start, text_end, false);
+                    self.push(Tok::Text, text_start, text_end, false);
                 }
                 break;
             };
@@ -158,12 +190,7 @@ impl<'s> Lexer<'s> {
                 text = text.trim_end_matches([' ', '\t', '\r', '\n']);
             }
             if !text.is_empty() {
-                self.push(
-                    Tok::Text(Rc::from(text)),
-                    text_start,
-                    text_start + text.len(),
-                    false,
-                );
+                self.push(Tok::Text, text_start, text_start + text.len(), false);
             }
             self.pos = open + 2;
             if trim_left {
@@ -261,7 +288,8 @@ impl<'s> Lexer<'s> {
                         return self.err("unterminated raw quoted string", p, 1);
                     };
                     let s = &rest[1..1 + close];
-                    self.push(Tok::Str(Rc::from(s)), p, p + close + 2, space);
+                    let s = self.names.get(s);
+                    self.push(Tok::Str(s), p, p + close + 2, space);
                     self.pos = p + close + 2;
                 }
                 '\'' => self.char_const(space)?,
@@ -271,7 +299,8 @@ impl<'s> Lexer<'s> {
                         .find(|(_, c)| !is_alnum(*c))
                         .map(|(i, _)| i)
                         .unwrap_or(rest.len() - 1);
-                    self.push(Tok::Variable(Rc::from(&rest[..len])), p, p + len, space);
+                    let name = self.names.get(&rest[..len]);
+                    self.push(Tok::Variable(name), p, p + len, space);
                     self.pos = p + len;
                     self.check_terminator()?;
                 }
@@ -285,7 +314,8 @@ impl<'s> Lexer<'s> {
                             .find(|(_, c)| !is_alnum(*c))
                             .map(|(i, _)| i)
                             .unwrap_or(rest.len() - 1);
-                        self.push(Tok::Field(Rc::from(&rest[1..len])), p, p + len, space);
+                        let name = self.names.get(&rest[1..len]);
+                        self.push(Tok::Field(name), p, p + len, space);
                         self.pos = p + len;
                         self.check_terminator()?;
                     } else {
@@ -314,7 +344,7 @@ impl<'s> Lexer<'s> {
                         "range" => Tok::Keyword(Kw::Range),
                         "template" => Tok::Keyword(Kw::Template),
                         "with" => Tok::Keyword(Kw::With),
-                        _ => Tok::Ident(Rc::from(word)),
+                        _ => Tok::Ident(self.names.get(word)),
                     };
                     self.push(tok, p, p + len, space);
                     self.pos = p + len;
@@ -381,7 +411,8 @@ impl<'s> Lexer<'s> {
     fn quoted(&mut self, space: bool) -> Result<(), LexError> {
         let p = self.pos;
         let (s, i) = self.scan_quoted(b'"', "quoted string")?;
-        self.push(Tok::Str(Rc::from(s.as_str())), p, i + 1, space);
+        let s = self.names.get(&s);
+        self.push(Tok::Str(s), p, i + 1, space);
         self.pos = i + 1;
         Ok(())
     }
@@ -468,7 +499,8 @@ impl<'s> Lexer<'s> {
         if text == "+" || text == "-" {
             return self.err(format!("bad number syntax: \"{text}\""), p, 1);
         }
-        self.push(Tok::Number(Rc::from(text)), p, i, space);
+        let text = self.names.get(text);
+        self.push(Tok::Number(text), p, i, space);
         self.pos = i;
         Ok(())
     }
@@ -549,19 +581,31 @@ mod tests {
         lex(src).unwrap().into_iter().map(|t| t.tok).collect()
     }
 
+    /// The texts between actions, as their spans show them.
+    fn texts(src: &str) -> Vec<&str> {
+        lex(src)
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.tok == Tok::Text)
+            .map(|t| &src[t.pos..t.end])
+            .collect()
+    }
+
     #[test]
     fn trim_markers_remove_neighbouring_whitespace() {
         assert_eq!(
             toks("a  \n{{- 1 -}}\n  b"),
             vec![
-                Tok::Text("a".into()),
+                Tok::Text,
                 Tok::LeftDelim,
                 Tok::Number("1".into()),
                 Tok::RightDelim,
-                Tok::Text("b".into()),
+                Tok::Text,
                 Tok::Eof
             ]
         );
+        assert_eq!(texts("a  \n{{- 1 -}}\n  b"), ["a", "b"]);
+        assert_eq!(texts("a  \n{{ 1 }}\n  b"), ["a  \n", "\n  b"]);
         // `{{-3}}` is the number -3, not a trim marker.
         assert_eq!(toks("{{-3}}")[1], Tok::Number("-3".into()));
     }
@@ -570,8 +614,9 @@ mod tests {
     fn comments_vanish_and_may_trim() {
         assert_eq!(
             toks("a {{- /* c\n d */ -}} b"),
-            vec![Tok::Text("a".into()), Tok::Text("b".into()), Tok::Eof]
+            vec![Tok::Text, Tok::Text, Tok::Eof]
         );
+        assert_eq!(texts("a {{- /* c\n d */ -}} b"), ["a", "b"]);
         assert_eq!(
             lex("{{/* x */ 1}}").unwrap_err().message,
             "comment ends before closing delimiter"

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use super::lexer::{lex, Kw, Tok, Token};
+use super::lexer::{lex_into, Kw, Names, Tok, Token};
 
 /// How deep `if`/`range`/`with`/parentheses may nest inside one template.
 pub const MAX_NESTING: usize = 200;
@@ -27,19 +27,27 @@ pub struct Parsed {
 
 #[derive(Debug, Clone)]
 pub enum Node {
-    Text(Rc<str>),
+    /// Text between actions: its span in the template's source.
+    Text {
+        start: usize,
+        end: usize,
+    },
     Action(Pipe),
     If(Box<Branch>),
     With(Box<Branch>),
     Range(Box<Branch>),
-    Template {
-        pos: usize,
-        end: usize,
-        name: Rc<str>,
-        pipe: Option<Pipe>,
-    },
+    /// `{{template "name" pipeline}}` (boxed: the largest node, and a rare one).
+    Template(Box<TemplateCall>),
     Break(usize),
     Continue(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateCall {
+    pub pos: usize,
+    pub end: usize,
+    pub name: Rc<str>,
+    pub pipe: Option<Pipe>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,26 +106,109 @@ pub enum ArgKind {
 
 /// Parses template text. `is_func` says whether a name is a known function.
 pub fn parse(src: &str, is_func: &dyn Fn(&str) -> bool) -> Result<Parsed, ParseError> {
-    let toks = lex(src).map_err(|e| ParseError {
+    parse_reusing(src, is_func, &mut Scratch::default())
+}
+
+/// What parsing keeps from file to file: the token buffer and the node stack (their capacity),
+/// and the names seen so far (see [`Names`]).
+#[derive(Default)]
+pub struct Scratch {
+    toks: Vec<Token>,
+    nodes: Vec<Node>,
+    names: Names,
+}
+
+/// [`parse`], with buffers and names kept in `scratch` from file to file.
+pub fn parse_reusing(
+    src: &str,
+    is_func: &dyn Fn(&str) -> bool,
+    scratch: &mut Scratch,
+) -> Result<Parsed, ParseError> {
+    let mut toks = std::mem::take(&mut scratch.toks);
+    toks.clear();
+    let toks = lex_into(src, toks, &mut scratch.names).map_err(|e| ParseError {
         message: e.message,
         pos: e.pos,
         len: e.len,
     })?;
+    let mut nodes = std::mem::take(&mut scratch.nodes);
+    nodes.clear();
+    let dollar = scratch.names.get("$");
     let mut p = Parser {
         toks,
         i: 0,
-        vars: vec![Rc::from("$")],
+        vars: vec![dollar.clone()],
+        dollar,
         is_func,
         defines: Vec::new(),
         depth: 0,
         range_depth: 0,
+        nodes,
     };
-    let body = p.top()?;
+    let body = p.top();
+    scratch.toks = std::mem::take(&mut p.toks);
+    scratch.toks.clear();
+    scratch.nodes = std::mem::take(&mut p.nodes);
+    scratch.nodes.clear();
     Ok(Parsed {
-        body,
+        body: body?,
         defines: p.defines,
     })
 }
+
+/// Stack of a thread that parses templates: nesting is bounded by
+/// [`MAX_NESTING`], and pipelines and argument lists are parsed iteratively.
+pub const PARSE_STACK_BYTES: usize = 16 << 20;
+
+/// Below this many bytes of template text, one thread parses everything.
+const PARALLEL_FROM_BYTES: usize = 128 << 10;
+
+/// Parses many templates, in order, on up to [`crate::parallel::threads`] threads: the files are
+/// cut into runs of about equal size, the first run parsed on this thread.
+/// The results are what [`parse`] gives for each file, in the files' order, whatever the number
+/// of threads.
+pub fn parse_all(files: &[&str], is_func: &(dyn Fn(&str) -> bool + Sync)) -> ParsedFiles {
+    let sizes: Vec<usize> = files.iter().map(|text| text.len()).collect();
+    if crate::parallel::threads() < 2 || sizes.iter().sum::<usize>() < PARALLEL_FROM_BYTES {
+        let mut scratch = Scratch::default();
+        return ParsedFiles(
+            files
+                .iter()
+                .map(|text| parse_reusing(text, is_func, &mut scratch))
+                .collect(),
+        );
+    }
+    let per_run = crate::parallel::map_runs(files, &sizes, Some(PARSE_STACK_BYTES), |run| {
+        let mut scratch = Scratch::default();
+        ParsedFiles(
+            run.iter()
+                .map(|text| parse_reusing(text, is_func, &mut scratch))
+                .collect(),
+        )
+    });
+    ParsedFiles(per_run.into_iter().flat_map(|r| r.0).collect())
+}
+
+/// The parse results of [`parse_all`], one per file in the files' order: they may move from
+/// the threads that built them to the one that renders, as a whole (see the `Send` below).
+pub struct ParsedFiles(Vec<Result<Parsed, ParseError>>);
+
+impl ParsedFiles {
+    /// The results, on the thread that uses them (no longer `Send` from here on).
+    pub fn into_vec(self) -> Vec<Result<Parsed, ParseError>> {
+        self.0
+    }
+}
+
+// SAFETY: a parse tree holds `Rc<str>`s, which are not `Send` because two threads could change
+// one count at once. Every `Rc` in a `ParsedFiles` was made by the parse of its run of files on
+// one thread, and every clone of it is either inside the results or in that run's `Scratch`
+// (tokens, node stack, names), which is dropped on that thread before the results are handed
+// over (a helper's end happens before `join` returns); the parser keeps nothing in statics or
+// thread-locals, and nothing can clone out of a `ParsedFiles` before `into_vec`, which consumes
+// it. So a `ParsedFiles` holds every owner of each count it holds whenever it moves, and only the
+// thread that holds it touches the counts.
+unsafe impl Send for ParsedFiles {}
 
 /// What ended a list.
 enum End {
@@ -134,11 +225,16 @@ struct Parser<'f> {
     defines: Vec<(Rc<str>, Vec<Node>, usize)>,
     depth: usize,
     range_depth: usize,
+    /// `$`, the variable every template and define starts with.
+    dollar: Rc<str>,
+    /// Nodes of the lists being parsed, innermost last: a list takes its own off the top, into
+    /// a vector of exactly its size.
+    nodes: Vec<Node>,
 }
 
 fn describe(t: &Tok) -> String {
     match t {
-        Tok::Text(_) => "text".into(),
+        Tok::Text => "text".into(),
         Tok::LeftDelim => "<left delim>".into(),
         Tok::RightDelim => "<right delim>".into(),
         Tok::Ident(s) => format!("<{s}>"),
@@ -199,17 +295,17 @@ impl Parser<'_> {
     }
 
     fn top(&mut self) -> Result<Vec<Node>, ParseError> {
-        let mut body = Vec::new();
+        let mark = self.nodes.len();
         loop {
             let t = self.peek().clone();
             match &t.tok {
-                Tok::Eof => return Ok(body),
+                Tok::Eof => return Ok(self.nodes.drain(mark..).collect()),
                 Tok::LeftDelim if matches!(self.peek_at(1).tok, Tok::Keyword(Kw::Define)) => {
                     self.i += 2;
                     self.define(&t)?;
                 }
                 _ => match self.item()? {
-                    Ok(node) => body.push(node),
+                    Ok(node) => self.nodes.push(node),
                     Err((end, tok)) => {
                         let what = match end {
                             End::Close => "{{end}}",
@@ -234,7 +330,7 @@ impl Parser<'_> {
         };
         let name = name.clone();
         self.expect_right("define clause")?;
-        let saved = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+        let saved = std::mem::replace(&mut self.vars, vec![self.dollar.clone()]);
         let (list, end, tok) = self.list()?;
         self.vars = saved;
         match end {
@@ -251,11 +347,11 @@ impl Parser<'_> {
     /// A list of nodes up to `{{end}}`, `{{else}}` or EOF; the terminator's tokens are consumed up to
     /// (not including) what follows the keyword.
     fn list(&mut self) -> Result<(Vec<Node>, End, Token), ParseError> {
-        let mut out = Vec::new();
+        let mark = self.nodes.len();
         loop {
             match self.item()? {
-                Ok(n) => out.push(n),
-                Err((end, tok)) => return Ok((out, end, tok)),
+                Ok(n) => self.nodes.push(n),
+                Err((end, tok)) => return Ok((self.nodes.drain(mark..).collect(), end, tok)),
             }
         }
     }
@@ -265,7 +361,10 @@ impl Parser<'_> {
         let t = self.next();
         match t.tok.clone() {
             Tok::Eof => Ok(Err((End::Eof, t))),
-            Tok::Text(s) => Ok(Ok(Node::Text(s))),
+            Tok::Text => Ok(Ok(Node::Text {
+                start: t.pos,
+                end: t.end,
+            })),
             Tok::LeftDelim => {
                 let k = self.peek().clone();
                 match k.tok {
@@ -410,12 +509,12 @@ impl Parser<'_> {
         } else {
             Some(self.pipeline("template clause", false)?)
         };
-        Ok(Node::Template {
+        Ok(Node::Template(Box::new(TemplateCall {
             pos: k.pos,
             end: name_tok.end,
             name,
             pipe,
-        })
+        })))
     }
 
     /// `{{block "name" pipeline}} default {{end}}`: defines the template and calls it.
@@ -425,7 +524,7 @@ impl Parser<'_> {
             return self.unexpected(&name_tok, "block clause");
         };
         let pipe = self.pipeline("block clause", false)?;
-        let saved = std::mem::replace(&mut self.vars, vec![Rc::from("$")]);
+        let saved = std::mem::replace(&mut self.vars, vec![self.dollar.clone()]);
         let (list, end, tok) = self.list()?;
         self.vars = saved;
         match end {
@@ -435,12 +534,12 @@ impl Parser<'_> {
             _ => return self.err("unexpected end of block", &tok),
         }
         self.defines.push((name.clone(), list, k.pos));
-        Ok(Node::Template {
+        Ok(Node::Template(Box::new(TemplateCall {
             pos: k.pos,
             end: name_tok.end,
             name,
             pipe: Some(pipe),
-        })
+        })))
     }
 
     /// A pipeline up to the closing delimiter (consumed). `decl_ok`: variables may be declared
@@ -578,16 +677,7 @@ impl Parser<'_> {
     fn operand(&mut self, context: &str) -> Result<Arg, ParseError> {
         let mut arg = self.term(context)?;
         // A field chain right after the term (no space).
-        let mut fields: Vec<Rc<str>> = Vec::new();
-        let mut end = arg.end;
-        while let Tok::Field(f) = &self.peek().tok {
-            if self.peek().space_before {
-                break;
-            }
-            fields.push(f.clone());
-            end = self.peek().end;
-            self.i += 1;
-        }
+        let (fields, end) = self.field_chain(Vec::new());
         if fields.is_empty() {
             return Ok(arg);
         }
@@ -596,6 +686,7 @@ impl Parser<'_> {
                 fs.extend(fields);
                 ArgKind::Field(fs)
             }
+            ArgKind::Var(v, fs) if fs.is_empty() => ArgKind::Var(v, fields),
             ArgKind::Var(v, mut fs) => {
                 fs.extend(fields);
                 ArgKind::Var(v, fs)
@@ -622,6 +713,28 @@ impl Parser<'_> {
         Ok(arg)
     }
 
+    /// The fields written right after a term (no space between), appended to `first` in a
+    /// vector of exactly their number, and where the last ends (0 when there is none).
+    fn field_chain(&mut self, first: Vec<Rc<str>>) -> (Vec<Rc<str>>, usize) {
+        let n = self.toks[self.i.min(self.toks.len())..]
+            .iter()
+            .take_while(|t| matches!(t.tok, Tok::Field(_)) && !t.space_before)
+            .count();
+        if n == 0 {
+            return (first, 0);
+        }
+        let mut fields = Vec::with_capacity(first.len() + n);
+        fields.extend(first);
+        for t in &self.toks[self.i..self.i + n] {
+            if let Tok::Field(f) = &t.tok {
+                fields.push(f.clone());
+            }
+        }
+        let end = self.toks[self.i + n - 1].end;
+        self.i += n;
+        (fields, end)
+    }
+
     fn term(&mut self, context: &str) -> Result<Arg, ParseError> {
         let t = self.next();
         let kind = match t.tok.clone() {
@@ -641,7 +754,15 @@ impl Parser<'_> {
                 pos: t.pos,
                 len: t.end - t.pos,
             })?,
-            Tok::Field(f) => ArgKind::Field(vec![f]),
+            Tok::Field(f) => {
+                // `.a.b.c`: the whole chain, in one vector.
+                let (fields, end) = self.field_chain(vec![f]);
+                return Ok(Arg {
+                    pos: t.pos,
+                    end: end.max(t.end),
+                    kind: ArgKind::Field(fields),
+                });
+            }
             Tok::Variable(v) => {
                 if !self.vars.contains(&v) {
                     return self.err(format!("undefined variable \"{v}\""), &t);
@@ -821,5 +942,80 @@ mod tests {
             panic!()
         };
         assert_eq!(pipe.cmds.len(), 50_001);
+    }
+
+    /// The one argument of the one command of the action at `body[i]`.
+    fn arg(t: &Parsed, i: usize) -> &Arg {
+        let Node::Action(pipe) = &t.body[i] else {
+            panic!("not an action: {:?}", t.body[i])
+        };
+        &pipe.cmds[0].args[0]
+    }
+
+    #[test]
+    fn field_chains_are_one_argument_with_their_whole_span() {
+        let src = "{{ .a.b.c }}{{ $.x.y }}{{ (f).p.q }}{{ .a .b }}";
+        let t = p(src).unwrap();
+        let a = arg(&t, 0);
+        let ArgKind::Field(fs) = &a.kind else {
+            panic!("{a:?}")
+        };
+        assert_eq!(fs.iter().map(|f| &**f).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(&src[a.pos..a.end], ".a.b.c");
+        let v = arg(&t, 1);
+        let ArgKind::Var(name, fs) = &v.kind else {
+            panic!("{v:?}")
+        };
+        assert_eq!((&**name, fs.len()), ("$", 2));
+        assert_eq!(&src[v.pos..v.end], "$.x.y");
+        let c = arg(&t, 2);
+        let ArgKind::Chain(_, fs) = &c.kind else {
+            panic!("{c:?}")
+        };
+        assert_eq!(fs.len(), 2);
+        assert_eq!(&src[c.pos..c.end], "(f).p.q");
+        // With a space, `.a .b` is two arguments (Go: `.a` called with `.b`).
+        let Node::Action(pipe) = &t.body[3] else {
+            panic!()
+        };
+        assert_eq!(pipe.cmds[0].args.len(), 2);
+    }
+
+    #[test]
+    fn names_are_shared_within_a_parse() {
+        let t = p("{{ .Values.a }}{{ .Values.b }}").unwrap();
+        let first = |i| match &arg(&t, i).kind {
+            ArgKind::Field(fs) => fs[0].clone(),
+            other => panic!("{other:?}"),
+        };
+        assert!(Rc::ptr_eq(&first(0), &first(1)));
+    }
+
+    #[test]
+    fn parse_all_gives_what_parse_gives_file_by_file() {
+        // Enough text for several threads, with an error and an empty file among the files.
+        let big = "{{ if .a }}{{ include \"x\" . | printf \"%s\" }}{{ end }}\n".repeat(4000);
+        let files: Vec<String> = (0..40)
+            .map(|i| match i {
+                7 => "{{ nope }}".to_string(),
+                9 => String::new(),
+                _ => format!("{{{{ define \"d{i}\" }}}}{i}{{{{ end }}}}{big}"),
+            })
+            .collect();
+        let texts: Vec<&str> = files.iter().map(String::as_str).collect();
+        let is_func = |n: &str| matches!(n, "f" | "printf" | "include");
+        let all = parse_all(&texts, &is_func).into_vec();
+        assert_eq!(all.len(), files.len());
+        for (text, got) in texts.iter().zip(&all) {
+            let want = parse(text, &is_func);
+            match (want, got) {
+                (Ok(w), Ok(g)) => {
+                    assert_eq!(format!("{:?}", w.body), format!("{:?}", g.body));
+                    assert_eq!(format!("{:?}", w.defines), format!("{:?}", g.defines));
+                }
+                (Err(w), Err(g)) => assert_eq!(&w, g),
+                (w, g) => panic!("{w:?} against {g:?}"),
+            }
+        }
     }
 }

@@ -1,0 +1,114 @@
+//! Independent pieces of work spread over the machine's cores, results in input order.
+//! The output never depends on the number of threads: each piece is computed alone, and the
+//! caller reads the results in the order of the input.
+
+use std::sync::OnceLock;
+
+/// How many threads kiln runs at once (at most four; asking reads cgroup files, so once).
+pub fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4)
+    })
+}
+
+/// Below this much work (in the caller's units, bytes of input) one thread does everything.
+const PARALLEL_FROM: usize = 64 << 10;
+
+/// `items` cut into at most `parts` runs of consecutive items of about equal total `size`.
+pub fn runs<'a, T>(items: &'a [T], sizes: &[usize], parts: usize) -> Vec<&'a [T]> {
+    let total: usize = sizes.iter().sum();
+    let share = total.div_ceil(parts.max(1)).max(1);
+    let mut runs = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, s) in sizes.iter().enumerate().take(items.len()) {
+        size += s;
+        if size >= share * (runs.len() + 1) && runs.len() + 1 < parts {
+            runs.push(&items[start..=i]);
+            start = i + 1;
+        }
+    }
+    runs.push(&items[start..]);
+    runs
+}
+
+/// `f` applied to every item, the items shared out in runs of about equal `sizes` (one size per
+/// item) over up to [`threads`] threads; the results in the items' order.
+pub fn map<T: Sync, R: Send>(items: &[T], sizes: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let total: usize = sizes.iter().sum();
+    if threads() < 2 || items.len() < 2 || total < PARALLEL_FROM {
+        return items.iter().map(&f).collect();
+    }
+    let per_run = map_runs(items, sizes, None, |run| {
+        run.iter().map(&f).collect::<Vec<R>>()
+    });
+    per_run.into_iter().flatten().collect()
+}
+
+/// `run` applied to each run of consecutive items (runs of about equal `sizes`, one per thread
+/// of [`threads`]), the first run on this thread; the results in the runs' order. Threads get
+/// `stack` bytes of stack when given. A thread that cannot be started leaves its run to this one.
+pub fn map_runs<T: Sync, R: Send>(
+    items: &[T],
+    sizes: &[usize],
+    stack: Option<usize>,
+    run: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    let runs = runs(items, sizes, threads().min(items.len()).max(1));
+    let run = &run;
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = runs[1..]
+            .iter()
+            .map(|&part| {
+                let mut builder = std::thread::Builder::new().name("kiln-worker".into());
+                if let Some(bytes) = stack {
+                    builder = builder.stack_size(bytes);
+                }
+                builder.spawn_scoped(s, move || run(part)).map_err(|_| part)
+            })
+            .collect();
+        let mut out = vec![run(runs[0])];
+        for h in helpers {
+            match h {
+                Ok(h) => match h.join() {
+                    Ok(r) => out.push(r),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(part) => out.push(run(part)),
+            }
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_cover_the_items_in_order_with_about_equal_sizes() {
+        let items: Vec<usize> = (0..10).collect();
+        let sizes = vec![10; 10];
+        let runs = runs(&items, &sizes, 3);
+        assert_eq!(runs.len(), 3);
+        assert_eq!(runs.concat(), items);
+        assert!(runs.iter().all(|r| (3..=4).contains(&r.len())), "{runs:?}");
+        // One huge item: the rest go to the next runs, none is empty of meaning.
+        let sizes = [1000, 1, 1, 1];
+        let runs = super::runs(&items[..4], &sizes, 2);
+        assert_eq!(runs, vec![&items[..1], &items[1..4]]);
+        assert_eq!(super::runs(&items[..0], &[], 4), vec![&items[..0]]);
+    }
+
+    #[test]
+    fn map_keeps_the_order_whatever_the_threads() {
+        let items: Vec<u64> = (0..5000).collect();
+        let sizes = vec![100; items.len()];
+        let out = map(&items, &sizes, |x| x * 2);
+        assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
+        let small = map(&items[..3], &[1, 1, 1], |x| x + 1);
+        assert_eq!(small, vec![1, 2, 3]);
+    }
+}
