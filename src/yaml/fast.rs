@@ -652,14 +652,33 @@ impl<'a> Parser<'a> {
     }
 
     /// The text a plain key becomes: itself, or for Helm the text of what it resolves to
-    /// (`true`/`false` for a boolean word; numbers are left to serde-saphyr).
+    /// (`true`/`false` for a boolean word, an integer's digits, a float printed as float32 with
+    /// YAML's names for infinities and NaN).
     fn plain_key_text(&self, key: &str) -> Option<String> {
         match self.flavor {
-            Flavor::Helm => match self.plain_value(key)? {
-                Value::String(s) => Some(s),
-                Value::Bool(b) => Some(b.to_string()),
-                _ => None,
-            },
+            Flavor::Helm => {
+                let unsigned = key.strip_prefix(['+', '-']).unwrap_or(key);
+                if matches!(unsigned, ".inf" | ".Inf" | ".INF") {
+                    return Some(
+                        if key.starts_with('-') {
+                            "-.inf"
+                        } else {
+                            ".inf"
+                        }
+                        .into(),
+                    );
+                }
+                if matches!(key, ".nan" | ".NaN" | ".NAN") {
+                    return Some(".nan".into());
+                }
+                match self.plain_value(key)? {
+                    Value::String(s) => Some(s),
+                    Value::Bool(b) => Some(b.to_string()),
+                    Value::Number(n) if n.is_f64() => Some(super::helm::float32_key(n.as_f64()?)),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }
+            }
             Flavor::Kubectl | Flavor::Kustomize => Some(key.to_owned()),
         }
     }
@@ -669,6 +688,10 @@ impl<'a> Parser<'a> {
     fn plain_key_ok(&self, s: &str) -> bool {
         if s.len() <= 4 && matches!(s, "" | "~" | "null" | "Null" | "NULL" | "<<") {
             return false;
+        }
+        if self.flavor == Flavor::Helm {
+            // Helm's keys are texts (see `plain_key_text`); repeated ones keep the last value.
+            return true;
         }
         let b = s.as_bytes();
         // Integer keys are compared by value for duplicates; everything else by its text.
@@ -725,11 +748,12 @@ impl<'a> Parser<'a> {
             .all(|&c| matches!(c, b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-'))
             && u.iter().any(|&c| matches!(c, b'.' | b'e' | b'E'))
         {
-            // Neither integer parser accepts these; serde-saphyr uses `str::parse::<f64>`.
+            // Neither integer parser accepts these; serde-saphyr uses `str::parse::<f64>`. A
+            // literal too large for a float (`1e999`) is text to go-yaml (Go's `ParseFloat`
+            // fails with a range error), so it is to helm, kubectl and kustomize.
             return match s.parse::<f64>() {
                 Ok(f) if f.is_finite() => Number::from_f64(f).map(Value::Number),
-                Ok(_) => None,
-                Err(_) => Some(Value::String(s.to_owned())),
+                _ => Some(Value::String(s.to_owned())),
             };
         }
         if u.iter().any(|&c| !is_number_byte(c)) {
@@ -1470,6 +1494,13 @@ mod tests {
             json!({"true": 6, "false": 5, "y": 3, "on": 4, "plain": 7})
         );
         assert!(parse("y: 1\nN: 2\n", Flavor::Helm).is_some());
+        // Number keys (printed as float32, infinities and NaN by YAML's names), measured with
+        // helm 4.1.4; read here without serde-saphyr.
+        let numbers = "0x10: a\n1.5: b\n-.5: c\n010: d\n1e6: e\n.Inf: f\n-.INF: g\n.NaN: h\n\
+                       123456789.0: i\n7: j\n1e400: k\n.iNf: l\n";
+        let want = json!({"16": "a", "1.5": "b", "-0.5": "c", "8": "d", "1e+06": "e", ".inf": "f",
+            "-.inf": "g", ".nan": "h", "1.2345679e+08": "i", "7": "j", "1e400": "k", ".iNf": "l"});
+        assert_eq!(parse(numbers, Flavor::Helm), Some(want));
         assert_eq!(
             helm("m: {on: 1, 'off': 2}\n0x10: a\n1.5: b\n-.5: c\n010: d\n1e6: e\n"),
             json!({"m": {"true": 1, "off": 2}, "16": "a", "1.5": "b", "-0.5": "c", "8": "d", "1e+06": "e"})
@@ -1551,6 +1582,9 @@ mod tests {
             same(&format!("- {n}\n"));
         }
         falls_back("v: .inf\n");
-        falls_back("v: 1e400\n");
+        // Too large for a float: text to go-yaml (helm 4.1.4 prints `string 1e400` for `%T %v`).
+        for flavor in FLAVORS {
+            assert_eq!(parse("v: 1e400\n", flavor), Some(json!({"v": "1e400"})));
+        }
     }
 }

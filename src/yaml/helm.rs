@@ -35,8 +35,18 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
         Ok(Value::Number(v.into()))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // `.inf`, `-.inf` and `.nan` are fine as keys, but JSON cannot hold them as values.
+        Number::from_f64(v).map(Value::Number).ok_or_else(|| {
+            let go = match v {
+                v if v.is_nan() => "NaN",
+                v if v > 0.0 => "+Inf",
+                _ => "-Inf",
+            };
+            E::custom(format!(
+                "`.inf`/`.nan` (here {go}) is no value JSON can hold; quote it to keep the text (helm: json: unsupported value: {go})"
+            ))
+        })
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_owned()))
@@ -129,7 +139,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, with YAML's names for infinities and NaN.
-fn float32_key(f: f64) -> String {
+pub(crate) fn float32_key(f: f64) -> String {
     let f = f as f32;
     if f.is_nan() {
         return ".nan".into();

@@ -179,8 +179,11 @@ pub(crate) fn saphyr_value(
     flavor: Flavor,
 ) -> std::result::Result<Value, serde_saphyr::Error> {
     if flavor == Flavor::Helm {
-        serde_saphyr::from_str_with_options::<super::helm::HelmValue>(text, options(flavor))
-            .map(|v| v.0)
+        // Infinities and NaN reach Helm's reader, which keeps them as keys (`.inf:`) and
+        // refuses them as values.
+        let mut o = options(flavor);
+        o.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
+        serde_saphyr::from_str_with_options::<super::helm::HelmValue>(text, o).map(|v| v.0)
     } else {
         serde_saphyr::from_str_with_options::<Value>(text, options(flavor))
     }
