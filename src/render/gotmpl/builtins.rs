@@ -399,12 +399,17 @@ fn urlquery(_: &mut CallCtx<'_>, a: &[Value]) -> R {
     Ok(Value::str(out))
 }
 
-fn call(_: &mut CallCtx<'_>, a: &[Value]) -> R {
+/// No value a template reaches is a function: `call` always fails, naming the callee as Go
+/// does (its source text, or the piped value's text).
+fn call(ctx: &mut CallCtx<'_>, a: &[Value]) -> R {
+    let callee = match ctx.first_arg {
+        "" => a[0].to_go_string(),
+        written => written.to_string(),
+    };
     match &a[0] {
         Value::Nil => Err(FuncError::call("call of nil")),
         v => Err(FuncError::call(format!(
-            "non-function {} of type {}",
-            v.to_go_string(),
+            "non-function {callee} of type {}",
             v.type_name()
         ))),
     }

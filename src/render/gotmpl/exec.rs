@@ -891,8 +891,25 @@ impl<'e> Exec<'e> {
         if let Some(f) = fin {
             argv.push(f);
         }
+        // Go names `call`'s callee as written.
+        let source = self.stack.last().map(|t| t.source.clone());
+        let first_arg = match (name, args.first(), &source) {
+            ("call", Some(a), Some(src)) => {
+                let written = src.text.get(a.pos..a.end).unwrap_or("");
+                match a.kind {
+                    // A parenthesised pipeline prints without its parentheses.
+                    ArgKind::Pipe(_) => written
+                        .strip_prefix('(')
+                        .and_then(|w| w.strip_suffix(')'))
+                        .map_or(written, str::trim),
+                    _ => written,
+                }
+            }
+            _ => "",
+        };
         let r = {
             let mut ctx = CallCtx::new(name, self);
+            ctx.first_arg = first_arg;
             (spec.func)(&mut ctx, &argv)
         };
         // A function's result costs its size, as data a Jinja template creates costs fuel: lists

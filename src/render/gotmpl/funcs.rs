@@ -160,12 +160,19 @@ pub trait Host {
 pub struct CallCtx<'a> {
     /// The function's name as the template wrote it.
     pub name: &'a str,
+    /// How the first argument was written (`.Values.f` in `call .Values.f`), for the messages
+    /// of `call`; empty when not known.
+    pub first_arg: &'a str,
     host: &'a mut dyn Host,
 }
 
 impl<'a> CallCtx<'a> {
     pub fn new(name: &'a str, host: &'a mut dyn Host) -> CallCtx<'a> {
-        CallCtx { name, host }
+        CallCtx {
+            name,
+            first_arg: "",
+            host,
+        }
     }
 
     pub fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
