@@ -21,12 +21,47 @@ fn reference(text: &str, flavor: Flavor) -> Option<Value> {
     })
 }
 
+/// Whether `text` holds a YAML 1.1 boolean word in mixed case (`tRue`, `oN`): kubectl and helm
+/// read it as a string (go-yaml's table has three spellings of each word), the fast path too,
+/// serde-saphyr as a boolean.
+fn has_mixed_case_bool_word(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+        let lower = w.to_ascii_lowercase();
+        let first_upper = |w: &str| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        };
+        matches!(
+            lower.as_str(),
+            "y" | "yes" | "n" | "no" | "true" | "false" | "on" | "off"
+        ) && w != lower
+            && w != w.to_ascii_uppercase()
+            && w != first_upper(w)
+    })
+}
+
+/// Whether `text` holds a decimal literal too large for a float (`1e400`): text to go-yaml and
+/// to the fast path, an error to serde-saphyr.
+fn has_float_overflow(text: &str) -> bool {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .any(|w| {
+            w.parse::<f64>().is_ok_and(|f| f.is_infinite()) && w.bytes().any(|b| b.is_ascii_digit())
+        })
+}
+
 /// Checks one document in both flavors; returns how many flavors the fast path handled.
 fn check(text: &str, origin: &str) -> usize {
     let mut handled = 0;
     for flavor in FLAVORS {
         if let Some(fast) = parse_fast(text, flavor) {
             handled += 1;
+            if flavor == Flavor::Kubectl && has_mixed_case_bool_word(text)
+                || has_float_overflow(text)
+            {
+                continue;
+            }
             match reference(text, flavor) {
                 Some(slow) => assert_eq!(
                     fast, slow,
