@@ -256,25 +256,38 @@ fn show_only_matches(pattern: &str, chart: &Chart, display: &str) -> bool {
     display == pattern || display == format!("{}/{}", chart.display_root, pattern)
 }
 
+/// `--kube-version` as helm reads it (Kubernetes' generic version parser): an optional `v`, at
+/// least major and minor, anything after the numbers kept (`1.32`, `v1.33.4+k3s1`). Returned
+/// without the `v`, otherwise as written: templates see `v1.32` where it was written so.
 fn normalize_kube_version(v: &str) -> Result<String> {
     let v = if v.is_empty() {
         DEFAULT_KUBE_VERSION
     } else {
-        v
+        v.trim()
     };
-    let bare = v.trim_start_matches('v');
-    let full = match bare.matches('.').count() {
-        0 => format!("{bare}.0.0"),
-        1 => format!("{bare}.0"),
-        _ => bare.to_string(),
-    };
-    semver::Version::parse(&full).map_err(|_| {
-        Error::new(
+    let bare = v.strip_prefix('v').unwrap_or(v);
+    let parts: Vec<&str> = kube_version_numbers(bare).split('.').collect();
+    let bad = |p: &&str| p.parse::<u32>().is_err() || (p.len() > 1 && p.starts_with('0'));
+    if parts.len() < 2 || parts.iter().any(bad) {
+        return Err(Error::new(
             ErrorKind::Usage,
-            format!("--kube-version {v}: not a Kubernetes version (expected X.Y or X.Y.Z)"),
-        )
-    })?;
-    Ok(full)
+            format!("--kube-version {v}: not a Kubernetes version (expected X.Y or X.Y.Z; helm: illegal version string)"),
+        ));
+    }
+    Ok(bare.to_string())
+}
+
+/// The numbers at the start of a version (`1.33.4` of `1.33.4+k3s1`).
+fn kube_version_numbers(v: &str) -> &str {
+    let mut end = 0;
+    for (i, c) in v.char_indices() {
+        match c {
+            '0'..='9' => end = i + 1,
+            '.' if v[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {}
+            _ => break,
+        }
+    }
+    &v[..end]
 }
 
 fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
@@ -286,7 +299,13 @@ fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
     else {
         return Ok(());
     };
-    let ok = crate::render::filters::semver_satisfies(version, constraint).map_err(|e| {
+    // Helm checks the numbers alone (a `-gke.100` suffix would make a pre-release).
+    let numbers = kube_version_numbers(version);
+    let numbers = match numbers.matches('.').count() {
+        1 => format!("{numbers}.0"),
+        _ => numbers.to_string(),
+    };
+    let ok = crate::render::filters::semver_satisfies(&numbers, constraint).map_err(|e| {
         Error::new(
             ErrorKind::Chart,
             format!("Chart.yaml kubeVersion `{constraint}`: {e}"),

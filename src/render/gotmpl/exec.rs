@@ -376,6 +376,7 @@ impl<'e> Exec<'e> {
                 if pipe.decl.is_empty() {
                     let s = match &v {
                         Value::Nil => "<no value>".to_string(),
+                        Value::Object(o) => o.fmt_action().unwrap_or_else(|| v.to_go_string()),
                         v => v.to_go_string(),
                     };
                     self.check_depth(pipe.pos)?;

@@ -14,6 +14,9 @@ use base64::Engine as _;
 pub const HELM_VERSION: &str = "v4.1.4";
 const HELM_GIT_COMMIT: &str = "05fa37973dc9e42b76e1d2883494c87174b6074f";
 const HELM_GO_VERSION: &str = "go1.25.9";
+/// The client-go version helm 4.1.4 was built with (`HelmVersion.KubeClientVersion`), whatever
+/// `--kube-version` says.
+const HELM_KUBE_CLIENT: &str = "v1.35";
 
 /// `*common.Capabilities`.
 #[derive(Debug)]
@@ -24,23 +27,34 @@ pub struct Capabilities {
 }
 
 impl Capabilities {
+    /// `kube_version` as given (`1.32`, `v1.33.4+k3s1`; checked by the caller: at least major
+    /// and minor): helm keeps it as written, with a `v`.
     pub fn new(kube_version: &str, api_versions: Vec<String>) -> Capabilities {
         let v = kube_version.trim_start_matches('v');
-        let mut parts = v.split('.');
-        let major = parts.next().unwrap_or("1").to_string();
-        let minor = parts.next().unwrap_or("0").to_string();
+        // The numbers, without what follows them (`-gke.100`, `+k3s1`).
+        let numbers: &str = {
+            let mut end = 0;
+            for (i, c) in v.char_indices() {
+                match c {
+                    '0'..='9' => end = i + 1,
+                    '.' if v[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {}
+                    _ => break,
+                }
+            }
+            &v[..end]
+        };
+        let mut parts = numbers.split('.');
+        let number = |p: Option<&str>| p.and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
         let kube = KubeVersion {
             version: format!("v{v}"),
-            major,
-            minor,
+            normalized: format!("v{numbers}"),
+            major: number(parts.next()).to_string(),
+            minor: number(parts.next()).to_string(),
         };
-        let client = format!("v{}.{}", kube.major, kube.minor);
         Capabilities {
             kube: Value::object(kube),
             api_versions: Value::object(VersionSet(api_versions)),
-            helm: Value::object(BuildInfo {
-                kube_client: client,
-            }),
+            helm: Value::object(BuildInfo),
         }
     }
 }
@@ -58,12 +72,15 @@ impl Object for Capabilities {
         }
     }
     fn fmt_v(&self) -> String {
-        format!(
-            "&{{{} {} {}}}",
+        format!("&{}", self.fmt_action().unwrap_or_default())
+    }
+    fn fmt_action(&self) -> Option<String> {
+        Some(format!(
+            "{{{} {} {}}}",
             self.kube.to_go_string(),
             self.api_versions.to_go_string(),
             self.helm.to_go_string()
-        )
+        ))
     }
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
@@ -77,10 +94,15 @@ impl Object for Capabilities {
     }
 }
 
-/// `common.KubeVersion`: `Version`, `Major`, `Minor`, `GitVersion`; prints as its version.
+/// `common.KubeVersion`: `Version`, `Major`, `Minor`, `GitVersion`. Its `String` method (the
+/// version without suffix) has a pointer receiver: an action prints through it, a copy (a
+/// function's argument, a field of a printed struct) prints the struct
+/// `{Version normalizedVersion Major Minor}`.
 #[derive(Debug)]
 pub struct KubeVersion {
     pub version: String,
+    /// The version without what follows its numbers (what helm checks `kubeVersion:` against).
+    pub normalized: String,
     pub major: String,
     pub minor: String,
 }
@@ -106,14 +128,20 @@ impl Object for KubeVersion {
     fn method(&self, name: &str, args: &[Value]) -> Option<Result<Value, FuncError>> {
         (name == "String").then(|| {
             no_args(name, args)?;
-            Ok(Value::str(&self.version))
+            Ok(Value::str(&self.normalized))
         })
     }
     fn fmt_v(&self) -> String {
-        self.version.clone()
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.normalized, self.major, self.minor
+        )
+    }
+    fn fmt_action(&self) -> Option<String> {
+        Some(self.normalized.clone())
     }
     fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({"version": self.version, "major": self.major, "minor": self.minor})
+        serde_json::json!({"Version": self.version, "Major": self.major, "Minor": self.minor})
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -168,9 +196,7 @@ impl Object for VersionSet {
 
 /// `version.BuildInfo` of the Helm kiln stands in for.
 #[derive(Debug)]
-pub struct BuildInfo {
-    kube_client: String,
-}
+pub struct BuildInfo;
 
 impl Object for BuildInfo {
     fn type_name(&self) -> String {
@@ -185,20 +211,17 @@ impl Object for BuildInfo {
             "GitCommit" => Some(Value::str(HELM_GIT_COMMIT)),
             "GitTreeState" => Some(Value::str("clean")),
             "GoVersion" => Some(Value::str(HELM_GO_VERSION)),
-            "KubeClientVersion" => Some(Value::str(&self.kube_client)),
+            "KubeClientVersion" => Some(Value::str(HELM_KUBE_CLIENT)),
             _ => None,
         }
     }
     fn fmt_v(&self) -> String {
-        format!(
-            "{{{HELM_VERSION} {HELM_GIT_COMMIT} clean {HELM_GO_VERSION} {}}}",
-            self.kube_client
-        )
+        format!("{{{HELM_VERSION} {HELM_GIT_COMMIT} clean {HELM_GO_VERSION} {HELM_KUBE_CLIENT}}}")
     }
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "version": HELM_VERSION, "git_commit": HELM_GIT_COMMIT, "git_tree_state": "clean",
-            "go_version": HELM_GO_VERSION, "kube_client_version": self.kube_client,
+            "go_version": HELM_GO_VERSION, "kube_client_version": HELM_KUBE_CLIENT,
         })
     }
     fn as_any(&self) -> &dyn Any {

@@ -324,6 +324,13 @@ pub trait Object: fmt::Debug {
     /// How `%v` (and plain `{{ . }}`) prints the object (its `String()` method when Go has one).
     fn fmt_v(&self) -> String;
 
+    /// How an action (`{{ .Capabilities.KubeVersion }}`) prints the object when that differs from
+    /// [`Object::fmt_v`]: text/template reaches `String` methods with pointer receivers there,
+    /// which a copy passed to a function does not have.
+    fn fmt_action(&self) -> Option<String> {
+        None
+    }
+
     /// What `toJson`/`toYaml` see (Go marshals the exported fields).
     fn to_json(&self) -> Json {
         Json::String(self.fmt_v())
