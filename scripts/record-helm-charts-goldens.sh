@@ -76,9 +76,14 @@ for name in "${names[@]}"; do
     run_root="$tmp/root"
     prepare_fixture "$dir" "$run_root/tests/helm_charts/$name"
   fi
+  # A fixture's `args` file: extra `kustomize build` flags, one per line (--helm-kube-version ...).
+  args=()
+  if [ -f "$dir/args" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do args+=("$line"); done < "$dir/args"
+  fi
   set +e
-  (cd "$run_root" && "$kubectl" kustomize --enable-helm --helm-command "$tmp/helm" "tests/helm_charts/$name" \
-    >"$tmp/out" 2>"$tmp/err")
+  (cd "$run_root" && "$kubectl" kustomize --enable-helm --helm-command "$tmp/helm" ${args[@]+"${args[@]}"} \
+    "tests/helm_charts/$name" >"$tmp/out" 2>"$tmp/err")
   code=$?
   set -e
   case "$name" in

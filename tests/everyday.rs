@@ -640,6 +640,27 @@ fn build_takes_kustomize_builds_command_line() {
     );
     assert_eq!(noted.status.code(), Some(0));
     assert!(stderr(&noted).contains("note: --helm-command helm3 ignored"));
+    // --helm-kube-version and --helm-api-versions reach `helmCharts:` entries that do not say
+    // (the fixture's golden was recorded by kubectl kustomize with the same flags).
+    let flags = kiln(
+        &[
+            "build",
+            "tests/helm_charts/go_build_flags",
+            "--enable-helm",
+            "--helm-kube-version",
+            "1.31",
+            "--helm-api-versions",
+            "b.example.com/v1",
+            "--helm-api-versions=c.example.com/v1,d.example.com/v1",
+        ],
+        &root(),
+    );
+    assert_eq!(flags.status.code(), Some(0), "{}", stderr(&flags));
+    assert_eq!(
+        stdout(&flags),
+        std::fs::read_to_string(root().join("tests/helm_charts/go_build_flags/expected.yaml"))
+            .unwrap()
+    );
     let rooted = kiln(
         &[
             "build",

@@ -28,7 +28,7 @@ fn build(case: &str) -> Result<(String, String), String> {
         .is_dir()
         .then(|| prepare_packages(&fixture));
     let dir = prepared.clone().unwrap_or(fixture.clone());
-    let out = kiln::overlay::build(&dir)
+    let out = kiln::overlay::build_with(&dir, &flags(&fixture))
         .map(|b| {
             let mut warnings = String::new();
             for w in &b.warnings {
@@ -46,6 +46,27 @@ fn build(case: &str) -> Result<(String, String), String> {
         }
         None => out,
     }
+}
+
+/// The `kustomize build` flags of a fixture's `args` file (one per line, as the recording script
+/// passes them): `--helm-kube-version V`, `--helm-api-versions V` (repeatable, comma-separated).
+fn flags(fixture: &Path) -> kiln::overlay::BuildFlags {
+    let mut flags = kiln::overlay::BuildFlags::default();
+    let Ok(text) = std::fs::read_to_string(fixture.join("args")) else {
+        return flags;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for pair in lines.chunks(2) {
+        match pair {
+            ["--helm-kube-version", v] => flags.helm.kube_version = v.to_string(),
+            ["--helm-api-versions", v] => flags
+                .helm
+                .api_versions
+                .extend(v.split(',').map(String::from)),
+            other => panic!("{}: unknown args {other:?}", fixture.display()),
+        }
+    }
+    flags
 }
 
 /// A field of a Chart.yaml text.

@@ -193,12 +193,6 @@ impl From<BuildArgs> for BuildOptions {
         if a.network || !a.env.is_empty() || !a.mount.is_empty() {
             refused.push(("--network/--env/--mount", plugins));
         }
-        if a.helm_kube_version.is_some() || !a.helm_api_versions.is_empty() {
-            refused.push((
-                "--helm-kube-version/--helm-api-versions",
-                "set `kubeVersion:`/`apiVersions:` in the overlay's `charts:` entry".to_string(),
-            ));
-        }
         if let Some(order) = a.reorder.as_deref().filter(|o| *o != "legacy") {
             refused.push((
                 "--reorder",
@@ -216,6 +210,8 @@ impl From<BuildArgs> for BuildOptions {
             dir: a.dir,
             output: a.output,
             load_restrictor: a.load_restrictor,
+            helm_kube_version: a.helm_kube_version,
+            helm_api_versions: a.helm_api_versions,
             refused,
             notes,
         }

@@ -111,9 +111,12 @@ pub struct BuildArgs {
     pub env: Vec<String>,
     #[arg(long = "mount", hide = true, value_name = "MOUNT")]
     pub mount: Vec<String>,
-    #[arg(long = "helm-kube-version", hide = true, value_name = "X.Y.Z")]
+    /// Kubernetes version `helmCharts:` entries without `kubeVersion:` render for.
+    #[arg(long = "helm-kube-version", value_name = "X.Y.Z")]
     pub helm_kube_version: Option<String>,
-    #[arg(long = "helm-api-versions", hide = true, value_name = "GROUP/VERSION")]
+    /// API versions (comma-separated, repeatable) for `.Capabilities.APIVersions` of
+    /// `helmCharts:` entries without `apiVersions:`.
+    #[arg(long = "helm-api-versions", value_name = "GROUP/VERSION")]
     pub helm_api_versions: Vec<String>,
 }
 

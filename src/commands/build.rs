@@ -13,6 +13,11 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// `LoadRestrictionsRootOnly` (default) or `LoadRestrictionsNone`.
     pub load_restrictor: Option<String>,
+    /// `--helm-kube-version`: for `helmCharts:` entries without `kubeVersion:`.
+    pub helm_kube_version: Option<String>,
+    /// `--helm-api-versions` (each may hold several, comma-separated): for `helmCharts:` entries
+    /// without `apiVersions:`.
+    pub helm_api_versions: Vec<String>,
     /// kustomize flags kiln cannot honour, each with its reason (set only when given).
     pub refused: Vec<(&'static str, String)>,
     /// Notes printed on stderr (flags accepted and ignored, such as `--helm-command`).
@@ -46,7 +51,21 @@ pub fn run(opts: &BuildOptions) -> Result<Output> {
             ))
         }
     }
-    let built = crate::overlay::build_with(Path::new(&opts.dir), restrictor)?;
+    let flags = crate::overlay::BuildFlags {
+        restrictor,
+        helm: crate::overlay::transforms::helm_charts::HelmDefaults {
+            kube_version: opts.helm_kube_version.clone().unwrap_or_default(),
+            api_versions: opts
+                .helm_api_versions
+                .iter()
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+                .collect(),
+        },
+    };
+    let built = crate::overlay::build_with(Path::new(&opts.dir), &flags)?;
     for n in &opts.notes {
         eprintln!("{n}");
     }

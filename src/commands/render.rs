@@ -350,7 +350,11 @@ fn refuse_chart_flags(opts: &RenderOptions, typed: &str) -> Result<()> {
 
 /// `kiln render DIR` where DIR holds a kustomization.
 fn render_overlay(typed: &str, restrictor: crate::fs::LoadRestrictor) -> Result<Rendered> {
-    let built = crate::overlay::build_with(Path::new(typed), restrictor)?;
+    let flags = crate::overlay::BuildFlags {
+        restrictor,
+        ..Default::default()
+    };
+    let built = crate::overlay::build_with(Path::new(typed), &flags)?;
     Ok(Rendered {
         stream: crate::emit::kustomize_stream(&built.resources),
         resources: built.resources,

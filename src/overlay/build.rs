@@ -3,6 +3,7 @@
 use super::config::TransformerConfig;
 use super::kustomization::Var;
 use super::kustomization::{self, Loaded};
+use super::transforms::helm_charts::HelmDefaults;
 use super::transforms::{builtin_plugins, GENERATORS, TRANSFORMS};
 use super::{hash, refs, vars, Generated, LoadRestrictor, Obj};
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -21,13 +22,23 @@ pub struct Built {
 
 /// Builds the kustomization in `dir` (files restricted to each kustomization's directory).
 pub fn build(dir: &Path) -> Result<Built> {
-    build_with(dir, LoadRestrictor::RootOnly)
+    build_with(dir, &BuildFlags::default())
 }
 
-/// Builds the kustomization in `dir` with kustomize's `--load-restrictor`.
-pub fn build_with(dir: &Path, restrictor: LoadRestrictor) -> Result<Built> {
+/// The flags of `kustomize build` that change what a build makes.
+#[derive(Debug, Clone, Default)]
+pub struct BuildFlags {
+    /// `--load-restrictor`.
+    pub restrictor: LoadRestrictor,
+    /// `--helm-kube-version` and `--helm-api-versions`.
+    pub helm: HelmDefaults,
+}
+
+/// Builds the kustomization in `dir` with kustomize's flags.
+pub fn build_with(dir: &Path, flags: &BuildFlags) -> Result<Built> {
     let mut ctx = Ctx {
-        restrictor,
+        restrictor: flags.restrictor,
+        helm: flags.helm.clone(),
         ..Ctx::default()
     };
     let display = dir.display().to_string();
@@ -90,12 +101,14 @@ pub struct Ctx {
     stack: Vec<(PathBuf, String)>,
     pub warnings: Vec<String>,
     restrictor: LoadRestrictor,
+    helm: HelmDefaults,
 }
 
 impl Ctx {
     fn load(&self, dir: &Path, display: &str) -> Result<Loaded> {
         let mut k = kustomization::load(dir, display)?;
         k.load_restrictor = self.restrictor;
+        k.helm_defaults = self.helm.clone();
         Ok(k)
     }
 }

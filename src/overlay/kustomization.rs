@@ -260,6 +260,8 @@ pub struct Loaded {
     pub k: Kustomization,
     /// Which files it may read (kustomize's `--load-restrictor`; root-only by default).
     pub load_restrictor: crate::fs::LoadRestrictor,
+    /// What its `helmCharts:` entries render with when they do not say.
+    pub helm_defaults: super::transforms::helm_charts::HelmDefaults,
 }
 
 impl Loaded {
@@ -411,6 +413,7 @@ pub fn load(dir: &Path, display_dir: &str) -> Result<Loaded> {
         text,
         k,
         load_restrictor: crate::fs::LoadRestrictor::default(),
+        helm_defaults: Default::default(),
     })
 }
 

@@ -16,7 +16,7 @@ pub mod select;
 pub mod transforms;
 mod vars;
 
-pub use build::{build, build_with};
+pub use build::{build, build_with, BuildFlags};
 
 /// Which files a kustomization may read (kustomize's `--load-restrictor`).
 pub use crate::fs::LoadRestrictor;

@@ -63,6 +63,15 @@ pub struct HelmGlobals {
     pub config_home: String,
 }
 
+/// `kustomize build --helm-kube-version/--helm-api-versions`: what a `helmCharts:` entry without
+/// `kubeVersion:` (or without `apiVersions:`) renders with; the entry's own field wins.
+#[derive(Debug, Clone, Default)]
+pub struct HelmDefaults {
+    pub kube_version: String,
+    /// Each flag's value split at commas.
+    pub api_versions: Vec<String>,
+}
+
 /// kustomize's default chart home.
 const DEFAULT_CHART_HOME: &str = "charts";
 /// The release name `helm template` uses when kustomize passes none.
@@ -201,8 +210,14 @@ fn render(k: &Loaded, globals: &HelmGlobals, c: &HelmChart) -> Result<Vec<Obj>> 
         inline_values: Some(Value::Object(user)),
         release_name: Some(release_name),
         namespace: c.namespace.clone(),
-        kube_version: c.kube_version.clone(),
-        api_versions: c.api_versions.clone(),
+        kube_version: match c.kube_version.is_empty() {
+            true => k.helm_defaults.kube_version.clone(),
+            false => c.kube_version.clone(),
+        },
+        api_versions: match c.api_versions.is_empty() {
+            true => k.helm_defaults.api_versions.clone(),
+            false => c.api_versions.clone(),
+        },
         show_only: Vec::new(),
         include_crds: c.include_crds,
         debug: false,
