@@ -96,6 +96,16 @@ impl TemplateSet {
     }
 }
 
+/// Helm's removal of `<no value>` from a template's output (without copying an output that has
+/// none).
+pub fn strip_no_value(out: String) -> String {
+    if memchr::memmem::find(out.as_bytes(), b"<no value>").is_some() {
+        out.replace("<no value>", "")
+    } else {
+        out
+    }
+}
+
 /// Whether `name` can be called in a pipeline (`and`/`or` are the engine's own).
 pub fn is_func(funcs: &FuncMap, name: &str) -> bool {
     funcs.contains(name) || name == "and" || name == "or"
@@ -999,7 +1009,7 @@ impl Host for Exec<'_> {
         let r = self.run(body, data);
         self.overlay.pop();
         match r {
-            Ok(s) => Ok(s.replace("<no value>", "")),
+            Ok(s) => Ok(strip_no_value(s)),
             Err(e) => Err(hide(e)),
         }
     }

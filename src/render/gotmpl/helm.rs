@@ -124,7 +124,7 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
         let out = exec.execute(name, &Value::Map(s.data.clone()));
         crate::budget::working_on("");
         let out = out?;
-        rendered.insert(t.display.clone(), out.replace("<no value>", ""));
+        rendered.insert(t.display.clone(), super::exec::strip_no_value(out));
     }
 
     // kiln's order: chart by chart (parent first), templates by path.

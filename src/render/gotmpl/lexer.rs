@@ -167,7 +167,7 @@ impl Lexer<'_, '_> {
         loop {
             // Text up to the next `{{`.
             let start = self.pos;
-            let next = self.src[start..].find("{{").map(|i| start + i);
+            let next = memchr::memmem::find(&self.b[start..], b"{{").map(|i| start + i);
             let text_end = next.unwrap_or(self.src.len());
             let mut text = &self.src[start..text_end];
             let mut text_start = start;
