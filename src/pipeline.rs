@@ -266,7 +266,7 @@ fn normalize_kube_version(v: &str) -> Result<String> {
         v.trim()
     };
     let bare = v.strip_prefix('v').unwrap_or(v);
-    let parts: Vec<&str> = kube_version_numbers(bare).split('.').collect();
+    let parts: Vec<&str> = crate::k8s::version_numbers(bare).split('.').collect();
     let bad = |p: &&str| p.parse::<u32>().is_err() || (p.len() > 1 && p.starts_with('0'));
     if parts.len() < 2 || parts.iter().any(bad) {
         return Err(Error::new(
@@ -275,19 +275,6 @@ fn normalize_kube_version(v: &str) -> Result<String> {
         ));
     }
     Ok(bare.to_string())
-}
-
-/// The numbers at the start of a version (`1.33.4` of `1.33.4+k3s1`).
-fn kube_version_numbers(v: &str) -> &str {
-    let mut end = 0;
-    for (i, c) in v.char_indices() {
-        match c {
-            '0'..='9' => end = i + 1,
-            '.' if v[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {}
-            _ => break,
-        }
-    }
-    &v[..end]
 }
 
 fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
@@ -300,7 +287,7 @@ fn check_kube_version(chart: &Chart, version: &str) -> Result<()> {
         return Ok(());
     };
     // Helm checks the numbers alone (a `-gke.100` suffix would make a pre-release).
-    let numbers = kube_version_numbers(version);
+    let numbers = crate::k8s::version_numbers(version);
     let numbers = match numbers.matches('.').count() {
         1 => format!("{numbers}.0"),
         _ => numbers.to_string(),

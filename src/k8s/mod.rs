@@ -77,9 +77,32 @@ pub fn patch_meta(api_version: &str, kind: &str) -> Option<PatchMeta<'static>> {
     builtin().patch_meta(api_version, kind)
 }
 
+/// The numbers at the start of a Kubernetes version, without what follows them: `1.33.4` of
+/// `1.33.4+k3s1`, `1.32` of `1.32-gke.1` (the part Kubernetes' generic version parser reads).
+pub fn version_numbers(v: &str) -> &str {
+    let mut end = 0;
+    for (i, c) in v.char_indices() {
+        match c {
+            '0'..='9' => end = i + 1,
+            '.' if v[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {}
+            _ => break,
+        }
+    }
+    &v[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_numbers_stop_where_the_numbers_do() {
+        assert_eq!(version_numbers("1.33.4+k3s1"), "1.33.4");
+        assert_eq!(version_numbers("1.32.3-gke.100"), "1.32.3");
+        assert_eq!(version_numbers("1.32"), "1.32");
+        assert_eq!(version_numbers("1.32."), "1.32");
+        assert_eq!(version_numbers("x1"), "");
+    }
 
     #[test]
     fn cluster_scoped_kinds() {

@@ -100,7 +100,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
 }
 
 /// The names and strings of the templates lexed so far, each kept once: a chart writes
-/// `.Values`, `include` or `"common.names.fullname"` thousands of times, and every use shares one
+/// `.Values`, `include` or the name of its own helper template thousands of times, and every use shares one
 /// `Rc` instead of allocating its own.
 #[derive(Default)]
 pub struct Names(std::collections::HashSet<Rc<str>, foldhash::fast::RandomState>);

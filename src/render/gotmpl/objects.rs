@@ -31,18 +31,7 @@ impl Capabilities {
     /// and minor): helm keeps it as written, with a `v`.
     pub fn new(kube_version: &str, api_versions: Vec<String>) -> Capabilities {
         let v = kube_version.trim_start_matches('v');
-        // The numbers, without what follows them (`-gke.100`, `+k3s1`).
-        let numbers: &str = {
-            let mut end = 0;
-            for (i, c) in v.char_indices() {
-                match c {
-                    '0'..='9' => end = i + 1,
-                    '.' if v[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {}
-                    _ => break,
-                }
-            }
-            &v[..end]
-        };
+        let numbers = crate::k8s::version_numbers(v);
         let mut parts = numbers.split('.');
         let number = |p: Option<&str>| p.and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
         let kube = KubeVersion {
