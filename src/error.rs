@@ -17,7 +17,29 @@ use std::fmt;
 pub const REDACTED: &str = "<redacted>";
 
 /// Secret values seen in this process (see [`register_secret`]), longest first.
-static SECRETS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+static SECRETS: std::sync::Mutex<Secrets> = std::sync::Mutex::new(Secrets {
+    list: Vec::new(),
+    seen: std::collections::BTreeSet::new(),
+    sorted: true,
+});
+
+/// The registered secret values: each once, sorted longest first when next read.
+struct Secrets {
+    list: Vec<String>,
+    seen: std::collections::BTreeSet<String>,
+    sorted: bool,
+}
+
+impl Secrets {
+    /// The values, longest first (so that a secret containing another is replaced whole).
+    fn longest_first(&mut self) -> &[String] {
+        if !self.sorted {
+            self.list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            self.sorted = true;
+        }
+        &self.list
+    }
+}
 
 /// Remembers a value known to be secret (a chart value under a secret-named key or marked secret
 /// in `values.schema.json`), so that no error printed afterwards shows it, wherever it ended up
@@ -28,21 +50,26 @@ pub fn register_secret(value: &str) {
         return;
     }
     let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    if !secrets.iter().any(|s| s == value) {
-        secrets.push(value.to_string());
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    if !secrets.seen.contains(value) {
+        secrets.seen.insert(value.to_string());
+        secrets.list.push(value.to_string());
+        secrets.sorted = false;
     }
 }
 
 /// Whether `text` holds a registered secret value (see [`register_secret`]).
 pub fn holds_secret(text: &str) -> bool {
-    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    secrets.iter().any(|s| text.contains(s.as_str()))
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    secrets
+        .longest_first()
+        .iter()
+        .any(|s| text.contains(s.as_str()))
 }
 
 /// `text` with every registered secret value replaced by [`REDACTED`].
 pub fn scrub(text: &str) -> Cow<'_, str> {
-    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    let secrets = secrets.longest_first();
     if !secrets.iter().any(|s| text.contains(s.as_str())) {
         return Cow::Borrowed(text);
     }
@@ -59,11 +86,26 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
 /// (`password`, `dbPassword`, `api_token`, `client-secret`, `tls.key`, `privateKey`, …).
 /// Compared without case and without `-`, `_`, `.`.
 pub fn is_secret_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Most keys are short ASCII: folded on the stack (this runs for every key of every values
+    // file); anything else is folded into a string.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    let folded: String;
+    let k: &str = if key.len() <= buf.len() && key.is_ascii() {
+        for b in key.bytes().filter(|b| !matches!(b, b'-' | b'_' | b'.')) {
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+        // ASCII in, ASCII out.
+        std::str::from_utf8(&buf[..len]).unwrap_or_default()
+    } else {
+        folded = key
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | '.'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        &folded
+    };
     const WORDS: [&str; 16] = [
         "password",
         "passwd",

@@ -6,7 +6,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::render::{self, context::default_api_versions, RenderOptions};
 use crate::resource::{self, Resource};
 use crate::values::{self, ValueFlags};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Everything `kiln render CHART` needs, built from the command line (or a kustomization's
 /// `charts:` entry).
@@ -99,73 +101,29 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
     let kube_version = normalize_kube_version(&cfg.kube_version)?;
     check_kube_version(&chart, &kube_version)?;
 
-    let mut user = values::user_values_for(&cfg.values, chart.meta.engine.yaml_flavor())?;
-    if let Some(inline) = &cfg.inline_values {
-        values::merge_user(&mut user.values, inline.clone());
-    }
-    let tree = values::resolve_with_files(&chart, &user)?;
-    let unused_values = values::typos::unused_keys(&chart, &user.values);
-
-    let mut api_versions = default_api_versions();
-    for v in &cfg.api_versions {
-        for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            if !api_versions.iter().any(|x| x == part) {
-                api_versions.push(part.to_string());
-            }
-        }
-    }
-    let opts = RenderOptions {
-        release_name: cfg
-            .release_name
-            .clone()
-            .unwrap_or_else(|| chart.meta.name.clone()),
-        namespace: if cfg.namespace.is_empty() {
-            "default".into()
-        } else {
-            cfg.namespace.clone()
-        },
-        kube_version,
-        api_versions,
-        set_int_paths: values::set_int_paths(&cfg.values)?,
-        is_upgrade: cfg.is_upgrade,
-        random_seed: cfg.random_seed,
-    };
-    let mut files = render::render_chart(&chart, &tree, &opts)?;
-    // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,
-    // before the stable sort by kind.
-    files.sort_by(|a, b| a.display.cmp(&b.display));
-
-    let mut notes = None;
-    let mut resources = Vec::new();
-    // Per --show-only pattern: did it match a template that rendered at least one object?
-    let mut shown = vec![false; cfg.show_only.len()];
-    let mut comments = Vec::new();
-    let sources = template_sources(&chart);
-    // Which files are read, with what: decided in order, then the files are parsed on every
-    // core (each file's objects come out the same, and the first error in file order wins, as
-    // when they are read one after the other).
-    let mut work: Vec<(usize, Vec<usize>, Option<&str>, bool)> = Vec::new();
-    for (k, f) in files.iter().enumerate() {
+    // How each rendered file is read back: with which template (for error locations) and as
+    // `helm template` reads Go templates' output; `None` for files not read (NOTES.txt, files
+    // --show-only leaves out).
+    let sources: HashMap<&str, (&str, chart::TemplateEngine)> = template_sources(&chart)
+        .into_iter()
+        .map(|(display, text, engine)| (display, (text, engine)))
+        .collect();
+    let plan = |f: &render::RenderedFile| -> Option<(Vec<usize>, Option<&str>, bool)> {
         if f.is_notes {
-            if f.display == format!("{}/templates/NOTES.txt", chart.display_root) {
-                notes = Some(f.text.clone());
-            }
-            continue;
+            return None;
         }
         let matched: Vec<usize> = (0..cfg.show_only.len())
             .filter(|&i| show_only_matches(&cfg.show_only[i], &chart, &f.display))
             .collect();
         if !cfg.show_only.is_empty() && matched.is_empty() {
-            continue;
+            return None;
         }
-        let source = sources.iter().find(|(d, _, _)| *d == f.display);
-        let template = source.map(|(_, t, _)| *t);
-        // Go templates' output is read as `helm template` reads it.
-        let helm = source.is_none_or(|(_, _, engine)| *engine == chart::TemplateEngine::Go);
-        work.push((k, matched, template, helm));
-    }
-    let read = |&(k, _, template, helm): &(usize, Vec<usize>, Option<&str>, bool)| {
-        let f: &render::RenderedFile = &files[k];
+        let source = sources.get(f.display.as_str());
+        let template = source.map(|(t, _)| *t);
+        let helm = source.is_none_or(|(_, engine)| *engine == chart::TemplateEngine::Go);
+        Some((matched, template, helm))
+    };
+    let read = |f: &render::RenderedFile, template: Option<&str>, helm: bool| -> Result<Read> {
         let debug = |e: Error| match cfg.debug {
             true => e.with_note(format!("rendered text of {}:\n{}", f.display, f.text)),
             false => e,
@@ -178,8 +136,74 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
             .map_err(debug)?;
         Ok((parsed, resource::comment_documents(&f.text, &f.display)))
     };
-    let sizes: Vec<usize> = work.iter().map(|w| files[w.0].text.len()).collect();
-    for (w, parsed) in work.iter().zip(crate::parallel::map(&work, &sizes, read)) {
+    // Files the engine hands over as soon as they are rendered are read meanwhile (on a thread
+    // that would otherwise wait); each file reads the same whenever it is read, and the results
+    // are taken in file order below.
+    let early: Mutex<HashMap<String, Result<Read>>> = Mutex::new(HashMap::new());
+    let read_early = |f: &render::RenderedFile| {
+        if let Some((_, template, helm)) = plan(f) {
+            let r = read(f, template, helm);
+            let mut early = early.lock().unwrap_or_else(|e| e.into_inner());
+            early.insert(f.display.clone(), r);
+        }
+    };
+    // The engines' work that needs no values (parsing the Go templates) runs on a helper
+    // thread meanwhile.
+    let prepared = render::Prepared::new(&chart).reading_with(&read_early);
+    let (tree, unused_values, mut files) = std::thread::scope(|s| {
+        prepared.start(s);
+        let r = values_and_render(&chart, cfg, kube_version, &prepared);
+        if r.is_err() {
+            prepared.stop();
+        }
+        r
+    })?;
+    // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,
+    // before the stable sort by kind.
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+
+    let mut notes = None;
+    let mut resources = Vec::new();
+    // Per --show-only pattern: did it match a template that rendered at least one object?
+    let mut shown = vec![false; cfg.show_only.len()];
+    let mut comments = Vec::new();
+    // Which files are read, with what: decided in order, then the files not read yet are parsed
+    // on every core (each file's objects come out the same, and the first error in file order
+    // wins, as when they are read one after the other).
+    let mut work: Vec<(usize, Vec<usize>, Option<&str>, bool)> = Vec::new();
+    for (k, f) in files.iter().enumerate() {
+        if f.is_notes && f.display == format!("{}/templates/NOTES.txt", chart.display_root) {
+            notes = Some(f.text.clone());
+        }
+        if let Some((matched, template, helm)) = plan(f) {
+            work.push((k, matched, template, helm));
+        }
+    }
+    let mut early = early.into_inner().unwrap_or_else(|e| e.into_inner());
+    type Pending<'w, 'a> = (
+        &'w (usize, Vec<usize>, Option<&'a str>, bool),
+        Mutex<Option<Result<Read>>>,
+    );
+    let pending: Vec<Pending<'_, '_>> = work
+        .iter()
+        .map(|w| (w, Mutex::new(early.remove(&files[w.0].display))))
+        .collect();
+    // Read already: no work left (and no size) for the threads.
+    let sizes: Vec<usize> = pending
+        .iter()
+        .map(|(w, r)| match r.lock().map(|r| r.is_some()) {
+            Ok(true) => 0,
+            _ => files[w.0].text.len(),
+        })
+        .collect();
+    let read = |(w, ready): &Pending<'_, '_>| {
+        let done = ready.lock().unwrap_or_else(|e| e.into_inner()).take();
+        done.unwrap_or_else(|| read(&files[w.0], w.2, w.3))
+    };
+    for (w, parsed) in work
+        .iter()
+        .zip(crate::parallel::map(&pending, &sizes, read))
+    {
         let (parsed, other) = parsed?;
         if !parsed.is_empty() {
             for &i in &w.1 {
@@ -224,6 +248,51 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
         unused_values,
         comments,
     })
+}
+
+/// A rendered file read back: its objects, and its documents that hold only comments.
+type Read = (Vec<Resource>, Vec<Resource>);
+
+/// The chart's values (checked, with the keys nothing uses) and its rendered templates.
+fn values_and_render(
+    chart: &Chart,
+    cfg: &ChartRenderConfig,
+    kube_version: String,
+    prepared: &render::Prepared<'_>,
+) -> Result<(values::ValueTree, Vec<String>, Vec<render::RenderedFile>)> {
+    let mut user = values::user_values_for(&cfg.values, chart.meta.engine.yaml_flavor())?;
+    if let Some(inline) = &cfg.inline_values {
+        values::merge_user(&mut user.values, inline.clone());
+    }
+    let tree = values::resolve_with_files(chart, &user)?;
+    let unused_values = values::typos::unused_keys(chart, &user.values);
+
+    let mut api_versions = default_api_versions();
+    for v in &cfg.api_versions {
+        for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if !api_versions.iter().any(|x| x == part) {
+                api_versions.push(part.to_string());
+            }
+        }
+    }
+    let opts = RenderOptions {
+        release_name: cfg
+            .release_name
+            .clone()
+            .unwrap_or_else(|| chart.meta.name.clone()),
+        namespace: if cfg.namespace.is_empty() {
+            "default".into()
+        } else {
+            cfg.namespace.clone()
+        },
+        kube_version,
+        api_versions,
+        set_int_paths: values::set_int_paths(&cfg.values)?,
+        is_upgrade: cfg.is_upgrade,
+        random_seed: cfg.random_seed,
+    };
+    let files = render::render_chart(chart, &tree, &opts, prepared)?;
+    Ok((tree, unused_values, files))
 }
 
 /// Every template of the chart tree: display path, source text, and the engine of its chart.

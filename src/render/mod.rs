@@ -24,6 +24,7 @@ pub trait Engine {
         chart: &Chart,
         tree: &ValueTree,
         opts: &RenderOptions,
+        prepared: &Prepared<'_>,
     ) -> Result<Vec<RenderedFile>>;
 }
 
@@ -39,6 +40,7 @@ impl Engine for Jinja {
         chart: &Chart,
         tree: &ValueTree,
         opts: &RenderOptions,
+        _prepared: &Prepared<'_>,
     ) -> Result<Vec<RenderedFile>> {
         jinja::render_chart(chart, tree, opts)
     }
@@ -56,8 +58,9 @@ impl Engine for GoTemplate {
         chart: &Chart,
         tree: &ValueTree,
         opts: &RenderOptions,
+        prepared: &Prepared<'_>,
     ) -> Result<Vec<RenderedFile>> {
-        gotmpl::helm::render_chart(chart, tree, opts)
+        gotmpl::helm::render_chart(chart, tree, opts, prepared.go.as_ref(), prepared.reader)
     }
 }
 
@@ -68,6 +71,7 @@ pub fn render_chart(
     chart: &Chart,
     tree: &ValueTree,
     opts: &RenderOptions,
+    prepared: &Prepared<'_>,
 ) -> Result<Vec<RenderedFile>> {
     let mut order = Vec::new();
     chart_order(chart, tree, &mut order);
@@ -75,7 +79,7 @@ pub fn render_chart(
     let mut files = Vec::new();
     for e in engines {
         if order.iter().any(|c| c.meta.engine == e.kind()) {
-            files.extend(e.render(chart, tree, opts)?);
+            files.extend(e.render(chart, tree, opts, prepared)?);
         }
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -83,6 +87,63 @@ pub fn render_chart(
 }
 
 /// The enabled charts of a tree, parent first.
+/// What the engines can do with a chart before its values are known: the Go engine parses the
+/// templates of the chart's Go charts (on a helper thread started with [`Prepared::start`], while
+/// the values are computed).
+pub struct Prepared<'c> {
+    go: Option<gotmpl::ahead::AheadParse<'c>>,
+    /// Called with each rendered file as soon as it is final, on a thread that would otherwise
+    /// wait for the render (engines that cannot do that leave it uncalled).
+    reader: Option<&'c (dyn Fn(&RenderedFile) + Sync)>,
+}
+
+impl<'c> Prepared<'c> {
+    /// The work for `chart` and its subcharts (nothing started yet).
+    pub fn new(chart: &'c Chart) -> Prepared<'c> {
+        let mut go = false;
+        every_chart(chart, &mut |c| go |= c.meta.engine == TemplateEngine::Go);
+        Prepared {
+            go: go.then(|| gotmpl::ahead::AheadParse::new(chart)),
+            reader: None,
+        }
+    }
+
+    /// Hands each rendered file to `reader` as soon as it is final (see [`Prepared`]).
+    pub fn reading_with(mut self, reader: &'c (dyn Fn(&RenderedFile) + Sync)) -> Prepared<'c> {
+        self.reader = Some(reader);
+        self
+    }
+
+    /// Nothing prepared: every engine does all its work in [`render_chart`].
+    pub fn none() -> Prepared<'static> {
+        Prepared {
+            go: None,
+            reader: None,
+        }
+    }
+
+    /// Starts the helper threads in `scope`.
+    pub fn start<'s>(&'s self, scope: &'s std::thread::Scope<'s, '_>) {
+        if let Some(go) = &self.go {
+            go.start(scope);
+        }
+    }
+
+    /// Stops the helper threads early (the render will not happen).
+    pub fn stop(&self) {
+        if let Some(go) = &self.go {
+            go.stop();
+        }
+    }
+}
+
+fn every_chart(chart: &Chart, f: &mut dyn FnMut(&Chart)) {
+    f(chart);
+    for sub in &chart.subcharts {
+        every_chart(sub, f);
+    }
+}
+
 fn chart_order<'c>(chart: &'c Chart, tree: &ValueTree, out: &mut Vec<&'c Chart>) {
     out.push(chart);
     for (i, child) in &tree.children {

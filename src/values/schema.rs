@@ -84,6 +84,7 @@ pub fn is_secret_path(schema: &Value, path: &str) -> bool {
 /// values under secret-named keys, and values at paths `schema` marks `writeOnly` or
 /// `x-kiln-secret`. Errors printed later never show them, wherever a template put them.
 pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String, Value>) {
+    /// `path` (the JSON pointer of `v`) is kept only when there is a schema to look it up in.
     fn walk(schema: Option<&Value>, v: &Value, path: &mut String, secret: bool) {
         let secret = secret || schema.is_some_and(|s| is_secret_path(s, path));
         match v {
@@ -92,8 +93,9 @@ pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String,
             Value::Object(map) => {
                 for (k, item) in map {
                     let len = path.len();
-                    path.push('/');
-                    path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    if schema.is_some() {
+                        push_token(path, k);
+                    }
                     walk(schema, item, path, secret || crate::error::is_secret_key(k));
                     path.truncate(len);
                 }
@@ -101,7 +103,10 @@ pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String,
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let len = path.len();
-                    path.push_str(&format!("/{i}"));
+                    if schema.is_some() {
+                        path.push('/');
+                        path.push_str(&i.to_string());
+                    }
                     walk(schema, item, path, secret);
                     path.truncate(len);
                 }
@@ -109,8 +114,23 @@ pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String,
             _ => {}
         }
     }
+    /// `/key` as a JSON pointer token (`~` and `/` escaped).
+    fn push_token(path: &mut String, key: &str) {
+        path.push('/');
+        for c in key.chars() {
+            match c {
+                '~' => path.push_str("~0"),
+                '/' => path.push_str("~1"),
+                c => path.push(c),
+            }
+        }
+    }
+    let mut path = String::new();
     for (k, item) in values {
-        let mut path = format!("/{}", k.replace('~', "~0").replace('/', "~1"));
+        path.clear();
+        if schema.is_some() {
+            push_token(&mut path, k);
+        }
         walk(schema, item, &mut path, crate::error::is_secret_key(k));
     }
 }

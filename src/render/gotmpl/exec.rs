@@ -1048,6 +1048,11 @@ pub fn register_control(map: &mut FuncMap) {
 /// Runs `f` on a thread with [`crate::budget::RENDER_STACK_BYTES`] of stack, marked so that a
 /// template call that would not fit in what is left is an error ([`crate::budget::stack_left`]).
 pub fn on_render_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    on_render_stack_while(f, || ())
+}
+
+/// [`on_render_stack`], with this thread running `meanwhile` before it waits for `f`.
+pub fn on_render_stack_while<T: Send>(f: impl FnOnce() -> T + Send, meanwhile: impl FnOnce()) -> T {
     std::thread::scope(|s| {
         let handle = std::thread::Builder::new()
             .name("kiln-render".into())
@@ -1057,6 +1062,7 @@ pub fn on_render_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
                 f()
             })
             .expect("spawning the render thread");
+        meanwhile();
         match handle.join() {
             Ok(v) => v,
             Err(panic) => std::panic::resume_unwind(panic),

@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-use super::exec::{on_render_stack, Exec, Limits, TemplateSet};
+use super::ahead::AheadParse;
+use super::exec::{on_render_stack_while, Exec, Limits, TemplateSet};
 use super::funcs::FuncMap;
 use super::objects::{Capabilities, Files};
 use super::value::{ElemType, List, Map, MapType, NumberMode, Value};
@@ -32,12 +33,32 @@ fn register_library(map: &mut FuncMap) {
 }
 
 /// Renders the Go charts of the tree (charts of the Jinja engine are left to it).
+/// `ahead`: the chart's templates being parsed already (see [`AheadParse`]); this thread helps
+/// with them while the render thread starts, then hands each rendered file to `reader` as the
+/// render thread finishes it.
 pub fn render_chart(
     chart: &Chart,
     tree: &ValueTree,
     opts: &RenderOptions,
+    ahead: Option<&AheadParse<'_>>,
+    reader: Option<&(dyn Fn(&RenderedFile) + Sync)>,
 ) -> Result<Vec<RenderedFile>> {
-    on_render_stack(|| render_here(chart, tree, opts))
+    let (done, finished) = std::sync::mpsc::channel::<RenderedFile>();
+    let done = reader.map(|_| done);
+    on_render_stack_while(
+        move || render_here(chart, tree, opts, ahead, done),
+        || {
+            if let Some(ahead) = ahead {
+                ahead.work();
+            }
+            if let Some(reader) = reader {
+                // Ends when the render thread drops its sender (finished or failed).
+                for file in finished {
+                    reader(&file);
+                }
+            }
+        },
+    )
 }
 
 /// One Go chart of the tree with its top-level data.
@@ -46,7 +67,7 @@ struct Scope<'c> {
     data: Map,
 }
 
-fn is_partial(rel: &str) -> bool {
+pub(super) fn is_partial(rel: &str) -> bool {
     rel.rsplit('/').next().is_some_and(|n| n.starts_with('_'))
 }
 
@@ -56,7 +77,13 @@ fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
     cb.cmp(&ca).then_with(|| b.cmp(a))
 }
 
-fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<Vec<RenderedFile>> {
+fn render_here(
+    chart: &Chart,
+    tree: &ValueTree,
+    opts: &RenderOptions,
+    ahead: Option<&AheadParse<'_>>,
+    done: Option<std::sync::mpsc::Sender<RenderedFile>>,
+) -> Result<Vec<RenderedFile>> {
     let funcs = func_map();
     let versions = api_versions(opts);
     let caps = Value::object(Capabilities::new(&opts.kube_version, versions));
@@ -82,7 +109,10 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
     names.sort_by(|a, b| helm_order(a.0, b.0));
     let is_func = |n: &str| super::exec::is_func(&funcs, n);
     let texts: Vec<&str> = names.iter().map(|(_, text)| *text).collect();
-    let parsed = super::parse::parse_all(&texts, &is_func).into_vec();
+    let parsed = match ahead {
+        Some(ahead) => ahead.results(&texts),
+        None => super::parse::parse_all(&texts, &is_func).into_vec(),
+    };
     let mut set = TemplateSet::new();
     for ((name, text), parsed) in names.iter().zip(parsed) {
         set.add_parsed(name, text, parsed)
@@ -124,7 +154,17 @@ fn render_here(chart: &Chart, tree: &ValueTree, opts: &RenderOptions) -> Result<
         let out = exec.execute(name, &Value::Map(s.data.clone()));
         crate::budget::working_on("");
         let out = out?;
-        rendered.insert(t.display.clone(), super::exec::strip_no_value(out));
+        let text = super::exec::strip_no_value(out);
+        if let Some(done) = &done {
+            // Nobody listening any more is no reason to stop rendering.
+            let _ = done.send(RenderedFile {
+                display: t.display.clone(),
+                rel: t.rel.clone(),
+                text: text.clone(),
+                is_notes: t.rel == "templates/NOTES.txt",
+            });
+        }
+        rendered.insert(t.display.clone(), text);
     }
 
     // kiln's order: chart by chart (parent first), templates by path.

@@ -10,6 +10,7 @@ pub mod value;
 
 pub use funcs::{Arity, CallCtx, FuncError, FuncMap, Host};
 pub use value::{ElemType, List, Map, MapType, NumberMode, Object, Value};
+pub mod ahead;
 pub mod builtins;
 pub mod exec;
 pub mod helm;
