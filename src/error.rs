@@ -16,30 +16,10 @@ use std::fmt;
 /// What a snippet, message or finding shows instead of a value that may be secret.
 pub const REDACTED: &str = "<redacted>";
 
-/// Secret values seen in this process (see [`register_secret`]), longest first.
-static SECRETS: std::sync::Mutex<Secrets> = std::sync::Mutex::new(Secrets {
-    list: Vec::new(),
-    seen: std::collections::BTreeSet::new(),
-    sorted: true,
-});
-
-/// The registered secret values: each once, sorted longest first when next read.
-struct Secrets {
-    list: Vec<String>,
-    seen: std::collections::BTreeSet<String>,
-    sorted: bool,
-}
-
-impl Secrets {
-    /// The values, longest first (so that a secret containing another is replaced whole).
-    fn longest_first(&mut self) -> &[String] {
-        if !self.sorted {
-            self.list.sort_by_key(|s| std::cmp::Reverse(s.len()));
-            self.sorted = true;
-        }
-        &self.list
-    }
-}
+/// Secret values seen in this process (see [`register_secret`]), each once, longest first (so
+/// that a secret containing another is replaced whole).
+static SECRETS: std::sync::Mutex<std::collections::BTreeSet<(std::cmp::Reverse<usize>, String)>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
 
 /// Remembers a value known to be secret (a chart value under a secret-named key or marked secret
 /// in `values.schema.json`), so that no error printed afterwards shows it, wherever it ended up
@@ -50,31 +30,23 @@ pub fn register_secret(value: &str) {
         return;
     }
     let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    if !secrets.seen.contains(value) {
-        secrets.seen.insert(value.to_string());
-        secrets.list.push(value.to_string());
-        secrets.sorted = false;
-    }
+    secrets.insert((std::cmp::Reverse(value.len()), value.to_string()));
 }
 
 /// Whether `text` holds a registered secret value (see [`register_secret`]).
 pub fn holds_secret(text: &str) -> bool {
-    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    secrets
-        .longest_first()
-        .iter()
-        .any(|s| text.contains(s.as_str()))
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    secrets.iter().any(|(_, s)| text.contains(s.as_str()))
 }
 
 /// `text` with every registered secret value replaced by [`REDACTED`].
 pub fn scrub(text: &str) -> Cow<'_, str> {
-    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    let secrets = secrets.longest_first();
-    if !secrets.iter().any(|s| text.contains(s.as_str())) {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !secrets.iter().any(|(_, s)| text.contains(s.as_str())) {
         return Cow::Borrowed(text);
     }
     let mut out = text.to_string();
-    for s in secrets.iter() {
+    for (_, s) in secrets.iter() {
         if out.contains(s.as_str()) {
             out = out.replace(s.as_str(), REDACTED);
         }

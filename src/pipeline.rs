@@ -184,18 +184,24 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
         &'w (usize, Vec<usize>, Option<&'a str>, bool),
         Mutex<Option<Result<Read>>>,
     );
-    let pending: Vec<Pending<'_, '_>> = work
+    let ready: Vec<Option<Result<Read>>> = work
         .iter()
-        .map(|w| (w, Mutex::new(early.remove(&files[w.0].display))))
+        .map(|w| early.remove(&files[w.0].display))
         .collect();
     // Read already: no work left (and no size) for the threads.
-    let sizes: Vec<usize> = pending
+    let sizes: Vec<usize> = work
         .iter()
-        .map(|(w, r)| match r.lock().map(|r| r.is_some()) {
-            Ok(true) => 0,
-            _ => files[w.0].text.len(),
+        .zip(&ready)
+        .map(|(w, r)| {
+            if r.is_some() {
+                0
+            } else {
+                files[w.0].text.len()
+            }
         })
         .collect();
+    let pending: Vec<Pending<'_, '_>> =
+        work.iter().zip(ready.into_iter().map(Mutex::new)).collect();
     let read = |(w, ready): &Pending<'_, '_>| {
         let done = ready.lock().unwrap_or_else(|e| e.into_inner()).take();
         done.unwrap_or_else(|| read(&files[w.0], w.2, w.3))

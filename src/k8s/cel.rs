@@ -12,6 +12,7 @@
 //! `quantity()` or `url()`, a syntax it does not parse, a result that is not a bool) is returned
 //! among [`Outcome::unevaluated`] with the reason, never dropped silently.
 
+use super::validate::escape_pointer as escape;
 use super::validate::Violation;
 use serde_json::Value;
 use std::sync::{Arc, OnceLock};
@@ -166,10 +167,6 @@ impl Walk {
         };
         self.outcome.failures.push(Violation { path, message });
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// `.spec.ports[0]` or `.spec['a.b']` (a CEL rule's fieldPath) as a JSON pointer suffix.

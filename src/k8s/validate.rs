@@ -699,7 +699,8 @@ pub fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn escape_pointer(s: &str) -> String {
+/// `s` as one JSON pointer token (`~` and `/` escaped).
+pub(crate) fn escape_pointer(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 

@@ -86,7 +86,6 @@ pub fn render_chart(
     Ok(files)
 }
 
-/// The enabled charts of a tree, parent first.
 /// What the engines can do with a chart before its values are known: the Go engine parses the
 /// templates of the chart's Go charts (on a helper thread started with [`Prepared::start`], while
 /// the values are computed).
@@ -100,10 +99,8 @@ pub struct Prepared<'c> {
 impl<'c> Prepared<'c> {
     /// The work for `chart` and its subcharts (nothing started yet).
     pub fn new(chart: &'c Chart) -> Prepared<'c> {
-        let mut go = false;
-        every_chart(chart, &mut |c| go |= c.meta.engine == TemplateEngine::Go);
         Prepared {
-            go: go.then(|| gotmpl::ahead::AheadParse::new(chart)),
+            go: gotmpl::ahead::AheadParse::new(chart),
             reader: None,
         }
     }
@@ -112,14 +109,6 @@ impl<'c> Prepared<'c> {
     pub fn reading_with(mut self, reader: &'c (dyn Fn(&RenderedFile) + Sync)) -> Prepared<'c> {
         self.reader = Some(reader);
         self
-    }
-
-    /// Nothing prepared: every engine does all its work in [`render_chart`].
-    pub fn none() -> Prepared<'static> {
-        Prepared {
-            go: None,
-            reader: None,
-        }
     }
 
     /// Starts the helper threads in `scope`.
@@ -137,13 +126,7 @@ impl<'c> Prepared<'c> {
     }
 }
 
-fn every_chart(chart: &Chart, f: &mut dyn FnMut(&Chart)) {
-    f(chart);
-    for sub in &chart.subcharts {
-        every_chart(sub, f);
-    }
-}
-
+/// The enabled charts of a tree, parent first.
 fn chart_order<'c>(chart: &'c Chart, tree: &ValueTree, out: &mut Vec<&'c Chart>) {
     out.push(chart);
     for (i, child) in &tree.children {

@@ -94,7 +94,8 @@ pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String,
                 for (k, item) in map {
                     let len = path.len();
                     if schema.is_some() {
-                        push_token(path, k);
+                        path.push('/');
+                        path.push_str(&crate::k8s::validate::escape_pointer(k));
                     }
                     walk(schema, item, path, secret || crate::error::is_secret_key(k));
                     path.truncate(len);
@@ -114,22 +115,12 @@ pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String,
             _ => {}
         }
     }
-    /// `/key` as a JSON pointer token (`~` and `/` escaped).
-    fn push_token(path: &mut String, key: &str) {
-        path.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => path.push_str("~0"),
-                '/' => path.push_str("~1"),
-                c => path.push(c),
-            }
-        }
-    }
     let mut path = String::new();
     for (k, item) in values {
         path.clear();
         if schema.is_some() {
-            push_token(&mut path, k);
+            path.push('/');
+            path.push_str(&crate::k8s::validate::escape_pointer(k));
         }
         walk(schema, item, &mut path, crate::error::is_secret_key(k));
     }

@@ -56,19 +56,22 @@ pub struct AheadParse<'c> {
 
 impl<'c> AheadParse<'c> {
     /// The templates of every Go chart of `chart` (enabled or not; only the partials of a library
-    /// chart).
-    pub fn new(chart: &'c Chart) -> Self {
-        let funcs = super::helm::func_map();
-        let is_func = Box::new(move |n: &str| super::exec::is_func(&funcs, n));
+    /// chart); `None` when there are none.
+    pub fn new(chart: &'c Chart) -> Option<Self> {
         let mut files = Vec::new();
         collect(chart, &mut files);
+        if files.is_empty() {
+            return None;
+        }
+        let funcs = super::helm::func_map();
+        let is_func = Box::new(move |n: &str| super::exec::is_func(&funcs, n));
         files.sort_by(|a: &(&str, &str), b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
         let index = files
             .iter()
             .enumerate()
             .map(|(i, (_, text))| ((text.as_ptr() as usize, text.len()), i))
             .collect();
-        AheadParse {
+        Some(AheadParse {
             files,
             index,
             next: AtomicUsize::new(0),
@@ -76,7 +79,7 @@ impl<'c> AheadParse<'c> {
             shared: Mutex::new(Shared::default()),
             all_in: Condvar::new(),
             is_func,
-        }
+        })
     }
 
     /// Whether a helper thread is worth starting (enough text, more than one core).
@@ -239,7 +242,7 @@ mod tests {
             .map(|t| format!("{:?}", super::super::parse::parse(t, &is_func)))
             .collect();
         assert!(alone.iter().any(|r| r.starts_with("Err")));
-        let ahead = AheadParse::new(&chart);
+        let ahead = AheadParse::new(&chart).unwrap();
         assert!(ahead.files.iter().map(|f| f.1.len()).sum::<usize>() >= AHEAD_FROM_BYTES);
         let shared: Vec<String> = std::thread::scope(|s| {
             ahead.start(s);

@@ -61,6 +61,16 @@ pub fn render_chart(
     )
 }
 
+/// The rendered `text` of template `t`.
+fn rendered_file(t: &crate::chart::SourceFile, text: String) -> RenderedFile {
+    RenderedFile {
+        display: t.display.clone(),
+        rel: t.rel.clone(),
+        text,
+        is_notes: t.rel == "templates/NOTES.txt",
+    }
+}
+
 /// One Go chart of the tree with its top-level data.
 struct Scope<'c> {
     chart: &'c Chart,
@@ -157,12 +167,7 @@ fn render_here(
         let text = super::exec::strip_no_value(out);
         if let Some(done) = &done {
             // Nobody listening any more is no reason to stop rendering.
-            let _ = done.send(RenderedFile {
-                display: t.display.clone(),
-                rel: t.rel.clone(),
-                text: text.clone(),
-                is_notes: t.rel == "templates/NOTES.txt",
-            });
+            let _ = done.send(rendered_file(t, text.clone()));
         }
         rendered.insert(t.display.clone(), text);
     }
@@ -172,12 +177,7 @@ fn render_here(
     for s in &scopes {
         for t in &s.chart.templates {
             if let Some(text) = rendered.remove(&t.display) {
-                out.push(RenderedFile {
-                    display: t.display.clone(),
-                    rel: t.rel.clone(),
-                    text,
-                    is_notes: t.rel == "templates/NOTES.txt",
-                });
+                out.push(rendered_file(t, text));
             }
         }
     }
