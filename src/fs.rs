@@ -268,6 +268,27 @@ fn read_regular(canon: &Path, meta: Option<std::fs::Metadata>, shown: &str) -> R
     Ok(bytes)
 }
 
+/// What the run's total input counted at one moment (see [`input_restore`]).
+pub struct InputCheckpoint {
+    read: u64,
+    counted: BTreeSet<(u64, u64)>,
+}
+
+/// The run's total input as counted so far.
+pub fn input_checkpoint() -> InputCheckpoint {
+    InputCheckpoint {
+        read: TOTAL_READ.load(Ordering::SeqCst),
+        counted: COUNTED.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+    }
+}
+
+/// Counts the run's total input as at `checkpoint` again: the files read since are read again
+/// (and counted in the order they are read then).
+pub fn input_restore(checkpoint: InputCheckpoint) {
+    TOTAL_READ.store(checkpoint.read, Ordering::SeqCst);
+    *COUNTED.lock().unwrap_or_else(|e| e.into_inner()) = checkpoint.counted;
+}
+
 /// Counts `len` bytes against the run's total; a file read again (same device and inode) is
 /// counted once.
 fn count(id: Option<(u64, u64)>, len: u64, shown: &str) -> Result<()> {

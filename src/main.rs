@@ -24,6 +24,7 @@ fn main() {
     // handlers, among them mimalloc's, which hands every free page back to the system one
     // `madvise` at a time (a twentieth of a chart render) just before the process ends anyway.
     let _ = std::io::Write::flush(&mut std::io::stdout());
-    // SAFETY: `_exit` takes any status and never returns; no other thread is running.
+    // SAFETY: `_exit` takes any status and never returns; the only thread that may still run
+    // is the one that keeps a core awake (`kiln::parallel::keep_awake`), which holds nothing.
     unsafe { _exit(code) }
 }

@@ -152,6 +152,7 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
     let prepared = render::Prepared::new(&chart).reading_with(&read_early);
     let (tree, unused_values, mut files) = std::thread::scope(|s| {
         prepared.start(s);
+        crate::parallel::awake_done();
         let r = values_and_render(&chart, cfg, kube_version, &prepared);
         if r.is_err() {
             prepared.stop();

@@ -595,6 +595,27 @@ fn a_run_has_a_total_input_budget() {
 }
 
 #[test]
+fn the_total_input_budget_names_the_same_file_whatever_thread_read_first() {
+    // The top chart's values and its subcharts are read on one thread, its templates on
+    // another: 12 MiB each in its values, a template and its subchart's values. Read one after
+    // the other (values, templates, subcharts), the subchart's values take the run over 32 MiB.
+    let tmp = Tmp::new("total-threads");
+    let big = format!("# {}\n", "x".repeat(12 * 1024 * 1024));
+    chart(&tmp, "c", &chart_yaml("c"));
+    tmp.write("c/values.yaml", &big);
+    tmp.write("c/templates/big.yaml", &big);
+    tmp.write("c/charts/sub/Chart.yaml", &chart_yaml("sub"));
+    tmp.write("c/charts/sub/values.yaml", &big);
+    for _ in 0..5 {
+        let err = failed(kiln(&tmp, &tmp.0, &["render", "c"], &[]));
+        assert!(
+            err.starts_with("error[io]: c/charts/sub/values.yaml: reading it takes this run over kiln's total input limit"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn chartify_has_an_input_budget() {
     let tmp = Tmp::new("chartify-budget");
     tmp.write("in.yaml", &format!("# {}\n", "x".repeat(7 * 1024 * 1024)));

@@ -13,7 +13,7 @@
 //! Packaged charts (`.tgz`) were filtered when `helm package` made them: rules do not apply.
 
 use crate::error::{Error, ErrorKind, Location, Result};
-use std::rc::Rc;
+use std::sync::Arc;
 
 struct Rule {
     pattern: String,
@@ -27,7 +27,7 @@ struct Rule {
 /// `charts/sub/` for a subchart directory).
 #[derive(Clone, Default)]
 pub struct Ignore {
-    rules: Rc<Vec<Rule>>,
+    rules: Arc<Vec<Rule>>,
     prefix: String,
 }
 
@@ -59,7 +59,7 @@ impl Ignore {
         }
         rules.push(Rule::new("templates/.?*"));
         Ok(Ignore {
-            rules: Rc::new(rules),
+            rules: Arc::new(rules),
             prefix: String::new(),
         })
     }

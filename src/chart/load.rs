@@ -148,32 +148,69 @@ fn load(
         dependency.as_ref(),
     )?;
 
-    let (values, values_file) = if ignore.ignores_file("values.yaml") {
-        (Value::Object(Default::default()), None)
-    } else {
-        load_values(root, &display_root, meta.engine)?
+    let values_part = || {
+        if ignore.ignores_file("values.yaml") {
+            Ok((Value::Object(Default::default()), None))
+        } else {
+            load_values(root, &display_root, meta.engine)
+        }
     };
-    let schema = match ignore.ignores_file("values.schema.json") {
-        true => None,
-        false => load_schema(root)?,
+    let rest_part = || -> Result<_> {
+        let schema = match ignore.ignores_file("values.schema.json") {
+            true => None,
+            false => load_schema(root)?,
+        };
+        let mut templates = load_dir_files(root, "templates", &display_root)?;
+        templates.retain(|f| !ignore.ignores_file(&f.rel));
+        let mut files = list_other_files(root, &meta.api_version)?;
+        files.retain(|rel| !ignore.ignores_file(rel));
+        Ok((schema, templates, files))
     };
-    let mut templates = load_dir_files(root, "templates", &display_root)?;
-    templates.retain(|f| !ignore.ignores_file(&f.rel));
-    let mut files = list_other_files(root, &meta.api_version)?;
-    files.retain(|rel| !ignore.ignores_file(rel));
+    let subcharts_part = |budget: &mut Budget| {
+        let lock = read_lock(root)?;
+        load_subcharts(
+            root,
+            &meta,
+            &display_root,
+            &lock,
+            parent_root
+                .is_none()
+                .then_some((meta_display.as_str(), meta_text.as_str())),
+            ignore,
+            budget,
+        )
+    };
+    // For the top chart on more than one core: the values and the subcharts on a helper
+    // thread, the rest meanwhile. Should anything fail, the chart is read again one part after
+    // the other (which file takes the run over its total input limit depends on which thread
+    // read first), so that the error is the one a reading in order meets first.
+    let mut parallel = None;
+    if parent_root.is_none() && crate::parallel::threads() >= 2 {
+        let checkpoint = crate::fs::input_checkpoint();
+        let start = budget.clone();
+        let helper = || {
+            let values = values_part()?;
+            Ok::<_, Error>((values, subcharts_part(budget)?))
+        };
+        match on_two_threads(helper, rest_part) {
+            (Ok(first), Ok(rest)) => parallel = Some((first, rest)),
+            _ => {
+                crate::fs::input_restore(checkpoint);
+                *budget = start;
+            }
+        }
+    }
+    let ((values, subcharts), rest) = match parallel {
+        Some(done) => done,
+        None => {
+            let values = values_part()?;
+            let rest = rest_part()?;
+            ((values, subcharts_part(budget)?), rest)
+        }
+    };
+    let (values, values_file) = values;
+    let (schema, templates, files) = rest;
     let crds = crds_of(&files);
-    let lock = read_lock(root)?;
-    let subcharts = load_subcharts(
-        root,
-        &meta,
-        &display_root,
-        &lock,
-        parent_root
-            .is_none()
-            .then_some((meta_display.as_str(), meta_text.as_str())),
-        ignore,
-        budget,
-    )?;
 
     Ok(Chart {
         dir: dir.to_path_buf(),
@@ -190,6 +227,37 @@ fn load(
         files,
         packed: None,
         archive_prefix: None,
+    })
+}
+
+/// Stack of the thread that loads subcharts (and parses their values), as deep as the main
+/// thread's.
+const LOAD_STACK_BYTES: usize = 8 << 20;
+
+/// `a` on a helper thread (when there is more than one core and it can be started) while `b`
+/// runs on this one.
+fn on_two_threads<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if crate::parallel::threads() < 2 {
+        return (a(), b());
+    }
+    // A thread that cannot be started leaves `a` to this one.
+    let a = std::sync::Mutex::new(Some(a));
+    let take = || a.lock().unwrap_or_else(|e| e.into_inner()).take();
+    std::thread::scope(|s| {
+        let helper = std::thread::Builder::new()
+            .name("kiln-load".into())
+            .stack_size(LOAD_STACK_BYTES)
+            .spawn_scoped(s, || (take().expect("run once"))());
+        match helper {
+            Ok(h) => {
+                let b = b();
+                match h.join() {
+                    Ok(a) => (a, b),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            Err(_) => ((take().expect("not run"))(), b()),
+        }
     })
 }
 
@@ -788,4 +856,64 @@ fn load_subcharts(
         top,
         budget,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chart directory whose parent and subchart may each be broken in several ways.
+    fn chart(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("kiln-load-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    const CHART: &str = "apiVersion: v2\nname: top\nversion: 1.0.0\n";
+    const SUB: &str = "apiVersion: v2\nname: sub\nversion: 1.0.0\n";
+
+    #[test]
+    fn errors_come_in_the_order_the_parts_are_read_whatever_the_threads() {
+        // values.yaml (read with the subcharts) comes before the templates (read meanwhile).
+        let dir = chart(
+            "values-first",
+            &[
+                ("Chart.yaml", CHART),
+                ("values.yaml", "a: [1\n"),
+                ("templates/x.yaml", "\u{0}"),
+                ("charts/sub/Chart.yaml", "name: [\n"),
+            ],
+        );
+        let e = load_chart(&dir).unwrap_err().to_string();
+        assert!(e.contains("values.yaml"), "{e}");
+        // The templates come before the subcharts (read meanwhile on the other thread).
+        std::fs::write(dir.join("values.yaml"), "a: 1\n").unwrap();
+        std::fs::write(dir.join("templates/x.yaml"), b"\xff\xfe").unwrap();
+        let e = load_chart(&dir).unwrap_err().to_string();
+        assert!(e.contains("x.yaml: not UTF-8 text"), "{e}");
+        // Then the subcharts.
+        std::fs::write(dir.join("templates/x.yaml"), "kind: A\n").unwrap();
+        let e = load_chart(&dir).unwrap_err().to_string();
+        assert!(e.contains("charts/sub/Chart.yaml"), "{e}");
+        // All well: the subchart's values and templates are there.
+        std::fs::write(dir.join("charts/sub/Chart.yaml"), SUB).unwrap();
+        std::fs::write(dir.join("charts/sub/values.yaml"), "b: 2\n").unwrap();
+        std::fs::create_dir_all(dir.join("charts/sub/templates")).unwrap();
+        std::fs::write(dir.join("charts/sub/templates/y.yaml"), "kind: B\n").unwrap();
+        let c = load_chart(&dir).unwrap();
+        assert_eq!(c.values["a"], 1);
+        assert_eq!(c.templates.len(), 1);
+        assert_eq!(c.subcharts.len(), 1);
+        assert_eq!(c.subcharts[0].values["b"], 2);
+        assert_eq!(
+            c.subcharts[0].templates[0].display,
+            "top/charts/sub/templates/y.yaml"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

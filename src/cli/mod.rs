@@ -15,6 +15,7 @@ use std::io::Write;
 
 /// Runs kiln with the process arguments; returns the exit code.
 pub fn main() -> i32 {
+    crate::parallel::keep_awake();
     crate::fs::limit_total_input();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -30,7 +31,9 @@ pub fn main() -> i32 {
     };
     // `kiln diff` exits 1 when the sides differ, so its errors exit 2 (as diff(1) does).
     let is_diff = matches!(cli.command, Command::Diff(_));
-    match run(cli) {
+    let result = run(cli);
+    crate::parallel::awake_done();
+    match result {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             match stdout

@@ -1,17 +1,20 @@
 //! Parsing ahead: the templates of a chart's Go charts do not depend on its values, so they are
-//! parsed on a helper thread while the values are computed, and then by every thread that would
-//! otherwise wait (the render thread before it executes, the thread that started the render).
+//! parsed on a helper thread while the values are computed, then by every thread that would
+//! otherwise wait, while the render thread already executes the templates parsed so far.
 //!
-//! The work is one shared list of files, taken one at a time in order (largest first); each
-//! thread keeps its results until it finds the list empty, then hands them over as a whole. The
-//! render thread takes the results it needs by file. Each file's parse is what [`parse`] alone
-//! gives it, whichever thread ran it and whatever ran before, so the output never depends on the
-//! threads. Templates of subcharts that turn out disabled are parsed for nothing, and their
-//! errors are never seen (Helm does not parse them either).
+//! The work is one shared list of files, taken one at a time in the order the render needs
+//! them: first the files that may hold `define`s (every one is needed before anything
+//! executes), largest first, then the others in Helm's execution order. Each file's result goes
+//! into its own slot as soon as it is parsed; the render thread takes the result of a file when
+//! it reaches it, waits when another thread is parsing that file, and parses it itself when
+//! nobody has taken it yet. Each file's parse is what [`parse`] alone gives it, whichever
+//! thread ran it and whatever ran before, so the output never depends on the threads.
+//! Templates of subcharts that turn out disabled are parsed for nothing, and their errors are
+//! never seen (Helm does not parse them either).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::parse::{parse_reusing, ParseError, Parsed, Scratch, PARSE_STACK_BYTES};
 use crate::chart::{Chart, TemplateEngine};
@@ -19,39 +22,50 @@ use crate::chart::{Chart, TemplateEngine};
 /// Below this many bytes of template text, parsing is left to the render thread.
 const AHEAD_FROM_BYTES: usize = 64 << 10;
 
-/// One parse result, with the index of its file.
-type Done = (usize, Result<Parsed, ParseError>);
-
-/// The results one thread parsed: they move, as a whole, to the render thread.
-struct Batch(Vec<Done>);
+/// One file's parse result, on its way from the thread that parsed it to the render thread.
+struct One(Result<Parsed, ParseError>);
 
 // SAFETY: a parse tree holds `Rc<str>`s, which are not `Send` because two threads could change
-// one count at once. Every `Rc` in a `Batch` was made by the parses of one thread, and every
-// clone of it is either inside that thread's results or in its `Scratch` (tokens, node stack,
-// names), which the thread drops before it builds the `Batch` (see `AheadParse::work`); the
-// parser keeps nothing in statics or thread-locals. So a `Batch` holds every owner of each count
-// it holds when it moves (under the mutex of `Shared`), and only the thread that holds it
-// touches the counts; the render thread takes results out only after every batch is in.
-unsafe impl Send for Batch {}
+// one count at once. A helper parses each file with names of its own (`Scratch::forget_names`
+// drops the names it shared with earlier files, and the token buffer and node stack are empty
+// after every parse), so when a result is put into its slot every clone of each of its `Rc`s
+// is inside that result; the parser keeps nothing in statics or thread-locals. The result then
+// moves, whole, under the mutex of the slots, and only the thread that takes it out touches
+// its counts from then on.
+unsafe impl Send for One {}
 
-/// The results handed over so far, and how many files they cover.
-#[derive(Default)]
-struct Shared {
-    batches: Vec<Batch>,
-    finished: usize,
+/// Where one file's parse stands.
+enum Slot {
+    /// Nobody has taken it yet.
+    Waiting,
+    /// A thread is parsing it.
+    Taken,
+    Done(One),
+    /// Its result was handed out.
+    Gone,
 }
 
 /// The Go templates of a chart tree, being parsed.
 pub struct AheadParse<'c> {
-    /// Display path and text of every template to parse, largest first.
+    /// Display path and text of every template to parse, in the order they are taken.
     files: Vec<(&'c str, &'c str)>,
     /// Where each text is in `files` (by address and length: the same `SourceFile`).
     index: HashMap<(usize, usize), usize>,
     next: AtomicUsize,
     stop: AtomicBool,
-    shared: Mutex<Shared>,
-    all_in: Condvar,
+    /// The render thread executes: threads that help only until then stop taking files.
+    executing: AtomicBool,
+    slots: Mutex<Vec<Slot>>,
+    /// Signalled whenever a slot is done (or given back by a thread that panicked).
+    done: Condvar,
     is_func: Box<dyn Fn(&str) -> bool + Sync>,
+}
+
+/// Whether a template text may define named templates (`define`, `block`): such files are
+/// added to the set before anything executes; the others are parsed as execution reaches them.
+pub fn may_define(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"define").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"block").is_some()
 }
 
 impl<'c> AheadParse<'c> {
@@ -65,19 +79,33 @@ impl<'c> AheadParse<'c> {
         }
         let funcs = super::helm::func_map();
         let is_func = Box::new(move |n: &str| super::exec::is_func(&funcs, n));
-        files.sort_by(|a: &(&str, &str), b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+        // Files with `define`s first (largest first), then the render's order.
+        let mut keyed: Vec<(bool, (&str, &str))> =
+            files.into_iter().map(|f| (may_define(f.1), f)).collect();
+        keyed.sort_by(|(da, a), (db, b)| {
+            db.cmp(da).then_with(|| {
+                if *da {
+                    b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0))
+                } else {
+                    super::helm::helm_order(a.0, b.0)
+                }
+            })
+        });
+        let files: Vec<(&str, &str)> = keyed.into_iter().map(|(_, f)| f).collect();
         let index = files
             .iter()
             .enumerate()
             .map(|(i, (_, text))| ((text.as_ptr() as usize, text.len()), i))
             .collect();
+        let slots = files.iter().map(|_| Slot::Waiting).collect();
         Some(AheadParse {
             files,
             index,
             next: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
-            shared: Mutex::new(Shared::default()),
-            all_in: Condvar::new(),
+            executing: AtomicBool::new(false),
+            slots: Mutex::new(slots),
+            done: Condvar::new(),
             is_func,
         })
     }
@@ -105,83 +133,87 @@ impl<'c> AheadParse<'c> {
         self.stop.store(true, Ordering::SeqCst);
     }
 
-    /// Parses files from the list until it is empty, then hands the results over.
+    fn slots(&self) -> MutexGuard<'_, Vec<Slot>> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The render thread starts executing templates (see [`AheadParse::work_until_executing`]).
+    pub fn executing(&self) {
+        self.executing.store(true, Ordering::SeqCst);
+    }
+
+    /// Parses files from the list until it is empty, each result into its slot at once.
     pub fn work(&self) {
+        self.work_while(|| true);
+    }
+
+    /// [`AheadParse::work`] until the render thread starts executing: with one thread parsing
+    /// and one executing, a third would only take the processor from them.
+    pub fn work_until_executing(&self) {
+        self.work_while(|| !self.executing.load(Ordering::SeqCst));
+    }
+
+    fn work_while(&self, more: impl Fn() -> bool) {
         let mut scratch = Scratch::default();
-        let mut done = Vec::new();
-        // Should a parse panic, the files this thread took still count as finished (the render
-        // thread then parses them itself) so that nobody waits for them forever.
-        let mut guard = Unwinding {
-            ahead: self,
-            taken: 0,
-        };
         loop {
-            if self.stop.load(Ordering::SeqCst) {
+            if self.stop.load(Ordering::SeqCst) || !more() {
                 break;
             }
             let i = self.next.fetch_add(1, Ordering::SeqCst);
             let Some((_, text)) = self.files.get(i) else {
                 break;
             };
-            guard.taken += 1;
-            done.push((i, parse_reusing(text, &*self.is_func, &mut scratch)));
+            {
+                let mut slots = self.slots();
+                if !matches!(slots[i], Slot::Waiting) {
+                    // The render thread took it first.
+                    continue;
+                }
+                slots[i] = Slot::Taken;
+            }
+            // Should the parse panic, the slot is given back, and the render thread parses the
+            // file itself rather than wait for it forever.
+            let guard = GiveBack { ahead: self, i };
+            let r = parse_reusing(text, &*self.is_func, &mut scratch);
+            scratch.forget_names();
+            std::mem::forget(guard);
+            self.slots()[i] = Slot::Done(One(r));
+            self.done.notify_all();
         }
-        guard.taken = 0;
-        // The scratch holds clones of the names in the results: gone before they move.
-        drop(scratch);
-        if done.is_empty() {
-            return;
-        }
-        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-        shared.finished += done.len();
-        shared.batches.push(Batch(done));
-        self.all_in.notify_all();
     }
 
-    /// The parse results of `texts` (each a template text of the chart this was made for),
-    /// in their order: helps with what is left, then waits for the other threads' results.
-    pub fn results(&self, texts: &[&str]) -> Vec<Result<Parsed, ParseError>> {
-        self.work();
-        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-        while shared.finished < self.files.len().min(self.next.load(Ordering::SeqCst)) {
-            shared = self.all_in.wait(shared).unwrap_or_else(|e| e.into_inner());
-        }
-        let mut by_index: Vec<Option<Result<Parsed, ParseError>>> =
-            (0..self.files.len()).map(|_| None).collect();
-        for batch in std::mem::take(&mut shared.batches) {
-            for (i, r) in batch.0 {
-                by_index[i] = Some(r);
+    /// The parse result of `text` (a template text of the chart this was made for): taken from
+    /// its slot, waited for while another thread parses it, or parsed here (with `scratch`)
+    /// when nobody has taken it yet or it is not listed.
+    pub fn take(&self, text: &str, scratch: &mut Scratch) -> Result<Parsed, ParseError> {
+        if let Some(&i) = self.index.get(&(text.as_ptr() as usize, text.len())) {
+            let mut slots = self.slots();
+            loop {
+                match std::mem::replace(&mut slots[i], Slot::Gone) {
+                    Slot::Done(One(r)) => return r,
+                    Slot::Taken => {
+                        slots[i] = Slot::Taken;
+                        slots = self.done.wait(slots).unwrap_or_else(|e| e.into_inner());
+                    }
+                    // Waiting (now marked gone, so no helper takes it), or asked twice.
+                    Slot::Waiting | Slot::Gone => break,
+                }
             }
         }
-        drop(shared);
-        let mut scratch = Scratch::default();
-        texts
-            .iter()
-            .map(|text| {
-                let found = self.index.get(&(text.as_ptr() as usize, text.len()));
-                match found.and_then(|&i| by_index[i].take()) {
-                    Some(r) => r,
-                    // Not among the files listed (or listed twice): parsed here.
-                    None => parse_reusing(text, &*self.is_func, &mut scratch),
-                }
-            })
-            .collect()
+        parse_reusing(text, &*self.is_func, scratch)
     }
 }
 
-/// Counts a thread's taken files as finished when it unwinds before handing them over.
-struct Unwinding<'a, 'c> {
+/// Gives a slot back when the thread parsing it unwinds.
+struct GiveBack<'a, 'c> {
     ahead: &'a AheadParse<'c>,
-    taken: usize,
+    i: usize,
 }
 
-impl Drop for Unwinding<'_, '_> {
+impl Drop for GiveBack<'_, '_> {
     fn drop(&mut self) {
-        if self.taken > 0 {
-            let mut shared = self.ahead.shared.lock().unwrap_or_else(|e| e.into_inner());
-            shared.finished += self.taken;
-            self.ahead.all_in.notify_all();
-        }
+        self.ahead.slots()[self.i] = Slot::Waiting;
+        self.ahead.done.notify_all();
     }
 }
 
@@ -204,7 +236,8 @@ fn collect<'c>(chart: &'c Chart, out: &mut Vec<(&'c str, &'c str)>) {
 mod tests {
     use super::*;
 
-    /// A chart directory with `n` templates of about 1 KiB each (one with a parse error).
+    /// A chart directory with `n` templates of about 1 KiB each (one with a parse error, some
+    /// with `define`s).
     fn chart_dir(n: usize) -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("kiln-ahead-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -220,6 +253,11 @@ mod tests {
             for j in 0..40 {
                 text.push_str(&format!(
                     "  k{j}: {{{{ .Values.a{j} | default \"x\" | quote }}}}\n"
+                ));
+            }
+            if i % 7 == 0 {
+                text.push_str(&format!(
+                    "{{{{ define \"d{i}\" }}}}{{{{ .x }}}}{{{{ end }}}}\n"
                 ));
             }
             if i == n / 2 {
@@ -244,6 +282,10 @@ mod tests {
         assert!(alone.iter().any(|r| r.starts_with("Err")));
         let ahead = AheadParse::new(&chart).unwrap();
         assert!(ahead.files.iter().map(|f| f.1.len()).sum::<usize>() >= AHEAD_FROM_BYTES);
+        // The files with `define`s come first.
+        let defining = texts.iter().filter(|t| may_define(t)).count();
+        assert!(defining > 0 && defining < texts.len());
+        assert!(ahead.files[..defining].iter().all(|f| may_define(f.1)));
         let shared: Vec<String> = std::thread::scope(|s| {
             ahead.start(s);
             s.spawn(|| ahead.work());
@@ -251,10 +293,10 @@ mod tests {
             let mut asked = texts.clone();
             asked.reverse();
             asked.push(texts[0]);
-            let mut got: Vec<String> = ahead
-                .results(&asked)
+            let mut scratch = Scratch::default();
+            let mut got: Vec<String> = asked
                 .iter()
-                .map(|r| format!("{r:?}"))
+                .map(|t| format!("{:?}", ahead.take(t, &mut scratch)))
                 .collect();
             let again = got.pop().unwrap();
             assert_eq!(again, alone[0]);

@@ -58,7 +58,7 @@ impl TemplateSet {
         self.add_parsed(name, text, parse(text, &is_func))
     }
 
-    /// Adds a file parsed beforehand (see [`super::parse::parse_all`]), or its parse error located
+    /// Adds a file parsed beforehand (see [`super::parse::parse_reusing`]), or its parse error located
     /// in the file.
     pub fn add_parsed(
         &mut self,
@@ -66,14 +66,15 @@ impl TemplateSet {
         text: &str,
         parsed: Result<Parsed, ParseError>,
     ) -> Result<(), Error> {
-        let source = Rc::new(SourceText {
-            name: name.to_string(),
-            text: text.to_string(),
-        });
-        for d in defs_of(&source, parsed)? {
+        self.add_defs(file_defs(name, text, parsed)?);
+        Ok(())
+    }
+
+    /// Adds the named templates of one file (see [`file_defs`]).
+    pub fn add_defs(&mut self, defs: Vec<TemplateDef>) {
+        for d in defs {
             self.insert(d);
         }
-        Ok(())
     }
 
     fn insert(&mut self, def: TemplateDef) {
@@ -94,6 +95,20 @@ impl TemplateSet {
     pub fn contains(&self, name: &str) -> bool {
         self.map.contains_key(name)
     }
+}
+
+/// The named templates of a file parsed beforehand (its body first, then its `define`s), or its
+/// parse error located in the file.
+pub fn file_defs(
+    name: &str,
+    text: &str,
+    parsed: Result<Parsed, ParseError>,
+) -> Result<Vec<TemplateDef>, Error> {
+    let source = Rc::new(SourceText {
+        name: name.to_string(),
+        text: text.to_string(),
+    });
+    defs_of(&source, parsed)
 }
 
 /// Helm's removal of `<no value>` from a template's output (without copying an output that has
@@ -218,9 +233,14 @@ pub struct Exec<'e> {
     root_name: String,
     /// The template the innermost failing `include` named, for the error's call chain.
     failed_include: Option<String>,
+    /// Templates of the chart not in `set` yet, added as execution reaches them.
+    late: Option<&'e LateTemplates<'e>>,
 }
 
 type ExecResult<T> = Result<T, Error>;
+
+/// Finds a template that is not in the set yet by its name (see [`Exec::with_late`]).
+pub type LateTemplates<'a> = dyn Fn(&str) -> Option<Rc<TemplateDef>> + 'a;
 
 impl<'e> Exec<'e> {
     pub fn new(set: &'e TemplateSet, funcs: &'e FuncMap, limits: Limits, seed: u64) -> Exec<'e> {
@@ -236,12 +256,23 @@ impl<'e> Exec<'e> {
             seed,
             root_name: String::new(),
             failed_include: None,
+            late: None,
         }
+    }
+
+    /// Looks up templates missing from the set in `late` (before the `define`s of `tpl` texts):
+    /// the chart's templates that are parsed as execution reaches them.
+    pub fn with_late(mut self, late: &'e LateTemplates<'e>) -> Exec<'e> {
+        self.late = Some(late);
+        self
     }
 
     fn lookup(&self, name: &str) -> Option<Rc<TemplateDef>> {
         if let Some(t) = self.set.get(name) {
             return Some(t.clone());
+        }
+        if let Some(t) = self.late.and_then(|late| late(name)) {
+            return Some(t);
         }
         self.overlay.last().and_then(|o| o.get(name).cloned())
     }

@@ -4,13 +4,15 @@
 //! with its chart's `.Values`, `.Chart`, `.Release`, `.Capabilities`, `.Files`, `.Subcharts` and
 //! `.Template`, and Helm's `<no value>` stripped from the output.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-use super::ahead::AheadParse;
-use super::exec::{on_render_stack_while, Exec, Limits, TemplateSet};
+use super::ahead::{may_define, AheadParse};
+use super::exec::{file_defs, on_render_stack_while, Exec, Limits, TemplateDef, TemplateSet};
 use super::funcs::FuncMap;
 use super::objects::{Capabilities, Files};
+use super::parse::{parse_reusing, Scratch};
 use super::value::{ElemType, List, Map, MapType, NumberMode, Value};
 use crate::chart::{Chart, TemplateEngine};
 use crate::error::{Error, Result};
@@ -49,7 +51,7 @@ pub fn render_chart(
         move || render_here(chart, tree, opts, ahead, done),
         || {
             if let Some(ahead) = ahead {
-                ahead.work();
+                ahead.work_until_executing();
             }
             if let Some(reader) = reader {
                 // Ends when the render thread drops its sender (finished or failed).
@@ -82,7 +84,7 @@ pub(super) fn is_partial(rel: &str) -> bool {
 }
 
 /// Helm's parse (and execution) order: more `/` in the name first; equal depth in reverse order.
-fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(super) fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
     let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
     cb.cmp(&ca).then_with(|| b.cmp(a))
 }
@@ -106,7 +108,7 @@ fn render_here(
         }
     }
 
-    // Parse every template of every enabled Go chart into one set, in Helm's order.
+    // Every template of every enabled Go chart, in Helm's order (of parsing and of execution).
     let mut names: Vec<(&str, &str)> = Vec::new();
     for s in &scopes {
         for t in &s.chart.templates {
@@ -118,16 +120,12 @@ fn render_here(
     }
     names.sort_by(|a, b| helm_order(a.0, b.0));
     let is_func = |n: &str| super::exec::is_func(&funcs, n);
-    let texts: Vec<&str> = names.iter().map(|(_, text)| *text).collect();
-    let parsed = match ahead {
-        Some(ahead) => ahead.results(&texts),
-        None => super::parse::parse_all(&texts, &is_func).into_vec(),
-    };
-    let mut set = TemplateSet::new();
-    for ((name, text), parsed) in names.iter().zip(parsed) {
-        set.add_parsed(name, text, parsed)
-            .map_err(|e| jinja_hint(e, text, name))?;
+    let templates = Templates::new(&names, ahead, &is_func);
+    let set = templates.defining_set()?;
+    if let Some(ahead) = ahead {
+        ahead.executing();
     }
+    let late = |name: &str| templates.late(name);
 
     // Execute in Helm's order (side effects on shared maps happen in the same sequence).
     let by_display: HashMap<&str, (usize, &crate::chart::SourceFile)> = scopes
@@ -143,7 +141,7 @@ fn render_here(
     let seed = seed_of(chart, opts);
     // Random functions start their stream afresh for every render.
     crate::functions::random::reset();
-    let mut exec = Exec::new(&set, &funcs, Limits::default(), seed);
+    let mut exec = Exec::new(&set, &funcs, Limits::default(), seed).with_late(&late);
     let mut rendered: HashMap<String, String> = HashMap::new();
     for (name, _) in &names {
         let Some((i, t)) = by_display.get(name) else {
@@ -163,13 +161,18 @@ fn render_here(
         crate::budget::working_on(name);
         let out = exec.execute(name, &Value::Map(s.data.clone()));
         crate::budget::working_on("");
-        let out = out?;
+        // Helm parses every template before it executes one: a parse error anywhere wins.
+        let out = out.map_err(|e| templates.first_error().unwrap_or(e))?;
         let text = super::exec::strip_no_value(out);
         if let Some(done) = &done {
             // Nobody listening any more is no reason to stop rendering.
             let _ = done.send(rendered_file(t, text.clone()));
         }
         rendered.insert(t.display.clone(), text);
+    }
+
+    if let Some(e) = templates.first_error() {
+        return Err(e);
     }
 
     // kiln's order: chart by chart (parent first), templates by path.
@@ -185,8 +188,140 @@ fn render_here(
     // freeing node by node when the process ends right after.
     let source_bytes = names.iter().map(|(_, text)| text.len()).sum();
     crate::budget::dispose(exec, 0);
-    crate::budget::dispose((set, scopes, root), source_bytes);
+    crate::budget::dispose(
+        (set, templates.late.into_inner(), scopes, root),
+        source_bytes,
+    );
     Ok(out)
+}
+
+/// Where the parse of one template stands.
+enum Parse {
+    NotYet,
+    Fine,
+    Failed(Error),
+}
+
+/// The templates of one render, in Helm's order, parsed as the render needs them: the files
+/// that may hold `define`s before anything executes (they are the template set), the others
+/// when execution reaches them (each is its body alone, under its own name), whatever is left
+/// after the last one executed. The parse results come from [`AheadParse`] when the chart's
+/// templates are parsed ahead. The outcome is Helm's: every template is parsed, the first
+/// parse error in Helm's order fails the render before any execution error, and a name defined
+/// twice is the later definition.
+struct Templates<'a, 'c> {
+    names: &'a [(&'c str, &'c str)],
+    /// The files that define nothing, by name (index in `names`).
+    plain: HashMap<&'c str, usize>,
+    ahead: Option<&'a AheadParse<'c>>,
+    is_func: &'a dyn Fn(&str) -> bool,
+    scratch: RefCell<Scratch>,
+    state: RefCell<Vec<Parse>>,
+    /// The files that define nothing, once execution reached them.
+    late: RefCell<HashMap<&'c str, Rc<TemplateDef>>>,
+    /// Every file is in the set (see [`Templates::defining_set`]).
+    eager: Cell<bool>,
+}
+
+impl<'a, 'c> Templates<'a, 'c> {
+    fn new(
+        names: &'a [(&'c str, &'c str)],
+        ahead: Option<&'a AheadParse<'c>>,
+        is_func: &'a dyn Fn(&str) -> bool,
+    ) -> Self {
+        let plain = names
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, text))| !may_define(text))
+            .map(|(i, (name, _))| (*name, i))
+            .collect();
+        Templates {
+            names,
+            plain,
+            ahead,
+            is_func,
+            scratch: RefCell::default(),
+            state: RefCell::new(names.iter().map(|_| Parse::NotYet).collect()),
+            late: RefCell::default(),
+            eager: Cell::new(false),
+        }
+    }
+
+    /// The named templates of file `i`, or `None` when it failed to parse (the error is kept).
+    fn defs(&self, i: usize) -> Option<Vec<TemplateDef>> {
+        let (name, text) = self.names[i];
+        let parsed = {
+            let mut scratch = self.scratch.borrow_mut();
+            match self.ahead {
+                // Asked twice (in the eager case), it parses the file again.
+                Some(ahead) => ahead.take(text, &mut scratch),
+                None => parse_reusing(text, self.is_func, &mut scratch),
+            }
+        };
+        let (state, defs) = match file_defs(name, text, parsed) {
+            Ok(defs) => (Parse::Fine, Some(defs)),
+            Err(e) => (Parse::Failed(jinja_hint(e, text, name)), None),
+        };
+        self.state.borrow_mut()[i] = state;
+        defs
+    }
+
+    /// The files that may define templates, added in Helm's order. Should a `define` take the
+    /// name of a file that defines nothing, the order of those files matters too: then every
+    /// file is added, in Helm's order.
+    fn defining_set(&self) -> Result<TemplateSet> {
+        let mut set = TemplateSet::new();
+        let plain = |i: &usize| self.plain.get(self.names[*i].0) == Some(i);
+        for i in (0..self.names.len()).filter(|i| !plain(i)) {
+            match self.defs(i) {
+                Some(defs) => set.add_defs(defs),
+                None => return Err(self.first_error().expect("a failed parse")),
+            }
+        }
+        if !self.plain.keys().any(|name| set.contains(name)) {
+            return Ok(set);
+        }
+        self.eager.set(true);
+        let mut set = TemplateSet::new();
+        for i in 0..self.names.len() {
+            match self.defs(i) {
+                Some(defs) => set.add_defs(defs),
+                None => return Err(self.first_error().expect("a failed parse")),
+            }
+        }
+        Ok(set)
+    }
+
+    /// A file that defines nothing, when execution reaches its name.
+    fn late(&self, name: &str) -> Option<Rc<TemplateDef>> {
+        if let Some(t) = self.late.borrow().get(name) {
+            return Some(t.clone());
+        }
+        let &i = self.plain.get(name)?;
+        if self.eager.get() || !matches!(self.state.borrow()[i], Parse::NotYet) {
+            return None;
+        }
+        // Its body alone (it defines nothing).
+        let body = Rc::new(self.defs(i)?.swap_remove(0));
+        self.late.borrow_mut().insert(self.names[i].0, body.clone());
+        Some(body)
+    }
+
+    /// The first parse error in Helm's order, every file parsed.
+    fn first_error(&self) -> Option<Error> {
+        for i in 0..self.names.len() {
+            if matches!(self.state.borrow()[i], Parse::NotYet) {
+                self.defs(i);
+            }
+        }
+        let mut state = self.state.borrow_mut();
+        state
+            .iter_mut()
+            .find_map(|s| match std::mem::replace(s, Parse::Fine) {
+                Parse::Failed(e) => Some(e),
+                _ => None,
+            })
+    }
 }
 
 /// The API versions `helm template` reports without a cluster (recorded from helm by

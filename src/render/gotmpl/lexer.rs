@@ -93,6 +93,40 @@ fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
+/// Where the next `{{` starts at or after `from` (template text has few `{`: each is found with
+/// `memchr` and its neighbour looked at).
+fn find_open(b: &[u8], mut from: usize) -> Option<usize> {
+    while let Some(i) = memchr::memchr(b'{', &b[from..]) {
+        let at = from + i;
+        if b.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Length in bytes of the identifier characters (`_`, letters, digits) that `s` starts with:
+/// ASCII byte by byte, the rest by Unicode's classes.
+fn alnum_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            i += 1;
+        } else if c.is_ascii() {
+            return i;
+        } else {
+            return i + s[i..]
+                .char_indices()
+                .find(|(_, c)| !is_alnum(*c))
+                .map_or(s.len() - i, |(j, _)| j);
+        }
+    }
+    i
+}
+
 /// Splits a template into tokens.
 #[cfg(test)]
 pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
@@ -109,6 +143,11 @@ pub struct Names(std::collections::HashSet<Rc<str>, foldhash::fast::RandomState>
 const NAME_KEPT_UP_TO: usize = 64;
 
 impl Names {
+    /// Drops every name kept (the capacity stays).
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
     pub fn get(&mut self, s: &str) -> Rc<str> {
         if s.len() > NAME_KEPT_UP_TO {
             return Rc::from(s);
@@ -167,7 +206,7 @@ impl Lexer<'_, '_> {
         loop {
             // Text up to the next `{{`.
             let start = self.pos;
-            let next = memchr::memmem::find(&self.b[start..], b"{{").map(|i| start + i);
+            let next = find_open(self.b, start);
             let text_end = next.unwrap_or(self.src.len());
             let mut text = &self.src[start..text_end];
             let mut text_start = start;
@@ -294,11 +333,7 @@ impl Lexer<'_, '_> {
                 }
                 '\'' => self.char_const(space)?,
                 '$' => {
-                    let len = 1 + rest[1..]
-                        .char_indices()
-                        .find(|(_, c)| !is_alnum(*c))
-                        .map(|(i, _)| i)
-                        .unwrap_or(rest.len() - 1);
+                    let len = 1 + alnum_len(&rest[1..]);
                     let name = self.names.get(&rest[..len]);
                     self.push(Tok::Variable(name), p, p + len, space);
                     self.pos = p + len;
@@ -309,11 +344,7 @@ impl Lexer<'_, '_> {
                     if next.is_some_and(|c| c.is_ascii_digit()) {
                         self.number(space)?;
                     } else if next.is_some_and(is_alnum) {
-                        let len = 1 + rest[1..]
-                            .char_indices()
-                            .find(|(_, c)| !is_alnum(*c))
-                            .map(|(i, _)| i)
-                            .unwrap_or(rest.len() - 1);
+                        let len = 1 + alnum_len(&rest[1..]);
                         let name = self.names.get(&rest[1..len]);
                         self.push(Tok::Field(name), p, p + len, space);
                         self.pos = p + len;
@@ -324,11 +355,7 @@ impl Lexer<'_, '_> {
                 }
                 '+' | '-' | '0'..='9' => self.number(space)?,
                 c if is_alnum(c) => {
-                    let len = rest
-                        .char_indices()
-                        .find(|(_, c)| !is_alnum(*c))
-                        .map(|(i, _)| i)
-                        .unwrap_or(rest.len());
+                    let len = alnum_len(rest);
                     let word = &rest[..len];
                     let tok = match word {
                         "true" => Tok::Bool(true),
@@ -410,6 +437,16 @@ impl Lexer<'_, '_> {
 
     fn quoted(&mut self, space: bool) -> Result<(), LexError> {
         let p = self.pos;
+        // Without escapes the string is its text: no unquoting, no copy.
+        let plain = self.b[p + 1..]
+            .iter()
+            .position(|&c| matches!(c, b'"' | b'\\' | b'\n'));
+        if let Some(n) = plain.filter(|&n| self.b[p + 1 + n] == b'"') {
+            let s = self.names.get(&self.src[p + 1..p + 1 + n]);
+            self.push(Tok::Str(s), p, p + n + 2, space);
+            self.pos = p + n + 2;
+            return Ok(());
+        }
         let (s, i) = self.scan_quoted(b'"', "quoted string")?;
         let s = self.names.get(&s);
         self.push(Tok::Str(s), p, i + 1, space);
@@ -650,6 +687,34 @@ mod tests {
                 Tok::Assign,
                 Tok::Comma,
             ]
+        );
+    }
+
+    #[test]
+    fn unicode_names_plain_strings_and_lone_braces() {
+        // Identifiers continue through non-ASCII letters and digits, and stop at anything else.
+        let src = "{ a } {{ $ñandú.Größe ünïcode9 \"plain\" \"esc\\\"aped\" }}{";
+        let all = lex(src).unwrap();
+        assert_eq!((&all[0].tok, all[0].pos, all[0].end), (&Tok::Text, 0, 6));
+        let t = toks(src);
+        assert_eq!(
+            &t[2..t.len() - 3],
+            &[
+                Tok::Variable("$ñandú".into()),
+                Tok::Field("Größe".into()),
+                Tok::Ident("ünïcode9".into()),
+                Tok::Str("plain".into()),
+                Tok::Str("esc\"aped".into()),
+            ]
+        );
+        assert_eq!(t[t.len() - 2], Tok::Text);
+        assert_eq!(
+            lex("{{ .a€ }}").unwrap_err().message,
+            "bad character U+20AC '€'"
+        );
+        assert_eq!(
+            lex("{{ \"a\nb\" }}").unwrap_err().message,
+            "unterminated quoted string"
         );
     }
 

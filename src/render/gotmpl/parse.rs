@@ -118,6 +118,14 @@ pub struct Scratch {
     names: Names,
 }
 
+impl Scratch {
+    /// Forgets the names seen so far: the next parse shares none with the earlier ones (whose
+    /// trees then hold every clone of their names).
+    pub fn forget_names(&mut self) {
+        self.names.clear();
+    }
+}
+
 /// [`parse`], with buffers and names kept in `scratch` from file to file.
 pub fn parse_reusing(
     src: &str,
@@ -159,56 +167,6 @@ pub fn parse_reusing(
 /// Stack of a thread that parses templates: nesting is bounded by
 /// [`MAX_NESTING`], and pipelines and argument lists are parsed iteratively.
 pub const PARSE_STACK_BYTES: usize = 16 << 20;
-
-/// Below this many bytes of template text, one thread parses everything.
-const PARALLEL_FROM_BYTES: usize = 128 << 10;
-
-/// Parses many templates, in order, on up to [`crate::parallel::threads`] threads: the files are
-/// cut into runs of about equal size, the first run parsed on this thread.
-/// The results are what [`parse`] gives for each file, in the files' order, whatever the number
-/// of threads.
-pub fn parse_all(files: &[&str], is_func: &(dyn Fn(&str) -> bool + Sync)) -> ParsedFiles {
-    let sizes: Vec<usize> = files.iter().map(|text| text.len()).collect();
-    if crate::parallel::threads() < 2 || sizes.iter().sum::<usize>() < PARALLEL_FROM_BYTES {
-        let mut scratch = Scratch::default();
-        return ParsedFiles(
-            files
-                .iter()
-                .map(|text| parse_reusing(text, is_func, &mut scratch))
-                .collect(),
-        );
-    }
-    let per_run = crate::parallel::map_runs(files, &sizes, Some(PARSE_STACK_BYTES), |run| {
-        let mut scratch = Scratch::default();
-        ParsedFiles(
-            run.iter()
-                .map(|text| parse_reusing(text, is_func, &mut scratch))
-                .collect(),
-        )
-    });
-    ParsedFiles(per_run.into_iter().flat_map(|r| r.0).collect())
-}
-
-/// The parse results of [`parse_all`], one per file in the files' order: they may move from
-/// the threads that built them to the one that renders, as a whole (see the `Send` below).
-pub struct ParsedFiles(Vec<Result<Parsed, ParseError>>);
-
-impl ParsedFiles {
-    /// The results, on the thread that uses them (no longer `Send` from here on).
-    pub fn into_vec(self) -> Vec<Result<Parsed, ParseError>> {
-        self.0
-    }
-}
-
-// SAFETY: a parse tree holds `Rc<str>`s, which are not `Send` because two threads could change
-// one count at once. Every `Rc` in a `ParsedFiles` was made by the parse of its run of files on
-// one thread, and every clone of it is either inside the results or in that run's `Scratch`
-// (tokens, node stack, names), which is dropped on that thread before the results are handed
-// over (a helper's end happens before `join` returns); the parser keeps nothing in statics or
-// thread-locals, and nothing can clone out of a `ParsedFiles` before `into_vec`, which consumes
-// it. So a `ParsedFiles` holds every owner of each count it holds whenever it moves, and only the
-// thread that holds it touches the counts.
-unsafe impl Send for ParsedFiles {}
 
 /// What ended a list.
 enum End {
@@ -992,30 +950,27 @@ mod tests {
     }
 
     #[test]
-    fn parse_all_gives_what_parse_gives_file_by_file() {
-        // Enough text for several threads, with an error and an empty file among the files.
-        let big = "{{ if .a }}{{ include \"x\" . | printf \"%s\" }}{{ end }}\n".repeat(4000);
-        let files: Vec<String> = (0..40)
-            .map(|i| match i {
-                7 => "{{ nope }}".to_string(),
-                9 => String::new(),
-                _ => format!("{{{{ define \"d{i}\" }}}}{i}{{{{ end }}}}{big}"),
-            })
-            .collect();
-        let texts: Vec<&str> = files.iter().map(String::as_str).collect();
-        let is_func = |n: &str| matches!(n, "f" | "printf" | "include");
-        let all = parse_all(&texts, &is_func).into_vec();
-        assert_eq!(all.len(), files.len());
-        for (text, got) in texts.iter().zip(&all) {
-            let want = parse(text, &is_func);
-            match (want, got) {
-                (Ok(w), Ok(g)) => {
-                    assert_eq!(format!("{:?}", w.body), format!("{:?}", g.body));
-                    assert_eq!(format!("{:?}", w.defines), format!("{:?}", g.defines));
-                }
-                (Err(w), Err(g)) => assert_eq!(&w, g),
-                (w, g) => panic!("{w:?} against {g:?}"),
-            }
-        }
+    fn forgotten_names_leave_each_tree_the_only_owner_of_its_names() {
+        // What lets a helper hand each file's tree to another thread on its own.
+        let is_func = |n: &str| n == "quote";
+        let mut scratch = Scratch::default();
+        let first = parse_reusing("{{ .Values.a | quote }}", &is_func, &mut scratch).unwrap();
+        scratch.forget_names();
+        let second = parse_reusing("{{ .Values.b | quote }}", &is_func, &mut scratch).unwrap();
+        let values_of = |p: &Parsed| match &p.body[0] {
+            Node::Action(pipe) => match &pipe.cmds[0].args[0].kind {
+                ArgKind::Field(chain) => chain[0].clone(),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+        let (a, b) = (values_of(&first), values_of(&second));
+        // The first tree's name: its own use and the clone just taken; the second's is also
+        // kept by the scratch's names (not forgotten since).
+        assert_eq!((Rc::strong_count(&a), Rc::strong_count(&b)), (2, 3));
+        assert!(!Rc::ptr_eq(&a, &b));
+        // Without forgetting, the names are shared from file to file.
+        let third = parse_reusing("{{ .Values.c }}", &is_func, &mut scratch).unwrap();
+        assert!(Rc::ptr_eq(&b, &values_of(&third)));
     }
 }

@@ -1,0 +1,2 @@
+{{- /* a partial without defines: never executed, but parsed, and reachable by its name */ -}}
+partial text {{ .Release.Name }}
