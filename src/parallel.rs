@@ -67,6 +67,35 @@ pub fn runs<'a, T>(items: &'a [T], sizes: &[usize], parts: usize) -> Vec<&'a [T]
     runs
 }
 
+/// Stack of the helper thread of [`join`], as deep as the main thread's.
+const JOIN_STACK_BYTES: usize = 8 << 20;
+
+/// `a` on a helper thread while `b` runs on this one; both on this thread, `a` first, with
+/// fewer than two cores or when the helper cannot be started.
+pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if threads() < 2 {
+        return (a(), b());
+    }
+    let a = std::sync::Mutex::new(Some(a));
+    let take = || a.lock().unwrap_or_else(|e| e.into_inner()).take();
+    std::thread::scope(|s| {
+        let helper = std::thread::Builder::new()
+            .name("kiln-worker".into())
+            .stack_size(JOIN_STACK_BYTES)
+            .spawn_scoped(s, || (take().expect("run once"))());
+        match helper {
+            Ok(h) => {
+                let b = b();
+                match h.join() {
+                    Ok(a) => (a, b),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            Err(_) => ((take().expect("not run"))(), b()),
+        }
+    })
+}
+
 /// `f` applied to every item, the items shared out in runs of about equal `sizes` (one size per
 /// item) over up to [`threads`] threads; the results in the items' order.
 pub fn map<T: Sync, R: Send>(items: &[T], sizes: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
@@ -133,6 +162,12 @@ mod tests {
         let runs = super::runs(&items[..4], &sizes, 2);
         assert_eq!(runs, vec![&items[..1], &items[1..4]]);
         assert_eq!(super::runs(&items[..0], &[], 4), vec![&items[..0]]);
+    }
+
+    #[test]
+    fn join_gives_both_results() {
+        let (a, b) = join(|| (0..1000u64).sum::<u64>(), || "here");
+        assert_eq!((a, b), (499_500, "here"));
     }
 
     #[test]

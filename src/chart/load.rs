@@ -192,7 +192,7 @@ fn load(
             let values = values_part()?;
             Ok::<_, Error>((values, subcharts_part(budget)?))
         };
-        match on_two_threads(helper, rest_part) {
+        match crate::parallel::join(helper, rest_part) {
             (Ok(first), Ok(rest)) => parallel = Some((first, rest)),
             _ => {
                 crate::fs::input_restore(checkpoint);
@@ -227,37 +227,6 @@ fn load(
         files,
         packed: None,
         archive_prefix: None,
-    })
-}
-
-/// Stack of the thread that loads subcharts (and parses their values), as deep as the main
-/// thread's.
-const LOAD_STACK_BYTES: usize = 8 << 20;
-
-/// `a` on a helper thread (when there is more than one core and it can be started) while `b`
-/// runs on this one.
-fn on_two_threads<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    if crate::parallel::threads() < 2 {
-        return (a(), b());
-    }
-    // A thread that cannot be started leaves `a` to this one.
-    let a = std::sync::Mutex::new(Some(a));
-    let take = || a.lock().unwrap_or_else(|e| e.into_inner()).take();
-    std::thread::scope(|s| {
-        let helper = std::thread::Builder::new()
-            .name("kiln-load".into())
-            .stack_size(LOAD_STACK_BYTES)
-            .spawn_scoped(s, || (take().expect("run once"))());
-        match helper {
-            Ok(h) => {
-                let b = b();
-                match h.join() {
-                    Ok(a) => (a, b),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            Err(_) => ((take().expect("not run"))(), b()),
-        }
     })
 }
 

@@ -49,6 +49,8 @@ enum Slot {
 pub struct AheadParse<'c> {
     /// Display path and text of every template to parse, in the order they are taken.
     files: Vec<(&'c str, &'c str)>,
+    /// How many of `files` (the first ones) may define templates (see [`may_define`]).
+    defining: usize,
     /// Where each text is in `files` (by address and length: the same `SourceFile`).
     index: HashMap<(usize, usize), usize>,
     next: AtomicUsize,
@@ -91,6 +93,7 @@ impl<'c> AheadParse<'c> {
                 }
             })
         });
+        let defining = keyed.iter().filter(|(d, _)| *d).count();
         let files: Vec<(&str, &str)> = keyed.into_iter().map(|(_, f)| f).collect();
         let index = files
             .iter()
@@ -100,6 +103,7 @@ impl<'c> AheadParse<'c> {
         let slots = files.iter().map(|_| Slot::Waiting).collect();
         Some(AheadParse {
             files,
+            defining,
             index,
             next: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
@@ -114,6 +118,14 @@ impl<'c> AheadParse<'c> {
     pub fn worth_a_thread(&self) -> bool {
         crate::parallel::threads() >= 2
             && self.files.iter().map(|(_, t)| t.len()).sum::<usize>() >= AHEAD_FROM_BYTES
+    }
+
+    /// Whether `text` (a template text of the chart this was made for) may define templates,
+    /// as [`may_define`] said when the list was made; `None` for a text not listed.
+    pub fn may_define(&self, text: &str) -> Option<bool> {
+        self.index
+            .get(&(text.as_ptr() as usize, text.len()))
+            .map(|&i| i < self.defining)
     }
 
     /// Starts a helper thread in `scope` that parses until the list is empty.
@@ -286,6 +298,11 @@ mod tests {
         let defining = texts.iter().filter(|t| may_define(t)).count();
         assert!(defining > 0 && defining < texts.len());
         assert!(ahead.files[..defining].iter().all(|f| may_define(f.1)));
+        assert_eq!(ahead.defining, defining);
+        assert!(texts
+            .iter()
+            .all(|t| ahead.may_define(t) == Some(may_define(t))));
+        assert_eq!(ahead.may_define("{{ define \"x\" }}{{ end }}"), None);
         let shared: Vec<String> = std::thread::scope(|s| {
             ahead.start(s);
             s.spawn(|| ahead.work());

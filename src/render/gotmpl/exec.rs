@@ -58,8 +58,8 @@ impl TemplateSet {
         self.add_parsed(name, text, parse(text, &is_func))
     }
 
-    /// Adds a file parsed beforehand (see [`super::parse::parse_reusing`]), or its parse error located
-    /// in the file.
+    /// Adds a file parsed beforehand (see [`super::parse::parse_reusing`]), or its parse error
+    /// located in the file.
     pub fn add_parsed(
         &mut self,
         name: &str,

@@ -232,7 +232,12 @@ impl<'a, 'c> Templates<'a, 'c> {
         let plain = names
             .iter()
             .enumerate()
-            .filter(|(_, (_, text))| !may_define(text))
+            // Scanned once: the parse ahead has looked already.
+            .filter(|(_, (_, text))| {
+                !ahead
+                    .and_then(|a| a.may_define(text))
+                    .unwrap_or_else(|| may_define(text))
+            })
             .map(|(i, (name, _))| (*name, i))
             .collect();
         Templates {
