@@ -25,8 +25,9 @@ static AWAKE_DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool
 /// [`AWAKE_FOR`] has passed. The threads kiln starts to load and parse then start on a core that
 /// is running, at once: a virtual machine's idle core takes milliseconds to wake up (2.3 ms,
 /// the median of 20 on the 2-core machine kiln is measured on, against 0.1 ms with this
-/// thread). Nothing kiln computes depends on it.
-pub fn keep_awake() {
+/// thread). The thread first runs `first`: work that depends on nothing and that the run may
+/// need (its result must not depend on which thread computed it).
+pub fn keep_awake(first: fn()) {
     use std::sync::atomic::Ordering;
     if threads() < 2 {
         return;
@@ -36,6 +37,7 @@ pub fn keep_awake() {
         .stack_size(64 << 10)
         .spawn(move || {
             let t0 = std::time::Instant::now();
+            first();
             while !AWAKE_DONE.load(Ordering::Relaxed) && t0.elapsed() < AWAKE_FOR {
                 std::thread::yield_now();
             }

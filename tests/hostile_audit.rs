@@ -358,18 +358,32 @@ fn running_out_of_memory_is_a_clean_error_naming_the_template() {
         ("oomstring", "{% set ns = namespace(s='xxxxxxxxxxxxxxxx') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}"),
         ("oomconcat", "{% set s = 'y' * 60000000 %}{{ (s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s ~ s) | length }}"),
     ];
+    // Doubling a string reaches the template fuel budget (one step per 64 bytes created) at
+    // about the size that no longer fits under the test's 1 GiB limit: which of the two stops
+    // it first depends on the allocator's own address-space use. Either is a clean error naming
+    // the template; the memory error must still be what stops the other cases.
+    let mut out_of_memory = 0;
     for (name, body) in cases {
         let dir = chart(name, true, "", &format!("{CM}data:\n  a: \"{body}\"\n"));
-        let stderr = expect_error(
-            &dir,
-            &["render", name],
-            "error[memory]: kiln ran out of memory",
-        );
-        assert!(
-            stderr.contains(&format!("while rendering {name}/templates/a.yaml")),
-            "{stderr}"
-        );
+        let stderr = expect_error(&dir, &["render", name], "error[");
+        if stderr.contains("error[memory]: kiln ran out of memory") {
+            out_of_memory += 1;
+            assert!(
+                stderr.contains(&format!("while rendering {name}/templates/a.yaml")),
+                "{stderr}"
+            );
+        } else {
+            assert!(
+                stderr.starts_with("error[template]: template budget exceeded")
+                    && stderr.contains(&format!(" --> {name}/templates/a.yaml:6:")),
+                "{stderr}"
+            );
+        }
     }
+    assert!(
+        out_of_memory >= 2,
+        "{out_of_memory} cases ran out of memory"
+    );
 }
 
 #[test]

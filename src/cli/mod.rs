@@ -15,7 +15,10 @@ use std::io::Write;
 
 /// Runs kiln with the process arguments; returns the exit code.
 pub fn main() -> i32 {
-    crate::parallel::keep_awake();
+    // The Go engine's function map, built while the arguments and the chart are read.
+    crate::parallel::keep_awake(|| {
+        crate::render::gotmpl::helm::func_map();
+    });
     crate::fs::limit_total_input();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

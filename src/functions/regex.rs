@@ -43,6 +43,34 @@ pub fn compile(pattern: &str) -> Result<regex::Regex, String> {
     Ok(re)
 }
 
+/// Whether the function `name` takes a pattern as its first argument (the parser notes such
+/// patterns written as string constants, so they can be compiled ahead, see [`warm`]).
+pub fn takes_pattern_first(name: &str) -> bool {
+    PATTERN_FIRST.contains(&name)
+}
+
+/// The functions whose first argument is a pattern.
+const PATTERN_FIRST: [&str; 12] = [
+    "regexMatch",
+    "mustRegexMatch",
+    "regexFind",
+    "mustRegexFind",
+    "regexFindAll",
+    "mustRegexFindAll",
+    "regexReplaceAll",
+    "mustRegexReplaceAll",
+    "regexReplaceAllLiteral",
+    "mustRegexReplaceAllLiteral",
+    "regexSplit",
+    "mustRegexSplit",
+];
+
+/// Compiles `pattern` into the cache ahead of its use, on a thread that has nothing else to do
+/// (a bad pattern is left for the call to report).
+pub fn warm(pattern: &str) {
+    let _ = compile(pattern);
+}
+
 /// Go's `regexp` `quote`: backquoted when possible, else `strconv.Quote`.
 fn backquote(s: &str) -> String {
     if s.chars()
@@ -346,6 +374,18 @@ pub(crate) fn register(map: &mut crate::render::gotmpl::FuncMap) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pattern_first_functions_are_the_registered_regex_functions() {
+        let mut map = crate::render::gotmpl::FuncMap::new();
+        register(&mut map);
+        let mut registered: Vec<&str> = map.names().filter(|n| *n != "regexQuoteMeta").collect();
+        registered.sort_unstable();
+        let mut listed = PATTERN_FIRST.to_vec();
+        listed.sort_unstable();
+        assert_eq!(registered, listed);
+        assert!(takes_pattern_first("mustRegexSplit") && !takes_pattern_first("regexQuoteMeta"));
+    }
 
     // Expected values printed by helm 4.1.4.
     #[test]

@@ -61,13 +61,35 @@ pub struct AheadParse<'c> {
     /// Signalled whenever a slot is done (or given back by a thread that panicked).
     done: Condvar,
     is_func: Box<dyn Fn(&str) -> bool + Sync>,
+    /// Constant `regex*` patterns of the files parsed so far (see [`Parsed::patterns`]).
+    patterns: Mutex<Vec<String>>,
 }
 
-/// Whether a template text may define named templates (`define`, `block`): such files are
-/// added to the set before anything executes; the others are parsed as execution reaches them.
+/// How many patterns [`AheadParse::work_until_executing`] compiles ahead at most.
+const MAX_WARM_PATTERNS: usize = 64;
+
+/// Whether a template text may define named templates: such files are added to the set before
+/// anything executes; the others are parsed as execution reaches them. A `define` or `block`
+/// action starts with its keyword right after `{{` (and a trim marker, and blanks): a word
+/// `define` or `block` anywhere else (`blocked` in a rule's text, a comment) defines nothing.
+/// The test errs on the safe side: `{{-define` is no trim marker, but is counted.
 pub fn may_define(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), b"define").is_some()
-        || memchr::memmem::find(text.as_bytes(), b"block").is_some()
+    let b = text.as_bytes();
+    [&b"define"[..], &b"block"[..]]
+        .iter()
+        .any(|word| memchr::memmem::find_iter(b, word).any(|at| opens_action(&b[..at])))
+}
+
+/// Whether `before` ends with `{{`, an optional `-` and blanks (Go's space: ` \t\r\n`).
+fn opens_action(before: &[u8]) -> bool {
+    let mut end = before.len();
+    while end > 0 && matches!(before[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        end -= 1;
+    }
+    if end > 0 && before[end - 1] == b'-' {
+        end -= 1;
+    }
+    before[..end].ends_with(b"{{")
 }
 
 impl<'c> AheadParse<'c> {
@@ -80,7 +102,7 @@ impl<'c> AheadParse<'c> {
             return None;
         }
         let funcs = super::helm::func_map();
-        let is_func = Box::new(move |n: &str| super::exec::is_func(&funcs, n));
+        let is_func = Box::new(move |n: &str| super::exec::is_func(funcs, n));
         // Files with `define`s first (largest first), then the render's order.
         let mut keyed: Vec<(bool, (&str, &str))> =
             files.into_iter().map(|f| (may_define(f.1), f)).collect();
@@ -111,6 +133,7 @@ impl<'c> AheadParse<'c> {
             slots: Mutex::new(slots),
             done: Condvar::new(),
             is_func,
+            patterns: Mutex::default(),
         })
     }
 
@@ -161,8 +184,18 @@ impl<'c> AheadParse<'c> {
 
     /// [`AheadParse::work`] until the render thread starts executing: with one thread parsing
     /// and one executing, a third would only take the processor from them.
+    /// Then it compiles the constant `regex*` patterns seen so far, which the render thread
+    /// would otherwise compile when it first calls them.
     pub fn work_until_executing(&self) {
         self.work_while(|| !self.executing.load(Ordering::SeqCst));
+        let patterns =
+            std::mem::take(&mut *self.patterns.lock().unwrap_or_else(|e| e.into_inner()));
+        for p in patterns.iter().take(MAX_WARM_PATTERNS) {
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            crate::functions::regex::warm(p);
+        }
     }
 
     fn work_while(&self, more: impl Fn() -> bool) {
@@ -187,6 +220,16 @@ impl<'c> AheadParse<'c> {
             // file itself rather than wait for it forever.
             let guard = GiveBack { ahead: self, i };
             let r = parse_reusing(text, &*self.is_func, &mut scratch);
+            if let Ok(parsed) = &r {
+                if !parsed.patterns.is_empty() {
+                    let mut seen = self.patterns.lock().unwrap_or_else(|e| e.into_inner());
+                    for p in &parsed.patterns {
+                        if seen.len() < MAX_WARM_PATTERNS && !seen.iter().any(|s| **s == **p) {
+                            seen.push(p.to_string());
+                        }
+                    }
+                }
+            }
             scratch.forget_names();
             std::mem::forget(guard);
             self.slots()[i] = Slot::Done(One(r));
@@ -281,12 +324,34 @@ mod tests {
     }
 
     #[test]
+    fn may_define_looks_for_actions_that_start_with_the_keyword() {
+        for yes in [
+            "{{ define \"a\" }}{{ end }}",
+            "x\n{{- define \"a\" -}}{{ end }}",
+            "{{-\n\t block \"b\" . }}{{ end }}",
+            "{{define \"a\"}}{{end}}",
+            "blocked {{ .x }} {{block \"b\" .}}{{end}}",
+        ] {
+            assert!(may_define(yes), "{yes}");
+        }
+        for no in [
+            "rules: blocked {{ .x }} undefined",
+            "{{/* define \"a\" */}}",
+            "{{ $x := \"define\" }}{{ .block }}",
+            "{ define }} {{ x define }}",
+            "",
+        ] {
+            assert!(!may_define(no), "{no}");
+        }
+    }
+
+    #[test]
     fn results_are_each_files_own_parse_whichever_thread_ran_it() {
         let dir = chart_dir(120);
         let chart = crate::chart::load_chart(&dir).unwrap();
         let texts: Vec<&str> = chart.templates.iter().map(|t| t.text.as_str()).collect();
         let funcs = super::super::helm::func_map();
-        let is_func = |n: &str| super::super::exec::is_func(&funcs, n);
+        let is_func = |n: &str| super::super::exec::is_func(funcs, n);
         let alone: Vec<String> = texts
             .iter()
             .map(|t| format!("{:?}", super::super::parse::parse(t, &is_func)))

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 type FastHash = foldhash::fast::RandomState;
 
 /// Named templates by name.
-type Defs = HashMap<Rc<str>, Rc<TemplateDef>, FastHash>;
+type Defs<'s> = HashMap<Rc<str>, Rc<TemplateDef<'s>>, FastHash>;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use super::funcs::{Arity, CallCtx, FuncError, FuncMap, Host};
@@ -17,26 +18,27 @@ use super::parse::{parse, Arg, ArgKind, Cmd, Node, ParseError, Parsed, Pipe};
 use super::value::Value;
 use crate::error::{Error, ErrorKind, Location};
 
-/// A template source: what error locations point into.
+/// A template source: what error locations point into. A chart's template is borrowed from
+/// the chart (not copied); a `tpl` text is owned.
 #[derive(Debug)]
-pub struct SourceText {
+pub struct SourceText<'s> {
     /// Display name (`chart/templates/x.yaml`).
     pub name: String,
-    pub text: String,
+    pub text: Cow<'s, str>,
 }
 
 /// A named template: a file's body or a `define`.
 #[derive(Debug)]
-pub struct TemplateDef {
+pub struct TemplateDef<'s> {
     pub name: Rc<str>,
-    pub source: Rc<SourceText>,
+    pub source: Rc<SourceText<'s>>,
     pub body: Vec<Node>,
 }
 
 /// All templates that `template`/`include` can reach, by name.
 #[derive(Debug, Default)]
-pub struct TemplateSet {
-    map: Defs,
+pub struct TemplateSet<'s> {
+    map: Defs<'s>,
 }
 
 /// Whether a body is Go's "empty tree" (only whitespace text): such a `define` does not replace an
@@ -46,14 +48,14 @@ fn is_empty_tree(source: &str, body: &[Node]) -> bool {
         .all(|n| matches!(n, Node::Text { start, end } if source[*start..*end].trim().is_empty()))
 }
 
-impl TemplateSet {
-    pub fn new() -> TemplateSet {
+impl<'s> TemplateSet<'s> {
+    pub fn new() -> TemplateSet<'s> {
         TemplateSet::default()
     }
 
     /// Parses `text` as the template `name` and adds it and its `define`s; a later definition of a
     /// name replaces an earlier one unless it is empty (Go's rule).
-    pub fn add_file(&mut self, name: &str, text: &str, funcs: &FuncMap) -> Result<(), Error> {
+    pub fn add_file(&mut self, name: &str, text: &'s str, funcs: &FuncMap) -> Result<(), Error> {
         let is_func = |n: &str| is_func(funcs, n);
         self.add_parsed(name, text, parse(text, &is_func))
     }
@@ -63,7 +65,7 @@ impl TemplateSet {
     pub fn add_parsed(
         &mut self,
         name: &str,
-        text: &str,
+        text: &'s str,
         parsed: Result<Parsed, ParseError>,
     ) -> Result<(), Error> {
         self.add_defs(file_defs(name, text, parsed)?);
@@ -71,13 +73,13 @@ impl TemplateSet {
     }
 
     /// Adds the named templates of one file (see [`file_defs`]).
-    pub fn add_defs(&mut self, defs: Vec<TemplateDef>) {
+    pub fn add_defs(&mut self, defs: Vec<TemplateDef<'s>>) {
         for d in defs {
             self.insert(d);
         }
     }
 
-    fn insert(&mut self, def: TemplateDef) {
+    fn insert(&mut self, def: TemplateDef<'s>) {
         if let Some(old) = self.map.get(&def.name) {
             if is_empty_tree(&def.source.text, &def.body)
                 && !is_empty_tree(&old.source.text, &old.body)
@@ -88,7 +90,7 @@ impl TemplateSet {
         self.map.insert(def.name.clone(), Rc::new(def));
     }
 
-    pub fn get(&self, name: &str) -> Option<&Rc<TemplateDef>> {
+    pub fn get(&self, name: &str) -> Option<&Rc<TemplateDef<'s>>> {
         self.map.get(name)
     }
 
@@ -99,14 +101,14 @@ impl TemplateSet {
 
 /// The named templates of a file parsed beforehand (its body first, then its `define`s), or its
 /// parse error located in the file.
-pub fn file_defs(
+pub fn file_defs<'s>(
     name: &str,
-    text: &str,
+    text: &'s str,
     parsed: Result<Parsed, ParseError>,
-) -> Result<Vec<TemplateDef>, Error> {
+) -> Result<Vec<TemplateDef<'s>>, Error> {
     let source = Rc::new(SourceText {
         name: name.to_string(),
-        text: text.to_string(),
+        text: Cow::Borrowed(text),
     });
     defs_of(&source, parsed)
 }
@@ -127,16 +129,19 @@ pub fn is_func(funcs: &FuncMap, name: &str) -> bool {
 }
 
 /// Parses a source into its body template and its defines (body first).
-fn parse_defs(source: &Rc<SourceText>, funcs: &FuncMap) -> Result<Vec<TemplateDef>, Error> {
+fn parse_defs<'s>(
+    source: &Rc<SourceText<'s>>,
+    funcs: &FuncMap,
+) -> Result<Vec<TemplateDef<'s>>, Error> {
     let is_func = |n: &str| is_func(funcs, n);
     defs_of(source, parse(&source.text, &is_func))
 }
 
 /// A parse result as named templates: the body first, then its defines.
-fn defs_of(
-    source: &Rc<SourceText>,
+fn defs_of<'s>(
+    source: &Rc<SourceText<'s>>,
     parsed: Result<Parsed, ParseError>,
-) -> Result<Vec<TemplateDef>, Error> {
+) -> Result<Vec<TemplateDef<'s>>, Error> {
     let parsed = parsed.map_err(|e| {
         Error::new(ErrorKind::Template, e.message).with_location(Location::at_offset(
             &source.name,
@@ -218,16 +223,16 @@ impl Frame {
 
 /// The executor of one render.
 pub struct Exec<'e> {
-    set: &'e TemplateSet,
+    set: &'e TemplateSet<'e>,
     funcs: &'e FuncMap,
     limits: Limits,
     steps: u64,
     written: u64,
     /// Templates being executed, innermost last.
-    stack: Vec<Rc<TemplateDef>>,
+    stack: Vec<Rc<TemplateDef<'e>>>,
     includes: HashMap<String, usize, FastHash>,
     /// `define`s of the `tpl` text being executed (seen after the chart's own).
-    overlay: Vec<Rc<Defs>>,
+    overlay: Vec<Rc<Defs<'e>>>,
     seed: u64,
     /// The file whose rendering started this execution (`.Template.Name` of the caller).
     root_name: String,
@@ -240,10 +245,15 @@ pub struct Exec<'e> {
 type ExecResult<T> = Result<T, Error>;
 
 /// Finds a template that is not in the set yet by its name (see [`Exec::with_late`]).
-pub type LateTemplates<'a> = dyn Fn(&str) -> Option<Rc<TemplateDef>> + 'a;
+pub type LateTemplates<'a> = dyn Fn(&str) -> Option<Rc<TemplateDef<'a>>> + 'a;
 
 impl<'e> Exec<'e> {
-    pub fn new(set: &'e TemplateSet, funcs: &'e FuncMap, limits: Limits, seed: u64) -> Exec<'e> {
+    pub fn new(
+        set: &'e TemplateSet<'e>,
+        funcs: &'e FuncMap,
+        limits: Limits,
+        seed: u64,
+    ) -> Exec<'e> {
         Exec {
             set,
             funcs,
@@ -267,7 +277,7 @@ impl<'e> Exec<'e> {
         self
     }
 
-    fn lookup(&self, name: &str) -> Option<Rc<TemplateDef>> {
+    fn lookup(&self, name: &str) -> Option<Rc<TemplateDef<'e>>> {
         if let Some(t) = self.set.get(name) {
             return Some(t.clone());
         }
@@ -291,7 +301,7 @@ impl<'e> Exec<'e> {
         self.run(t, data)
     }
 
-    fn run(&mut self, t: Rc<TemplateDef>, data: &Value) -> ExecResult<String> {
+    fn run(&mut self, t: Rc<TemplateDef<'e>>, data: &Value) -> ExecResult<String> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(Error::new(
                 ErrorKind::Template,
@@ -324,7 +334,7 @@ impl<'e> Exec<'e> {
         r.map(|_| out)
     }
 
-    fn here(&self) -> &TemplateDef {
+    fn here(&self) -> &TemplateDef<'e> {
         self.stack.last().expect("executing a template")
     }
 
@@ -1015,7 +1025,7 @@ impl Host for Exec<'_> {
         };
         let source = Rc::new(SourceText {
             name: format!("{name} (tpl)"),
-            text: text.to_string(),
+            text: Cow::Owned(text.to_string()),
         });
         // A secret value used as tpl text: its errors never quote a piece of it (a token of the
         // text, a snippet line), only say where it failed.

@@ -21,12 +21,16 @@ use crate::values::ValueTree;
 
 /// Every function a Helm chart can call: Go's builtins, Helm's function map, Helm's engine-bound
 /// functions. Later registrations win, as Helm's functions shadow Go's builtins (`slice`).
-pub fn func_map() -> FuncMap {
-    let mut map = FuncMap::new();
-    super::builtins::register(&mut map);
-    register_library(&mut map);
-    super::helmfuncs::register(&mut map);
-    map
+/// Built once per process (the parse ahead and the render share it).
+pub fn func_map() -> &'static FuncMap {
+    static MAP: std::sync::OnceLock<FuncMap> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = FuncMap::new();
+        super::builtins::register(&mut map);
+        register_library(&mut map);
+        super::helmfuncs::register(&mut map);
+        map
+    })
 }
 
 /// The sprig/Helm function library (the `functions` module).
@@ -119,7 +123,7 @@ fn render_here(
         }
     }
     names.sort_by(|a, b| helm_order(a.0, b.0));
-    let is_func = |n: &str| super::exec::is_func(&funcs, n);
+    let is_func = |n: &str| super::exec::is_func(funcs, n);
     let templates = Templates::new(&names, ahead, &is_func);
     let set = templates.defining_set()?;
     if let Some(ahead) = ahead {
@@ -141,7 +145,7 @@ fn render_here(
     let seed = seed_of(chart, opts);
     // Random functions start their stream afresh for every render.
     crate::functions::random::reset();
-    let mut exec = Exec::new(&set, &funcs, Limits::default(), seed).with_late(&late);
+    let mut exec = Exec::new(&set, funcs, Limits::default(), seed).with_late(&late);
     let mut rendered: HashMap<String, String> = HashMap::new();
     for (name, _) in &names {
         let Some((i, t)) = by_display.get(name) else {
@@ -218,7 +222,7 @@ struct Templates<'a, 'c> {
     scratch: RefCell<Scratch>,
     state: RefCell<Vec<Parse>>,
     /// The files that define nothing, once execution reached them.
-    late: RefCell<HashMap<&'c str, Rc<TemplateDef>>>,
+    late: RefCell<HashMap<&'c str, Rc<TemplateDef<'c>>>>,
     /// Every file is in the set (see [`Templates::defining_set`]).
     eager: Cell<bool>,
 }
@@ -253,7 +257,7 @@ impl<'a, 'c> Templates<'a, 'c> {
     }
 
     /// The named templates of file `i`, or `None` when it failed to parse (the error is kept).
-    fn defs(&self, i: usize) -> Option<Vec<TemplateDef>> {
+    fn defs(&self, i: usize) -> Option<Vec<TemplateDef<'c>>> {
         let (name, text) = self.names[i];
         let parsed = {
             let mut scratch = self.scratch.borrow_mut();
@@ -274,7 +278,7 @@ impl<'a, 'c> Templates<'a, 'c> {
     /// The files that may define templates, added in Helm's order. Should a `define` take the
     /// name of a file that defines nothing, the order of those files matters too: then every
     /// file is added, in Helm's order.
-    fn defining_set(&self) -> Result<TemplateSet> {
+    fn defining_set(&self) -> Result<TemplateSet<'c>> {
         let mut set = TemplateSet::new();
         let plain = |i: &usize| self.plain.get(self.names[*i].0) == Some(i);
         for i in (0..self.names.len()).filter(|i| !plain(i)) {
@@ -298,7 +302,7 @@ impl<'a, 'c> Templates<'a, 'c> {
     }
 
     /// A file that defines nothing, when execution reaches its name.
-    fn late(&self, name: &str) -> Option<Rc<TemplateDef>> {
+    fn late(&self, name: &str) -> Option<Rc<TemplateDef<'c>>> {
         if let Some(t) = self.late.borrow().get(name) {
             return Some(t.clone());
         }

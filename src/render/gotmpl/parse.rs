@@ -23,6 +23,9 @@ pub struct ParseError {
 pub struct Parsed {
     pub body: Vec<Node>,
     pub defines: Vec<(Rc<str>, Vec<Node>, usize)>,
+    /// Constant patterns given to the `regex*` functions (compiled ahead by a thread that has
+    /// time, see [`crate::functions::regex::warm`]).
+    pub patterns: Vec<Rc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +152,7 @@ pub fn parse_reusing(
         dollar,
         is_func,
         defines: Vec::new(),
+        patterns: Vec::new(),
         depth: 0,
         range_depth: 0,
         nodes,
@@ -161,6 +165,7 @@ pub fn parse_reusing(
     Ok(Parsed {
         body: body?,
         defines: p.defines,
+        patterns: p.patterns,
     })
 }
 
@@ -181,6 +186,7 @@ struct Parser<'f> {
     vars: Vec<Rc<str>>,
     is_func: &'f dyn Fn(&str) -> bool,
     defines: Vec<(Rc<str>, Vec<Node>, usize)>,
+    patterns: Vec<Rc<str>>,
     depth: usize,
     range_depth: usize,
     /// `$`, the variable every template and define starts with.
@@ -625,6 +631,18 @@ impl Parser<'_> {
             args.push(self.operand(context)?);
         }
         let end = args.last().map(|a| a.end).unwrap_or(start);
+        if let [Arg {
+            kind: ArgKind::Func(f),
+            ..
+        }, Arg {
+            kind: ArgKind::Str(pattern),
+            ..
+        }, ..] = args.as_slice()
+        {
+            if crate::functions::regex::takes_pattern_first(f) {
+                self.patterns.push(pattern.clone());
+            }
+        }
         Ok(Cmd {
             pos: start,
             end,

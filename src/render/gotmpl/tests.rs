@@ -315,3 +315,14 @@ fn fields_of_no_value_are_no_value_but_nil_inside_a_chain_fails() {
     );
     assert!(err("{{ .Values.missing.x }}").contains("nil pointer evaluating interface {}.x"));
 }
+
+#[test]
+fn parser_notes_constant_patterns_of_regex_functions() {
+    let funcs = super::helm::func_map();
+    let is_func = |n: &str| super::exec::is_func(funcs, n);
+    let text = r#"{{ regexMatch "a+" .x }}{{ .y | mustRegexReplaceAll "b" "c" }}
+{{ if (regexFind `d` .z) }}{{ regexSplit .p "s" -1 }}{{ regexQuoteMeta "e" }}{{ printf "f" }}{{ end }}"#;
+    let parsed = super::parse::parse(text, &is_func).unwrap();
+    let patterns: Vec<&str> = parsed.patterns.iter().map(|p| &**p).collect();
+    assert_eq!(patterns, ["a+", "b", "d"]);
+}
