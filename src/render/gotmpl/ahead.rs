@@ -74,10 +74,13 @@ const MAX_WARM_PATTERNS: usize = 64;
 /// `define` or `block` anywhere else (`blocked` in a rule's text, a comment) defines nothing.
 /// The test errs on the safe side: `{{-define` is no trim marker, but is counted.
 pub fn may_define(text: &str) -> bool {
+    use memchr::memmem::Finder;
+    static WORDS: std::sync::OnceLock<[Finder<'static>; 2]> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| [Finder::new("define"), Finder::new("block")]);
     let b = text.as_bytes();
-    [&b"define"[..], &b"block"[..]]
+    words
         .iter()
-        .any(|word| memchr::memmem::find_iter(b, word).any(|at| opens_action(&b[..at])))
+        .any(|word| word.find_iter(b).any(|at| opens_action(&b[..at])))
 }
 
 /// Whether `before` ends with `{{`, an optional `-` and blanks (Go's space: ` \t\r\n`).

@@ -89,7 +89,10 @@ pub(super) fn is_partial(rel: &str) -> bool {
 
 /// Helm's parse (and execution) order: more `/` in the name first; equal depth in reverse order.
 pub(super) fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+    // Counted byte by byte (a char searcher per comparison made sorting a big chart's
+    // templates take half a millisecond).
+    let slashes = |s: &str| s.bytes().filter(|&c| c == b'/').count();
+    let (ca, cb) = (slashes(a), slashes(b));
     cb.cmp(&ca).then_with(|| b.cmp(a))
 }
 
