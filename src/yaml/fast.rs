@@ -230,6 +230,14 @@ impl<'a> Parser<'a> {
     fn block_collection(&mut self, col: usize) -> Option<Value> {
         if self.b[self.pos] == b'-' && matches!(self.at(self.pos + 1), b' ' | b'\n') {
             self.sequence(col)
+        } else if matches!(self.b[self.pos], b'[' | b'{') {
+            // A flow collection alone on the line below its key (`resources:\n  {}`, as
+            // Helm's `toYaml` of an empty map leaves it); a `:` after it (a complex key)
+            // or more lines inside it are left to serde-saphyr.
+            self.node()?;
+            let v = self.flow_node()?;
+            self.rest_of_line()?;
+            Some(v)
         } else if let Some(first) = self.key_at(self.pos) {
             self.mapping(col, first)
         } else {
@@ -1449,6 +1457,15 @@ mod tests {
         falls_back("a: [,]\n");
         falls_back("a: {a: 1, a: 2}\n");
         falls_back("a: [a]b\n");
+        // Alone on the line below the key, as `toYaml` of an empty value leaves it.
+        assert_eq!(
+            same("a:\n  {}\nb:\n    []\nc:\n- {x: 1}\n-\n  [y]\nd: 1\n"),
+            json!({"a": {}, "b": [], "c": [{"x": 1}, ["y"]], "d": 1})
+        );
+        falls_back("a:\n  {}: x\n");
+        falls_back("a:\n  {x: 1,\n   y: 2}\n");
+        falls_back("a:\n  {}\n  b: 1\n");
+        falls_back("a:\n  [] x\n");
     }
 
     #[test]
