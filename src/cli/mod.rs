@@ -15,9 +15,11 @@ use std::io::Write;
 
 /// Runs kiln with the process arguments; returns the exit code.
 pub fn main() -> i32 {
-    // The Go engine's function map, built while the arguments and the chart are read.
+    // The Go engine's function map and the embedded API data (`Capabilities.APIVersions`, lint's
+    // schemas), built while the arguments and the chart are read.
     crate::parallel::keep_awake(|| {
         crate::render::gotmpl::helm::func_map();
+        crate::k8s::Schema::builtin();
     });
     crate::fs::limit_total_input();
     let cli = match Cli::try_parse() {
