@@ -226,14 +226,14 @@ impl<'a> Parser<'a> {
         g.indent.is_none().then_some(v)
     }
 
-    /// A block mapping or sequence whose first entry starts at `self.pos`, column `col`.
+    /// A block mapping or sequence whose first entry starts at `self.pos`, column `col`, or a
+    /// one-line flow collection there (a value on the line below its key).
     fn block_collection(&mut self, col: usize) -> Option<Value> {
         if self.b[self.pos] == b'-' && matches!(self.at(self.pos + 1), b' ' | b'\n') {
             self.sequence(col)
         } else if matches!(self.b[self.pos], b'[' | b'{') {
-            // A flow collection alone on the line below its key (`resources:\n  {}`, as
-            // Helm's `toYaml` of an empty map leaves it); a `:` after it (a complex key)
-            // or more lines inside it are left to serde-saphyr.
+            // `resources:\n  {}`, as Helm's `toYaml` of an empty map leaves it; a `:` after
+            // it (a complex key) or more lines inside it are left to serde-saphyr.
             self.node()?;
             let v = self.flow_node()?;
             self.rest_of_line()?;
