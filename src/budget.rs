@@ -126,6 +126,102 @@ pub fn mark_render_stack(size: usize) {
     STACK_FLOOR.with(|f| f.set(floor));
 }
 
+/// The process's main thread, when its stack may hold a render (see [`grow_main_stack`]): its id
+/// and the lowest address its stack may grow to.
+static MAIN_STACK: std::sync::OnceLock<(std::thread::ThreadId, usize)> = std::sync::OnceLock::new();
+
+/// Stack the main thread is given beyond a render thread's: room for what runs below the render
+/// (the command and the pipeline that call it).
+const MAIN_STACK_BELOW_RENDER: usize = 8 << 20;
+
+/// Lets the process's main thread render a chart itself instead of starting a render thread and
+/// waiting for it (a thread that must first wake an idle core costs milliseconds on a virtual
+/// machine). Linux grows the main thread's stack on demand up to the soft `RLIMIT_STACK`, checked
+/// at every growth: this raises it to [`RENDER_STACK_BYTES`] plus what runs below the render when
+/// the hard limit allows, then asks where the stack may end (glibc also counts the mapping just
+/// below it). Call it first thing on the main thread. Anywhere else, or when the limit or the
+/// room below the stack is short, renders run on a thread of their own as before.
+pub fn grow_main_stack() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if let Some(lowest) = linux::grow_main_stack(RENDER_STACK_BYTES + MAIN_STACK_BELOW_RENDER) {
+        let _ = MAIN_STACK.set((std::thread::current().id(), lowest));
+    }
+}
+
+/// The floor to render with on this thread (see [`render_here`]): `Some` only on the main
+/// thread, with its stack grown by [`grow_main_stack`], and not rendering already.
+pub fn main_render_floor() -> Option<usize> {
+    let &(main, lowest) = MAIN_STACK.get()?;
+    if std::thread::current().id() != main || STACK_FLOOR.with(|f| f.get()) != 0 {
+        return None;
+    }
+    let floor = lowest.checked_add(RENDER_STACK_RESERVE)?;
+    // At least a render thread's room left above the floor.
+    (stack_address().checked_sub(floor)? >= RENDER_STACK_BYTES - RENDER_STACK_RESERVE)
+        .then_some(floor)
+}
+
+/// Runs `f` on this thread as a render thread whose stack ends at `floor` (from
+/// [`main_render_floor`]); the mark is taken off afterwards, even when `f` panics.
+pub fn render_here<T>(floor: usize, f: impl FnOnce() -> T) -> T {
+    struct Unmark;
+    impl Drop for Unmark {
+        fn drop(&mut self) {
+            STACK_FLOOR.with(|f| f.set(0));
+        }
+    }
+    STACK_FLOOR.with(|f| f.set(floor));
+    let _unmark = Unmark;
+    f()
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod linux {
+    /// Raises the soft stack limit to `bytes` (when lower, and the hard limit allows) and returns
+    /// the lowest address the calling (main) thread's stack may now grow to.
+    pub fn grow_main_stack(bytes: usize) -> Option<usize> {
+        let want = bytes as libc::rlim_t;
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes the struct it is given.
+        if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut limit) } != 0 {
+            return None;
+        }
+        if limit.rlim_cur != libc::RLIM_INFINITY && limit.rlim_cur < want {
+            if limit.rlim_max != libc::RLIM_INFINITY && limit.rlim_max < want {
+                return None;
+            }
+            let raised = libc::rlimit {
+                rlim_cur: want,
+                rlim_max: limit.rlim_max,
+            };
+            // SAFETY: setrlimit reads the struct it is given.
+            if unsafe { libc::setrlimit(libc::RLIMIT_STACK, &raised) } != 0 {
+                return None;
+            }
+        }
+        // glibc's answer for the main thread: the stack's top, and the smaller of the limit and
+        // the room down to the next mapping.
+        // SAFETY: the attribute is initialised by pthread_getattr_np before it is read, and
+        // destroyed once.
+        unsafe {
+            let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+            if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
+                return None;
+            }
+            let mut attr = attr.assume_init();
+            let mut addr: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            let r = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
+            libc::pthread_attr_destroy(&mut attr);
+            // The kernel keeps a guard gap (1 MiB by default) above the next mapping: not counted.
+            (r == 0).then_some(addr as usize + (1 << 20))
+        }
+    }
+}
+
 /// Whether the current thread has more than [`RENDER_STACK_RESERVE`] of stack left (always true
 /// on a thread not marked by [`mark_render_stack`]).
 pub fn stack_left() -> bool {

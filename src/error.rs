@@ -78,29 +78,31 @@ pub fn is_secret_key(key: &str) -> bool {
             .collect();
         &folded
     };
-    const WORDS: [&str; 16] = [
-        "password",
-        "passwd",
-        "passphrase",
-        "secret",
-        "token",
-        "credential",
-        "apikey",
-        "privatekey",
-        "accesskey",
-        "secretkey",
-        "signingkey",
-        "encryptionkey",
-        "sshkey",
-        "authkey",
-        "masterkey",
-        "connectionstring",
-    ];
-    WORDS.iter().any(|w| k.contains(w))
-        || key.ends_with(".key")
-        || key.ends_with(".pem")
-        || k == "pwd"
-        || k == "pass"
+    // One pass over the key for all the words (this runs for every key of every values file:
+    // sixteen substring searches per key were half the time of resolving a large chart's values).
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "password",
+            "passwd",
+            "passphrase",
+            "secret",
+            "token",
+            "credential",
+            "apikey",
+            "privatekey",
+            "accesskey",
+            "secretkey",
+            "signingkey",
+            "encryptionkey",
+            "sshkey",
+            "authkey",
+            "masterkey",
+            "connectionstring",
+        ])
+        .expect("fixed words")
+    });
+    words.is_match(k) || key.ends_with(".key") || key.ends_with(".pem") || k == "pwd" || k == "pass"
 }
 
 /// `text` with every control character except newline, and every invisible formatting

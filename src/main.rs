@@ -21,6 +21,7 @@ fn main() {
     // (all the input one run may read, see `kiln::fs::MAX_TOTAL_BYTES`) may be left to the end
     // of the process instead of freed node by node.
     kiln::budget::leave_unfreed_at_exit(kiln::fs::MAX_TOTAL_BYTES as usize);
+    kiln::budget::grow_main_stack();
     let code = kiln::cli::main();
     // Everything is written; what `exit` would still do is flush stdout and run the exit
     // handlers, among them mimalloc's, which hands every free page back to the system one

@@ -154,9 +154,8 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
         prepared.start(s);
         crate::parallel::awake_done();
         let r = values_and_render(&chart, cfg, kube_version, &prepared);
-        if r.is_err() {
-            prepared.stop();
-        }
+        // Nothing more to parse (the render is over, or failed); the helpers end.
+        prepared.stop();
         r
     })?;
     // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,

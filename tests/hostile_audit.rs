@@ -226,6 +226,24 @@ fn go_include_and_tpl_recursion_are_depth_errors_with_a_short_call_chain() {
         &["render", "goincdeep"],
         "exceeds kiln's render stack budget of 64 MiB",
     );
+    // The same with 64 KiB of templates more: the main thread renders (on its own stack, grown
+    // for it) while a helper parses ahead, and the budget holds there too.
+    let big = chart(
+        "goincdeepbig",
+        false,
+        "",
+        &format!("{{{{- define \"x\" }}}}{ifs}{{{{ include \"x\" . }}}}{ends}{{{{ end }}}}{{{{ include \"x\" . }}}}\n"),
+    );
+    let pad: String = (0..3000)
+        .map(|i| format!("  k{i}: {{{{ .Release.Name }}}}\n"))
+        .collect();
+    let pad = format!("{CM}data:\n{pad}");
+    std::fs::write(big.join("goincdeepbig/templates/pad.yaml"), pad).unwrap();
+    expect_error(
+        &big,
+        &["render", "goincdeepbig"],
+        "exceeds kiln's render stack budget of 64 MiB",
+    );
 }
 
 // ------------------------------------------------------------------ secrets

@@ -21,6 +21,18 @@ struct Rule {
     dir_only: bool,
     /// Match the whole path (the rule has a `/`), else the last path element.
     whole_path: bool,
+    shape: Shape,
+}
+
+/// What a pattern needs to be matched (every file of a chart is checked against every rule,
+/// once per directory above it too: most rules are a plain name or `*.ext`).
+enum Shape {
+    /// No `*`, `?`, `[` or `\`: the text itself.
+    Literal,
+    /// `*` and then a literal: any text without `/` ending with it.
+    AnyThen(String),
+    /// Anything else: Go's `filepath.Match`.
+    Glob,
 }
 
 /// The rules of one chart tree, and where a chart sits in it (`""` at the top,
@@ -139,11 +151,19 @@ impl Rule {
             None => (false, rest),
         };
         let whole_path = rest.contains('/');
+        let pattern = rest.trim_start_matches('/').to_string();
+        let is_literal = |p: &str| !p.contains(['*', '?', '[', '\\']);
+        let shape = match pattern.strip_prefix('*') {
+            _ if is_literal(&pattern) => Shape::Literal,
+            Some(tail) if is_literal(tail) => Shape::AnyThen(tail.to_string()),
+            _ => Shape::Glob,
+        };
         Rule {
-            pattern: rest.trim_start_matches('/').to_string(),
+            pattern,
             negate,
             dir_only,
             whole_path,
+            shape,
         }
     }
 
@@ -153,7 +173,13 @@ impl Rule {
         } else {
             path.rsplit('/').next().unwrap_or(path)
         };
-        go_match(self.pattern.as_bytes(), name.as_bytes())
+        match &self.shape {
+            Shape::Literal => name == self.pattern,
+            Shape::AnyThen(tail) => name
+                .strip_suffix(tail.as_str())
+                .is_some_and(|head| !head.contains('/')),
+            Shape::Glob => go_match(self.pattern.as_bytes(), name.as_bytes()),
+        }
     }
 }
 
@@ -273,6 +299,61 @@ mod tests {
         ] {
             assert_eq!(go_match(p.as_bytes(), n.as_bytes()), want, "{p} {n}");
         }
+    }
+
+    #[test]
+    fn plain_shapes_match_as_go_would() {
+        let patterns = [
+            "OWNERS",
+            "*.bak",
+            "*~",
+            "*",
+            "ci",
+            "files/x.txt",
+            "files/*.txt",
+            "a]b",
+            "*.t]gz",
+            "kube-*.tgz",
+            "[ab]",
+            "\\*",
+            "",
+        ];
+        let names = [
+            "OWNERS",
+            "x.bak",
+            ".bak",
+            "a/x.bak",
+            "x~",
+            "",
+            "ci",
+            "ci2",
+            "files/x.txt",
+            "files/y.txt",
+            "files/a/y.txt",
+            "a]b",
+            "x.t]gz",
+            "kube-a.tgz",
+            "a",
+            "*",
+        ];
+        for p in patterns {
+            for whole_path in [false, true] {
+                let mut rule = Rule::new(p);
+                rule.whole_path = whole_path;
+                for n in names {
+                    let name = if whole_path {
+                        n
+                    } else {
+                        n.rsplit('/').next().unwrap_or(n)
+                    };
+                    let go = go_match(rule.pattern.as_bytes(), name.as_bytes());
+                    assert_eq!(rule.matches(n), go, "pattern {p:?} name {n:?}");
+                }
+            }
+        }
+        assert!(matches!(Rule::new("*.bak").shape, Shape::AnyThen(_)));
+        assert!(matches!(Rule::new("OWNERS").shape, Shape::Literal));
+        assert!(matches!(Rule::new("a*b").shape, Shape::Glob));
     }
 
     #[test]

@@ -511,9 +511,13 @@ pub(super) fn parse_schema(text: &str, file: &str) -> Result<Option<Value>> {
 
 /// Relative `/`-separated path of `path` under `root`.
 fn rel_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    // Paths from a walk are the root joined with plain names: on Unix, already `/`-separated.
+    #[cfg(unix)]
+    if let Some(text) = rel.to_str() {
+        return text.to_string();
+    }
+    rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
@@ -559,15 +563,42 @@ pub(super) fn crds_of(files: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The chart's other files ([`is_other_file`]), sorted. The `templates/` directory is not
+/// entered: none of its files is another file, and [`load_dir_files`] has walked it already.
 fn list_other_files(chart: &Root, api_version: &str) -> Result<Vec<String>> {
+    fn walk_into(
+        w: &mut crate::fs::DirWalk<'_>,
+        dir: &Path,
+        top: &Path,
+        api_version: &str,
+        out: &mut Vec<String>,
+    ) -> Result<()> {
+        for (path, kind) in w.entries(dir, false)? {
+            match kind {
+                crate::fs::EntryKind::Dir(canon) => {
+                    if dir == top && path.file_name().is_some_and(|n| n == "templates") {
+                        continue;
+                    }
+                    if w.enter(canon) {
+                        walk_into(w, &path, top, api_version, out)?;
+                        w.leave();
+                    }
+                }
+                crate::fs::EntryKind::File => {
+                    let rel = rel_path(top, &path);
+                    if is_other_file(&rel, api_version) {
+                        out.push(rel);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
     let dir = chart.dir();
     let mut out = Vec::new();
-    for path in walk_files(dir, chart)? {
-        let rel = rel_path(dir, &path);
-        if is_other_file(&rel, api_version) {
-            out.push(rel);
-        }
-    }
+    let walked = crate::fs::DirWalk::new(chart, dir)
+        .and_then(|mut w| walk_into(&mut w, dir, dir, api_version, &mut out));
+    walked.map_err(|e| Error::new(ErrorKind::Chart, e.message()))?;
     Ok(out)
 }
 

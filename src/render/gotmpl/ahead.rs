@@ -18,6 +18,8 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 
 use super::parse::{parse_reusing, ParseError, Parsed, Scratch, PARSE_STACK_BYTES};
 use crate::chart::{Chart, TemplateEngine};
+use crate::render::RenderedFile;
+use std::sync::mpsc::Receiver;
 
 /// Below this many bytes of template text, parsing is left to the render thread.
 const AHEAD_FROM_BYTES: usize = 64 << 10;
@@ -63,6 +65,22 @@ pub struct AheadParse<'c> {
     is_func: Box<dyn Fn(&str) -> bool + Sync>,
     /// Constant `regex*` patterns of the files parsed so far (see [`Parsed::patterns`]).
     patterns: Mutex<Vec<String>>,
+    /// A helper thread was started.
+    helping: AtomicBool,
+    /// What the helper thread does once nothing is left to parse.
+    reading: Mutex<Reading<'c>>,
+    /// Signalled when `reading` is decided.
+    reading_decided: Condvar,
+}
+
+/// What the helper thread does once nothing is left to parse (see [`AheadParse::read_rendered`]).
+enum Reading<'c> {
+    /// Not known yet: the render has not started.
+    Undecided,
+    /// Reads each file the render thread sends, with the reader, until the render ends.
+    Files(Receiver<RenderedFile>, &'c (dyn Fn(&RenderedFile) + Sync)),
+    /// Nothing: the thread ends.
+    Nothing,
 }
 
 /// How many patterns [`AheadParse::work_until_executing`] compiles ahead at most.
@@ -137,6 +155,9 @@ impl<'c> AheadParse<'c> {
             done: Condvar::new(),
             is_func,
             patterns: Mutex::default(),
+            helping: AtomicBool::new(false),
+            reading: Mutex::new(Reading::Undecided),
+            reading_decided: Condvar::new(),
         })
     }
 
@@ -154,21 +175,77 @@ impl<'c> AheadParse<'c> {
             .map(|&i| i < self.defining)
     }
 
-    /// Starts a helper thread in `scope` that parses until the list is empty.
+    /// Starts a helper thread in `scope` that parses until the list is empty, then does what
+    /// the render decides (see [`AheadParse::read_rendered`]). Before `scope` ends, the render
+    /// must have decided it, or [`AheadParse::stop`] been called: the helper waits for that.
     pub fn start<'s>(&'s self, scope: &'s std::thread::Scope<'s, '_>) {
         if !self.worth_a_thread() {
             return;
         }
         // A thread that cannot start leaves its share to the others.
-        let _ = std::thread::Builder::new()
+        let started = std::thread::Builder::new()
             .name("kiln-parse".into())
             .stack_size(PARSE_STACK_BYTES)
-            .spawn_scoped(scope, move || self.work());
+            .spawn_scoped(scope, move || {
+                self.work();
+                self.warm_patterns();
+                self.read_rendered();
+            });
+        self.helping.store(started.is_ok(), Ordering::SeqCst);
     }
 
-    /// No more files are taken (the render failed before it needed them).
+    /// Whether a helper thread was started.
+    pub fn helping(&self) -> bool {
+        self.helping.load(Ordering::SeqCst)
+    }
+
+    /// No more files are taken (the render is over, or failed before it needed them), and the
+    /// helper thread reads no rendered files unless it was given them already.
     pub fn stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.decide(Reading::Nothing);
+    }
+
+    /// The helper thread, once nothing is left to parse, reads each rendered file `files`
+    /// brings with `reader` (the render thread sends them as it finishes them).
+    pub fn read_after_parsing(
+        &self,
+        files: Receiver<RenderedFile>,
+        reader: &'c (dyn Fn(&RenderedFile) + Sync),
+    ) {
+        self.decide(Reading::Files(files, reader));
+    }
+
+    /// The helper thread ends once nothing is left to parse.
+    pub fn no_reading(&self) {
+        self.decide(Reading::Nothing);
+    }
+
+    /// Sets what the helper does after parsing, unless it was set already.
+    fn decide(&self, what: Reading<'c>) {
+        let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*reading, Reading::Undecided) {
+            *reading = what;
+            self.reading_decided.notify_all();
+        }
+    }
+
+    /// The helper's work after parsing: waits for the render to decide, then reads the rendered
+    /// files it was given until the render thread drops its sender.
+    fn read_rendered(&self) {
+        let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
+        while matches!(*reading, Reading::Undecided) {
+            reading = self
+                .reading_decided
+                .wait(reading)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        if let Reading::Files(files, reader) = std::mem::replace(&mut *reading, Reading::Nothing) {
+            drop(reading);
+            for file in files {
+                reader(&file);
+            }
+        }
     }
 
     fn slots(&self) -> MutexGuard<'_, Vec<Slot>> {
@@ -180,17 +257,45 @@ impl<'c> AheadParse<'c> {
         self.executing.store(true, Ordering::SeqCst);
     }
 
-    /// Parses files from the list until it is empty, each result into its slot at once.
+    /// The helper thread's parsing, each result into its slot at once: first the files that
+    /// may define templates, from the front (nothing executes before they are all parsed),
+    /// then the others from the back of the list. The render thread takes those from the
+    /// front as it executes them, parsing each itself when nobody has yet, so the two meet in
+    /// the middle and neither waits for a file the other is parsing.
     pub fn work(&self) {
-        self.work_while(|| true);
+        let mut scratch = Scratch::default();
+        loop {
+            let i = self.next.load(Ordering::SeqCst);
+            if i >= self.defining || self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if self
+                .next
+                .compare_exchange(i, i + 1, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                self.parse_slot(i, &mut scratch);
+            }
+        }
+        for i in (self.defining..self.files.len()).rev() {
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            self.parse_slot(i, &mut scratch);
+        }
     }
 
     /// [`AheadParse::work`] until the render thread starts executing: with one thread parsing
     /// and one executing, a third would only take the processor from them.
-    /// Then it compiles the constant `regex*` patterns seen so far, which the render thread
-    /// would otherwise compile when it first calls them.
+    /// Then it compiles the constant `regex*` patterns seen so far.
     pub fn work_until_executing(&self) {
         self.work_while(|| !self.executing.load(Ordering::SeqCst));
+        self.warm_patterns();
+    }
+
+    /// Compiles the constant `regex*` patterns seen so far, which the render thread would
+    /// otherwise compile when it first calls them.
+    fn warm_patterns(&self) {
         let patterns =
             std::mem::take(&mut *self.patterns.lock().unwrap_or_else(|e| e.into_inner()));
         for p in patterns.iter().take(MAX_WARM_PATTERNS) {
@@ -201,6 +306,7 @@ impl<'c> AheadParse<'c> {
         }
     }
 
+    /// Parses files from the front of the list while `more` says so, until it is empty.
     fn work_while(&self, more: impl Fn() -> bool) {
         let mut scratch = Scratch::default();
         loop {
@@ -208,36 +314,40 @@ impl<'c> AheadParse<'c> {
                 break;
             }
             let i = self.next.fetch_add(1, Ordering::SeqCst);
-            let Some((_, text)) = self.files.get(i) else {
+            if i >= self.files.len() {
                 break;
-            };
-            {
-                let mut slots = self.slots();
-                if !matches!(slots[i], Slot::Waiting) {
-                    // The render thread took it first.
-                    continue;
-                }
-                slots[i] = Slot::Taken;
             }
-            // Should the parse panic, the slot is given back, and the render thread parses the
-            // file itself rather than wait for it forever.
-            let guard = GiveBack { ahead: self, i };
-            let r = parse_reusing(text, &*self.is_func, &mut scratch);
-            if let Ok(parsed) = &r {
-                if !parsed.patterns.is_empty() {
-                    let mut seen = self.patterns.lock().unwrap_or_else(|e| e.into_inner());
-                    for p in &parsed.patterns {
-                        if seen.len() < MAX_WARM_PATTERNS && !seen.iter().any(|s| **s == **p) {
-                            seen.push(p.to_string());
-                        }
+            self.parse_slot(i, &mut scratch);
+        }
+    }
+
+    /// Parses file `i` into its slot, unless another thread has taken it.
+    fn parse_slot(&self, i: usize, scratch: &mut Scratch) {
+        {
+            let mut slots = self.slots();
+            if !matches!(slots[i], Slot::Waiting) {
+                return;
+            }
+            slots[i] = Slot::Taken;
+        }
+        // Should the parse panic, the slot is given back, and the render thread parses the
+        // file itself rather than wait for it forever.
+        let guard = GiveBack { ahead: self, i };
+        let r = parse_reusing(self.files[i].1, &*self.is_func, scratch);
+        if let Ok(parsed) = &r {
+            if !parsed.patterns.is_empty() {
+                let mut seen = self.patterns.lock().unwrap_or_else(|e| e.into_inner());
+                for p in &parsed.patterns {
+                    if seen.len() < MAX_WARM_PATTERNS && !seen.iter().any(|s| **s == **p) {
+                        seen.push(p.to_string());
                     }
                 }
             }
-            scratch.forget_names();
-            std::mem::forget(guard);
-            self.slots()[i] = Slot::Done(One(r));
-            self.done.notify_all();
         }
+        scratch.forget_names();
+        std::mem::forget(guard);
+        self.slots()[i] = Slot::Done(One(r));
+        self.done.notify_all();
     }
 
     /// The parse result of `text` (a template text of the chart this was made for): taken from
@@ -386,6 +496,8 @@ mod tests {
             let again = got.pop().unwrap();
             assert_eq!(again, alone[0]);
             got.reverse();
+            // The helper ends (it reads no rendered files).
+            ahead.stop();
             got
         });
         assert_eq!(shared, alone);

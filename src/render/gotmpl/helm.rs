@@ -42,14 +42,28 @@ fn register_library(map: &mut FuncMap) {
 /// `ahead`: the chart's templates being parsed already (see [`AheadParse`]); this thread helps
 /// with them while the render thread starts, then hands each rendered file to `reader` as the
 /// render thread finishes it.
-pub fn render_chart(
+pub fn render_chart<'p>(
     chart: &Chart,
     tree: &ValueTree,
     opts: &RenderOptions,
-    ahead: Option<&AheadParse<'_>>,
-    reader: Option<&(dyn Fn(&RenderedFile) + Sync)>,
+    ahead: Option<&AheadParse<'p>>,
+    reader: Option<&'p (dyn Fn(&RenderedFile) + Sync)>,
 ) -> Result<Vec<RenderedFile>> {
     let (done, finished) = std::sync::mpsc::channel::<RenderedFile>();
+    // On the main thread, when its stack can hold the render and a helper parses ahead: the
+    // render runs here, with nothing to start and wait for, and the helper reads the rendered
+    // files once it has parsed everything.
+    if let (Some(ahead), Some(reader)) = (ahead.filter(|a| a.helping()), reader) {
+        if let Some(floor) = crate::budget::main_render_floor() {
+            ahead.read_after_parsing(finished, reader);
+            return crate::budget::render_here(floor, || {
+                render_here(chart, tree, opts, Some(ahead), Some(done))
+            });
+        }
+    }
+    if let Some(ahead) = ahead {
+        ahead.no_reading();
+    }
     let done = reader.map(|_| done);
     on_render_stack_while(
         move || render_here(chart, tree, opts, ahead, done),
@@ -216,11 +230,11 @@ enum Parse {
 /// templates are parsed ahead. The outcome is Helm's: every template is parsed, the first
 /// parse error in Helm's order fails the render before any execution error, and a name defined
 /// twice is the later definition.
-struct Templates<'a, 'c> {
+struct Templates<'a, 'c, 'p> {
     names: &'a [(&'c str, &'c str)],
     /// The files that define nothing, by name (index in `names`).
     plain: HashMap<&'c str, usize>,
-    ahead: Option<&'a AheadParse<'c>>,
+    ahead: Option<&'a AheadParse<'p>>,
     is_func: &'a dyn Fn(&str) -> bool,
     scratch: RefCell<Scratch>,
     state: RefCell<Vec<Parse>>,
@@ -230,10 +244,10 @@ struct Templates<'a, 'c> {
     eager: Cell<bool>,
 }
 
-impl<'a, 'c> Templates<'a, 'c> {
+impl<'a, 'c, 'p> Templates<'a, 'c, 'p> {
     fn new(
         names: &'a [(&'c str, &'c str)],
-        ahead: Option<&'a AheadParse<'c>>,
+        ahead: Option<&'a AheadParse<'p>>,
         is_func: &'a dyn Fn(&str) -> bool,
     ) -> Self {
         let plain = names

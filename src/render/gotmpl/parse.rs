@@ -323,7 +323,7 @@ impl Parser<'_> {
     /// One node, or the terminator that ends the current list.
     fn item(&mut self) -> Result<Result<Node, (End, Token)>, ParseError> {
         let t = self.next();
-        match t.tok.clone() {
+        match t.tok {
             Tok::Eof => Ok(Err((End::Eof, t))),
             Tok::Text => Ok(Ok(Node::Text {
                 start: t.pos,
@@ -557,8 +557,7 @@ impl Parser<'_> {
         let mut cmds = Vec::with_capacity(1);
         let end_tok;
         loop {
-            let t = self.peek().clone();
-            match t.tok {
+            match self.peek().tok {
                 Tok::RightDelim | Tok::RParen => {
                     end_tok = self.next();
                     break;
@@ -611,21 +610,21 @@ impl Parser<'_> {
         let start = self.peek().pos;
         let mut args = Vec::with_capacity(1);
         loop {
-            let t = self.peek().clone();
+            let t = self.peek();
             match t.tok {
                 Tok::RightDelim | Tok::RParen | Tok::Pipe => {
                     if args.is_empty() {
-                        return self.err(format!("missing value for {context}"), &t);
+                        return self.err(format!("missing value for {context}"), t);
                     }
                     break;
                 }
-                Tok::Eof => return self.err("unclosed action", &t),
+                Tok::Eof => return self.err("unclosed action", t),
                 _ => {}
             }
             if !args.is_empty() && !t.space_before && !matches!(t.tok, Tok::LParen) {
                 // Go requires space between operands; `.a"b"` and the like.
                 if !matches!(t.tok, Tok::Field(_)) {
-                    return self.err("missing space?", &t);
+                    return self.err("missing space?", t);
                 }
             }
             args.push(self.operand(context)?);
@@ -713,26 +712,26 @@ impl Parser<'_> {
 
     fn term(&mut self, context: &str) -> Result<Arg, ParseError> {
         let t = self.next();
-        let kind = match t.tok.clone() {
+        let kind = match &t.tok {
             Tok::Ident(name) => {
-                if !(self.is_func)(&name) {
+                if !(self.is_func)(name) {
                     return self.err(format!("function \"{name}\" not defined"), &t);
                 }
-                ArgKind::Func(name)
+                ArgKind::Func(name.clone())
             }
             Tok::Dot => ArgKind::Dot,
             Tok::Nil => ArgKind::Nil,
-            Tok::Bool(b) => ArgKind::Bool(b),
-            Tok::Str(s) => ArgKind::Str(s),
-            Tok::Char(c) => ArgKind::Int(c),
-            Tok::Number(n) => number(&n).map_err(|m| ParseError {
+            Tok::Bool(b) => ArgKind::Bool(*b),
+            Tok::Str(s) => ArgKind::Str(s.clone()),
+            Tok::Char(c) => ArgKind::Int(*c),
+            Tok::Number(n) => number(n).map_err(|m| ParseError {
                 message: m,
                 pos: t.pos,
                 len: t.end - t.pos,
             })?,
             Tok::Field(f) => {
                 // `.a.b.c`: the whole chain, in one vector.
-                let (fields, end) = self.field_chain(vec![f]);
+                let (fields, end) = self.field_chain(vec![f.clone()]);
                 return Ok(Arg {
                     pos: t.pos,
                     end: end.max(t.end),
@@ -740,10 +739,10 @@ impl Parser<'_> {
                 });
             }
             Tok::Variable(v) => {
-                if !self.vars.contains(&v) {
+                if !self.vars.contains(v) {
                     return self.err(format!("undefined variable \"{v}\""), &t);
                 }
-                ArgKind::Var(v, Vec::new())
+                ArgKind::Var(v.clone(), Vec::new())
             }
             Tok::LParen => {
                 self.depth += 1;
