@@ -22,7 +22,7 @@
 //! | [`RENDER_OUTPUT_BYTES`] | 256 MiB | text all templates of a chart (subcharts included) print |
 //! | [`TEMPLATE_EXPRESSION_OPERATORS`] | 1,000 | operators in one `{{ }}` / `{% %}` tag |
 //! | [`TEMPLATE_ELIF_BRANCHES`] | 1,000 | `elif` branches in one template |
-//! | [`RENDER_STACK_BYTES`] | 64 MiB | the stack of the thread that renders (both engines); a template call that would leave less than [`RENDER_STACK_RESERVE`] is refused |
+//! | [`RENDER_STACK_BYTES`] | 64 MiB | the stack of the thread that renders (both engines; a large Go chart renders on the main thread, whose stack limit [`grow_main_stack`] raises to this plus 8 MiB); a template call that would leave less than [`RENDER_STACK_RESERVE`] is refused |
 //! | [`SET_MAX_INDEX`] | 65,536 | a `--set` list index (Helm's limit) |
 //! | [`SET_MAX_NESTING`] | 30 | `.`-separated names in a `--set` path (Helm's limit) |
 //! | [`SET_MAX_PATH_DEPTH`] | 64 | names and `[N]` indexes together in a `--set` path |

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 /// `---`, `# Source: <file>`, the document text, for every resource.
 pub fn helm_stream(resources: &[Resource]) -> String {
-    let mut out = String::with_capacity(resources.iter().map(|r| r.text.len() + 64).sum());
+    // Exactly what `push_doc` writes: one allocation, never grown.
+    let len = |r: &Resource| "---\n# Source: ".len() + r.source.len() + r.text.len() + 2;
+    let mut out = String::with_capacity(resources.iter().map(len).sum());
     for r in resources {
         push_doc(&mut out, r);
     }

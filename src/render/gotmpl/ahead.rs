@@ -6,8 +6,8 @@
 //! them: first the files that may hold `define`s (every one is needed before anything
 //! executes), largest first, then the others in Helm's execution order. Each file's result goes
 //! into its own slot as soon as it is parsed; the render thread takes the result of a file when
-//! it reaches it, waits when another thread is parsing that file, and parses it itself when
-//! nobody has taken it yet. Each file's parse is what [`parse`] alone gives it, whichever
+//! it reaches it, parses it itself when nobody has taken it yet, and while another thread parses
+//! it, parses the next file nobody has taken (waiting only when none is left). Each file's parse is what [`parse`] alone gives it, whichever
 //! thread ran it and whatever ran before, so the output never depends on the threads.
 //! Templates of subcharts that turn out disabled are parsed for nothing, and their errors are
 //! never seen (Helm does not parse them either).
@@ -33,7 +33,9 @@ struct One(Result<Parsed, ParseError>);
 // after every parse), so when a result is put into its slot every clone of each of its `Rc`s
 // is inside that result; the parser keeps nothing in statics or thread-locals. The result then
 // moves, whole, under the mutex of the slots, and only the thread that takes it out touches
-// its counts from then on.
+// its counts from then on. The render thread also fills slots while it would wait (see
+// [`AheadParse::take`]): its results may share names with its other trees, and only it takes
+// results out, so they never leave its thread.
 unsafe impl Send for One {}
 
 /// Where one file's parse stands.
@@ -257,32 +259,9 @@ impl<'c> AheadParse<'c> {
         self.executing.store(true, Ordering::SeqCst);
     }
 
-    /// The helper thread's parsing, each result into its slot at once: first the files that
-    /// may define templates, from the front (nothing executes before they are all parsed),
-    /// then the others from the back of the list. The render thread takes those from the
-    /// front as it executes them, parsing each itself when nobody has yet, so the two meet in
-    /// the middle and neither waits for a file the other is parsing.
+    /// Parses files from the list until it is empty, each result into its slot at once.
     pub fn work(&self) {
-        let mut scratch = Scratch::default();
-        loop {
-            let i = self.next.load(Ordering::SeqCst);
-            if i >= self.defining || self.stop.load(Ordering::SeqCst) {
-                break;
-            }
-            if self
-                .next
-                .compare_exchange(i, i + 1, Ordering::SeqCst, Ordering::SeqCst)
-                .is_ok()
-            {
-                self.parse_slot(i, &mut scratch);
-            }
-        }
-        for i in (self.defining..self.files.len()).rev() {
-            if self.stop.load(Ordering::SeqCst) {
-                break;
-            }
-            self.parse_slot(i, &mut scratch);
-        }
+        self.work_while(|| true);
     }
 
     /// [`AheadParse::work`] until the render thread starts executing: with one thread parsing
@@ -351,8 +330,9 @@ impl<'c> AheadParse<'c> {
     }
 
     /// The parse result of `text` (a template text of the chart this was made for): taken from
-    /// its slot, waited for while another thread parses it, or parsed here (with `scratch`)
-    /// when nobody has taken it yet or it is not listed.
+    /// its slot, or parsed here (with `scratch`) when nobody has taken it yet or it is not
+    /// listed. While another thread parses it, this one parses the next file nobody has taken
+    /// (the render needs it soon) instead of waiting, and waits only when there is none.
     pub fn take(&self, text: &str, scratch: &mut Scratch) -> Result<Parsed, ParseError> {
         if let Some(&i) = self.index.get(&(text.as_ptr() as usize, text.len())) {
             let mut slots = self.slots();
@@ -361,7 +341,21 @@ impl<'c> AheadParse<'c> {
                     Slot::Done(One(r)) => return r,
                     Slot::Taken => {
                         slots[i] = Slot::Taken;
-                        slots = self.done.wait(slots).unwrap_or_else(|e| e.into_inner());
+                        // Rather than wait for the helper: the next file nobody has taken yet,
+                        // which the render is about to need (the list is in its order).
+                        let Some(j) =
+                            (i + 1..slots.len()).find(|&j| matches!(slots[j], Slot::Waiting))
+                        else {
+                            slots = self.done.wait(slots).unwrap_or_else(|e| e.into_inner());
+                            continue;
+                        };
+                        slots[j] = Slot::Taken;
+                        drop(slots);
+                        let guard = GiveBack { ahead: self, i: j };
+                        let r = parse_reusing(self.files[j].1, &*self.is_func, scratch);
+                        std::mem::forget(guard);
+                        slots = self.slots();
+                        slots[j] = Slot::Done(One(r));
                     }
                     // Waiting (now marked gone, so no helper takes it), or asked twice.
                     Slot::Waiting | Slot::Gone => break,
@@ -407,7 +401,8 @@ mod tests {
     /// A chart directory with `n` templates of about 1 KiB each (one with a parse error, some
     /// with `define`s).
     fn chart_dir(n: usize) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("kiln-ahead-{}", std::process::id()));
+        // One directory per test (tests run at once): named by its size too.
+        let dir = std::env::temp_dir().join(format!("kiln-ahead-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("templates")).unwrap();
         std::fs::write(
@@ -456,6 +451,42 @@ mod tests {
         ] {
             assert!(!may_define(no), "{no}");
         }
+    }
+
+    #[test]
+    fn the_render_parses_the_next_files_while_another_thread_parses_the_one_it_needs() {
+        let dir = chart_dir(20);
+        let chart = crate::chart::load_chart(&dir).unwrap();
+        let funcs = super::super::helm::func_map();
+        let is_func = |n: &str| super::super::exec::is_func(funcs, n);
+        let ahead = AheadParse::new(&chart).unwrap();
+        let alone: Vec<String> = ahead
+            .files
+            .iter()
+            .map(|f| format!("{:?}", super::super::parse::parse(f.1, &is_func)))
+            .collect();
+        // Another thread has taken the first file and is slow to finish it.
+        ahead.slots()[0] = Slot::Taken;
+        let first = std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let r = parse_reusing(ahead.files[0].1, &*ahead.is_func, &mut Scratch::default());
+                ahead.slots()[0] = Slot::Done(One(r));
+                ahead.done.notify_all();
+            });
+            let mut scratch = Scratch::default();
+            format!("{:?}", ahead.take(ahead.files[0].1, &mut scratch))
+        });
+        assert_eq!(first, alone[0]);
+        // Meanwhile every other file was parsed into its slot, and reads as its own parse.
+        assert!(ahead.slots()[1..]
+            .iter()
+            .all(|s| matches!(s, Slot::Done(_))));
+        let mut scratch = Scratch::default();
+        for (f, want) in ahead.files.iter().zip(&alone).skip(1) {
+            assert_eq!(&format!("{:?}", ahead.take(f.1, &mut scratch)), want);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
