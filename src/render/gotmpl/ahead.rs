@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
 use super::parse::{parse_reusing, ParseError, Parsed, Scratch, PARSE_STACK_BYTES};
 use crate::chart::{Chart, TemplateEngine};
@@ -49,14 +49,54 @@ enum Slot {
     Gone,
 }
 
-/// The Go templates of a chart tree, being parsed.
-pub struct AheadParse<'c> {
+/// The templates in the order they are parsed.
+struct List<'c> {
     /// Display path and text of every template to parse, in the order they are taken.
     files: Vec<(&'c str, &'c str)>,
     /// How many of `files` (the first ones) may define templates (see [`may_define`]).
     defining: usize,
     /// Where each text is in `files` (by address and length: the same `SourceFile`).
     index: HashMap<(usize, usize), usize>,
+}
+
+impl<'c> List<'c> {
+    /// Files with `define`s first (largest first), then the render's order.
+    fn new(collected: &[(&'c str, &'c str)]) -> List<'c> {
+        let mut keyed: Vec<(bool, (&str, &str))> =
+            collected.iter().map(|&f| (may_define(f.1), f)).collect();
+        keyed.sort_by(|(da, a), (db, b)| {
+            db.cmp(da).then_with(|| {
+                if *da {
+                    b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0))
+                } else {
+                    super::helm::helm_order(a.0, b.0)
+                }
+            })
+        });
+        let defining = keyed.iter().filter(|(d, _)| *d).count();
+        let files: Vec<(&str, &str)> = keyed.into_iter().map(|(_, f)| f).collect();
+        let index = files
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| ((text.as_ptr() as usize, text.len()), i))
+            .collect();
+        List {
+            files,
+            defining,
+            index,
+        }
+    }
+}
+
+/// The Go templates of a chart tree, being parsed.
+pub struct AheadParse<'c> {
+    /// Display path and text of every template to parse, as the chart lists them.
+    collected: Vec<(&'c str, &'c str)>,
+    /// Their bytes together.
+    total_bytes: usize,
+    /// The order they are taken in, made by the first thread that needs it (the helper, as a
+    /// rule, while the render thread computes the values).
+    list: OnceLock<List<'c>>,
     next: AtomicUsize,
     stop: AtomicBool,
     /// The render thread executes: threads that help only until then stop taking files.
@@ -126,30 +166,11 @@ impl<'c> AheadParse<'c> {
         }
         let funcs = super::helm::func_map();
         let is_func = Box::new(move |n: &str| super::exec::is_func(funcs, n));
-        // Files with `define`s first (largest first), then the render's order.
-        let mut keyed: Vec<(bool, (&str, &str))> =
-            files.into_iter().map(|f| (may_define(f.1), f)).collect();
-        keyed.sort_by(|(da, a), (db, b)| {
-            db.cmp(da).then_with(|| {
-                if *da {
-                    b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0))
-                } else {
-                    super::helm::helm_order(a.0, b.0)
-                }
-            })
-        });
-        let defining = keyed.iter().filter(|(d, _)| *d).count();
-        let files: Vec<(&str, &str)> = keyed.into_iter().map(|(_, f)| f).collect();
-        let index = files
-            .iter()
-            .enumerate()
-            .map(|(i, (_, text))| ((text.as_ptr() as usize, text.len()), i))
-            .collect();
         let slots = files.iter().map(|_| Slot::Waiting).collect();
         Some(AheadParse {
-            files,
-            defining,
-            index,
+            total_bytes: files.iter().map(|(_, t)| t.len()).sum(),
+            collected: files,
+            list: OnceLock::new(),
             next: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
             executing: AtomicBool::new(false),
@@ -165,16 +186,21 @@ impl<'c> AheadParse<'c> {
 
     /// Whether a helper thread is worth starting (enough text, more than one core).
     pub fn worth_a_thread(&self) -> bool {
-        crate::parallel::threads() >= 2
-            && self.files.iter().map(|(_, t)| t.len()).sum::<usize>() >= AHEAD_FROM_BYTES
+        crate::parallel::threads() >= 2 && self.total_bytes >= AHEAD_FROM_BYTES
+    }
+
+    /// The templates in the order they are parsed (made on first use).
+    fn list(&self) -> &List<'c> {
+        self.list.get_or_init(|| List::new(&self.collected))
     }
 
     /// Whether `text` (a template text of the chart this was made for) may define templates,
     /// as [`may_define`] said when the list was made; `None` for a text not listed.
     pub fn may_define(&self, text: &str) -> Option<bool> {
-        self.index
+        let list = self.list();
+        list.index
             .get(&(text.as_ptr() as usize, text.len()))
-            .map(|&i| i < self.defining)
+            .map(|&i| i < list.defining)
     }
 
     /// Starts a helper thread in `scope` that parses until the list is empty, then does what
@@ -293,7 +319,7 @@ impl<'c> AheadParse<'c> {
                 break;
             }
             let i = self.next.fetch_add(1, Ordering::SeqCst);
-            if i >= self.files.len() {
+            if i >= self.list().files.len() {
                 break;
             }
             self.parse_slot(i, &mut scratch);
@@ -312,7 +338,7 @@ impl<'c> AheadParse<'c> {
         // Should the parse panic, the slot is given back, and the render thread parses the
         // file itself rather than wait for it forever.
         let guard = GiveBack { ahead: self, i };
-        let r = parse_reusing(self.files[i].1, &*self.is_func, scratch);
+        let r = parse_reusing(self.list().files[i].1, &*self.is_func, scratch);
         if let Ok(parsed) = &r {
             if !parsed.patterns.is_empty() {
                 let mut seen = self.patterns.lock().unwrap_or_else(|e| e.into_inner());
@@ -334,7 +360,8 @@ impl<'c> AheadParse<'c> {
     /// listed. While another thread parses it, this one parses the next file nobody has taken
     /// (the render needs it soon) instead of waiting, and waits only when there is none.
     pub fn take(&self, text: &str, scratch: &mut Scratch) -> Result<Parsed, ParseError> {
-        if let Some(&i) = self.index.get(&(text.as_ptr() as usize, text.len())) {
+        let list = self.list();
+        if let Some(&i) = list.index.get(&(text.as_ptr() as usize, text.len())) {
             let mut slots = self.slots();
             loop {
                 match std::mem::replace(&mut slots[i], Slot::Gone) {
@@ -352,7 +379,7 @@ impl<'c> AheadParse<'c> {
                         slots[j] = Slot::Taken;
                         drop(slots);
                         let guard = GiveBack { ahead: self, i: j };
-                        let r = parse_reusing(self.files[j].1, &*self.is_func, scratch);
+                        let r = parse_reusing(list.files[j].1, &*self.is_func, scratch);
                         std::mem::forget(guard);
                         slots = self.slots();
                         slots[j] = Slot::Done(One(r));
@@ -461,6 +488,7 @@ mod tests {
         let is_func = |n: &str| super::super::exec::is_func(funcs, n);
         let ahead = AheadParse::new(&chart).unwrap();
         let alone: Vec<String> = ahead
+            .list()
             .files
             .iter()
             .map(|f| format!("{:?}", super::super::parse::parse(f.1, &is_func)))
@@ -470,12 +498,16 @@ mod tests {
         let first = std::thread::scope(|s| {
             s.spawn(|| {
                 std::thread::sleep(std::time::Duration::from_millis(200));
-                let r = parse_reusing(ahead.files[0].1, &*ahead.is_func, &mut Scratch::default());
+                let r = parse_reusing(
+                    ahead.list().files[0].1,
+                    &*ahead.is_func,
+                    &mut Scratch::default(),
+                );
                 ahead.slots()[0] = Slot::Done(One(r));
                 ahead.done.notify_all();
             });
             let mut scratch = Scratch::default();
-            format!("{:?}", ahead.take(ahead.files[0].1, &mut scratch))
+            format!("{:?}", ahead.take(ahead.list().files[0].1, &mut scratch))
         });
         assert_eq!(first, alone[0]);
         // Meanwhile every other file was parsed into its slot, and reads as its own parse.
@@ -483,7 +515,7 @@ mod tests {
             .iter()
             .all(|s| matches!(s, Slot::Done(_))));
         let mut scratch = Scratch::default();
-        for (f, want) in ahead.files.iter().zip(&alone).skip(1) {
+        for (f, want) in ahead.list().files.iter().zip(&alone).skip(1) {
             assert_eq!(&format!("{:?}", ahead.take(f.1, &mut scratch)), want);
         }
         let _ = std::fs::remove_dir_all(&dir);
@@ -502,12 +534,14 @@ mod tests {
             .collect();
         assert!(alone.iter().any(|r| r.starts_with("Err")));
         let ahead = AheadParse::new(&chart).unwrap();
-        assert!(ahead.files.iter().map(|f| f.1.len()).sum::<usize>() >= AHEAD_FROM_BYTES);
+        assert!(ahead.list().files.iter().map(|f| f.1.len()).sum::<usize>() >= AHEAD_FROM_BYTES);
         // The files with `define`s come first.
         let defining = texts.iter().filter(|t| may_define(t)).count();
         assert!(defining > 0 && defining < texts.len());
-        assert!(ahead.files[..defining].iter().all(|f| may_define(f.1)));
-        assert_eq!(ahead.defining, defining);
+        assert!(ahead.list().files[..defining]
+            .iter()
+            .all(|f| may_define(f.1)));
+        assert_eq!(ahead.list().defining, defining);
         assert!(texts
             .iter()
             .all(|t| ahead.may_define(t) == Some(may_define(t))));
