@@ -118,7 +118,8 @@ impl<'c> Prepared<'c> {
         }
     }
 
-    /// Stops the helper threads early (the render will not happen).
+    /// Ends the helper threads' parsing (the render is over, or will not happen); a helper
+    /// that was given the rendered files still reads them all.
     pub fn stop(&self) {
         if let Some(go) = &self.go {
             go.stop();

@@ -39,9 +39,12 @@ fn register_library(map: &mut FuncMap) {
 }
 
 /// Renders the Go charts of the tree (charts of the Jinja engine are left to it).
-/// `ahead`: the chart's templates being parsed already (see [`AheadParse`]); this thread helps
-/// with them while the render thread starts, then hands each rendered file to `reader` as the
-/// render thread finishes it.
+/// `ahead`: the chart's templates being parsed already (see [`AheadParse`]); `reader` gets each
+/// rendered file as soon as the render finishes it. On the main thread, when its stack can
+/// hold the render ([`crate::budget::main_render_floor`]) and a helper parses ahead, the
+/// render runs right here and the helper reads the files once it has parsed everything;
+/// otherwise a render thread is started, and this thread helps parse until execution starts,
+/// then reads the files.
 pub fn render_chart<'p>(
     chart: &Chart,
     tree: &ValueTree,
