@@ -177,6 +177,10 @@ pub fn render_here<T>(floor: usize, f: impl FnOnce() -> T) -> T {
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod linux {
+    /// The gap Linux keeps between a growing stack and the mapping below it (`stack_guard_gap`,
+    /// 256 pages by default): not counted as room.
+    const STACK_GUARD_GAP: usize = 1 << 20;
+
     /// Raises the soft stack limit to `bytes` (when lower, and the hard limit allows) and returns
     /// the lowest address the calling (main) thread's stack may now grow to.
     pub fn grow_main_stack(bytes: usize) -> Option<usize> {
@@ -216,8 +220,7 @@ mod linux {
             let mut size: libc::size_t = 0;
             let r = libc::pthread_attr_getstack(&attr, &mut addr, &mut size);
             libc::pthread_attr_destroy(&mut attr);
-            // The kernel keeps a guard gap (1 MiB by default) above the next mapping: not counted.
-            (r == 0).then_some(addr as usize + (1 << 20))
+            (r == 0).then_some(addr as usize + STACK_GUARD_GAP)
         }
     }
 }

@@ -333,18 +333,35 @@ fn read_limited_sized(r: impl Read, capacity: usize, shown: &str) -> Result<Vec<
 /// loop); devices, FIFOs and sockets are skipped; `skip_hidden` leaves out names starting with
 /// `.`. At most [`MAX_WALK_ENTRIES`] entries.
 pub fn walk(root: &Root, dir: &Path, skip_hidden: bool) -> Result<Vec<PathBuf>> {
+    walk_except(root, dir, skip_hidden, None)
+}
+
+/// [`walk`], without entering the directory `except` (a path as the walk spells it: `dir`
+/// joined with names).
+pub fn walk_except(
+    root: &Root,
+    dir: &Path,
+    skip_hidden: bool,
+    except: Option<&Path>,
+) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut w = DirWalk::new(root, dir)?;
-    walk_into(&mut w, dir, skip_hidden, &mut out)?;
+    walk_into(&mut w, dir, skip_hidden, except, &mut out)?;
     Ok(out)
 }
 
-fn walk_into(w: &mut DirWalk, dir: &Path, skip_hidden: bool, out: &mut Vec<PathBuf>) -> Result<()> {
+fn walk_into(
+    w: &mut DirWalk,
+    dir: &Path,
+    skip_hidden: bool,
+    except: Option<&Path>,
+    out: &mut Vec<PathBuf>,
+) -> Result<()> {
     for (path, kind) in w.entries(dir, skip_hidden)? {
         match kind {
             EntryKind::Dir(canon) => {
-                if w.enter(canon) {
-                    walk_into(w, &path, skip_hidden, out)?;
+                if except != Some(path.as_path()) && w.enter(canon) {
+                    walk_into(w, &path, skip_hidden, except, out)?;
                     w.leave();
                 }
             }

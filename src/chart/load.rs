@@ -566,40 +566,15 @@ pub(super) fn crds_of(files: &[String]) -> Vec<String> {
 /// The chart's other files ([`is_other_file`]), sorted. The `templates/` directory is not
 /// entered: none of its files is another file, and [`load_dir_files`] has walked it already.
 fn list_other_files(chart: &Root, api_version: &str) -> Result<Vec<String>> {
-    fn walk_into(
-        w: &mut crate::fs::DirWalk<'_>,
-        dir: &Path,
-        top: &Path,
-        api_version: &str,
-        out: &mut Vec<String>,
-    ) -> Result<()> {
-        for (path, kind) in w.entries(dir, false)? {
-            match kind {
-                crate::fs::EntryKind::Dir(canon) => {
-                    if dir == top && path.file_name().is_some_and(|n| n == "templates") {
-                        continue;
-                    }
-                    if w.enter(canon) {
-                        walk_into(w, &path, top, api_version, out)?;
-                        w.leave();
-                    }
-                }
-                crate::fs::EntryKind::File => {
-                    let rel = rel_path(top, &path);
-                    if is_other_file(&rel, api_version) {
-                        out.push(rel);
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
     let dir = chart.dir();
-    let mut out = Vec::new();
-    let walked = crate::fs::DirWalk::new(chart, dir)
-        .and_then(|mut w| walk_into(&mut w, dir, dir, api_version, &mut out));
-    walked.map_err(|e| Error::new(ErrorKind::Chart, e.message()))?;
-    Ok(out)
+    let templates = dir.join("templates");
+    let walked = crate::fs::walk_except(chart, dir, false, Some(&templates))
+        .map_err(|e| Error::new(ErrorKind::Chart, e.message()))?;
+    Ok(walked
+        .iter()
+        .map(|path| rel_path(dir, path))
+        .filter(|rel| is_other_file(rel, api_version))
+        .collect())
 }
 
 /// Whether a chart file is one `Files` can read, as Helm sorts them: not the metadata, values,

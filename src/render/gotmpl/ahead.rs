@@ -7,8 +7,9 @@
 //! executes), largest first, then the others in Helm's execution order. Each file's result goes
 //! into its own slot as soon as it is parsed; the render thread takes the result of a file when
 //! it reaches it, parses it itself when nobody has taken it yet, and while another thread parses
-//! it, parses the next file nobody has taken (waiting only when none is left). Each file's parse is what [`parse`] alone gives it, whichever
-//! thread ran it and whatever ran before, so the output never depends on the threads.
+//! it, parses the next file nobody has taken (waiting only when none is left). Each file's
+//! parse is what [`parse`] alone gives it, whichever thread ran it and whatever ran before, so
+//! the output never depends on the threads.
 //! Templates of subcharts that turn out disabled are parsed for nothing, and their errors are
 //! never seen (Helm does not parse them either).
 
@@ -33,9 +34,8 @@ struct One(Result<Parsed, ParseError>);
 // after every parse), so when a result is put into its slot every clone of each of its `Rc`s
 // is inside that result; the parser keeps nothing in statics or thread-locals. The result then
 // moves, whole, under the mutex of the slots, and only the thread that takes it out touches
-// its counts from then on. The render thread also fills slots while it would wait (see
-// [`AheadParse::take`]): its results may share names with its other trees, and only it takes
-// results out, so they never leave its thread.
+// its counts from then on. The render thread fills slots the same way while it would wait
+// (see [`AheadParse::take`]).
 unsafe impl Send for One {}
 
 /// Where one file's parse stands.
@@ -326,7 +326,8 @@ impl<'c> AheadParse<'c> {
         }
     }
 
-    /// Parses file `i` into its slot, unless another thread has taken it.
+    /// Parses file `i` into its slot (with `scratch`, whose names it then forgets), unless
+    /// another thread has taken it.
     fn parse_slot(&self, i: usize, scratch: &mut Scratch) {
         {
             let mut slots = self.slots();
@@ -376,13 +377,9 @@ impl<'c> AheadParse<'c> {
                             slots = self.done.wait(slots).unwrap_or_else(|e| e.into_inner());
                             continue;
                         };
-                        slots[j] = Slot::Taken;
                         drop(slots);
-                        let guard = GiveBack { ahead: self, i: j };
-                        let r = parse_reusing(list.files[j].1, &*self.is_func, scratch);
-                        std::mem::forget(guard);
+                        self.parse_slot(j, scratch);
                         slots = self.slots();
-                        slots[j] = Slot::Done(One(r));
                     }
                     // Waiting (now marked gone, so no helper takes it), or asked twice.
                     Slot::Waiting | Slot::Gone => break,
