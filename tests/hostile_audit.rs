@@ -289,6 +289,20 @@ fn flow_style_secrets_never_print() {
 
 // ------------------------------------------------------------------ Go-template blowups
 
+/// A template that includes one that includes another, 32 levels deep, each twice, with `dot`.
+fn include_doubling(dot: &str) -> String {
+    let mut t = String::from("{{- define \"d0\" }}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{{ end }}");
+    for i in 1..=32 {
+        t.push_str(&format!(
+            "{{{{- define \"d{i}\" }}}}{{{{ include \"d{}\" {dot} }}}}{{{{ include \"d{}\" {dot} }}}}{{{{ end }}}}",
+            i - 1,
+            i - 1
+        ));
+    }
+    t.push_str(&format!("{{{{ include \"d32\" {dot} | len }}}}"));
+    t
+}
+
 #[test]
 fn go_template_blowups_are_budget_errors() {
     // Each used to abort on a failed allocation, panic, or run for minutes.
@@ -304,14 +318,10 @@ fn go_template_blowups_are_budget_errors() {
         ("splitblowup", format!("{big}{{{{ splitList \"\" $s | len }}}}"), "error calling splitList: the result would be"),
         ("regexsplitblowup", format!("{big}{{{{ regexSplit \"\" $s -1 | len }}}}"), "error calling regexSplit: more than"),
         ("regexreplaceblowup", "{{ regexReplaceAll \"x\" (repeat 1000000 \"x\") (repeat 100 \"y\") | len }}".into(), "error calling regexReplaceAll: the result would be more than"),
-        ("includedoubling", {
-            let mut t = String::from("{{- define \"d0\" }}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{{ end }}");
-            for i in 1..=32 {
-                t.push_str(&format!("{{{{- define \"d{i}\" }}}}{{{{ include \"d{}\" . }}}}{{{{ include \"d{}\" . }}}}{{{{ end }}}}", i - 1, i - 1));
-            }
-            t.push_str("{{ include \"d32\" . | len }}");
-            t
-        }, "more than the limit of 268435456 bytes in total"),
+        // Each call with a new dot (a `dict`) runs again: the output written in all adds up.
+        ("includedoubling", include_doubling("(dict)"), "more than the limit of 268435456 bytes in total"),
+        // The same call again reuses its output, which doubles until one template's is too big.
+        ("includedoublingsame", include_doubling("."), "template output exceeds the limit of 67108864 bytes"),
     ];
     for (name, body, needle) in cases {
         let dir = chart(name, false, "", &format!("{CM}data:\n  a: \"{body}\"\n"));

@@ -24,6 +24,7 @@ const NANOS_PER_SEC: i64 = 1_000_000_000;
 impl Time {
     /// The current time, in UTC.
     pub fn now() -> Time {
+        super::note_unrepeatable();
         Time::utc(chrono::Utc::now().fixed_offset())
     }
 

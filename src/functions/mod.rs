@@ -53,6 +53,23 @@ pub mod yaml_json;
 
 use crate::render::gotmpl::{CallCtx, FuncError, FuncMap, Value};
 
+thread_local! {
+    /// How many times a function on this thread drew randomness or read the clock.
+    static UNREPEATABLE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Records that a function's result depends on more than its arguments and the values it reads
+/// (it drew randomness or read the clock): the Go engine does not reuse a template's output
+/// that such a call went into (see [`unrepeatable_calls`]).
+pub fn note_unrepeatable() {
+    UNREPEATABLE.with(|c| c.set(c.get().wrapping_add(1)));
+}
+
+/// How many calls [`note_unrepeatable`] has recorded on this thread.
+pub fn unrepeatable_calls() -> u64 {
+    UNREPEATABLE.with(|c| c.get())
+}
+
 /// Registers every function of Helm 4's function map that is not bound to the engine.
 pub fn register(map: &mut FuncMap) {
     strings::register(map);

@@ -23,6 +23,7 @@ pub fn reset() {
 /// Runs `f` with the render's generator for `seed` (created on first use, and again whenever the seed
 /// changes or after [`reset`]).
 pub fn with_rng<T>(seed: u64, f: impl FnOnce(&mut rand::rngs::StdRng) -> T) -> T {
+    super::note_unrepeatable();
     SOURCE.with(|s| {
         let mut s = s.borrow_mut();
         if s.as_ref().is_none_or(|(current, _)| *current != seed) {

@@ -193,6 +193,22 @@ impl Default for Limits {
     }
 }
 
+/// The output of a template called with a map as its dot, kept while nothing has changed since
+/// (see [`Exec::run_reusing`]).
+struct Reuse {
+    /// The dot (kept, so that its address is not taken by another map while this is kept).
+    dot: super::value::Map,
+    /// [`super::value::map_writes`] when the output was made.
+    writes: u64,
+    /// [`super::value::file_epoch`] when the output was made, if making it read the file's
+    /// `.Template`.
+    file: Option<u64>,
+    out: Rc<str>,
+}
+
+/// How many outputs of one template are kept for different dots.
+const REUSE_PER_TEMPLATE: usize = 4;
+
 /// Control flow out of a list.
 enum Flow {
     Normal,
@@ -240,6 +256,10 @@ pub struct Exec<'e> {
     failed_include: Option<String>,
     /// Templates of the chart not in `set` yet, added as execution reaches them.
     late: Option<&'e LateTemplates<'e>>,
+    /// Outputs of `include` and `template` calls by template name, for the same call again.
+    reuse: HashMap<Rc<str>, Vec<Reuse>, FastHash>,
+    /// `$` of every template call (one name, not a new one per call).
+    dollar: Rc<str>,
 }
 
 type ExecResult<T> = Result<T, Error>;
@@ -267,6 +287,8 @@ impl<'e> Exec<'e> {
             root_name: String::new(),
             failed_include: None,
             late: None,
+            reuse: HashMap::default(),
+            dollar: Rc::from("$"),
         }
     }
 
@@ -326,12 +348,78 @@ impl<'e> Exec<'e> {
         }
         self.stack.push(t.clone());
         let mut frame = Frame {
-            vars: vec![(Rc::from("$"), data.clone())],
+            vars: vec![(self.dollar.clone(), data.clone())],
         };
         let mut out = String::new();
         let r = self.walk_list(&mut frame, data, &t.body, &mut out);
         self.stack.pop();
         r.map(|_| out)
+    }
+
+    /// Runs a template called by `include` or `template`, or gives the output of the same call
+    /// made before when nothing it could read has changed since.
+    ///
+    /// Executing a template reads nothing but its dot (and `$`, the same value), the maps and
+    /// lists reachable from it, and the chart's templates; its output is the same again as long
+    /// as the dot is the same map and no map anywhere has changed (lists never change). So an
+    /// output is kept when the dot is a map, the run changed no map itself, and it drew no
+    /// randomness and read no clock ([`crate::functions::unrepeatable_calls`]); and it is
+    /// reused while [`super::value::map_writes`] stays where it was. The file's `.Template`,
+    /// which changes for every rendered file, is the exception: an output whose making read it
+    /// ([`super::value::file_reads`]) is reused only in the same file. Not inside a `tpl` text,
+    /// whose own `define`s could stand for a template's name.
+    fn run_reusing(&mut self, t: Rc<TemplateDef<'e>>, data: &Value) -> ExecResult<Rc<str>> {
+        let dot = match data {
+            Value::Map(m) if self.overlay.is_empty() => m,
+            _ => return self.run(t, data).map(Rc::from),
+        };
+        let writes = super::value::map_writes();
+        if let Some(kept) = self.reuse.get(&t.name).and_then(|kept| {
+            kept.iter()
+                .find(|r| {
+                    r.writes == writes
+                        && r.dot.ptr_eq(dot)
+                        && r.file.is_none_or(|e| e == super::value::file_epoch())
+                })
+                .map(|r| (r.out.clone(), r.file.is_some()))
+        }) {
+            let (kept, read_file) = kept;
+            if read_file {
+                super::value::note_file_read();
+            }
+            // The same output counts against the total as if it were written again.
+            self.written += kept.len() as u64;
+            if self.written > self.limits.max_total_output {
+                return Err(Error::new(
+                    ErrorKind::Template,
+                    format!(
+                        "rendering wrote more than the limit of {} bytes in total",
+                        self.limits.max_total_output
+                    ),
+                ));
+            }
+            return Ok(kept);
+        }
+        let drawn = crate::functions::unrepeatable_calls();
+        let file_reads = super::value::file_reads();
+        let out: Rc<str> = Rc::from(self.run(t.clone(), data)?);
+        if super::value::map_writes() == writes
+            && crate::functions::unrepeatable_calls() == drawn
+            && self.overlay.is_empty()
+        {
+            let kept = self.reuse.entry(t.name.clone()).or_default();
+            kept.retain(|r| r.writes == writes);
+            if kept.len() >= REUSE_PER_TEMPLATE {
+                kept.remove(0);
+            }
+            kept.push(Reuse {
+                dot: dot.clone(),
+                writes,
+                file: (super::value::file_reads() != file_reads).then(super::value::file_epoch),
+                out: out.clone(),
+            });
+        }
+        Ok(out)
     }
 
     fn here(&self) -> &TemplateDef<'e> {
@@ -471,7 +559,7 @@ impl<'e> Exec<'e> {
                         *end,
                     ));
                 };
-                let s = self.run(t, &data).map_err(|e| {
+                let s = self.run_reusing(t, &data).map_err(|e| {
                     self.called_from(e, &format!("template \"{name}\""), *pos, *end)
                 })?;
                 self.write(out, &s, *pos)?;
@@ -979,7 +1067,7 @@ impl<'e> Exec<'e> {
 }
 
 impl Host for Exec<'_> {
-    fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
+    fn include(&mut self, name: &str, data: &Value) -> Result<Rc<str>, FuncError> {
         // (The name is copied only the first time it is included.)
         let count = match self.includes.get_mut(name) {
             Some(c) => c,
@@ -995,7 +1083,7 @@ impl Host for Exec<'_> {
         }
         let r = match self.lookup(name) {
             Some(t) => self
-                .run(t, data)
+                .run_reusing(t, data)
                 .map_err(|e| FuncError::Located(Box::new(e))),
             None => Err(FuncError::Call(format!(
                 "template: no template \"{name}\" associated with template \"gotpl\""

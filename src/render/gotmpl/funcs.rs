@@ -145,7 +145,7 @@ impl std::fmt::Display for FuncError {
 /// What a function can ask of the engine that called it.
 pub trait Host {
     /// Executes the named template (`define`) with `data` as dot; Helm's `include`.
-    fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError>;
+    fn include(&mut self, name: &str, data: &Value) -> Result<std::rc::Rc<str>, FuncError>;
     /// Parses `text` as a template (seeing the current template set) and executes it; Helm's `tpl`.
     fn tpl(&mut self, text: &str, data: &Value) -> Result<String, FuncError>;
     /// Charges `units` (≈ bytes allocated or loop steps) against the render budget.
@@ -175,7 +175,7 @@ impl<'a> CallCtx<'a> {
         }
     }
 
-    pub fn include(&mut self, name: &str, data: &Value) -> Result<String, FuncError> {
+    pub fn include(&mut self, name: &str, data: &Value) -> Result<std::rc::Rc<str>, FuncError> {
         self.host.include(name, data)
     }
 
@@ -251,7 +251,7 @@ mod tests {
 
     struct NoHost;
     impl Host for NoHost {
-        fn include(&mut self, name: &str, _: &Value) -> Result<String, FuncError> {
+        fn include(&mut self, name: &str, _: &Value) -> Result<std::rc::Rc<str>, FuncError> {
             Err(FuncError::call(format!("no template {name:?}")))
         }
         fn tpl(&mut self, _: &str, _: &Value) -> Result<String, FuncError> {

@@ -165,6 +165,11 @@ fn render_here(
     let seed = seed_of(chart, opts);
     // Random functions start their stream afresh for every render.
     crate::functions::random::reset();
+    // Reads of a chart's `.Template` count from the first file on (see `Map::set_file_template`).
+    super::value::reset_file_maps();
+    for s in &scopes {
+        s.data.mark_file_map();
+    }
     let mut exec = Exec::new(&set, funcs, Limits::default(), seed).with_late(&late);
     let mut rendered: HashMap<String, String> = HashMap::new();
     for (name, _) in &names {
@@ -181,7 +186,7 @@ fn render_here(
             "BasePath",
             Value::str(format!("{}/templates", s.chart.display_root)),
         );
-        s.data.insert("Template", Value::Map(tmpl));
+        s.data.set_file_template(Value::Map(tmpl));
         crate::budget::working_on(name);
         let out = exec.execute(name, &Value::Map(s.data.clone()));
         crate::budget::working_on("");

@@ -15,7 +15,7 @@ pub fn register(map: &mut FuncMap) {
 
 fn include(ctx: &mut CallCtx<'_>, a: &[Value]) -> R {
     let name = arg_str(&a[0])?.to_string();
-    Ok(Value::str(ctx.include(&name, &a[1])?))
+    Ok(Value::String(ctx.include(&name, &a[1])?))
 }
 
 fn tpl(ctx: &mut CallCtx<'_>, a: &[Value]) -> R {

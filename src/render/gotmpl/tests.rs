@@ -326,3 +326,97 @@ fn parser_notes_constant_patterns_of_regex_functions() {
     let patterns: Vec<&str> = parsed.patterns.iter().map(|p| &**p).collect();
     assert_eq!(patterns, ["a+", "b", "d"]);
 }
+
+/// Renders `files` in order with one executor and Helm's function map, as a chart's files are
+/// rendered (each with its own `.Template`), outputs joined with `|`.
+fn render_files(files: &[(&str, &str)], values: serde_json::Value) -> String {
+    super::exec::on_render_stack(|| {
+        let funcs = super::helm::func_map();
+        let mut set = TemplateSet::new();
+        for (name, text) in files {
+            set.add_file(name, text, funcs).unwrap();
+        }
+        let root = Map::new();
+        root.insert("Values", Value::from_json(&values, NumberMode::Float64));
+        let mut ex = Exec::new(&set, funcs, Limits::default(), 7);
+        let mut outs = Vec::new();
+        for (name, _) in files {
+            let t = Map::new();
+            t.insert("Name", Value::str(name));
+            root.set_file_template(Value::Map(t));
+            outs.push(ex.execute(name, &Value::Map(root.clone())).unwrap());
+        }
+        outs.join("|")
+    })
+}
+
+#[test]
+fn a_template_called_again_sees_every_change_made_since() {
+    // A value of the dot changed between two calls of the same template with the same dot.
+    let t = r#"{{ define "v" }}{{ .Values.x }}{{ end }}{{ include "v" . }}{{ $_ := set .Values "x" 2 }}{{ include "v" . }}{{ template "v" . }}"#;
+    assert_eq!(render_files(&[("a.yaml", t)], json!({"x": 1})), "122");
+    // A map deeper down, changed through a variable.
+    let t = r#"{{ define "v" }}{{ .Values.m.k }}{{ end }}{{ include "v" . }}{{ $m := .Values.m }}{{ $_ := set $m "k" "b" }}{{ include "v" . }}"#;
+    assert_eq!(
+        render_files(&[("a.yaml", t)], json!({"m": {"k": "a"}})),
+        "ab"
+    );
+    // A template that changes what it reads runs every time.
+    let t = r#"{{ define "count" }}{{ $_ := set .Values "n" (add1 .Values.n) }}{{ .Values.n }}{{ end }}{{ include "count" . }}{{ include "count" . }}"#;
+    assert_eq!(render_files(&[("a.yaml", t)], json!({"n": 0})), "12");
+    // Random values are drawn afresh for every call.
+    let t = r#"{{ define "r" }}{{ randAlphaNum 12 }}{{ end }}{{ $a := include "r" . }}{{ $b := include "r" . }}{{ ne $a $b }}"#;
+    assert_eq!(render_files(&[("a.yaml", t)], json!({})), "true");
+    // Maps made by `dict` for each call.
+    let t = r#"{{ define "d" }}{{ .k }}{{ end }}{{ include "d" (dict "k" 1) }}{{ include "d" (dict "k" 2) }}"#;
+    assert_eq!(render_files(&[("a.yaml", t)], json!({})), "12");
+}
+
+#[test]
+fn a_template_called_from_every_file_sees_each_files_template() {
+    let files = [
+        (
+            "a.yaml",
+            r#"{{ define "name" }}{{ .Template.Name }}{{ end }}{{ define "values" }}{{ .Values.x }}{{ end }}{{ define "keys" }}{{ range $k, $v := . }}{{ if eq $k "Template" }}{{ $v.Name }}{{ end }}{{ end }}{{ end }}{{ define "outer" }}{{ include "name" . }}{{ end }}{{ include "name" . }}{{ include "values" . }}{{ include "keys" . }}{{ include "outer" . }}"#,
+        ),
+        (
+            "b.yaml",
+            r#"{{ include "name" . }}{{ include "values" . }}{{ include "keys" . }}{{ include "outer" . }}{{ include "name" . }}"#,
+        ),
+    ];
+    assert_eq!(
+        render_files(&files, json!({"x": 1})),
+        "a.yaml1a.yamla.yaml|b.yaml1b.yamlb.yamlb.yaml"
+    );
+}
+
+#[test]
+fn a_template_reading_another_charts_template_sees_it_change() {
+    let out = super::exec::on_render_stack(|| {
+        let funcs = super::helm::func_map();
+        let mut set = TemplateSet::new();
+        let parent = r#"{{ define "h" }}{{ .Subcharts.b.Template }}{{ end }}{{ include "h" . }}"#;
+        set.add_file("a.yaml", parent, funcs).unwrap();
+        set.add_file("b.yaml", "x", funcs).unwrap();
+        let (a, b) = (Map::new(), Map::new());
+        let subcharts = Map::new();
+        subcharts.insert("b", Value::Map(b.clone()));
+        a.insert("Subcharts", Value::Map(subcharts));
+        let template = |name: &str| {
+            let t = Map::new();
+            t.insert("Name", Value::str(name));
+            Value::Map(t)
+        };
+        // As a chart render does: every chart's data is marked before the first file.
+        a.mark_file_map();
+        b.mark_file_map();
+        let mut ex = Exec::new(&set, funcs, Limits::default(), 7);
+        let mut outs = Vec::new();
+        for (root, file) in [(&a, "a.yaml"), (&b, "b.yaml"), (&a, "a.yaml")] {
+            root.set_file_template(template(file));
+            outs.push(ex.execute(file, &Value::Map(root.clone())).unwrap());
+        }
+        outs.join("|")
+    });
+    assert_eq!(out, "<no value>|x|map[Name:b.yaml]");
+}

@@ -37,6 +37,45 @@ pub enum MapType {
     Values,
 }
 
+thread_local! {
+    /// How many times a map was (or may have been) changed on this thread (see [`map_writes`]).
+    static MAP_WRITES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// The maps whose `Template` entry is set for each rendered file (see
+    /// [`Map::set_file_template`]), by address.
+    static FILE_MAPS: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// How many times a file's `Template` entry was set on this thread.
+    static FILE_EPOCH: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// How many times a file's `Template` entry (or all of such a map) was read on this thread.
+    static FILE_READS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Forgets the maps of earlier renders (see [`Map::set_file_template`]).
+pub fn reset_file_maps() {
+    FILE_MAPS.with(|m| m.borrow_mut().clear());
+}
+
+/// How many times a `Template` entry set per file has been set (see [`Map::set_file_template`]).
+pub fn file_epoch() -> u64 {
+    FILE_EPOCH.with(|c| c.get())
+}
+
+/// How many times a `Template` entry set per file (or all of a map that has one) has been read.
+pub fn file_reads() -> u64 {
+    FILE_READS.with(|c| c.get())
+}
+
+/// Counts a read in [`file_reads`] (for an output reused instead of made again, whose making
+/// read the entry).
+pub fn note_file_read() {
+    FILE_READS.with(|c| c.set(c.get().wrapping_add(1)));
+}
+
+/// A count that grows whenever any map on this thread may change: equal counts mean that no map
+/// changed in between, so everything a template can read through its dot is as it was.
+pub fn map_writes() -> u64 {
+    MAP_WRITES.with(|c| c.get())
+}
+
 /// A shared Go map with string keys.
 #[derive(Clone)]
 pub struct Map {
@@ -45,6 +84,43 @@ pub struct Map {
 }
 
 impl Map {
+    /// Whether this map's `Template` entry is set per file (see [`Map::set_file_template`]).
+    fn is_file_map(&self) -> bool {
+        let at = Rc::as_ptr(&self.inner) as *const () as usize;
+        FILE_MAPS.with(|m| m.borrow().contains(&at))
+    }
+
+    /// Marks this map as one whose `Template` entry is set per file (see
+    /// [`Map::set_file_template`]): from now on reading that entry is counted. Every chart's
+    /// top-level data is marked before the first file renders, as one chart's data can reach
+    /// another's (`.Subcharts`).
+    pub fn mark_file_map(&self) {
+        if !self.is_file_map() {
+            let at = Rc::as_ptr(&self.inner) as *const () as usize;
+            FILE_MAPS.with(|m| m.borrow_mut().push(at));
+        }
+    }
+
+    /// Sets the `Template` entry of a chart's top-level data for the file about to be rendered.
+    /// This change is not counted in [`map_writes`]; it has its own count ([`file_epoch`]), and
+    /// reads of the entry, or of the whole map, are counted in [`file_reads`]: an output made
+    /// without reading it stays the same from file to file.
+    pub fn set_file_template(&self, template: Value) {
+        self.mark_file_map();
+        FILE_EPOCH.with(|c| c.set(c.get().wrapping_add(1)));
+        self.inner
+            .borrow_mut()
+            .insert("Template".to_string(), template);
+    }
+
+    /// Counts a change of this map in [`map_writes`], unless this handle is its only holder (a
+    /// map being built): then no other value can reach it, so nothing read before can change.
+    fn note_write(&self) {
+        if Rc::strong_count(&self.inner) > 1 {
+            MAP_WRITES.with(|c| c.set(c.get().wrapping_add(1)));
+        }
+    }
+
     pub fn new() -> Map {
         Map::with_type(MapType::Interface, BTreeMap::new())
     }
@@ -62,15 +138,22 @@ impl Map {
 
     /// The entries, read-only. Do not hold the guard across calls that may change the map.
     pub fn borrow(&self) -> Ref<'_, BTreeMap<String, Value>> {
+        if self.is_file_map() {
+            note_file_read();
+        }
         self.inner.borrow()
     }
 
     /// The entries, writable: every holder of this map sees the change.
     pub fn borrow_mut(&self) -> RefMut<'_, BTreeMap<String, Value>> {
+        self.note_write();
         self.inner.borrow_mut()
     }
 
     pub fn get(&self, key: &str) -> Option<Value> {
+        if key == "Template" && self.is_file_map() {
+            note_file_read();
+        }
         self.inner.borrow().get(key).cloned()
     }
 
@@ -79,10 +162,12 @@ impl Map {
     }
 
     pub fn insert(&self, key: impl Into<String>, value: Value) {
+        self.note_write();
         self.inner.borrow_mut().insert(key.into(), value);
     }
 
     pub fn remove(&self, key: &str) -> Option<Value> {
+        self.note_write();
         self.inner.borrow_mut().remove(key)
     }
 
