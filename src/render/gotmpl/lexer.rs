@@ -3,28 +3,29 @@
 
 use std::rc::Rc;
 
-/// A token kind.
-#[derive(Debug, Clone, PartialEq)]
+/// A token kind. Names, numbers and strings are read from the source at the token's span (see
+/// [`Token::name`]): tokens are plain copies, nothing to count or free.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Tok {
     /// Text between actions, already trimmed by neighbouring trim markers: the token's span.
     Text,
     LeftDelim,
     RightDelim,
     /// A function name or keyword-less identifier.
-    Ident(Rc<str>),
-    /// `.Name` (without the dot).
-    Field(Rc<str>),
-    /// `$` or `$name` (with the `$`).
-    Variable(Rc<str>),
+    Ident,
+    /// `.Name`.
+    Field,
+    /// `$` or `$name`.
+    Variable,
     Dot,
     Bool(bool),
     Nil,
-    /// A number literal as written.
-    Number(Rc<str>),
+    /// A number literal.
+    Number,
     /// A character constant's value.
     Char(i64),
-    /// A quoted or raw string, unquoted.
-    Str(Rc<str>),
+    /// A quoted or raw string (escapes checked; see [`Token::string`]).
+    Str,
     Pipe,
     LParen,
     RParen,
@@ -68,13 +69,35 @@ impl Kw {
 }
 
 /// A token and where it starts and ends (byte offsets into the source).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Token {
     pub tok: Tok,
     pub pos: usize,
     pub end: usize,
     /// Whether whitespace precedes the token inside an action (separates `.a .b` from `.a.b`).
     pub space_before: bool,
+}
+
+impl Token {
+    /// The name an identifier, field (without its dot), variable (with its `$`) or number
+    /// token stands for, as written in `src`.
+    pub fn name<'s>(&self, src: &'s str) -> &'s str {
+        match self.tok {
+            Tok::Field => &src[self.pos + 1..self.end],
+            _ => &src[self.pos..self.end],
+        }
+    }
+
+    /// The value of a string token in `src`: its text between the quotes, unquoted when it has
+    /// escapes (the lexer has checked them).
+    pub fn string<'s>(&self, src: &'s str) -> std::borrow::Cow<'s, str> {
+        let inner = &src[self.pos + 1..self.end - 1];
+        if src.as_bytes()[self.pos] == b'"' && inner.contains('\\') {
+            std::borrow::Cow::Owned(unquote(inner).unwrap_or_default())
+        } else {
+            std::borrow::Cow::Borrowed(inner)
+        }
+    }
 }
 
 /// A lexing error: a message and the byte offset it points at.
@@ -130,10 +153,10 @@ fn alnum_len(s: &str) -> usize {
 /// Splits a template into tokens.
 #[cfg(test)]
 pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
-    lex_into(src, Vec::new(), &mut Names::default())
+    lex_into(src, Vec::new())
 }
 
-/// The names and strings of the templates lexed so far, each kept once: a chart writes
+/// The names and strings of the templates parsed so far, each kept once: a chart writes
 /// `.Values`, `include` or the name of its own helper template thousands of times, and every use shares one
 /// `Rc` instead of allocating its own.
 #[derive(Default)]
@@ -161,30 +184,27 @@ impl Names {
     }
 }
 
-/// Splits a template into tokens appended to `out` (a buffer reused from file to file), with
-/// names shared through `names`.
-pub fn lex_into(src: &str, out: Vec<Token>, names: &mut Names) -> Result<Vec<Token>, LexError> {
+/// Splits a template into tokens appended to `out` (a buffer reused from file to file).
+pub fn lex_into(src: &str, out: Vec<Token>) -> Result<Vec<Token>, LexError> {
     Lexer {
         src,
         b: src.as_bytes(),
         pos: 0,
         out,
         trim_next_text: false,
-        names,
     }
     .run()
 }
 
-struct Lexer<'s, 'n> {
+struct Lexer<'s> {
     src: &'s str,
     b: &'s [u8],
     pos: usize,
     out: Vec<Token>,
     trim_next_text: bool,
-    names: &'n mut Names,
 }
 
-impl Lexer<'_, '_> {
+impl Lexer<'_> {
     fn err<T>(&self, message: impl Into<String>, pos: usize, len: usize) -> Result<T, LexError> {
         Err(LexError {
             message: message.into(),
@@ -326,16 +346,13 @@ impl Lexer<'_, '_> {
                     let Some(close) = rest[1..].find('`') else {
                         return self.err("unterminated raw quoted string", p, 1);
                     };
-                    let s = &rest[1..1 + close];
-                    let s = self.names.get(s);
-                    self.push(Tok::Str(s), p, p + close + 2, space);
+                    self.push(Tok::Str, p, p + close + 2, space);
                     self.pos = p + close + 2;
                 }
                 '\'' => self.char_const(space)?,
                 '$' => {
                     let len = 1 + alnum_len(&rest[1..]);
-                    let name = self.names.get(&rest[..len]);
-                    self.push(Tok::Variable(name), p, p + len, space);
+                    self.push(Tok::Variable, p, p + len, space);
                     self.pos = p + len;
                     self.check_terminator()?;
                 }
@@ -345,8 +362,7 @@ impl Lexer<'_, '_> {
                         self.number(space)?;
                     } else if next.is_some_and(is_alnum) {
                         let len = 1 + alnum_len(&rest[1..]);
-                        let name = self.names.get(&rest[1..len]);
-                        self.push(Tok::Field(name), p, p + len, space);
+                        self.push(Tok::Field, p, p + len, space);
                         self.pos = p + len;
                         self.check_terminator()?;
                     } else {
@@ -371,7 +387,7 @@ impl Lexer<'_, '_> {
                         "range" => Tok::Keyword(Kw::Range),
                         "template" => Tok::Keyword(Kw::Template),
                         "with" => Tok::Keyword(Kw::With),
-                        _ => Tok::Ident(self.names.get(word)),
+                        _ => Tok::Ident,
                     };
                     self.push(tok, p, p + len, space);
                     self.pos = p + len;
@@ -442,14 +458,13 @@ impl Lexer<'_, '_> {
             .iter()
             .position(|&c| matches!(c, b'"' | b'\\' | b'\n'));
         if let Some(n) = plain.filter(|&n| self.b[p + 1 + n] == b'"') {
-            let s = self.names.get(&self.src[p + 1..p + 1 + n]);
-            self.push(Tok::Str(s), p, p + n + 2, space);
+            self.push(Tok::Str, p, p + n + 2, space);
             self.pos = p + n + 2;
             return Ok(());
         }
-        let (s, i) = self.scan_quoted(b'"', "quoted string")?;
-        let s = self.names.get(&s);
-        self.push(Tok::Str(s), p, i + 1, space);
+        // Escapes are checked here, resolved when the parser takes the string.
+        let (_, i) = self.scan_quoted(b'"', "quoted string")?;
+        self.push(Tok::Str, p, i + 1, space);
         self.pos = i + 1;
         Ok(())
     }
@@ -536,8 +551,7 @@ impl Lexer<'_, '_> {
         if text == "+" || text == "-" {
             return self.err(format!("bad number syntax: \"{text}\""), p, 1);
         }
-        let text = self.names.get(text);
-        self.push(Tok::Number(text), p, i, space);
+        self.push(Tok::Number, p, i, space);
         self.pos = i;
         Ok(())
     }
@@ -618,6 +632,21 @@ mod tests {
         lex(src).unwrap().into_iter().map(|t| t.tok).collect()
     }
 
+    /// The tokens with what each names or holds: `Field(a)`, `Str(q\n)`.
+    fn words(src: &str) -> Vec<String> {
+        lex(src)
+            .unwrap()
+            .into_iter()
+            .map(|t| match t.tok {
+                Tok::Ident | Tok::Field | Tok::Variable | Tok::Number => {
+                    format!("{:?}({})", t.tok, t.name(src))
+                }
+                Tok::Str => format!("Str({})", t.string(src)),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
     /// The texts between actions, as their spans show them.
     fn texts(src: &str) -> Vec<&str> {
         lex(src)
@@ -631,20 +660,20 @@ mod tests {
     #[test]
     fn trim_markers_remove_neighbouring_whitespace() {
         assert_eq!(
-            toks("a  \n{{- 1 -}}\n  b"),
-            vec![
-                Tok::Text,
-                Tok::LeftDelim,
-                Tok::Number("1".into()),
-                Tok::RightDelim,
-                Tok::Text,
-                Tok::Eof
+            words("a  \n{{- 1 -}}\n  b"),
+            [
+                "Text",
+                "LeftDelim",
+                "Number(1)",
+                "RightDelim",
+                "Text",
+                "Eof"
             ]
         );
         assert_eq!(texts("a  \n{{- 1 -}}\n  b"), ["a", "b"]);
         assert_eq!(texts("a  \n{{ 1 }}\n  b"), ["a  \n", "\n  b"]);
         // `{{-3}}` is the number -3, not a trim marker.
-        assert_eq!(toks("{{-3}}")[1], Tok::Number("-3".into()));
+        assert_eq!(words("{{-3}}")[1], "Number(-3)");
     }
 
     #[test]
@@ -663,29 +692,29 @@ mod tests {
 
     #[test]
     fn literals_fields_variables() {
-        let t = toks("{{ $x.a .b.c \"q\\n\" `r\naw` 'a' 0x1F 1_000 1e6 .5 (nil) | f := = , }}");
+        let t = words("{{ $x.a .b.c \"q\\n\" `r\naw` 'a' 0x1F 1_000 1e6 .5 (nil) | f := = , }}");
         assert_eq!(
             &t[1..t.len() - 2],
             &[
-                Tok::Variable("$x".into()),
-                Tok::Field("a".into()),
-                Tok::Field("b".into()),
-                Tok::Field("c".into()),
-                Tok::Str("q\n".into()),
-                Tok::Str("r\naw".into()),
-                Tok::Char(97),
-                Tok::Number("0x1F".into()),
-                Tok::Number("1_000".into()),
-                Tok::Number("1e6".into()),
-                Tok::Number(".5".into()),
-                Tok::LParen,
-                Tok::Nil,
-                Tok::RParen,
-                Tok::Pipe,
-                Tok::Ident("f".into()),
-                Tok::Declare,
-                Tok::Assign,
-                Tok::Comma,
+                "Variable($x)",
+                "Field(a)",
+                "Field(b)",
+                "Field(c)",
+                "Str(q\n)",
+                "Str(r\naw)",
+                "Char(97)",
+                "Number(0x1F)",
+                "Number(1_000)",
+                "Number(1e6)",
+                "Number(.5)",
+                "LParen",
+                "Nil",
+                "RParen",
+                "Pipe",
+                "Ident(f)",
+                "Declare",
+                "Assign",
+                "Comma",
             ]
         );
     }
@@ -696,18 +725,18 @@ mod tests {
         let src = "{ a } {{ $ñandú.Größe ünïcode9 \"plain\" \"esc\\\"aped\" }}{";
         let all = lex(src).unwrap();
         assert_eq!((&all[0].tok, all[0].pos, all[0].end), (&Tok::Text, 0, 6));
-        let t = toks(src);
+        let t = words(src);
         assert_eq!(
             &t[2..t.len() - 3],
             &[
-                Tok::Variable("$ñandú".into()),
-                Tok::Field("Größe".into()),
-                Tok::Ident("ünïcode9".into()),
-                Tok::Str("plain".into()),
-                Tok::Str("esc\"aped".into()),
+                "Variable($ñandú)",
+                "Field(Größe)",
+                "Ident(ünïcode9)",
+                "Str(plain)",
+                "Str(esc\"aped)",
             ]
         );
-        assert_eq!(t[t.len() - 2], Tok::Text);
+        assert_eq!(t[t.len() - 2], "Text");
         assert_eq!(
             lex("{{ .a€ }}").unwrap_err().message,
             "bad character U+20AC '€'"

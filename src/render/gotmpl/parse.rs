@@ -137,7 +137,7 @@ pub fn parse_reusing(
 ) -> Result<Parsed, ParseError> {
     let mut toks = std::mem::take(&mut scratch.toks);
     toks.clear();
-    let toks = lex_into(src, toks, &mut scratch.names).map_err(|e| ParseError {
+    let toks = lex_into(src, toks).map_err(|e| ParseError {
         message: e.message,
         pos: e.pos,
         len: e.len,
@@ -146,6 +146,8 @@ pub fn parse_reusing(
     nodes.clear();
     let dollar = scratch.names.get("$");
     let mut p = Parser {
+        src,
+        names: &mut scratch.names,
         toks,
         i: 0,
         vars: vec![dollar.clone()],
@@ -158,14 +160,16 @@ pub fn parse_reusing(
         nodes,
     };
     let body = p.top();
-    scratch.toks = std::mem::take(&mut p.toks);
-    scratch.toks.clear();
-    scratch.nodes = std::mem::take(&mut p.nodes);
-    scratch.nodes.clear();
+    let (mut toks, mut nodes) = (std::mem::take(&mut p.toks), std::mem::take(&mut p.nodes));
+    let (defines, patterns) = (p.defines, p.patterns);
+    toks.clear();
+    nodes.clear();
+    scratch.toks = toks;
+    scratch.nodes = nodes;
     Ok(Parsed {
         body: body?,
-        defines: p.defines,
-        patterns: p.patterns,
+        defines,
+        patterns,
     })
 }
 
@@ -181,6 +185,9 @@ enum End {
 }
 
 struct Parser<'f> {
+    src: &'f str,
+    /// Names and strings shared from file to file.
+    names: &'f mut Names,
     toks: Vec<Token>,
     i: usize,
     vars: Vec<Rc<str>>,
@@ -196,20 +203,18 @@ struct Parser<'f> {
     nodes: Vec<Node>,
 }
 
-fn describe(t: &Tok) -> String {
-    match t {
+fn describe(src: &str, t: &Token) -> String {
+    match t.tok {
         Tok::Text => "text".into(),
         Tok::LeftDelim => "<left delim>".into(),
         Tok::RightDelim => "<right delim>".into(),
-        Tok::Ident(s) => format!("<{s}>"),
-        Tok::Field(s) => format!("<.{s}>"),
-        Tok::Variable(s) => format!("<{s}>"),
+        Tok::Ident | Tok::Variable | Tok::Number => format!("<{}>", t.name(src)),
+        Tok::Field => format!("<.{}>", t.name(src)),
         Tok::Dot => "<.>".into(),
         Tok::Bool(b) => format!("<{b}>"),
         Tok::Nil => "<nil>".into(),
-        Tok::Number(n) => format!("<{n}>"),
         Tok::Char(c) => format!("<{c}>"),
-        Tok::Str(s) => format!("{:?}", s.as_ref()),
+        Tok::Str => format!("{:?}", t.string(src).as_ref()),
         Tok::Pipe => "<|>".into(),
         Tok::LParen => "<(>".into(),
         Tok::RParen => "<)>".into(),
@@ -230,8 +235,18 @@ impl Parser<'_> {
         &self.toks[(self.i + n).min(self.toks.len() - 1)]
     }
 
+    /// The shared name of an identifier, field, variable or number token.
+    fn name(&mut self, t: &Token) -> Rc<str> {
+        self.names.get(t.name(self.src))
+    }
+
+    /// The shared value of a string token.
+    fn string(&mut self, t: &Token) -> Rc<str> {
+        self.names.get(&t.string(self.src))
+    }
+
     fn next(&mut self) -> Token {
-        let t = self.peek().clone();
+        let t = *self.peek();
         if self.i < self.toks.len() {
             self.i += 1;
         }
@@ -247,7 +262,10 @@ impl Parser<'_> {
     }
 
     fn unexpected<T>(&self, t: &Token, context: &str) -> Result<T, ParseError> {
-        self.err(format!("unexpected {} in {context}", describe(&t.tok)), t)
+        self.err(
+            format!("unexpected {} in {context}", describe(self.src, t)),
+            t,
+        )
     }
 
     fn expect_right(&mut self, context: &str) -> Result<Token, ParseError> {
@@ -261,8 +279,8 @@ impl Parser<'_> {
     fn top(&mut self) -> Result<Vec<Node>, ParseError> {
         let mark = self.nodes.len();
         loop {
-            let t = self.peek().clone();
-            match &t.tok {
+            let t = *self.peek();
+            match t.tok {
                 Tok::Eof => return Ok(self.nodes.drain(mark..).collect()),
                 Tok::LeftDelim if matches!(self.peek_at(1).tok, Tok::Keyword(Kw::Define)) => {
                     self.i += 2;
@@ -286,13 +304,13 @@ impl Parser<'_> {
     /// `{{define "name"}} ... {{end}}` (after `{{define`).
     fn define(&mut self, open: &Token) -> Result<(), ParseError> {
         let name_tok = self.next();
-        let Tok::Str(name) = &name_tok.tok else {
+        if name_tok.tok != Tok::Str {
             return self.err(
                 "unexpected name in define clause: expected string",
                 &name_tok,
             );
-        };
-        let name = name.clone();
+        }
+        let name = self.string(&name_tok);
         self.expect_right("define clause")?;
         let saved = std::mem::replace(&mut self.vars, vec![self.dollar.clone()]);
         let (list, end, tok) = self.list()?;
@@ -330,7 +348,7 @@ impl Parser<'_> {
                 end: t.end,
             })),
             Tok::LeftDelim => {
-                let k = self.peek().clone();
+                let k = *self.peek();
                 match k.tok {
                     Tok::Keyword(Kw::End) => {
                         self.i += 1;
@@ -463,9 +481,10 @@ impl Parser<'_> {
     /// `{{template "name" pipeline}}` after the keyword.
     fn template(&mut self, k: &Token) -> Result<Node, ParseError> {
         let name_tok = self.next();
-        let Tok::Str(name) = name_tok.tok.clone() else {
+        if name_tok.tok != Tok::Str {
             return self.unexpected(&name_tok, "template clause");
-        };
+        }
+        let name = self.string(&name_tok);
         let pipe = if self.peek().tok == Tok::RightDelim {
             let t = self.next();
             let _ = t;
@@ -484,9 +503,10 @@ impl Parser<'_> {
     /// `{{block "name" pipeline}} default {{end}}`: defines the template and calls it.
     fn block(&mut self, k: &Token) -> Result<Node, ParseError> {
         let name_tok = self.next();
-        let Tok::Str(name) = name_tok.tok.clone() else {
+        if name_tok.tok != Tok::Str {
             return self.unexpected(&name_tok, "block clause");
-        };
+        }
+        let name = self.string(&name_tok);
         let pipe = self.pipeline("block clause", false)?;
         let saved = std::mem::replace(&mut self.vars, vec![self.dollar.clone()]);
         let (list, end, tok) = self.list()?;
@@ -513,9 +533,10 @@ impl Parser<'_> {
         let mut decl = Vec::new();
         let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$i, $v :=`.
-        if let Tok::Variable(v) = &self.peek().tok {
-            let v = v.clone();
-            let after = self.peek_at(1).tok.clone();
+        if self.peek().tok == Tok::Variable {
+            let first = *self.peek();
+            let v = self.name(&first);
+            let after = self.peek_at(1).tok;
             match after {
                 Tok::Declare | Tok::Assign => {
                     let vt = self.next();
@@ -530,9 +551,10 @@ impl Parser<'_> {
                     let vt = self.next();
                     self.i += 1;
                     let v2t = self.next();
-                    let Tok::Variable(v2) = v2t.tok.clone() else {
+                    if v2t.tok != Tok::Variable {
                         return self.err("range can only initialize variables", &v2t);
-                    };
+                    }
+                    let v2 = self.name(&v2t);
                     let op = self.next();
                     match op.tok {
                         Tok::Declare => {}
@@ -623,7 +645,7 @@ impl Parser<'_> {
             }
             if !args.is_empty() && !t.space_before && !matches!(t.tok, Tok::LParen) {
                 // Go requires space between operands; `.a"b"` and the like.
-                if !matches!(t.tok, Tok::Field(_)) {
+                if t.tok != Tok::Field {
                     return self.err("missing space?", t);
                 }
             }
@@ -693,17 +715,16 @@ impl Parser<'_> {
     fn field_chain(&mut self, first: Vec<Rc<str>>) -> (Vec<Rc<str>>, usize) {
         let n = self.toks[self.i.min(self.toks.len())..]
             .iter()
-            .take_while(|t| matches!(t.tok, Tok::Field(_)) && !t.space_before)
+            .take_while(|t| t.tok == Tok::Field && !t.space_before)
             .count();
         if n == 0 {
             return (first, 0);
         }
         let mut fields = Vec::with_capacity(first.len() + n);
         fields.extend(first);
-        for t in &self.toks[self.i..self.i + n] {
-            if let Tok::Field(f) = &t.tok {
-                fields.push(f.clone());
-            }
+        for k in self.i..self.i + n {
+            let t = self.toks[k];
+            fields.push(self.name(&t));
         }
         let end = self.toks[self.i + n - 1].end;
         self.i += n;
@@ -712,37 +733,40 @@ impl Parser<'_> {
 
     fn term(&mut self, context: &str) -> Result<Arg, ParseError> {
         let t = self.next();
-        let kind = match &t.tok {
-            Tok::Ident(name) => {
+        let kind = match t.tok {
+            Tok::Ident => {
+                let name = t.name(self.src);
                 if !(self.is_func)(name) {
                     return self.err(format!("function \"{name}\" not defined"), &t);
                 }
-                ArgKind::Func(name.clone())
+                ArgKind::Func(self.name(&t))
             }
             Tok::Dot => ArgKind::Dot,
             Tok::Nil => ArgKind::Nil,
-            Tok::Bool(b) => ArgKind::Bool(*b),
-            Tok::Str(s) => ArgKind::Str(s.clone()),
-            Tok::Char(c) => ArgKind::Int(*c),
-            Tok::Number(n) => number(n).map_err(|m| ParseError {
+            Tok::Bool(b) => ArgKind::Bool(b),
+            Tok::Str => ArgKind::Str(self.string(&t)),
+            Tok::Char(c) => ArgKind::Int(c),
+            Tok::Number => number(t.name(self.src)).map_err(|m| ParseError {
                 message: m,
                 pos: t.pos,
                 len: t.end - t.pos,
             })?,
-            Tok::Field(f) => {
+            Tok::Field => {
                 // `.a.b.c`: the whole chain, in one vector.
-                let (fields, end) = self.field_chain(vec![f.clone()]);
+                let first = vec![self.name(&t)];
+                let (fields, end) = self.field_chain(first);
                 return Ok(Arg {
                     pos: t.pos,
                     end: end.max(t.end),
                     kind: ArgKind::Field(fields),
                 });
             }
-            Tok::Variable(v) => {
-                if !self.vars.contains(v) {
+            Tok::Variable => {
+                let v = t.name(self.src);
+                if !self.vars.iter().any(|d| &**d == v) {
                     return self.err(format!("undefined variable \"{v}\""), &t);
                 }
-                ArgKind::Var(v.clone(), Vec::new())
+                ArgKind::Var(self.name(&t), Vec::new())
             }
             Tok::LParen => {
                 self.depth += 1;
@@ -755,7 +779,7 @@ impl Parser<'_> {
                 let pipe = self.pipeline("parenthesized pipeline", false);
                 self.depth -= 1;
                 let pipe = pipe?;
-                let close = self.toks[self.i - 1].clone();
+                let close = self.toks[self.i - 1];
                 if close.tok != Tok::RParen {
                     return self.err("unclosed left paren", &t);
                 }
