@@ -432,7 +432,7 @@ impl Parser<'_> {
             }
             End::Else => {
                 // `{{else if ...}}` / `{{else with ...}}`: a nested control sharing our `{{end}}`.
-                let nt = self.peek().clone();
+                let nt = *self.peek();
                 let chained = matches!(
                     (&nt.tok, kw),
                     (Tok::Keyword(Kw::If), Kw::If) | (Tok::Keyword(Kw::With), Kw::With)
