@@ -392,10 +392,7 @@ impl<'e> Exec<'e> {
             if self.written > self.limits.max_total_output {
                 return Err(Error::new(
                     ErrorKind::Template,
-                    format!(
-                        "rendering wrote more than the limit of {} bytes in total",
-                        self.limits.max_total_output
-                    ),
+                    self.total_output_exceeded(),
                 ));
             }
             return Ok(kept);
@@ -455,6 +452,14 @@ impl<'e> Exec<'e> {
         Ok(())
     }
 
+    /// The message when all templates together wrote more than the render's output budget.
+    fn total_output_exceeded(&self) -> String {
+        format!(
+            "rendering wrote more than the limit of {} bytes in total",
+            self.limits.max_total_output
+        )
+    }
+
     fn write(&mut self, out: &mut String, s: &str, pos: usize) -> ExecResult<()> {
         self.written += s.len() as u64;
         if out.len() + s.len() > self.limits.max_template_output {
@@ -468,14 +473,7 @@ impl<'e> Exec<'e> {
             ));
         }
         if self.written > self.limits.max_total_output {
-            return Err(self.error_at(
-                format!(
-                    "rendering wrote more than the limit of {} bytes in total",
-                    self.limits.max_total_output
-                ),
-                pos,
-                pos + 1,
-            ));
+            return Err(self.error_at(self.total_output_exceeded(), pos, pos + 1));
         }
         out.push_str(s);
         Ok(())

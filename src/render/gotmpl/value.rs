@@ -84,10 +84,14 @@ pub struct Map {
 }
 
 impl Map {
+    /// Where the entries live: the map's identity in [`FILE_MAPS`].
+    fn address(&self) -> usize {
+        Rc::as_ptr(&self.inner) as *const () as usize
+    }
+
     /// Whether this map's `Template` entry is set per file (see [`Map::set_file_template`]).
     fn is_file_map(&self) -> bool {
-        let at = Rc::as_ptr(&self.inner) as *const () as usize;
-        FILE_MAPS.with(|m| m.borrow().contains(&at))
+        FILE_MAPS.with(|m| m.borrow().contains(&self.address()))
     }
 
     /// Marks this map as one whose `Template` entry is set per file (see
@@ -96,8 +100,7 @@ impl Map {
     /// another's (`.Subcharts`).
     pub fn mark_file_map(&self) {
         if !self.is_file_map() {
-            let at = Rc::as_ptr(&self.inner) as *const () as usize;
-            FILE_MAPS.with(|m| m.borrow_mut().push(at));
+            FILE_MAPS.with(|m| m.borrow_mut().push(self.address()));
         }
     }
 
@@ -187,11 +190,6 @@ impl Map {
     /// Whether two handles point at the same map.
     pub fn ptr_eq(&self, other: &Map) -> bool {
         Rc::ptr_eq(&self.inner, &other.inner)
-    }
-
-    /// A new map with the same entries (one level; nested maps stay shared).
-    pub fn shallow_copy(&self) -> Map {
-        Map::with_type(self.ty, self.inner.borrow().clone())
     }
 }
 
