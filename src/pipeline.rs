@@ -158,6 +158,7 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
         prepared.stop();
         r
     })?;
+    crate::budget::dispose(prepared, 0);
     // Helm's SortManifests: templates by full path (`web/charts/redis/templates/x.yaml`), bytewise,
     // before the stable sort by kind.
     files.sort_by(|a, b| a.display.cmp(&b.display));
@@ -248,6 +249,14 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
         crds.append(&mut resources);
         resources = crds;
     }
+    // What the render was made from is not freed piece by piece when the process ends right
+    // after (see budget::dispose): the rendered texts, the values, the parse work, the chart.
+    let rendered_bytes = files.iter().map(|f| f.text.len()).sum();
+    crate::budget::dispose(pending, 0);
+    crate::budget::dispose((work, files), rendered_bytes);
+    crate::budget::dispose(sources, 0);
+    let source_bytes = chart.source_bytes();
+    crate::budget::dispose((tree, chart), source_bytes);
     Ok(RenderedChart {
         resources,
         notes,

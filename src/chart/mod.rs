@@ -150,6 +150,18 @@ impl Chart {
         read_chart_file(&self.dir, self.packed.as_deref(), rel)
     }
 
+    /// Bytes of template and values text of the chart and its subcharts (what its parsed forms
+    /// grow from).
+    pub fn source_bytes(&self) -> usize {
+        let own: usize = self.templates.iter().map(|t| t.text.len()).sum::<usize>()
+            + self.values_file.as_ref().map_or(0, |f| f.text.len());
+        own + self
+            .subcharts
+            .iter()
+            .map(Chart::source_bytes)
+            .sum::<usize>()
+    }
+
     /// The manifests under `crds/` (`.yaml`, `.yml`, `.json`, as Helm's `CRDObjects`) with their
     /// text, read now (`--include-crds`).
     pub fn crd_files(&self) -> crate::error::Result<Vec<SourceFile>> {

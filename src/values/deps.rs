@@ -5,6 +5,7 @@ use super::merge::{coalesce_chart, coalesce_globals, merge_under, path_value, ta
 use crate::chart::{Chart, Dependency};
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// A chart while its values are being resolved.
 #[derive(Debug, Clone)]
@@ -14,9 +15,9 @@ pub(super) struct Node<'c> {
     pub index: usize,
     /// The key of this chart's values in its parent (alias or name).
     pub key: String,
-    /// The chart's defaults; replaced by the merged values of its whole subtree once
-    /// `import-values` are processed (as Helm does).
-    pub defaults: Map<String, Value>,
+    /// The chart's defaults (its values, borrowed); replaced by the merged values of its whole
+    /// subtree once `import-values` are processed (as Helm does).
+    pub defaults: Cow<'c, Map<String, Value>>,
     /// The subcharts still enabled.
     pub subs: Vec<Node<'c>>,
     /// `Chart.yaml` dependency entries still enabled, their names replaced by their aliases;
@@ -27,8 +28,8 @@ pub(super) struct Node<'c> {
 impl<'c> Node<'c> {
     pub fn new(chart: &'c Chart, index: usize) -> Result<Node<'c>> {
         let defaults = match &chart.values {
-            Value::Object(map) => map.clone(),
-            Value::Null => Map::new(),
+            Value::Object(map) => Cow::Borrowed(map),
+            Value::Null => Cow::Owned(Map::new()),
             other => {
                 let err = Error::new(
                     ErrorKind::Values,
@@ -77,10 +78,6 @@ impl<'c> Node<'c> {
             deps,
         })
     }
-
-    fn sub_keys(&self) -> Vec<&str> {
-        self.subs.iter().map(|s| s.key.as_str()).collect()
-    }
 }
 
 pub(super) fn kind_of(v: &Value) -> &'static str {
@@ -94,15 +91,30 @@ pub(super) fn kind_of(v: &Value) -> &'static str {
     }
 }
 
+/// What coalescing does with each chart's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Defaults {
+    /// Copies what it uses: the defaults stay for later steps.
+    Keep,
+    /// Moves them into the result (the last step): each node's defaults are left empty.
+    Take,
+}
+
 /// Coalesces `user` over a chart's defaults, then each subchart's section (with `global`
 /// copied in) over the subchart's defaults, recursively.
 pub(super) fn coalesce(
-    node: &Node<'_>,
+    node: &mut Node<'_>,
     user: Map<String, Value>,
     nulls: Nulls,
+    defaults: Defaults,
 ) -> Result<Map<String, Value>> {
-    let mut dest = coalesce_chart(user, &node.defaults, &node.sub_keys(), nulls);
-    for sub in &node.subs {
+    let keys: Vec<&str> = node.subs.iter().map(|s| s.key.as_str()).collect();
+    let own = match defaults {
+        Defaults::Keep => Cow::Borrowed(&*node.defaults),
+        Defaults::Take => std::mem::take(&mut node.defaults),
+    };
+    let mut dest = coalesce_chart(user, own, &keys, nulls);
+    for sub in &mut node.subs {
         let section = match dest.get_mut(&sub.key) {
             None => Map::new(),
             Some(Value::Object(map)) => std::mem::take(map),
@@ -119,7 +131,7 @@ pub(super) fn coalesce(
         };
         let mut section = section;
         coalesce_globals(&mut section, &dest);
-        let section = coalesce(sub, section, nulls)?;
+        let section = coalesce(sub, section, nulls, defaults)?;
         dest.insert(sub.key.clone(), Value::Object(section));
     }
     Ok(dest)
@@ -136,7 +148,7 @@ pub(super) fn process_enabled(
     let Some(deps) = node.deps.take() else {
         return Ok(());
     };
-    let cvals = coalesce(node, values.clone(), Nulls::Delete)?;
+    let cvals = coalesce(node, values.clone(), Nulls::Delete, Defaults::Keep)?;
     let mut enabled = vec![true; deps.len()];
     if let Some(Value::Object(tags)) = cvals.get("tags") {
         for (dep, on) in deps.iter().zip(enabled.iter_mut()) {
@@ -190,12 +202,12 @@ pub(super) fn process_imports(node: &mut Node<'_>) -> Result<()> {
     for sub in &mut node.subs {
         process_imports(sub)?;
     }
-    let Some(deps) = &node.deps else {
+    let Some(deps) = node.deps.take() else {
         return Ok(());
     };
-    let merged = coalesce(node, Map::new(), Nulls::Keep)?;
+    let merged = coalesce(node, Map::new(), Nulls::Keep, Defaults::Keep)?;
     let mut imported = Map::new();
-    for dep in deps {
+    for dep in &deps {
         for import in &dep.import_values {
             let (child, parent) = match import {
                 Value::Object(m) => (
@@ -222,7 +234,8 @@ pub(super) fn process_imports(node: &mut Node<'_>) -> Result<()> {
             imported = merge_under(imported, &value);
         }
     }
-    node.defaults = merge_under(merged, &imported);
+    node.defaults = Cow::Owned(merge_under(merged, &imported));
+    node.deps = Some(deps);
     Ok(())
 }
 

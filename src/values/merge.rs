@@ -27,6 +27,7 @@
 //! user's order.
 
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// What a user `null` does while coalescing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,32 +58,64 @@ pub fn coalesce_tables(
     defaults: &Map<String, Value>,
     nulls: Nulls,
 ) -> Map<String, Value> {
+    coalesce_under(user, Cow::Borrowed(defaults), nulls)
+}
+
+/// [`coalesce_tables`], with defaults that are copied where they are used when borrowed, and
+/// moved when owned.
+fn coalesce_under(
+    user: Map<String, Value>,
+    defaults: Cow<'_, Map<String, Value>>,
+    nulls: Nulls,
+) -> Map<String, Value> {
     let mut user = user;
     let mut out = Map::new();
-    for (key, default) in defaults {
-        match user.remove(key) {
+    for (key, default) in entries(defaults) {
+        match user.remove(key.as_ref()) {
             None => {
-                out.insert(key.clone(), default.clone());
+                out.insert(key.into_owned(), default.into_owned());
             }
             Some(Value::Null) => {
                 if nulls == Nulls::Keep || default.is_null() {
-                    out.insert(key.clone(), Value::Null);
+                    out.insert(key.into_owned(), Value::Null);
                 }
             }
             Some(Value::Object(given)) => {
-                let merged = match default {
-                    Value::Object(default) => coalesce_tables(given, default, nulls),
-                    _ => given,
+                let merged = match as_map(default) {
+                    Some(default) => coalesce_under(given, default, nulls),
+                    None => given,
                 };
-                out.insert(key.clone(), Value::Object(merged));
+                out.insert(key.into_owned(), Value::Object(merged));
             }
             Some(given) => {
-                out.insert(key.clone(), given);
+                out.insert(key.into_owned(), given);
             }
         }
     }
     out.extend(user);
     out
+}
+
+/// The entries of a map, borrowed or moved out of it.
+fn entries<'a>(
+    map: Cow<'a, Map<String, Value>>,
+) -> Box<dyn Iterator<Item = (Cow<'a, str>, Cow<'a, Value>)> + 'a> {
+    match map {
+        Cow::Borrowed(m) => Box::new(
+            m.iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v))),
+        ),
+        Cow::Owned(m) => Box::new(m.into_iter().map(|(k, v)| (Cow::Owned(k), Cow::Owned(v)))),
+    }
+}
+
+/// The map a value is, borrowed or owned as the value was.
+fn as_map(value: Cow<'_, Value>) -> Option<Cow<'_, Map<String, Value>>> {
+    match value {
+        Cow::Borrowed(Value::Object(m)) => Some(Cow::Borrowed(m)),
+        Cow::Owned(Value::Object(m)) => Some(Cow::Owned(m)),
+        _ => None,
+    }
 }
 
 /// Merges `lower` under `upper`, keeping nulls: `upper` wins, maps merge, and the result
@@ -108,34 +141,32 @@ pub fn merge_under(upper: Map<String, Value>, lower: &Map<String, Value>) -> Map
 /// keys of its (enabled) subcharts, whose sections are coalesced with nulls kept.
 pub fn coalesce_chart(
     user: Map<String, Value>,
-    defaults: &Map<String, Value>,
+    defaults: Cow<'_, Map<String, Value>>,
     subcharts: &[&str],
     nulls: Nulls,
 ) -> Map<String, Value> {
     let mut user = user;
     let mut out = Map::new();
-    for (key, default) in defaults {
-        match user.remove(key) {
+    for (key, default) in entries(defaults) {
+        match user.remove(key.as_ref()) {
             None => {
-                out.insert(key.clone(), default.clone());
+                out.insert(key.into_owned(), default.into_owned());
             }
             Some(Value::Null) if nulls == Nulls::Delete => {}
             Some(Value::Object(given)) => {
-                let merged = match default {
-                    Value::Object(default) => {
-                        let nulls = if subcharts.contains(&key.as_str()) {
-                            Nulls::Keep
-                        } else {
-                            nulls
-                        };
-                        coalesce_tables(given, default, nulls)
-                    }
-                    _ => given,
+                let nulls = if subcharts.contains(&key.as_ref()) {
+                    Nulls::Keep
+                } else {
+                    nulls
                 };
-                out.insert(key.clone(), Value::Object(merged));
+                let merged = match as_map(default) {
+                    Some(default) => coalesce_under(given, default, nulls),
+                    None => given,
+                };
+                out.insert(key.into_owned(), Value::Object(merged));
             }
             Some(given) => {
-                out.insert(key.clone(), given);
+                out.insert(key.into_owned(), given);
             }
         }
     }
@@ -278,7 +309,7 @@ mod tests {
     fn chart_level_nulls_delete_even_null_defaults() {
         let defaults = map(json!({"a": null, "b": 1, "sub": {"x": 1}}));
         let user = map(json!({"a": null, "b": null, "c": null, "sub": {"x": null}}));
-        let out = coalesce_chart(user, &defaults, &["sub"], Nulls::Delete);
+        let out = coalesce_chart(user, Cow::Borrowed(&defaults), &["sub"], Nulls::Delete);
         assert_eq!(Value::Object(out), json!({"sub": {"x": null}, "c": null}));
     }
 

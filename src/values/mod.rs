@@ -33,7 +33,7 @@ pub mod typos;
 
 use crate::chart::{Chart, SourceFile};
 use crate::{Error, ErrorKind, Location, Result};
-use deps::{coalesce, process_enabled, process_imports, Node};
+use deps::{coalesce, process_enabled, process_imports, Defaults, Node};
 use merge::{merge_maps, Nulls};
 use serde_json::{Map, Value};
 use set_flag::FlagKind;
@@ -255,7 +255,7 @@ pub fn resolve_with_files(chart: &Chart, user: &UserValues) -> Result<ValueTree>
     let mut root = Node::new(chart, 0)?;
     process_enabled(&mut root, &user_map, "")?;
     process_imports(&mut root)?;
-    let values = coalesce(&root, user_map.clone(), Nulls::Delete)?;
+    let values = coalesce(&mut root, user_map.clone(), Nulls::Delete, Defaults::Take)?;
     let mut check = SchemaCheck {
         root_values: &values,
         user: &user_map,

@@ -412,13 +412,26 @@ fn collect<'c>(
     is_root: bool,
     out: &mut Vec<Scope<'c>>,
 ) -> Map {
-    let values = match Value::from_json(&tree.values, NumberMode::Float64) {
-        Value::Map(mut m) => {
-            m.ty = MapType::Values;
-            m
+    // The sections of enabled subcharts are converted from their own trees below (and put in
+    // their place here), not twice.
+    let converted = match &tree.values {
+        serde_json::Value::Object(map) => {
+            let sections: Vec<&str> = tree
+                .children
+                .iter()
+                .map(|(i, _)| chart.subcharts[*i].values_key.as_str())
+                .collect();
+            Map::from_entries(
+                map.iter()
+                    .filter(|(k, _)| !sections.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), Value::from_json(v, NumberMode::Float64)))
+                    .collect(),
+            )
         }
         _ => Map::with_type(MapType::Values, BTreeMap::new()),
     };
+    let mut values = converted;
+    values.ty = MapType::Values;
     if let Some(p) = parent_values {
         p.insert(chart.values_key.clone(), Value::Map(values.clone()));
     }
