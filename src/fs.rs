@@ -6,9 +6,12 @@
 //!   resolved with every symlink followed and must stay inside the root's resolved path, as
 //!   kustomize's `LoadRestrictionsRootOnly` (the default) demands; [`LoadRestrictor::None`] lifts
 //!   the confinement (kustomize's `LoadRestrictionsNone`) but none of the other checks.
-//! - Only regular files are read (never a FIFO, a device such as `/dev/zero`, a socket), checked
-//!   before the file is opened, and no file larger than [`MAX_FILE_BYTES`] (and, in a `kiln`
-//!   command, no more than [`MAX_TOTAL_BYTES`] in all).
+//! - Only regular files are read (never a FIFO, a device such as `/dev/zero`, a socket), and no
+//!   file larger than [`MAX_FILE_BYTES`] (and, in a `kiln` command, no more than
+//!   [`MAX_TOTAL_BYTES`] in all). The type is checked before the file is opened, except where
+//!   the kernel resolves a path of plain names below a root in one call refusing any symlink
+//!   (Linux's `openat2`): that open never blocks and never takes a terminal, and its handle is
+//!   checked instead (anything but a regular file is closed unread and checked the slow way).
 //! - [`read_user_file`] reads a path named on the command line (`-f`, `--set-file`, lint and
 //!   chartify inputs): not confined, the other checks apply; [`read_stdin`] has the same budget.
 //! - [`walk`] lists the regular files below a directory: symlinks must resolve inside the root,
@@ -182,8 +185,57 @@ impl Root {
 
     /// Reads the regular file `rel`, confined to the root.
     pub fn read(&self, rel: &Path, shown: &str) -> Result<Vec<u8>> {
+        if let Some((file, meta)) = self.open_plain(rel) {
+            return read_handle(file, Some(meta), shown);
+        }
         let (canon, meta) = self.resolve_meta(rel, shown)?;
         read_regular(&canon, meta, shown)
+    }
+
+    /// The fast path of [`Root::read`] on Linux: `rel` made of names only, opened below the
+    /// root's resolved path in one call that the kernel refuses when any part of the path is a
+    /// symlink (`openat2` with `RESOLVE_NO_SYMLINKS`), so the file is inside the root by
+    /// construction, with no gap between the check and the open. Opened without blocking (a
+    /// FIFO) and never as a terminal; kept only when the handle is a regular file. `None`
+    /// (anything else, or a kernel without `openat2`) sends the caller to the checks of
+    /// [`Root::resolve_meta`], which give each error its message.
+    #[cfg(target_os = "linux")]
+    fn open_plain(&self, rel: &Path) -> Option<(std::fs::File, std::fs::Metadata)> {
+        use std::os::fd::FromRawFd;
+        use std::os::unix::ffi::OsStrExt;
+        if rel.as_os_str().is_empty()
+            || !rel.components().all(|c| matches!(c, Component::Normal(_)))
+        {
+            return None;
+        }
+        let path = std::ffi::CString::new(self.canon.join(rel).as_os_str().as_bytes()).ok()?;
+        // SAFETY: `open_how` is plain data; all-zero is its empty value.
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        how.flags = (libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY) as u64;
+        how.resolve = libc::RESOLVE_NO_SYMLINKS;
+        // SAFETY: a NUL-terminated path and an `open_how` of the size given, both alive for the
+        // call; the result is a new descriptor this function alone owns, or negative.
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                libc::AT_FDCWD,
+                path.as_ptr(),
+                &how as *const libc::open_how,
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
+        if fd < 0 {
+            return None;
+        }
+        // SAFETY: `fd` was just opened here and nothing else owns it.
+        let file = unsafe { std::fs::File::from_raw_fd(fd as i32) };
+        let meta = file.metadata().ok()?;
+        meta.is_file().then_some((file, meta))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open_plain(&self, _rel: &Path) -> Option<(std::fs::File, std::fs::Metadata)> {
+        None
     }
 
     /// Reads the regular file `rel` as UTF-8 text, confined to the root.
@@ -251,7 +303,20 @@ fn read_regular(canon: &Path, meta: Option<std::fs::Metadata>, shown: &str) -> R
     }
     let file = std::fs::File::open(canon).map_err(|e| Error::io(shown, e))?;
     // The file may have changed since it was checked: check again on the open handle.
-    let meta = file.metadata().map_err(|e| Error::io(shown, e))?;
+    read_handle(file, None, shown)
+}
+
+/// Reads an open file if it is a regular file within the size budget (`meta`: the handle's
+/// metadata when the caller has just read it).
+fn read_handle(
+    file: std::fs::File,
+    meta: Option<std::fs::Metadata>,
+    shown: &str,
+) -> Result<Vec<u8>> {
+    let meta = match meta {
+        Some(m) => m,
+        None => file.metadata().map_err(|e| Error::io(shown, e))?,
+    };
     if !meta.is_file() {
         return Err(Error::new(
             ErrorKind::Io,
@@ -803,6 +868,36 @@ mod tests {
         assert!(
             open.read(Path::new("sub"), "sub").is_err(),
             "a directory is not read"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn plain_paths_open_in_one_call_and_symlinked_ones_are_resolved_and_checked() {
+        let dir = temp("plain");
+        let root = Root::new(&dir.join("root"), "the chart").unwrap();
+        // Names only, no symlink: the one-call open (on Linux).
+        #[cfg(target_os = "linux")]
+        assert!(root.open_plain(Path::new("in.txt")).is_some());
+        assert_eq!(root.read(Path::new("in.txt"), "x").unwrap(), b"inside");
+        // A symlink anywhere on the path: refused by that open, then resolved and checked.
+        for symlinked in ["sub/in-link.txt", "sub/up/in.txt", "out.txt"] {
+            assert!(
+                root.open_plain(Path::new(symlinked)).is_none(),
+                "{symlinked}"
+            );
+        }
+        assert_eq!(
+            root.read(Path::new("sub/up/in.txt"), "x").unwrap(),
+            b"inside"
+        );
+        assert!(root.read(Path::new("out.txt"), "x").is_err());
+        // Not a regular file: closed unread, and the slow path names what it is.
+        assert!(root.open_plain(Path::new("sub")).is_none());
+        let err = root.read(Path::new("sub"), "root/sub").unwrap_err();
+        assert_eq!(
+            err.message(),
+            "root/sub: is a directory; kiln reads only regular files"
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -119,12 +119,14 @@ impl Ignore {
 
     /// Helm's `Rules.Ignore` for one path of the tree.
     fn ignores(&self, path: &str, is_dir: bool) -> bool {
+        // The last path element, found once for all the rules that match only it.
+        let name = path.rsplit('/').next().unwrap_or(path);
         for rule in self.rules.iter() {
             if rule.negate {
                 if rule.dir_only && !is_dir {
                     return true;
                 }
-                if !rule.matches(path) {
+                if !rule.matches(path, name) {
                     return true;
                 }
                 continue;
@@ -132,7 +134,7 @@ impl Ignore {
             if rule.dir_only && !is_dir {
                 continue;
             }
-            if rule.matches(path) {
+            if rule.matches(path, name) {
                 return true;
             }
         }
@@ -167,12 +169,9 @@ impl Rule {
         }
     }
 
-    fn matches(&self, path: &str) -> bool {
-        let name = if self.whole_path {
-            path
-        } else {
-            path.rsplit('/').next().unwrap_or(path)
-        };
+    /// Whether the rule matches `path`, whose last element is `name`.
+    fn matches(&self, path: &str, name: &str) -> bool {
+        let name = if self.whole_path { path } else { name };
         match &self.shape {
             Shape::Literal => name == self.pattern,
             Shape::AnyThen(tail) => name
@@ -347,7 +346,8 @@ mod tests {
                         n.rsplit('/').next().unwrap_or(n)
                     };
                     let go = go_match(rule.pattern.as_bytes(), name.as_bytes());
-                    assert_eq!(rule.matches(n), go, "pattern {p:?} name {n:?}");
+                    let last = n.rsplit('/').next().unwrap_or(n);
+                    assert_eq!(rule.matches(n, last), go, "pattern {p:?} name {n:?}");
                 }
             }
         }

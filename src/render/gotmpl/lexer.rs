@@ -22,8 +22,8 @@ pub enum Tok {
     Nil,
     /// A number literal.
     Number,
-    /// A character constant's value.
-    Char(i64),
+    /// A character constant (its value: [`Token::char_value`]).
+    Char,
     /// A quoted or raw string (escapes checked; see [`Token::string`]).
     Str,
     Pipe,
@@ -78,6 +78,9 @@ pub struct Token {
     pub space_before: bool,
 }
 
+// A template's tokens are all lexed before it is parsed: a token is two offsets and a kind.
+const _: () = assert!(std::mem::size_of::<Token>() <= 24);
+
 impl Token {
     /// The name an identifier, field (without its dot), variable (with its `$`) or number
     /// token stands for, as written in `src`.
@@ -86,6 +89,17 @@ impl Token {
             Tok::Field => &src[self.pos + 1..self.end],
             _ => &src[self.pos..self.end],
         }
+    }
+
+    /// The value of a character constant token in `src` (the lexer has checked it is one
+    /// character).
+    pub fn char_value(&self, src: &str) -> i64 {
+        let inner = &src[self.pos + 1..self.end - 1];
+        let c = match inner.starts_with('\\') {
+            true => unquote(inner).ok().and_then(|s| s.chars().next()),
+            false => inner.chars().next(),
+        };
+        c.map_or(0, |c| c as i64)
     }
 
     /// The value of a string token in `src`: its text between the quotes, unquoted when it has
@@ -473,14 +487,14 @@ impl Lexer<'_> {
         let p = self.pos;
         let (s, i) = self.scan_quoted(b'\'', "character constant")?;
         let mut chars = s.chars();
-        let (Some(c), None) = (chars.next(), chars.next()) else {
+        let (Some(_), None) = (chars.next(), chars.next()) else {
             return self.err(
                 format!("malformed character constant: {}", &self.src[p..=i]),
                 p,
                 i + 1 - p,
             );
         };
-        self.push(Tok::Char(c as i64), p, i + 1, space);
+        self.push(Tok::Char, p, i + 1, space);
         self.pos = i + 1;
         Ok(())
     }
@@ -642,6 +656,7 @@ mod tests {
                     format!("{:?}({})", t.tok, t.name(src))
                 }
                 Tok::Str => format!("Str({})", t.string(src)),
+                Tok::Char => format!("Char({})", t.char_value(src)),
                 other => format!("{other:?}"),
             })
             .collect()

@@ -35,7 +35,9 @@ pub enum Node {
         start: usize,
         end: usize,
     },
-    Action(Pipe),
+    /// An action's pipeline (boxed: a node is moved several times while its list is built, and
+    /// most nodes are text).
+    Action(Box<Pipe>),
     If(Box<Branch>),
     With(Box<Branch>),
     Range(Box<Branch>),
@@ -44,6 +46,9 @@ pub enum Node {
     Break(usize),
     Continue(usize),
 }
+
+// Lists of nodes are built by moving nodes: they stay small (a text span, or one box).
+const _: () = assert!(std::mem::size_of::<Node>() <= 24);
 
 #[derive(Debug, Clone)]
 pub struct TemplateCall {
@@ -213,7 +218,7 @@ fn describe(src: &str, t: &Token) -> String {
         Tok::Dot => "<.>".into(),
         Tok::Bool(b) => format!("<{b}>"),
         Tok::Nil => "<nil>".into(),
-        Tok::Char(c) => format!("<{c}>"),
+        Tok::Char => format!("<{}>", t.char_value(src)),
         Tok::Str => format!("{:?}", t.string(src).as_ref()),
         Tok::Pipe => "<|>".into(),
         Tok::LParen => "<(>".into(),
@@ -397,7 +402,7 @@ impl Parser<'_> {
                     Tok::Keyword(Kw::Define) => self.err("unexpected <define> in command", &k),
                     _ => {
                         let pipe = self.pipeline("command", true)?;
-                        Ok(Ok(Node::Action(pipe)))
+                        Ok(Ok(Node::Action(Box::new(pipe))))
                     }
                 }
             }
@@ -745,7 +750,7 @@ impl Parser<'_> {
             Tok::Nil => ArgKind::Nil,
             Tok::Bool(b) => ArgKind::Bool(b),
             Tok::Str => ArgKind::Str(self.string(&t)),
-            Tok::Char(c) => ArgKind::Int(c),
+            Tok::Char => ArgKind::Int(t.char_value(self.src)),
             Tok::Number => number(t.name(self.src)).map_err(|m| ParseError {
                 message: m,
                 pos: t.pos,
