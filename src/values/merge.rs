@@ -137,8 +137,9 @@ pub fn merge_under(upper: Map<String, Value>, lower: &Map<String, Value>) -> Map
     out
 }
 
-/// The top level of coalescing one chart: `defaults` are the chart's values, `subcharts` the
-/// keys of its (enabled) subcharts, whose sections are coalesced with nulls kept.
+/// The top level of coalescing one chart: `defaults` are the chart's values (copied where used
+/// when borrowed, moved when owned), `subcharts` the keys of its (enabled) subcharts, whose
+/// sections are coalesced with nulls kept.
 pub fn coalesce_chart(
     user: Map<String, Value>,
     defaults: Cow<'_, Map<String, Value>>,
