@@ -68,6 +68,18 @@ fn coalesce_under(
     defaults: Cow<'_, Map<String, Value>>,
     nulls: Nulls,
 ) -> Map<String, Value> {
+    coalesce_level(user, defaults, nulls, None)
+}
+
+/// One level of coalescing. At a chart's top level (`subcharts`: the keys of its enabled
+/// subcharts) a user `null` deletes the key whatever its default, and the subcharts' sections
+/// are coalesced with nulls kept; below, a `null` deletes only a default that is not null.
+fn coalesce_level(
+    user: Map<String, Value>,
+    defaults: Cow<'_, Map<String, Value>>,
+    nulls: Nulls,
+    subcharts: Option<&[&str]>,
+) -> Map<String, Value> {
     let mut user = user;
     let mut out = Map::new();
     for (key, default) in entries(defaults) {
@@ -76,11 +88,19 @@ fn coalesce_under(
                 out.insert(key.into_owned(), default.into_owned());
             }
             Some(Value::Null) => {
-                if nulls == Nulls::Keep || default.is_null() {
+                let keep = match nulls {
+                    Nulls::Keep => true,
+                    Nulls::Delete => subcharts.is_none() && default.is_null(),
+                };
+                if keep {
                     out.insert(key.into_owned(), Value::Null);
                 }
             }
             Some(Value::Object(given)) => {
+                let nulls = match subcharts {
+                    Some(subs) if subs.contains(&key.as_ref()) => Nulls::Keep,
+                    _ => nulls,
+                };
                 let merged = match as_map(default) {
                     Some(default) => coalesce_under(given, default, nulls),
                     None => given,
@@ -146,33 +166,7 @@ pub fn coalesce_chart(
     subcharts: &[&str],
     nulls: Nulls,
 ) -> Map<String, Value> {
-    let mut user = user;
-    let mut out = Map::new();
-    for (key, default) in entries(defaults) {
-        match user.remove(key.as_ref()) {
-            None => {
-                out.insert(key.into_owned(), default.into_owned());
-            }
-            Some(Value::Null) if nulls == Nulls::Delete => {}
-            Some(Value::Object(given)) => {
-                let nulls = if subcharts.contains(&key.as_ref()) {
-                    Nulls::Keep
-                } else {
-                    nulls
-                };
-                let merged = match as_map(default) {
-                    Some(default) => coalesce_under(given, default, nulls),
-                    None => given,
-                };
-                out.insert(key.into_owned(), Value::Object(merged));
-            }
-            Some(given) => {
-                out.insert(key.into_owned(), given);
-            }
-        }
-    }
-    out.extend(user);
-    out
+    coalesce_level(user, defaults, nulls, Some(subcharts))
 }
 
 /// Copies the parent's `global` map into a subchart's values; the parent's globals win, maps
@@ -304,6 +298,21 @@ mod tests {
             json!({"b": {"x": null, "y": 2}, "a": 1, "c": 3})
         );
         assert_eq!(out.keys().collect::<Vec<_>>(), ["b", "a", "c"]);
+    }
+
+    #[test]
+    fn owned_defaults_coalesce_as_borrowed_ones() {
+        let defaults = map(json!({"a": null, "b": {"x": 1, "y": [1]}, "sub": {"x": 1, "z": 2}}));
+        let user = map(json!({"a": null, "b": {"x": null, "w": 3}, "sub": {"x": null}, "c": 4}));
+        for nulls in [Nulls::Delete, Nulls::Keep] {
+            let borrowed = coalesce_chart(user.clone(), Cow::Borrowed(&defaults), &["sub"], nulls);
+            let owned = coalesce_chart(user.clone(), Cow::Owned(defaults.clone()), &["sub"], nulls);
+            assert_eq!(borrowed, owned);
+            assert_eq!(
+                serde_json::to_string(&borrowed).unwrap(),
+                serde_json::to_string(&owned).unwrap()
+            );
+        }
     }
 
     #[test]

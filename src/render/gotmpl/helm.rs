@@ -414,7 +414,7 @@ fn collect<'c>(
 ) -> Map {
     // The sections of enabled subcharts are converted from their own trees below (and put in
     // their place here), not twice.
-    let converted = match &tree.values {
+    let mut values = match &tree.values {
         serde_json::Value::Object(map) => {
             let sections: Vec<&str> = tree
                 .children
@@ -428,9 +428,8 @@ fn collect<'c>(
                     .collect(),
             )
         }
-        _ => Map::with_type(MapType::Values, BTreeMap::new()),
+        _ => Map::new(),
     };
-    let mut values = converted;
     values.ty = MapType::Values;
     if let Some(p) = parent_values {
         p.insert(chart.values_key.clone(), Value::Map(values.clone()));
