@@ -327,8 +327,14 @@ fn read_handle(
         return Err(too_large(shown));
     }
     use std::os::unix::fs::MetadataExt;
-    // Sized from the metadata: one read fills the buffer, one more sees the end.
-    let bytes = read_limited_sized(file, meta.len() as usize + 1, shown)?;
+    // A regular file of a known size is read up to that size (one read as a rule, and no
+    // second one to see the end): what a file growing meanwhile adds is not read, as if it
+    // had been read a moment earlier. Files that report no size (those of /proc) are read to
+    // their end.
+    let bytes = match meta.len() {
+        0 => read_limited(file, shown)?,
+        len => read_sized(file, len as usize, shown)?,
+    };
     count(Some((meta.dev(), meta.ino())), bytes.len() as u64, shown)?;
     Ok(bytes)
 }
@@ -381,6 +387,16 @@ fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
 }
 
 /// [`read_limited`] into a buffer of `capacity` bytes to start with.
+/// Up to `len` bytes of `r` (fewer when it ends first): once `len` bytes are in, no further
+/// read is made.
+fn read_sized(r: impl Read, len: usize, shown: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(len);
+    r.take(len as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(shown, e))?;
+    Ok(bytes)
+}
+
 fn read_limited_sized(r: impl Read, capacity: usize, shown: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(capacity);
     r.take(MAX_FILE_BYTES + 1)
@@ -506,7 +522,12 @@ impl<'r> DirWalk<'r> {
                 ),
             ));
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // One directory's entries: their paths differ in the last name only, which orders them
+        // as whole paths would (names are unique, so the order is total).
+        fn name(p: &Path) -> &[u8] {
+            p.file_name().unwrap_or_default().as_encoded_bytes()
+        }
+        entries.sort_unstable_by(|a, b| name(&a.0).cmp(name(&b.0)));
         let parent = self.ancestors.last().cloned();
         let mut out = Vec::with_capacity(entries.len());
         for (path, ftype) in entries {

@@ -75,6 +75,18 @@ const JOIN_STACK_BYTES: usize = 8 << 20;
 /// `a` on a helper thread while `b` runs on this one; both on this thread, `a` first, with
 /// fewer than two cores or when the helper cannot be started.
 pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    join_waiting(a, b, |_| false)
+}
+
+/// [`join`], and should `b` end first, this thread then calls `meanwhile` with `b`'s result
+/// until `a` ends or `meanwhile` returns false (it has nothing left to do): work that would
+/// otherwise be done later, in the time this thread would wait. `meanwhile` is never called
+/// when `a` runs on this thread.
+pub fn join_waiting<A: Send, B>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B,
+    mut meanwhile: impl FnMut(&B) -> bool,
+) -> (A, B) {
     if threads() < 2 {
         return (a(), b());
     }
@@ -88,6 +100,7 @@ pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> 
         match helper {
             Ok(h) => {
                 let b = b();
+                while !h.is_finished() && meanwhile(&b) {}
                 match h.join() {
                     Ok(a) => (a, b),
                     Err(panic) => std::panic::resume_unwind(panic),
@@ -170,6 +183,55 @@ mod tests {
     fn join_gives_both_results() {
         let (a, b) = join(|| (0..1000u64).sum::<u64>(), || "here");
         assert_eq!((a, b), (499_500, "here"));
+    }
+
+    #[test]
+    fn join_waiting_works_meanwhile_until_the_helper_ends_or_nothing_is_left() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        // The helper ends only once this thread has done its work meanwhile.
+        let go = AtomicBool::new(false);
+        let mut steps = 0;
+        let (a, b) = join_waiting(
+            || {
+                // (On one core `a` runs first, alone: it gives up after a while.)
+                let t0 = std::time::Instant::now();
+                while !go.load(Ordering::SeqCst) && t0.elapsed().as_secs() < 5 {
+                    std::thread::yield_now();
+                }
+                "helper"
+            },
+            || 7,
+            |b: &i32| {
+                assert_eq!(*b, 7);
+                steps += 1;
+                if steps == 3 {
+                    go.store(true, Ordering::SeqCst);
+                }
+                true
+            },
+        );
+        assert_eq!((a, b), ("helper", 7));
+        if threads() >= 2 {
+            assert!(steps >= 3, "{steps}");
+        } else {
+            // `a` ran first on this thread: nothing is done meanwhile.
+            assert_eq!(steps, 0);
+        }
+        // Nothing left to do: no more calls, and the helper's result still comes back.
+        let mut calls = 0;
+        let (a, _) = join_waiting(
+            || {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                1
+            },
+            || (),
+            |_| {
+                calls += 1;
+                false
+            },
+        );
+        assert_eq!(a, 1);
+        assert!(calls <= 1, "{calls}");
     }
 
     #[test]

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Lookups by name only (nothing iterates these maps): a fast hash.
+type FastHash = foldhash::fast::RandomState;
+
 /// Everything `kiln render CHART` needs, built from the command line (or a kustomization's
 /// `charts:` entry).
 #[derive(Debug, Clone, Default)]
@@ -56,10 +59,13 @@ pub struct RenderedChart {
 }
 
 impl RenderedChart {
-    /// What `kiln render` prints: the objects with the comment-only documents at Helm's place.
-    pub fn printed(&self) -> Vec<Resource> {
-        if self.comments.is_empty() {
-            return self.resources.clone();
+    /// What `kiln render` prints, taken out of the result (nothing is copied): the objects with
+    /// the comment-only documents at Helm's place.
+    pub fn take_printed(&mut self) -> Vec<Resource> {
+        let resources = std::mem::take(&mut self.resources);
+        let comments = std::mem::take(&mut self.comments);
+        if comments.is_empty() {
+            return resources;
         }
         let known = |r: &Resource| {
             crate::order::HELM_INSTALL_ORDER.contains(&r.kind())
@@ -67,25 +73,38 @@ impl RenderedChart {
                     .pointer("/metadata/annotations/helm.sh~1hook")
                     .is_none()
         };
-        let at = self
-            .resources
+        let at = resources
             .iter()
             .position(|r| !known(r))
-            .unwrap_or(self.resources.len());
-        let mut out = self.resources[..at].to_vec();
-        out.extend(self.comments.iter().cloned());
-        out.extend(self.resources[at..].iter().cloned());
+            .unwrap_or(resources.len());
+        let mut out = Vec::with_capacity(resources.len() + comments.len());
+        let mut rest = resources.into_iter();
+        out.extend(rest.by_ref().take(at));
+        out.extend(comments);
+        out.extend(rest);
         out
     }
 }
 
 /// Renders a chart into sorted resources.
 pub fn render_chart(cfg: &ChartRenderConfig) -> Result<RenderedChart> {
-    render_loaded(chart::load_chart(&cfg.chart_dir)?, cfg)
+    // The engines start on the top chart's templates while its values and subcharts are read.
+    let mut work = render::EarlyWork::default();
+    let chart = chart::load_chart_meanwhile(&cfg.chart_dir, &mut work)?;
+    render_loaded_after(chart, work, cfg)
 }
 
 /// Renders a chart already loaded (from `cfg.chart_dir`) into sorted resources.
-pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<RenderedChart> {
+pub fn render_loaded(chart: Chart, cfg: &ChartRenderConfig) -> Result<RenderedChart> {
+    render_loaded_after(chart, render::EarlyWork::default(), cfg)
+}
+
+/// [`render_loaded`], with the engines' work done while the chart was read.
+fn render_loaded_after(
+    mut chart: Chart,
+    work: render::EarlyWork,
+    cfg: &ChartRenderConfig,
+) -> Result<RenderedChart> {
     if cfg.skip_schema_validation {
         values::typos::drop_schemas(&mut chart);
     }
@@ -104,7 +123,7 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
     // How each rendered file is read back: with which template (for error locations) and as
     // `helm template` reads Go templates' output; `None` for files not read (NOTES.txt, files
     // --show-only leaves out).
-    let sources: HashMap<&str, (&str, chart::TemplateEngine)> = template_sources(&chart)
+    let sources: HashMap<&str, (&str, chart::TemplateEngine), FastHash> = template_sources(&chart)
         .into_iter()
         .map(|(display, text, engine)| (display, (text, engine)))
         .collect();
@@ -139,7 +158,7 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
     // Files the engine hands over as soon as they are rendered are read meanwhile (on a thread
     // that would otherwise wait); each file reads the same whenever it is read, and the results
     // are taken in file order below.
-    let early: Mutex<HashMap<String, Result<Read>>> = Mutex::new(HashMap::new());
+    let early: Mutex<HashMap<String, Result<Read>, FastHash>> = Mutex::new(HashMap::default());
     let read_early = |f: &render::RenderedFile| {
         if let Some((_, template, helm)) = plan(f) {
             let r = read(f, template, helm);
@@ -149,7 +168,7 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
     };
     // The engines' work that needs no values (parsing the Go templates) runs on a helper
     // thread meanwhile.
-    let prepared = render::Prepared::new(&chart).reading_with(&read_early);
+    let prepared = render::Prepared::after(&chart, work).reading_with(&read_early);
     let (tree, unused_values, mut files) = std::thread::scope(|s| {
         prepared.start(s);
         crate::parallel::awake_done();
@@ -174,7 +193,7 @@ pub fn render_loaded(mut chart: Chart, cfg: &ChartRenderConfig) -> Result<Render
     let mut work: Vec<(usize, Vec<usize>, Option<&str>, bool)> = Vec::new();
     for (k, f) in files.iter().enumerate() {
         if f.is_notes && f.display == format!("{}/templates/NOTES.txt", chart.display_root) {
-            notes = Some(f.text.clone());
+            notes = Some(f.text.to_string());
         }
         if let Some((matched, template, helm)) = plan(f) {
             work.push((k, matched, template, helm));
@@ -282,7 +301,7 @@ fn values_and_render(
     let tree = values::resolve_with_files(chart, &user)?;
     let unused_values = values::typos::unused_keys(chart, &user.values);
 
-    let mut api_versions = default_api_versions();
+    let mut api_versions = default_api_versions().to_vec();
     for v in &cfg.api_versions {
         for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             if !api_versions.iter().any(|x| x == part) {

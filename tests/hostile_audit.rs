@@ -470,3 +470,31 @@ fn a_secret_used_as_tpl_text_never_prints_in_its_errors() {
         assert!(!stderr.contains("hunter4SECRET"), "{stderr}");
     }
 }
+
+#[test]
+fn secrets_in_a_subcharts_section_never_print() {
+    // The subchart's own default and the parent's override of it, both under secret-named keys
+    // (registered when the subchart's values are walked, not the parent's).
+    let dir = chart(
+        "umbsecret",
+        false,
+        "db:\n  auth:\n    token: hunter7PARENT\n",
+        &format!("{CM}data:\n  a: b\n"),
+    );
+    let sub = dir.join("umbsecret/charts/db");
+    std::fs::create_dir_all(sub.join("templates")).unwrap();
+    std::fs::write(
+        sub.join("Chart.yaml"),
+        "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(sub.join("values.yaml"), "auth:\n  password: hunter6SUB\n").unwrap();
+    std::fs::write(
+        sub.join("templates/a.yaml"),
+        "{{ fail (printf \"bad %s %s\" .Values.auth.password .Values.auth.token) }}\n",
+    )
+    .unwrap();
+    let stderr = expect_error(&dir, &["render", "umbsecret"], "bad <redacted> <redacted>");
+    assert!(!stderr.contains("hunter6SUB"), "{stderr}");
+    assert!(!stderr.contains("hunter7PARENT"), "{stderr}");
+}

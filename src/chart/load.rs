@@ -14,6 +14,37 @@ use std::path::{Path, PathBuf};
 
 /// Loads the chart in `dir` (a chart directory or a packaged `.tgz` chart) and its subcharts.
 pub fn load_chart(dir: &Path) -> Result<Chart> {
+    load_chart_meanwhile(dir, &mut NothingMeanwhile)
+}
+
+/// What the reading thread may do while it waits for the rest of a chart to be read (see
+/// [`load_chart_meanwhile`]).
+pub trait Meanwhile {
+    /// One piece of work on the top chart's templates (`meta` is its metadata); false when
+    /// none is left.
+    fn step(&mut self, meta: &ChartMeta, templates: &[SourceFile]) -> bool;
+
+    /// The templates given to [`Meanwhile::step`] are gone (the chart is read again, one part
+    /// after the other): nothing done with them may be used.
+    fn forget(&mut self);
+}
+
+/// Nothing to do while a chart is read.
+struct NothingMeanwhile;
+
+impl Meanwhile for NothingMeanwhile {
+    fn step(&mut self, _: &ChartMeta, _: &[SourceFile]) -> bool {
+        false
+    }
+
+    fn forget(&mut self) {}
+}
+
+/// [`load_chart`]; once the top chart's own templates are read, and while its values and
+/// subcharts are still being read on another thread, this thread works on them with
+/// `meanwhile` (the render's work that needs nothing else: the Go engine parses them). The
+/// chart read is the same either way.
+pub fn load_chart_meanwhile(dir: &Path, meanwhile: &mut dyn Meanwhile) -> Result<Chart> {
     let mut budget = Budget::default();
     if dir.is_file() {
         return packed::load_archive_file(dir, &mut budget);
@@ -45,7 +76,15 @@ pub fn load_chart(dir: &Path) -> Result<Chart> {
         ));
     }
     let chart_yaml = read_chart_yaml(&root)?;
-    load(&root, chart_yaml, None, None, &ignore, &mut budget)
+    load(
+        &root,
+        chart_yaml,
+        None,
+        None,
+        &ignore,
+        &mut budget,
+        Some(meanwhile),
+    )
 }
 
 /// The `.helmignore` rules of a chart directory (Helm's default rule alone when it has none).
@@ -137,6 +176,7 @@ fn load(
     dependency: Option<Dependency>,
     ignore: &Ignore,
     budget: &mut Budget,
+    mut meanwhile: Option<&mut dyn Meanwhile>,
 ) -> Result<Chart> {
     let dir = root.dir();
     let meta_display = dir.join("Chart.yaml").display().to_string();
@@ -155,7 +195,7 @@ fn load(
             load_values(root, &display_root, meta.engine)
         }
     };
-    let rest_part = || -> Result<_> {
+    let rest_part = || -> Result<(Option<Value>, Vec<SourceFile>, Vec<String>)> {
         let schema = match ignore.ignores_file("values.schema.json") {
             true => None,
             false => load_schema(root)?,
@@ -192,11 +232,21 @@ fn load(
             let values = values_part()?;
             Ok::<_, Error>((values, subcharts_part(budget)?))
         };
-        match crate::parallel::join(helper, rest_part) {
+        let step = |rest: &Result<(Option<Value>, Vec<SourceFile>, Vec<String>)>| match (
+            rest,
+            meanwhile.as_deref_mut(),
+        ) {
+            (Ok((_, templates, _)), Some(work)) => work.step(&meta, templates),
+            _ => false,
+        };
+        match crate::parallel::join_waiting(helper, rest_part, step) {
             (Ok(first), Ok(rest)) => parallel = Some((first, rest)),
             _ => {
                 crate::fs::input_restore(checkpoint);
                 *budget = start;
+                if let Some(work) = meanwhile {
+                    work.forget();
+                }
             }
         }
     }
@@ -635,6 +685,7 @@ impl Candidate {
                 dependency,
                 ignore,
                 budget,
+                None,
             ),
             CandidateSource::Packed(p, chart_yaml) => {
                 packed::load(p, chart_yaml.clone(), Some(parent_root), dependency, budget)

@@ -5,7 +5,7 @@ mod helmignore;
 mod load;
 mod packed;
 
-pub use load::load_chart;
+pub use load::{load_chart, load_chart_meanwhile, Meanwhile};
 pub use packed::{read_archive_text, read_shown, ArchiveCache};
 
 use serde_json::Value;

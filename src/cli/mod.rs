@@ -29,7 +29,7 @@ pub fn main() -> i32 {
     // kube-prometheus-stack renders; the whole render gains 0-1.5% in paired runs.)
     crate::parallel::keep_awake(|| {
         crate::render::gotmpl::helm::func_map();
-        crate::k8s::Schema::builtin();
+        crate::render::context::default_api_versions();
     });
     let color = match &cli.command {
         Command::Render(a) => a.color.clone(),

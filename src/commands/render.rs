@@ -128,9 +128,9 @@ pub fn run(opts: &RenderOptions) -> Result<Output> {
         eprintln!("{}", crate::error::escape_control(w));
     }
     match &opts.output {
-        RenderOutput::Stdout => Ok(join_streams(&rendered).into()),
+        RenderOutput::Stdout => Ok(join_streams(&mut rendered).into()),
         RenderOutput::File(path) => {
-            let text = join_streams(&rendered);
+            let text = join_streams(&mut rendered);
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -176,8 +176,12 @@ fn inputs(opts: &RenderOptions) -> Vec<PathBuf> {
     opts.targets.iter().map(PathBuf::from).collect()
 }
 
-/// Streams in the order given; `---` between an overlay's stream and what follows.
-fn join_streams(rendered: &[Rendered]) -> String {
+/// Streams in the order given, taken out of `rendered`; `---` between an overlay's stream and
+/// what follows.
+fn join_streams(rendered: &mut [Rendered]) -> String {
+    if let [one] = rendered {
+        return std::mem::take(&mut one.stream);
+    }
     let mut out = String::new();
     for r in rendered {
         if !out.is_empty() && !r.stream.is_empty() && !r.stream.starts_with("---") {
@@ -252,13 +256,13 @@ pub fn chart_config(opts: &RenderOptions, dir: &str) -> ChartRenderConfig {
 
 fn render_chart(opts: &RenderOptions, typed: &str) -> Result<Rendered> {
     let cfg = chart_config(opts, typed);
-    let rendered = pipeline::render_chart(&cfg).map_err(|e| {
+    let mut rendered = pipeline::render_chart(&cfg).map_err(|e| {
         let e = super::suggest::undefined_value(e, &cfg);
         super::explain_yaml11_boolean(super::name_chart_dir(e, typed))
     })?;
     // Comment-only documents print where helm template prints them.
     let resources: Vec<Resource> = rendered
-        .printed()
+        .take_printed()
         .into_iter()
         .filter(|r| keep_hook(opts, r))
         .collect();

@@ -10,7 +10,7 @@ pub mod limits;
 pub use jinja::{context, filters, hints, strict};
 pub use jinja::{RenderOptions, RenderedFile};
 
-use crate::chart::{Chart, TemplateEngine};
+use crate::chart::{Chart, SourceFile, TemplateEngine};
 use crate::error::Result;
 use crate::values::ValueTree;
 
@@ -96,11 +96,34 @@ pub struct Prepared<'c> {
     reader: Option<&'c (dyn Fn(&RenderedFile) + Sync)>,
 }
 
+/// What the engines do with a chart's templates while the rest of the chart is still being read
+/// (see [`crate::chart::load_chart_meanwhile`]): the Go engine parses the top chart's templates.
+/// The work is then part of the [`Prepared`] work of the chart.
+#[derive(Default)]
+pub struct EarlyWork {
+    go: gotmpl::ahead::EarlyParse,
+}
+
+impl crate::chart::Meanwhile for EarlyWork {
+    fn step(&mut self, meta: &crate::chart::ChartMeta, templates: &[SourceFile]) -> bool {
+        self.go.step(meta, templates)
+    }
+
+    fn forget(&mut self) {
+        self.go = Default::default();
+    }
+}
+
 impl<'c> Prepared<'c> {
     /// The work for `chart` and its subcharts (nothing started yet).
     pub fn new(chart: &'c Chart) -> Prepared<'c> {
+        Prepared::after(chart, EarlyWork::default())
+    }
+
+    /// The work for `chart` and its subcharts, of which `early` did some while `chart` was read.
+    pub fn after(chart: &'c Chart, early: EarlyWork) -> Prepared<'c> {
         Prepared {
-            go: gotmpl::ahead::AheadParse::new(chart),
+            go: gotmpl::ahead::AheadParse::new(chart, early.go),
             reader: None,
         }
     }

@@ -306,7 +306,12 @@ struct SchemaCheck<'a> {
 impl<'a> SchemaCheck<'a> {
     fn chart(&mut self, node: &Node<'a>, name: &str, values: &Map<String, Value>) -> Result<()> {
         self.charts.push(node.chart);
-        schema::register_secrets(node.chart.schema.as_ref(), values);
+        // A subchart's section is registered with the subchart (below), not twice.
+        let walked_below = |key: &str| {
+            node.subs.iter().any(|s| s.key == key)
+                && matches!(values.get(key), Some(Value::Object(_)))
+        };
+        schema::register_secrets(node.chart.schema.as_ref(), values, &walked_below);
         if let Some(schema) = &node.chart.schema {
             let found = schema::validate(schema, &Value::Object(values.clone())).map_err(|e| {
                 Error::new(

@@ -83,7 +83,14 @@ pub fn is_secret_path(schema: &Value, path: &str) -> bool {
 /// Registers every string of `values` that may be secret ([`crate::error::register_secret`]):
 /// values under secret-named keys, and values at paths `schema` marks `writeOnly` or
 /// `x-kiln-secret`. Errors printed later never show them, wherever a template put them.
-pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String, Value>) {
+/// Top-level keys for which `walked_elsewhere` is true are skipped when there is no schema and
+/// the key names nothing secret: the caller registers them itself (a subchart's section, with
+/// the subchart's own schema).
+pub fn register_secrets(
+    schema: Option<&Value>,
+    values: &serde_json::Map<String, Value>,
+    walked_elsewhere: &dyn Fn(&str) -> bool,
+) {
     /// `path` (the JSON pointer of `v`) is kept only when there is a schema to look it up in.
     fn walk(schema: Option<&Value>, v: &Value, path: &mut String, secret: bool) {
         let secret = secret || schema.is_some_and(|s| is_secret_path(s, path));
@@ -117,12 +124,16 @@ pub fn register_secrets(schema: Option<&Value>, values: &serde_json::Map<String,
     }
     let mut path = String::new();
     for (k, item) in values {
+        let secret = crate::error::is_secret_key(k);
+        if schema.is_none() && !secret && walked_elsewhere(k) {
+            continue;
+        }
         path.clear();
         if schema.is_some() {
             path.push('/');
             path.push_str(&crate::k8s::validate::escape_pointer(k));
         }
-        walk(schema, item, &mut path, crate::error::is_secret_key(k));
+        walk(schema, item, &mut path, secret);
     }
 }
 

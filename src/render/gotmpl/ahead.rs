@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 
 use super::parse::{parse_reusing, ParseError, Parsed, Scratch, PARSE_STACK_BYTES};
-use crate::chart::{Chart, TemplateEngine};
+use crate::chart::{Chart, SourceFile, TemplateEngine};
 use crate::render::RenderedFile;
 use std::sync::mpsc::Receiver;
 
@@ -35,7 +35,9 @@ struct One(Result<Parsed, ParseError>);
 // is inside that result; the parser keeps nothing in statics or thread-locals. The result then
 // moves, whole, under the mutex of the slots, and only the thread that takes it out touches
 // its counts from then on. The render thread fills slots the same way while it would wait
-// (see [`AheadParse::take`]).
+// (see [`AheadParse::take`]), and so does the thread that read the chart (the render thread)
+// while it waited for the rest of the chart ([`EarlyParse`]): a helper may move such a result
+// into its slot, whole, without touching its counts.
 unsafe impl Send for One {}
 
 /// Where one file's parse stands.
@@ -64,15 +66,7 @@ impl<'c> List<'c> {
     fn new(collected: &[(&'c str, &'c str)]) -> List<'c> {
         let mut keyed: Vec<(bool, (&str, &str))> =
             collected.iter().map(|&f| (may_define(f.1), f)).collect();
-        keyed.sort_by(|(da, a), (db, b)| {
-            db.cmp(da).then_with(|| {
-                if *da {
-                    b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0))
-                } else {
-                    super::helm::helm_order(a.0, b.0)
-                }
-            })
-        });
+        keyed.sort_by(parse_order);
         let defining = keyed.iter().filter(|(d, _)| *d).count();
         let files: Vec<(&str, &str)> = keyed.into_iter().map(|(_, f)| f).collect();
         let index = files
@@ -85,6 +79,64 @@ impl<'c> List<'c> {
             defining,
             index,
         }
+    }
+}
+
+/// The order files are parsed in, each as whether it may define templates, its display path
+/// and its text: files with `define`s first (largest first), then the render's order.
+fn parse_order(
+    (da, a): &(bool, (&str, &str)),
+    (db, b): &(bool, (&str, &str)),
+) -> std::cmp::Ordering {
+    db.cmp(da).then_with(|| {
+        if *da {
+            b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0))
+        } else {
+            super::helm::helm_order(a.0, b.0)
+        }
+    })
+}
+
+/// The top chart's templates parsed by the thread that read them, while it waited for the rest
+/// of the chart (see [`crate::chart::load_chart_meanwhile`]), in the order [`AheadParse`] takes
+/// them; [`AheadParse`] then hands out these results instead of parsing the files again.
+#[derive(Default)]
+pub struct EarlyParse {
+    /// Indices of the templates in the order they are parsed (made on the first step).
+    order: Option<Vec<usize>>,
+    next: usize,
+    scratch: Scratch,
+    /// The results by the address and length of their text (the chart's own, which stays put).
+    done: HashMap<(usize, usize), One>,
+}
+
+impl EarlyParse {
+    /// Parses the next file of `templates` (the top chart's, in engine `meta.engine`): false
+    /// when none is left, or the chart is not rendered with Go templates.
+    pub fn step(&mut self, meta: &crate::chart::ChartMeta, templates: &[SourceFile]) -> bool {
+        if meta.engine != TemplateEngine::Go || meta.is_library() {
+            return false;
+        }
+        let order = self.order.get_or_insert_with(|| {
+            let keyed: Vec<(bool, (&str, &str))> = templates
+                .iter()
+                .map(|t| (may_define(&t.text), (t.display.as_str(), t.text.as_str())))
+                .collect();
+            let mut order: Vec<usize> = (0..templates.len()).collect();
+            order.sort_by(|&a, &b| parse_order(&keyed[a], &keyed[b]));
+            order
+        });
+        let Some(text) = order.get(self.next).map(|&i| &templates[i].text) else {
+            return false;
+        };
+        self.next += 1;
+        let funcs = super::helm::func_map();
+        let r = parse_reusing(text, &|n| super::exec::is_func(funcs, n), &mut self.scratch);
+        // Each result holds its own names only (see [`One`]).
+        self.scratch.forget_names();
+        self.done
+            .insert((text.as_ptr() as usize, text.len()), One(r));
+        true
     }
 }
 
@@ -109,6 +161,9 @@ pub struct AheadParse<'c> {
     patterns: Mutex<Vec<String>>,
     /// A helper thread was started.
     helping: AtomicBool,
+    /// Files parsed while the chart was read (see [`EarlyParse`]), until they are handed out or
+    /// moved into their slot. Locked after `slots` when both are.
+    early: Mutex<HashMap<(usize, usize), One>>,
     /// What the helper thread does once nothing is left to parse.
     reading: Mutex<Reading<'c>>,
     /// Signalled when `reading` is decided.
@@ -157,8 +212,8 @@ fn opens_action(before: &[u8]) -> bool {
 
 impl<'c> AheadParse<'c> {
     /// The templates of every Go chart of `chart` (enabled or not; only the partials of a library
-    /// chart); `None` when there are none.
-    pub fn new(chart: &'c Chart) -> Option<Self> {
+    /// chart); `None` when there are none. The files `early` parsed are not parsed again.
+    pub fn new(chart: &'c Chart, early: EarlyParse) -> Option<Self> {
         let mut files = Vec::new();
         collect(chart, &mut files);
         if files.is_empty() {
@@ -178,6 +233,7 @@ impl<'c> AheadParse<'c> {
             done: Condvar::new(),
             is_func,
             patterns: Mutex::default(),
+            early: Mutex::new(early.done),
             helping: AtomicBool::new(false),
             reading: Mutex::new(Reading::Undecided),
             reading_decided: Condvar::new(),
@@ -334,6 +390,12 @@ impl<'c> AheadParse<'c> {
             if !matches!(slots[i], Slot::Waiting) {
                 return;
             }
+            if let Some(done) = self.take_early(self.list().files[i].1) {
+                slots[i] = Slot::Done(done);
+                drop(slots);
+                self.done.notify_all();
+                return;
+            }
             slots[i] = Slot::Taken;
         }
         // Should the parse panic, the slot is given back, and the render thread parses the
@@ -364,6 +426,12 @@ impl<'c> AheadParse<'c> {
         let list = self.list();
         if let Some(&i) = list.index.get(&(text.as_ptr() as usize, text.len())) {
             let mut slots = self.slots();
+            if matches!(slots[i], Slot::Waiting) {
+                if let Some(One(r)) = self.take_early(text) {
+                    slots[i] = Slot::Gone;
+                    return r;
+                }
+            }
             loop {
                 match std::mem::replace(&mut slots[i], Slot::Gone) {
                     Slot::Done(One(r)) => return r,
@@ -386,7 +454,19 @@ impl<'c> AheadParse<'c> {
                 }
             }
         }
-        parse_reusing(text, &*self.is_func, scratch)
+        match self.take_early(text) {
+            Some(One(r)) => r,
+            None => parse_reusing(text, &*self.is_func, scratch),
+        }
+    }
+
+    /// The result of `text` parsed while the chart was read, taken out.
+    fn take_early(&self, text: &str) -> Option<One> {
+        let mut early = self.early.lock().unwrap_or_else(|e| e.into_inner());
+        if early.is_empty() {
+            return None;
+        }
+        early.remove(&(text.as_ptr() as usize, text.len()))
     }
 }
 
@@ -483,7 +563,7 @@ mod tests {
         let chart = crate::chart::load_chart(&dir).unwrap();
         let funcs = super::super::helm::func_map();
         let is_func = |n: &str| super::super::exec::is_func(funcs, n);
-        let ahead = AheadParse::new(&chart).unwrap();
+        let ahead = AheadParse::new(&chart, EarlyParse::default()).unwrap();
         let alone: Vec<String> = ahead
             .list()
             .files
@@ -519,6 +599,60 @@ mod tests {
     }
 
     #[test]
+    fn files_parsed_while_the_chart_was_read_are_handed_out_as_their_own_parse() {
+        let dir = chart_dir(90);
+        let mut work = crate::render::EarlyWork::default();
+        let chart = crate::chart::load_chart_meanwhile(&dir, &mut work).unwrap();
+        let mut early = work.go;
+        let plain = crate::chart::load_chart(&dir).unwrap();
+        let texts = |c: &Chart| -> Vec<(String, String)> {
+            c.templates
+                .iter()
+                .map(|t| (t.display.clone(), t.text.clone()))
+                .collect()
+        };
+        assert_eq!(texts(&chart), texts(&plain));
+        // Whatever the loading left undone (it parses only while it would wait), parsed now:
+        // every file of the chart, in the order the render takes them.
+        while early.step(&chart.meta, &chart.templates) {}
+        assert_eq!(early.done.len(), chart.templates.len());
+        let funcs = super::super::helm::func_map();
+        let is_func = |n: &str| super::super::exec::is_func(funcs, n);
+        let alone: Vec<String> = chart
+            .templates
+            .iter()
+            .map(|t| format!("{:?}", super::super::parse::parse(&t.text, &is_func)))
+            .collect();
+        assert!(alone.iter().any(|r| r.starts_with("Err")));
+        let ahead = AheadParse::new(&chart, early).unwrap();
+        let shared: Vec<String> = std::thread::scope(|s| {
+            // A helper moves results into their slots while the render takes them.
+            ahead.start(s);
+            let mut scratch = Scratch::default();
+            let got = chart
+                .templates
+                .iter()
+                .map(|t| format!("{:?}", ahead.take(&t.text, &mut scratch)))
+                .collect();
+            ahead.stop();
+            got
+        });
+        assert_eq!(shared, alone);
+        assert!(ahead.early.lock().unwrap().is_empty());
+        // Read again (the parallel read failed): nothing parsed before is kept.
+        let mut work = crate::render::EarlyWork::default();
+        use crate::chart::Meanwhile;
+        assert!(work.step(&chart.meta, &chart.templates));
+        work.forget();
+        assert!(work.go.done.is_empty() && work.go.next == 0);
+        // A Jinja chart: nothing to do.
+        let mut jinja = plain.meta.clone();
+        jinja.engine = TemplateEngine::Jinja;
+        assert!(!EarlyParse::default().step(&jinja, &plain.templates));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn results_are_each_files_own_parse_whichever_thread_ran_it() {
         let dir = chart_dir(120);
         let chart = crate::chart::load_chart(&dir).unwrap();
@@ -530,7 +664,7 @@ mod tests {
             .map(|t| format!("{:?}", super::super::parse::parse(t, &is_func)))
             .collect();
         assert!(alone.iter().any(|r| r.starts_with("Err")));
-        let ahead = AheadParse::new(&chart).unwrap();
+        let ahead = AheadParse::new(&chart, EarlyParse::default()).unwrap();
         assert!(ahead.list().files.iter().map(|f| f.1.len()).sum::<usize>() >= AHEAD_FROM_BYTES);
         // The files with `define`s come first.
         let defining = texts.iter().filter(|t| may_define(t)).count();

@@ -7,6 +7,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::ahead::{may_define, AheadParse};
 use super::exec::{file_defs, on_render_stack_while, Exec, Limits, TemplateDef, TemplateSet};
@@ -18,6 +19,9 @@ use crate::chart::{Chart, TemplateEngine};
 use crate::error::{Error, Result};
 use crate::render::{RenderOptions, RenderedFile};
 use crate::values::ValueTree;
+
+/// Lookups by name only (nothing iterates these maps): a fast hash.
+type FastHash = foldhash::fast::RandomState;
 
 /// Every function a Helm chart can call: Go's builtins, Helm's function map, Helm's engine-bound
 /// functions. Later registrations win, as Helm's functions shadow Go's builtins (`slice`).
@@ -85,7 +89,7 @@ pub fn render_chart<'p>(
 }
 
 /// The rendered `text` of template `t`.
-fn rendered_file(t: &crate::chart::SourceFile, text: String) -> RenderedFile {
+fn rendered_file(t: &crate::chart::SourceFile, text: Arc<String>) -> RenderedFile {
     RenderedFile {
         display: t.display.clone(),
         rel: t.rel.clone(),
@@ -152,7 +156,7 @@ fn render_here(
     let late = |name: &str| templates.late(name);
 
     // Execute in Helm's order (side effects on shared maps happen in the same sequence).
-    let by_display: HashMap<&str, (usize, &crate::chart::SourceFile)> = scopes
+    let by_display: HashMap<&str, (usize, &crate::chart::SourceFile), FastHash> = scopes
         .iter()
         .enumerate()
         .flat_map(|(i, s)| {
@@ -171,7 +175,7 @@ fn render_here(
         s.data.mark_file_map();
     }
     let mut exec = Exec::new(&set, funcs, Limits::default(), seed).with_late(&late);
-    let mut rendered: HashMap<String, String> = HashMap::new();
+    let mut rendered: HashMap<String, Arc<String>, FastHash> = HashMap::default();
     for (name, _) in &names {
         let Some((i, t)) = by_display.get(name) else {
             continue;
@@ -192,7 +196,7 @@ fn render_here(
         crate::budget::working_on("");
         // Helm parses every template before it executes one: a parse error anywhere wins.
         let out = out.map_err(|e| templates.first_error().unwrap_or(e))?;
-        let text = super::exec::strip_no_value(out);
+        let text = Arc::new(super::exec::strip_no_value(out));
         if let Some(done) = &done {
             // Nobody listening any more is no reason to stop rendering.
             let _ = done.send(rendered_file(t, text.clone()));
@@ -241,13 +245,13 @@ enum Parse {
 struct Templates<'a, 'c, 'p> {
     names: &'a [(&'c str, &'c str)],
     /// The files that define nothing, by name (index in `names`).
-    plain: HashMap<&'c str, usize>,
+    plain: HashMap<&'c str, usize, FastHash>,
     ahead: Option<&'a AheadParse<'p>>,
     is_func: &'a dyn Fn(&str) -> bool,
     scratch: RefCell<Scratch>,
     state: RefCell<Vec<Parse>>,
     /// The files that define nothing, once execution reached them.
-    late: RefCell<HashMap<&'c str, Rc<TemplateDef<'c>>>>,
+    late: RefCell<HashMap<&'c str, Rc<TemplateDef<'c>>, FastHash>>,
     /// Every file is in the set (see [`Templates::defining_set`]).
     eager: Cell<bool>,
 }
@@ -364,13 +368,11 @@ const HELM_API_VERSIONS: &str = include_str!("helm-api-versions.txt");
 
 /// `.Capabilities.APIVersions`: helm's own list plus what `--api-versions` added.
 fn api_versions(opts: &RenderOptions) -> Vec<String> {
-    let kiln_defaults: std::collections::HashSet<String> =
-        crate::render::context::default_api_versions()
-            .into_iter()
-            .collect();
+    // Sorted, without duplicates.
+    let kiln_defaults = crate::render::context::default_api_versions();
     let mut out: Vec<String> = HELM_API_VERSIONS.lines().map(str::to_string).collect();
     for v in &opts.api_versions {
-        if !kiln_defaults.contains(v) && !out.contains(v) {
+        if kiln_defaults.binary_search(v).is_err() && !out.contains(v) {
             out.push(v.clone());
         }
     }

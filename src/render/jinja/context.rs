@@ -12,20 +12,23 @@ use std::sync::Arc;
 /// What `Capabilities.APIVersions` reports without `--api-versions`: every group/version a
 /// Kubernetes 1.35 API server serves, and each as `group/version/Kind` (as Helm lists them), from
 /// the embedded API data.
-pub fn default_api_versions() -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for k in crate::k8s::Schema::builtin().kinds() {
-        let gv = if k.group.is_empty() {
-            k.version.clone()
-        } else {
-            format!("{}/{}", k.group, k.version)
-        };
-        out.push(format!("{gv}/{}", k.kind));
-        out.push(gv);
-    }
-    out.sort();
-    out.dedup();
-    out
+pub fn default_api_versions() -> &'static [String] {
+    static VERSIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    VERSIONS.get_or_init(|| {
+        let mut out: Vec<String> = Vec::new();
+        for k in crate::k8s::Schema::builtin().kinds() {
+            let gv = if k.group.is_empty() {
+                k.version.clone()
+            } else {
+                format!("{}/{}", k.group, k.version)
+            };
+            out.push(format!("{gv}/{}", k.kind));
+            out.push(gv);
+        }
+        out.sort();
+        out.dedup();
+        out
+    })
 }
 
 /// `Release`: Name, Namespace, Service, IsInstall, IsUpgrade, Revision.

@@ -39,7 +39,8 @@ pub struct RenderedFile {
     pub display: String,
     /// Path relative to its chart's directory (`templates/x.yaml`).
     pub rel: String,
-    pub text: String,
+    /// Shared: the render hands a copy of each file to a reader while it keeps its own.
+    pub text: Arc<String>,
     /// `NOTES.txt`: rendered, never part of the manifests.
     pub is_notes: bool,
 }
@@ -143,7 +144,7 @@ fn render_one(
             out.push(RenderedFile {
                 display: t.display.clone(),
                 rel: t.rel.clone(),
-                text,
+                text: Arc::new(text),
                 is_notes: t.rel == "templates/NOTES.txt",
             });
         }
