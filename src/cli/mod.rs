@@ -23,13 +23,15 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    // The Go engine's function map and the embedded API data (`Capabilities.APIVersions`, lint's
-    // schemas), built while the chart is read. (Not before the arguments are parsed: a second
-    // thread starting then made parsing them take 1.7 ms instead of 0.5, the median of 30
-    // kube-prometheus-stack renders; the whole render gains 0-1.5% in paired runs.)
+    // The Go engine's function map, `Capabilities.APIVersions` and the embedded API data
+    // (overlays' and lint's schemas), built while the input is read. (Not before the arguments
+    // are parsed: a second thread starting then made parsing them take 1.7 ms instead of 0.5,
+    // the median of 30 kube-prometheus-stack renders; the whole render gains 0-1.5% in paired
+    // runs.) A chart render needs only the first two, which take no parse of the API data.
     crate::parallel::keep_awake(|| {
         crate::render::gotmpl::helm::func_map();
         crate::render::context::default_api_versions();
+        crate::k8s::Schema::builtin();
     });
     let color = match &cli.command {
         Command::Render(a) => a.color.clone(),

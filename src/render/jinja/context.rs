@@ -14,21 +14,29 @@ use std::sync::Arc;
 /// the embedded API data.
 pub fn default_api_versions() -> &'static [String] {
     static VERSIONS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    VERSIONS.get_or_init(|| {
-        let mut out: Vec<String> = Vec::new();
-        for k in crate::k8s::Schema::builtin().kinds() {
-            let gv = if k.group.is_empty() {
-                k.version.clone()
-            } else {
-                format!("{}/{}", k.group, k.version)
-            };
-            out.push(format!("{gv}/{}", k.kind));
-            out.push(gv);
-        }
-        out.sort();
-        out.dedup();
-        out
-    })
+    VERSIONS.get_or_init(|| API_VERSIONS.lines().map(str::to_string).collect())
+}
+
+/// [`default_api_versions`], written out from the embedded API data (sorted, each once), so that a
+/// render needs no parse of that data; a test checks that they agree.
+const API_VERSIONS: &str = include_str!("../../k8s/data/api-versions-1.35.txt");
+
+/// [`default_api_versions`] as the embedded API data gives them.
+#[cfg(test)]
+fn api_versions_of_the_data() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in crate::k8s::Schema::builtin().kinds() {
+        let gv = if k.group.is_empty() {
+            k.version.clone()
+        } else {
+            format!("{}/{}", k.group, k.version)
+        };
+        out.push(format!("{gv}/{}", k.kind));
+        out.push(gv);
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// `Release`: Name, Namespace, Service, IsInstall, IsUpgrade, Revision.
@@ -354,6 +362,18 @@ fn yaml_block(map: &Json) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_written_api_versions_are_the_embedded_datas() {
+        let data = api_versions_of_the_data();
+        assert!(data.len() > 100);
+        assert_eq!(
+            default_api_versions(),
+            data.as_slice(),
+            "src/k8s/data/api-versions-1.35.txt must hold these lines:\n{}\n",
+            data.join("\n")
+        );
+    }
 
     #[test]
     fn glob_matches_like_helm() {
