@@ -382,11 +382,18 @@ fn count(id: Option<(u64, u64)>, len: u64, shown: &str) -> Result<()> {
     Ok(())
 }
 
+/// All of `r`, at most [`MAX_FILE_BYTES`] (more is an error).
 fn read_limited(r: impl Read, shown: &str) -> Result<Vec<u8>> {
-    read_limited_sized(r, 0, shown)
+    let mut bytes = Vec::new();
+    r.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(shown, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(shown));
+    }
+    Ok(bytes)
 }
 
-/// [`read_limited`] into a buffer of `capacity` bytes to start with.
 /// Up to `len` bytes of `r` (fewer when it ends first): once `len` bytes are in, no further
 /// read is made.
 fn read_sized(r: impl Read, len: usize, shown: &str) -> Result<Vec<u8>> {
@@ -394,17 +401,6 @@ fn read_sized(r: impl Read, len: usize, shown: &str) -> Result<Vec<u8>> {
     r.take(len as u64)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(shown, e))?;
-    Ok(bytes)
-}
-
-fn read_limited_sized(r: impl Read, capacity: usize, shown: &str) -> Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(capacity);
-    r.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io(shown, e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(shown));
-    }
     Ok(bytes)
 }
 

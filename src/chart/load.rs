@@ -169,6 +169,10 @@ pub(super) fn parse_lock(text: &str, file: &str) -> Result<Vec<(String, String, 
     Ok(out)
 }
 
+/// What the thread reading a chart reads itself: `values.schema.json`, the templates and the paths
+/// of the other files.
+type OwnParts = (Option<Value>, Vec<SourceFile>, Vec<String>);
+
 fn load(
     root: &Root,
     (meta_text, raw): (String, Value),
@@ -195,7 +199,7 @@ fn load(
             load_values(root, &display_root, meta.engine)
         }
     };
-    let rest_part = || -> Result<(Option<Value>, Vec<SourceFile>, Vec<String>)> {
+    let rest_part = || -> Result<OwnParts> {
         let schema = match ignore.ignores_file("values.schema.json") {
             true => None,
             false => load_schema(root)?,
@@ -232,10 +236,7 @@ fn load(
             let values = values_part()?;
             Ok::<_, Error>((values, subcharts_part(budget)?))
         };
-        let step = |rest: &Result<(Option<Value>, Vec<SourceFile>, Vec<String>)>| match (
-            rest,
-            meanwhile.as_deref_mut(),
-        ) {
+        let step = |rest: &Result<OwnParts>| match (rest, meanwhile.as_deref_mut()) {
             (Ok((_, templates, _)), Some(work)) => work.step(&meta, templates),
             _ => false,
         };
